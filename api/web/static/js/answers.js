@@ -1,0 +1,88 @@
+// The answers beside the diagram: who supports a segment and how it gets the
+// products (the support answer), and the analysis report (tiers, profit
+// centres, weak spots). Text goes in through h(), never as markup.
+
+import { h, fmtNumber, fmtPercent } from './dom.js';
+import { label } from './model.js';
+
+const nameOf = (map, id) => map.nodes.find((n) => n.id === id)?.name || id;
+
+/** supportPanel renders a graph.Support answer. select(id) selects a node. */
+export function supportPanel(s, map, select) {
+  const nodeLink = (id) => h('button', { type: 'button', class: 'link', onclick: () => select(id) }, nameOf(map, id));
+  const section = (title, ...body) => h('section', { class: 'answer-part' }, h('h3', null, title), ...body);
+  const list = (xs, f, empty) => (xs && xs.length ? h('ul', null, xs.map((x) => h('li', null, f(x)))) : h('p', { class: 'empty' }, empty));
+
+  const paths = list(s.paths, (p) => h('span', { class: 'path' }, p.nodes.map((id, i) => {
+    const hop = i > 0 ? p.hops[i - 1] : null;
+    const via = hop ? h('span', { class: 'hop' }, ` → ${[hop.delivery ? label(hop.delivery) : null, hop.margin !== undefined && hop.margin !== null ? `margin ${fmtPercent(hop.margin)}` : null].filter(Boolean).join(', ') || ''}${hop.delivery || hop.margin ? ' → ' : ''}`) : null;
+    return [via, nodeLink(id)];
+  })), 'No supply path reaches it: nobody sells it the products.');
+
+  const pref = s.prefers && s.prefers.length
+    ? h('p', { class: s.preference_met ? 'ok' : 'warn-text' },
+      s.preference_met ? 'Preferred acquisition is offered: ' : 'Preferred acquisition is NOT offered: ',
+      `prefers ${s.prefers.map(label).join(', ')}; offered ${s.offered && s.offered.length ? s.offered.map(label).join(', ') : 'nothing'}.`)
+    : h('p', null, `No preferred acquisition method given; offered: ${s.offered && s.offered.length ? s.offered.map(label).join(', ') : 'nothing'}.`);
+
+  const supporters = list(s.supporters, (x) => [nodeLink(x.id), ` (${label(x.kind)})`,
+    x.services && x.services.length ? ` — ${x.services.join(', ')}` : '',
+    x.why ? h('span', { class: 'why' }, ` — why: ${x.why}`) : null], 'Nobody supports it.');
+
+  const tps = list(s.touchpoints, (t) => [nodeLink(t.id), t.channel ? ` (${label(t.channel)})` : '',
+    t.purpose ? ` for ${t.purpose}` : '',
+    t.operators && t.operators.length ? [' — run by ', t.operators.map((o, i) => [i ? ', ' : '', nodeLink(o)])] : ' — nobody operates it'], 'It uses no touchpoints.');
+
+  return h('div', { class: 'answers', id: 'support-answer' },
+    h('h2', null, `How ${s.name || s.segment} is served`),
+    section('How it gets the products', paths, pref),
+    section('Key players', list(s.key_players, nodeLink, 'None besides the company.')),
+    section('Who supports it', supporters),
+    section('Where it talks to whom', tps));
+}
+
+/** analysisPanel renders the analysis report (see DESIGN "The report"). */
+export function analysisPanel(r, map, select) {
+  const cur = r.currency || map.currency;
+  const money = (v) => fmtNumber(v, cur);
+  const nodeLink = (id) => h('button', { type: 'button', class: 'link', onclick: () => select(id) }, nameOf(map, id));
+  const tierBadge = (t) => h('span', { class: `tier tier-${t}` }, t === 'unclassified' || t === null || t === undefined ? 'unclassified' : `Tier ${t}`);
+
+  const segs = r.segments || [];
+  const segTable = segs.length ? h('table', { class: 'figures' },
+    h('caption', null, 'Segments and customers by tier'),
+    h('thead', null, h('tr', null, ['Segment', 'Tier', 'Net revenue', 'Profit', 'Margin'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, [...segs].sort((a, b) => tierOrder(a.tier) - tierOrder(b.tier) || (b.profit ?? -Infinity) - (a.profit ?? -Infinity)).map((s) => h('tr', null,
+      h('th', { scope: 'row' }, nodeLink(s.id)),
+      h('td', null, tierBadge(s.tier), s.tier_source === 'manual' ? ' (manual)' : ''),
+      h('td', { class: 'num' }, money(s.net_revenue)),
+      h('td', { class: 'num' }, money(s.profit)),
+      h('td', { class: 'num' }, fmtPercent(s.margin)))))) : h('p', { class: 'empty' }, 'No segments with figures.');
+
+  const partners = (r.partners || []).filter((p) => p.profit !== null && p.profit !== undefined);
+  const partTable = partners.length ? h('table', { class: 'figures' },
+    h('caption', null, 'Profit centres: company profit carried by each partner'),
+    h('thead', null, h('tr', null, ['Partner', 'Net revenue', 'Profit'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, [...partners].sort((a, b) => b.profit - a.profit).map((p) => h('tr', null,
+      h('th', { scope: 'row' }, nodeLink(p.id)), h('td', { class: 'num' }, money(p.net_revenue)), h('td', { class: 'num' }, money(p.profit)))))) : null;
+
+  const w = r.weak_spots || {};
+  const items = [];
+  const ids = (xs) => xs.map((id, i) => [i ? ', ' : '', nodeLink(id)]);
+  if (w.unreachable?.length) items.push(['Unreachable (no supply path): ', ids(w.unreachable)]);
+  if (w.unsupported?.length) items.push(['Unsupported (nobody supports it): ', ids(w.unsupported)]);
+  for (const p of w.preference_unmet || []) items.push([nodeLink(p.segment), ` prefers ${(p.prefers || []).map(label).join(', ')} but is offered ${(p.offered || []).length ? p.offered.map(label).join(', ') : 'nothing'}`]);
+  for (const p of w.single_points_of_failure || []) items.push([nodeLink(p.partner), ' is on every supply path to ', nodeLink(p.segment), ` (${money(p.spend_at_risk)} at risk)`]);
+  const c = w.concentration;
+  if (c && c.flagged) items.push([`Profit is concentrated: the largest segment brings ${fmtPercent(c.top1)} of net revenue, the largest three ${fmtPercent(c.top3)} (HHI ${fmtNumber(c.hhi, null, 3)}).`]);
+  for (const x of w.channel_conflicts || []) items.push(['Channel conflict at ', nodeLink(x.segment), ': ', ids(x.partners || []), ` both sell ${(x.products || []).map((p) => nameOf(map, p)).join(', ')}`]);
+  for (const x of w.service_opportunities || []) items.push(['Service opportunity: ', nodeLink(x.segment), ` buys ${nameOf(map, x.product)} and nobody services it`]);
+  const weak = items.length ? h('ul', { class: 'weak' }, items.map((i) => h('li', null, i))) : h('p', { class: 'ok' }, 'No weak spots found.');
+
+  return h('div', { class: 'analysis', id: 'analysis-report' },
+    segTable, partTable,
+    h('h3', null, 'Weak spots'), weak,
+    r.warnings?.length ? h('details', null, h('summary', null, `${r.warnings.length} warning(s)`), h('ul', null, r.warnings.map((x) => h('li', null, x)))) : null);
+}
+
+function tierOrder(t) { return typeof t === 'number' ? t : 9; }
