@@ -1,0 +1,232 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// Analyze computes the report of m: figures, tiers, pyramid, scorecard and
+// quality of every segment and customer, the net revenue and profit of every
+// partner, and the weak spots. A supplies cycle, shares over 1, a dangling
+// supplies edge or a bad classification block is an error, and no report.
+func Analyze(m *graph.Map) (*Report, error) {
+	if m == nil {
+		return nil, fmt.Errorf("analyze: no map")
+	}
+	a, err := newAnalysis(m)
+	if err != nil {
+		return nil, fmt.Errorf("analyze %s: %w", m.ID, err)
+	}
+	return a.report, nil
+}
+
+// analysis is the working state of one Analyze call.
+type analysis struct {
+	m        *graph.Map
+	net      *supplyNet
+	report   *Report
+	segOf    map[string][]int // customer index -> its segments (belongs_to)
+	supports map[int][]*graph.Edge
+	products []string // product node ids, sorted
+	replace  map[string]bool
+}
+
+func newAnalysis(m *graph.Map) (*analysis, error) {
+	net, err := newSupplyNet(m)
+	if err != nil {
+		return nil, err
+	}
+	a := &analysis{
+		m:        m,
+		net:      net,
+		segOf:    map[string][]int{},
+		supports: map[int][]*graph.Edge{},
+		replace:  map[string]bool{},
+		report: &Report{
+			Map:      m.ID,
+			Segments: []Segment{},
+			Partners: []Partner{},
+			Warnings: []string{},
+		},
+	}
+	if m.Currency != "" {
+		c := m.Currency
+		a.report.Currency = &c
+	}
+	for _, e := range m.Edges {
+		if e == nil {
+			continue
+		}
+		switch e.Kind {
+		case graph.EdgeBelongsTo:
+			if to, ok := net.index[e.To]; ok {
+				a.segOf[e.From] = append(a.segOf[e.From], to)
+			}
+		case graph.EdgeSupports:
+			if to, ok := net.index[e.To]; ok {
+				a.supports[to] = append(a.supports[to], e)
+			}
+		}
+	}
+	for _, n := range m.Nodes {
+		if n.Kind == graph.KindProduct {
+			a.products = append(a.products, n.ID)
+			if n.ReplacementMonths != nil {
+				a.replace[n.ID] = true
+			}
+		}
+	}
+	sort.Strings(a.products)
+	cl, err := newClassifier(m.Classification)
+	if err != nil {
+		return nil, err
+	}
+	th, err := tierThresholds(m.Classification)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.segments(cl, th); err != nil {
+		return nil, err
+	}
+	a.partners()
+	a.weakSpots()
+	w := append(append(a.report.Warnings, net.warnings...), cl.warnings...)
+	sort.Strings(w)
+	a.report.Warnings = w
+	return a, nil
+}
+
+// coefOf is the fraction of a segment's or customer's spend that arrives at
+// a company: its own, or for a customer without inbound supplies edges the
+// mean over the segments it belongs to.
+func (a *analysis) coefOf(v int) float64 {
+	n := a.net.nodes[v]
+	if n.Kind != graph.KindCustomer || len(a.net.in[v]) > 0 {
+		return a.net.coef[v]
+	}
+	segs := a.segOf[n.ID]
+	if len(segs) == 0 {
+		return 0
+	}
+	c := 0.0
+	for _, s := range segs {
+		c += a.net.coef[s]
+	}
+	return c / float64(len(segs))
+}
+
+// segments fills the figures of every segment and customer.
+func (a *analysis) segments(cl *classifier, th thresholds) error {
+	var ids []int
+	for v, n := range a.net.nodes {
+		if n.Kind.IsCustomer() {
+			ids = append(ids, v)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return a.net.nodes[ids[i]].ID < a.net.nodes[ids[j]].ID })
+	segs := make([]Segment, len(ids))
+	classified := map[graph.NodeKind][]int{}
+	for i, v := range ids {
+		n := a.net.nodes[v]
+		s := &segs[i]
+		*s = Segment{ID: n.ID, Kind: string(n.Kind), Revenue: copyNum(n.Revenue), CostToServe: copyNum(n.CostToServe),
+			TierSource: TierComputed, Flags: []string{}}
+		if n.Kind == graph.KindCustomer && len(a.net.in[v]) == 0 && len(a.segOf[n.ID]) == 0 {
+			a.warn("%s: no supplies edges and no segment, so nothing reaches it", n.ID)
+		}
+		switch {
+		case s.Revenue == nil && s.CostToServe == nil:
+			a.warn("%s: no revenue and no cost_to_serve, so unclassified", n.ID)
+		case s.Revenue == nil:
+			a.warn("%s: no revenue, so unclassified", n.ID)
+		case s.CostToServe == nil:
+			a.warn("%s: no cost_to_serve, so unclassified", n.ID)
+		}
+		if s.Revenue != nil {
+			nr := *s.Revenue * a.coefOf(v)
+			s.NetRevenue = &nr
+			if s.CostToServe != nil {
+				p := nr - *s.CostToServe
+				s.Profit = &p
+				if nr != 0 {
+					m := p / nr
+					s.Margin = &m
+				}
+				s.Tier = tierOf(p, s.Margin, th)
+				classified[n.Kind] = append(classified[n.Kind], i)
+			}
+		}
+		if n.Tier != nil {
+			if *n.Tier < 1 || *n.Tier > 4 {
+				return fmt.Errorf("%s: tier %d is not 1-4", n.ID, *n.Tier)
+			}
+			s.Tier, s.TierSource = Tier(*n.Tier), TierManual
+		}
+		if cl.scorecard != nil {
+			s.Scorecard = &Scorecard{}
+		}
+		cl.quality(s, n)
+	}
+	for _, kind := range []graph.NodeKind{graph.KindSegment, graph.KindCustomer} {
+		var group []*Segment
+		var nodes []*graph.Node
+		for _, i := range classified[kind] {
+			group = append(group, &segs[i])
+			nodes = append(nodes, a.net.nodes[ids[i]])
+		}
+		if len(group) > 0 {
+			cl.classify(group, nodes)
+		}
+	}
+	a.report.Segments = segs
+	return nil
+}
+
+// partners credits every partner with the company net revenue of the
+// segments (kind segment) that flows through it, and with the segment profit
+// in proportion to that flow.
+func (a *analysis) partners() {
+	n := len(a.net.nodes)
+	sold, soldProfit := make([]float64, n), make([]float64, n)
+	for _, s := range a.report.Segments {
+		if s.Kind != string(graph.KindSegment) || s.Revenue == nil {
+			continue
+		}
+		v := a.net.index[s.ID]
+		sold[v] = *s.Revenue
+		if s.Margin != nil {
+			soldProfit[v] = *s.Revenue * *s.Margin
+		}
+	}
+	a.net.credit(sold)
+	a.net.credit(soldProfit)
+	for v, node := range a.net.nodes {
+		if !isPartner(node.Kind) || (!node.Kind.IsIntermediary() && len(a.net.out[v]) == 0) {
+			continue
+		}
+		a.report.Partners = append(a.report.Partners, Partner{
+			ID:         node.ID,
+			NetRevenue: a.net.coef[v] * sold[v],
+			Profit:     a.net.coef[v] * soldProfit[v],
+		})
+	}
+	sort.Slice(a.report.Partners, func(i, j int) bool { return a.report.Partners[i].ID < a.report.Partners[j].ID })
+}
+
+// isPartner tells whether nodes of kind k are partners: organisations other
+// than the company.
+func isPartner(k graph.NodeKind) bool { return k.IsOrg() && k != graph.KindCompany }
+
+func (a *analysis) warn(format string, args ...any) {
+	a.report.Warnings = append(a.report.Warnings, fmt.Sprintf(format, args...))
+}
+
+func copyNum(p *float64) *float64 {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

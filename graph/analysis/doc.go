@@ -1,0 +1,64 @@
+// Package analysis computes the strategist's report of a channel map: net
+// revenue after channel margins, profit, tier, value pyramid, scorecard and
+// quality of every segment and customer, the profit carried by every partner,
+// and the weak spots, following DESIGN.md ("The numbers").
+//
+// How it computes. Net revenue is propagated over the supplies graph in
+// topological order instead of enumerating paths: every node gets coef, the
+// fraction of what it sells that arrives at a company (1 for a company,
+// Σ share·(1−m)·coef(from) over its inbound supplies edges otherwise), which
+// equals Σ over supply paths of Π share · Π (1−m); a segment's net revenue is
+// revenue·coef. Partner credit pushes segment spend back up the same edges
+// once (reverse topological order), so a partner's net revenue is
+// coef·(value it sells). Single points of failure are the dominators of each
+// segment in the supplies graph below a virtual root joined to every company
+// (Cooper–Harvey–Kennedy intersection; on the acyclic supplies graph one pass
+// in topological order reaches the fixed point). Everything is linear in the
+// size of the map.
+//
+// Choices where DESIGN.md leaves room:
+//   - A supply path starts at the first company met going upstream: supplies
+//     edges into a company are outside every sum, so a second company is not
+//     counted twice. Any supplies cycle, even among suppliers, is an error.
+//   - A margin on a supplies edge into a node that is not an intermediary is
+//     ignored with a warning. Shares that do not add up to 1 leave the rest
+//     of the node's sales outside the map (bought elsewhere).
+//   - A customer without inbound supplies edges takes the mean coef of the
+//     segments it belongs to (its segment's paths; one segment is the usual
+//     case).
+//   - Partner credit, concentration and the what-if totals count segments
+//     (kind segment) only: customers are detail inside segments and would be
+//     counted twice. Customers get their own figures, tier, pyramid and
+//     quality.
+//   - Partners are the intermediaries, and the other organisations except
+//     companies that sell (have an outbound supplies edge). A partner's
+//     profit adds the credit from segments with a margin; segments without
+//     cost_to_serve credit no profit.
+//   - A tier needs revenue and cost_to_serve. With no net revenue the margin
+//     is null: tier 4 when profit < 0 (costs, no revenue), else tier 3. Tier
+//     4 also takes a margin below classification.tiers.tier3. A manual tier
+//     overrides (tier_source "manual") but the node is in the pyramid only if
+//     it has both figures.
+//   - Classified nodes are those with revenue and cost_to_serve. The pyramid
+//     and the scorecard rank segments among segments and customers among
+//     customers. When a built-in indicator is the same for every classified
+//     node (n = 1 included) it scores 100 for all. A built-in a node lacks
+//     (customers, or margin without net revenue) counts 0 with a warning,
+//     like a missing score. Without classification.indicators the weights
+//     are DESIGN's defaults {profit 0.5, growth 0.3, payment 0.2}.
+//   - Scorecard groups without indicators are left out of the means; actual
+//     needs financial or sales, potential customer or service (else an
+//     error). Without a scorecard block the actual/potential/quadrant keys
+//     are absent from the JSON; with one they are null for unclassified
+//     nodes.
+//   - Quality is the mean × 20 of the criteria given (a warning names the
+//     missing ones); no criteria, null quality.
+//   - Weak spots are looked for in segments and in customers with their own
+//     supplies edges; a supports edge into a customer's segment supports the
+//     customer. A channel conflict counts the company's direct edges as a
+//     seller too; two sellers of everything conflict over every product
+//     (an empty list when the map names no products).
+//   - WithoutPartner keeps every supplies edge at the share it had: the
+//     customers who bought through the lost partner are lost, not moved to
+//     the other channels, so no segment gains.
+package analysis

@@ -1,0 +1,330 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// supplyNet is the supplies graph of a map with nodes numbered in map order,
+// its topological order, the share and margin of every edge, and what flows
+// over it.
+type supplyNet struct {
+	nodes   []*graph.Node
+	index   map[string]int
+	in      [][]arc // supplies edges into each node, in map order
+	out     [][]int // supplies successors of each node
+	order   []int   // topological order: every edge goes from earlier to later
+	pos     []int   // position of each node in order
+	company []bool
+
+	// coef is the fraction of the value a node sells that arrives at a
+	// company: 1 for a company, Σ share·(1−m)·coef(from) over its inbound
+	// supplies edges otherwise.
+	coef []float64
+	// reach tells whether some supply path leads from a company to the node.
+	reach []bool
+	// idom is the immediate dominator of each reachable node in the supplies
+	// graph below a virtual root joined to every company (rootNode for the
+	// companies themselves), noNode for unreachable nodes.
+	idom []int
+
+	warnings []string
+}
+
+const (
+	rootNode = -1
+	noNode   = -2
+)
+
+// arc is one supplies edge into a node with its effective share and margin.
+type arc struct {
+	from   int
+	edge   *graph.Edge
+	share  float64
+	margin float64
+}
+
+// weight is the fraction of value sold through the edge's target that is
+// paid upstream along it.
+func (a arc) weight() float64 { return a.share * (1 - a.margin) }
+
+// newSupplyNet builds the supplies graph of m and computes shares, the
+// topological order (a cycle is an error naming it), flow coefficients,
+// reachability and dominators.
+func newSupplyNet(m *graph.Map) (*supplyNet, error) {
+	n := len(m.Nodes)
+	s := &supplyNet{
+		nodes:   make([]*graph.Node, n),
+		index:   make(map[string]int, n),
+		in:      make([][]arc, n),
+		out:     make([][]int, n),
+		company: make([]bool, n),
+	}
+	for i, node := range m.Nodes {
+		if node == nil {
+			return nil, fmt.Errorf("node %d is empty", i+1)
+		}
+		if _, dup := s.index[node.ID]; dup {
+			return nil, fmt.Errorf("node %q appears twice", node.ID)
+		}
+		s.index[node.ID] = i
+		s.nodes[i] = node
+		s.company[i] = node.Kind == graph.KindCompany
+	}
+	for _, e := range m.Edges {
+		if e == nil || e.Kind != graph.EdgeSupplies {
+			continue
+		}
+		from, okf := s.index[e.From]
+		to, okt := s.index[e.To]
+		switch {
+		case !okf:
+			return nil, fmt.Errorf("edge %s: no node %q", e.Key(), e.From)
+		case !okt:
+			return nil, fmt.Errorf("edge %s: no node %q", e.Key(), e.To)
+		}
+		fk, tk := s.nodes[from].Kind, s.nodes[to].Kind
+		if !graph.EdgeSupplies.Allows(fk, tk) {
+			return nil, fmt.Errorf("edge %s: a %s cannot supply a %s", e.Key(), fk, tk)
+		}
+		a := arc{from: from, edge: e}
+		if e.Share != nil && (*e.Share < 0 || *e.Share > 1) {
+			return nil, fmt.Errorf("edge %s: share %v is outside [0,1]", e.Key(), *e.Share)
+		}
+		if e.Margin != nil {
+			if *e.Margin < 0 || *e.Margin >= 1 {
+				return nil, fmt.Errorf("edge %s: margin %v is outside [0,1)", e.Key(), *e.Margin)
+			}
+			if tk.IsIntermediary() {
+				a.margin = *e.Margin
+			} else {
+				s.warnings = append(s.warnings, fmt.Sprintf("%s: margin ignored (only supplies edges into an intermediary carry one)", e.Key()))
+			}
+		}
+		s.in[to] = append(s.in[to], a)
+		s.out[from] = append(s.out[from], to)
+	}
+	if err := s.splitShares(); err != nil {
+		return nil, err
+	}
+	if err := s.sort(); err != nil {
+		return nil, err
+	}
+	s.propagate()
+	s.dominators()
+	return s, nil
+}
+
+// splitShares gives every inbound supplies edge its share: the given one, or
+// an even split of what the given shares leave over.
+func (s *supplyNet) splitShares() error {
+	for v, arcs := range s.in {
+		given, unshared := 0.0, 0
+		for _, a := range arcs {
+			if a.edge.Share != nil {
+				given += *a.edge.Share
+			} else {
+				unshared++
+			}
+		}
+		if given > 1+1e-9 {
+			return fmt.Errorf("%s: the shares of its inbound supplies edges add up to %.6g, more than 1", s.nodes[v].ID, given)
+		}
+		rest := 0.0
+		if unshared > 0 {
+			rest = max(0, 1-given) / float64(unshared)
+		}
+		for i := range arcs {
+			if arcs[i].edge.Share != nil {
+				arcs[i].share = *arcs[i].edge.Share
+			} else {
+				arcs[i].share = rest
+			}
+		}
+	}
+	return nil
+}
+
+// sort orders the nodes topologically (Kahn, map order among equals) or
+// reports a supplies cycle.
+func (s *supplyNet) sort() error {
+	n := len(s.nodes)
+	indeg := make([]int, n)
+	for v := range s.in {
+		indeg[v] = len(s.in[v])
+	}
+	s.order = make([]int, 0, n)
+	for v := 0; v < n; v++ {
+		if indeg[v] == 0 {
+			s.order = append(s.order, v)
+		}
+	}
+	for i := 0; i < len(s.order); i++ {
+		for _, w := range s.out[s.order[i]] {
+			indeg[w]--
+			if indeg[w] == 0 {
+				s.order = append(s.order, w)
+			}
+		}
+	}
+	if len(s.order) < n {
+		return fmt.Errorf("supplies cycle: %s", s.cycle(indeg))
+	}
+	s.pos = make([]int, n)
+	for i, v := range s.order {
+		s.pos[v] = i
+	}
+	return nil
+}
+
+// cycle names one supplies cycle among the nodes Kahn's sort left over (those
+// with indeg > 0): walking inbound edges from such a node stays among them and
+// must come back to a node already seen.
+func (s *supplyNet) cycle(indeg []int) string {
+	start := -1
+	for v := range indeg {
+		if indeg[v] > 0 {
+			start = v
+			break
+		}
+	}
+	seen := map[int]int{}
+	var walk []int
+	v := start
+	for {
+		if at, ok := seen[v]; ok {
+			walk = walk[at:]
+			break
+		}
+		seen[v] = len(walk)
+		walk = append(walk, v)
+		for _, a := range s.in[v] {
+			if indeg[a.from] > 0 {
+				v = a.from
+				break
+			}
+		}
+	}
+	// walk follows edges backwards; print it in the direction goods flow,
+	// starting at its smallest id.
+	ids := make([]string, 0, len(walk)+1)
+	for i := len(walk) - 1; i >= 0; i-- {
+		ids = append(ids, s.nodes[walk[i]].ID)
+	}
+	first := 0
+	for i, id := range ids {
+		if id < ids[first] {
+			first = i
+		}
+	}
+	ids = append(ids[first:], ids[:first]...)
+	ids = append(ids, ids[0])
+	return strings.Join(ids, " -> ")
+}
+
+// propagate computes coef and reach in topological order. Paths stop at the
+// first company going upstream: supplies edges into a company are outside
+// the sums.
+func (s *supplyNet) propagate() {
+	n := len(s.nodes)
+	s.coef = make([]float64, n)
+	s.reach = make([]bool, n)
+	for _, v := range s.order {
+		if s.company[v] {
+			s.coef[v], s.reach[v] = 1, true
+			continue
+		}
+		c := 0.0
+		for _, a := range s.in[v] {
+			c += a.weight() * s.coef[a.from]
+			if s.reach[a.from] {
+				s.reach[v] = true
+			}
+		}
+		s.coef[v] = c
+	}
+}
+
+// dominators computes immediate dominators below a virtual root joined to
+// every company with the Cooper–Harvey–Kennedy intersection. The supplies
+// graph is acyclic, so one pass in topological order (a reverse postorder)
+// already reaches the fixed point.
+func (s *supplyNet) dominators() {
+	n := len(s.nodes)
+	s.idom = make([]int, n)
+	pos := func(v int) int {
+		if v == rootNode {
+			return -1
+		}
+		return s.pos[v]
+	}
+	intersect := func(a, b int) int {
+		for a != b {
+			for pos(a) > pos(b) {
+				a = s.idom[a]
+			}
+			for pos(b) > pos(a) {
+				b = s.idom[b]
+			}
+		}
+		return a
+	}
+	for _, v := range s.order {
+		switch {
+		case s.company[v]:
+			s.idom[v] = rootNode
+		case !s.reach[v]:
+			s.idom[v] = noNode
+		default:
+			d := noNode
+			for _, a := range s.in[v] {
+				if !s.reach[a.from] {
+					continue
+				}
+				if d == noNode {
+					d = a.from
+				} else {
+					d = intersect(a.from, d)
+				}
+			}
+			s.idom[v] = d
+		}
+	}
+}
+
+// dominatingPartners returns the ids of the nodes other than companies that
+// lie on every supply path from a company to v, sorted; nil when v is
+// unreachable.
+func (s *supplyNet) dominatingPartners(v int) []string {
+	if !s.reach[v] {
+		return nil
+	}
+	var ids []string
+	for d := s.idom[v]; d >= 0; d = s.idom[d] {
+		if !s.company[d] {
+			ids = append(ids, s.nodes[d].ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// credit pushes value sold by segments back up the supplies edges: sold[v]
+// starts as what segment v's customers pay and, in reverse topological order,
+// every node passes share·(1−m) of its value to each supplier. Companies keep
+// what reaches them. The company net revenue flowing through node p is then
+// coef[p]·sold[p].
+func (s *supplyNet) credit(sold []float64) {
+	for i := len(s.order) - 1; i >= 0; i-- {
+		v := s.order[i]
+		if s.company[v] || sold[v] == 0 {
+			continue
+		}
+		for _, a := range s.in[v] {
+			sold[a.from] += sold[v] * a.weight()
+		}
+	}
+}
