@@ -1,0 +1,62 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/goccy/go-graphviz"
+)
+
+// graphvizMu serialises every call into go-graphviz. v0.2.10 shares one wasm
+// instance per process: two goroutines laying out at once corrupt each other,
+// even through separate graphviz.New() instances.
+var graphvizMu sync.Mutex
+
+// InProcess lays out DOT with go-graphviz inside this process, one layout at
+// a time. It cannot be cancelled once a layout has started (go-graphviz
+// ignores ctx) and go-graphviz keeps some memory per layout, so long-running
+// processes use a Pool instead.
+type InProcess struct{}
+
+// NewInProcess returns the in-process engine, for the CLI and for workers.
+func NewInProcess() Engine { return InProcess{} }
+
+// ErrLayout marks DOT that Graphviz could not lay out.
+var ErrLayout = errors.New("graphviz could not lay out the diagram")
+
+// Layout implements Engine. ctx is checked before the layout starts only.
+func (InProcess) Layout(ctx context.Context, dot []byte) (svg []byte, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	graphvizMu.Lock()
+	defer graphvizMu.Unlock()
+	defer func() {
+		// go-graphviz reports some wasm failures by panicking; a layout
+		// failure must be an error, never a crash of the caller.
+		if r := recover(); r != nil {
+			svg, err = nil, fmt.Errorf("%w: %v", ErrLayout, r)
+		}
+	}()
+	g, err := graphviz.New(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("render: starting graphviz: %w", err)
+	}
+	defer g.Close()
+	graph, err := graphviz.ParseBytes(dot)
+	if err != nil {
+		return nil, fmt.Errorf("%w: parsing DOT: %v", ErrLayout, err)
+	}
+	defer graph.Close()
+	var buf bytes.Buffer
+	if err := g.Render(context.Background(), graph, graphviz.SVG, &buf); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrLayout, err)
+	}
+	if buf.Len() == 0 {
+		return nil, fmt.Errorf("%w: empty output", ErrLayout)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,222 @@
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+var plurals = map[graph.NodeKind]string{
+	graph.KindSupplier:        "Suppliers",
+	graph.KindCompany:         "Companies",
+	graph.KindDistributor:     "Distributors",
+	graph.KindWholesaler:      "Wholesalers",
+	graph.KindReseller:        "Resellers",
+	graph.KindRetailer:        "Retailers",
+	graph.KindAgent:           "Agents",
+	graph.KindMarketplace:     "Marketplaces",
+	graph.KindIntegrator:      "Integrators",
+	graph.KindServiceProvider: "Service providers",
+	graph.KindSegment:         "Segments",
+	graph.KindCustomer:        "Customers",
+	graph.KindTouchpoint:      "Touchpoints",
+}
+
+type group struct {
+	id      string
+	kind    graph.NodeKind
+	region  string
+	tier    int // tier colouring: the tier class of every member, -1 otherwise
+	members []*graph.Node
+}
+
+// overview draws nodes grouped by kind (and region, and tier when colouring
+// by tier) with edges aggregated between groups, and returns the number of
+// boxes drawn. A group of one is drawn as its node. When grouping by region
+// still leaves more boxes than the budget, regions are dropped.
+func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge) int {
+	groups, of := b.grouping(nodes, true)
+	if len(groups) > b.opt.NodeBudget {
+		groups, of = b.grouping(nodes, false)
+	}
+	ov := b.overlay()
+	for _, g := range groups {
+		if len(g.members) == 1 {
+			d.Nodes = append(d.Nodes, b.node(g.members[0]))
+			continue
+		}
+		dn := Node{ID: g.id, Lane: laneID(laneOf(g.kind)), Kind: g.kind, Count: len(g.members)}
+		b.colourGroup(&dn, g)
+		title := fmt.Sprintf("%s (%d)", plurals[g.kind], len(g.members))
+		dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})
+		dn.Tooltip = title
+		if g.region != "" {
+			for _, l := range wrap("region: "+g.region, detailWidth, detailLines) {
+				dn.Lines = append(dn.Lines, Line{Text: l, Small: true})
+			}
+			dn.Tooltip += "\nregion: " + g.region
+		}
+		if g.tier >= 0 {
+			dn.Lines = append(dn.Lines, Line{Text: tierStyles[g.tier].label, Small: true})
+		}
+		var unreach, unsup, spof int
+		for _, n := range g.members {
+			if ov.Unreachable[n.ID] {
+				unreach++
+			}
+			if ov.Unsupported[n.ID] {
+				unsup++
+			}
+			if ov.SPOF[n.ID] {
+				spof++
+			}
+		}
+		if unreach > 0 {
+			dn.Stroke, dn.PenWidth = markRed, 3
+			dn.Lines = append(dn.Lines, Line{Text: fmt.Sprintf("%d unreachable", unreach), Small: true, Bold: true, Color: markRed})
+			b.drawn["mark:unreachable"] = true
+		}
+		if unsup > 0 {
+			dn.Dashed = true
+			if unreach == 0 {
+				dn.Stroke, dn.PenWidth = markOrange, 2.5
+			}
+			dn.Lines = append(dn.Lines, Line{Text: fmt.Sprintf("%d unsupported", unsup), Small: true, Bold: true, Color: markRed})
+			b.drawn["mark:unsupported"] = true
+		}
+		if spof > 0 {
+			dn.Double = true
+			dn.Stroke, dn.PenWidth = markRed, 2
+			dn.Lines = append(dn.Lines, Line{Text: fmt.Sprintf("! %d single points of failure", spof), Small: true, Bold: true, Color: markRed})
+			b.drawn["mark:spof"] = true
+		}
+		d.Nodes = append(d.Nodes, dn)
+	}
+
+	// Aggregate edges between boxes by kind; edges inside one box are dropped.
+	type aggKey struct {
+		from, to string
+		kind     graph.EdgeKind
+	}
+	agg := map[aggKey][]*graph.Edge{}
+	var keys []aggKey
+	for _, e := range edges {
+		k := aggKey{of[e.From], of[e.To], e.Kind}
+		if k.from == k.to {
+			continue
+		}
+		if _, ok := agg[k]; !ok {
+			keys = append(keys, k)
+		}
+		agg[k] = append(agg[k], e)
+	}
+	for _, k := range keys {
+		es := agg[k]
+		if len(es) == 1 {
+			de := b.edge(es[0])
+			de.From, de.To = k.from, k.to
+			d.Edges = append(d.Edges, de)
+			continue
+		}
+		st := edgeStyles[k.kind]
+		b.edgesDrawn[k.kind] = true
+		label := fmt.Sprintf("%d × %s", len(es), k.kind)
+		label = strings.ReplaceAll(label, "_", " ")
+		d.Edges = append(d.Edges, Edge{
+			Key: "group:" + k.from + "|" + string(k.kind) + "|" + k.to, From: k.from, To: k.to, Kind: k.kind,
+			Label: []string{label}, Tooltip: label, Count: len(es),
+			Style: st.style, Color: st.color, Width: st.width + 0.5, Arrow: st.arrow,
+		})
+	}
+	return len(groups)
+}
+
+// grouping assigns nodes to groups; of maps each node id to its box id.
+func (b *builder) grouping(nodes []*graph.Node, byRegion bool) ([]*group, map[string]string) {
+	byKey := map[string]*group{}
+	var groups []*group
+	of := map[string]string{}
+	for _, n := range nodes {
+		g := &group{kind: n.Kind, tier: -1}
+		if byRegion {
+			g.region = cleanText(n.Region, true)
+		}
+		if b.opt.Color == ColorTier && n.Kind.IsCustomer() {
+			g.tier = b.tierOf(n)
+		}
+		g.id = "group:" + string(g.kind)
+		if g.region != "" {
+			g.id += ":" + g.region
+		}
+		if g.tier >= 0 {
+			g.id += ":tier" + strconv.Itoa(g.tier)
+		}
+		if have, ok := byKey[g.id]; ok {
+			g = have
+		} else {
+			byKey[g.id] = g
+			groups = append(groups, g)
+		}
+		g.members = append(g.members, n)
+	}
+	for _, g := range groups {
+		for _, n := range g.members {
+			if len(g.members) == 1 {
+				of[n.ID] = n.ID
+			} else {
+				of[n.ID] = g.id
+			}
+		}
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].id < groups[j].id })
+	return groups, of
+}
+
+// colourGroup colours a group box: by kind, by the members' shared tier, or
+// by the members' summed profit.
+func (b *builder) colourGroup(dn *Node, g *group) {
+	ks := kindStyles[g.kind]
+	dn.Shape, dn.Rounded, dn.PenWidth = ks.shape, ks.rounded, ks.pen+1
+	switch b.opt.Color {
+	case ColorKind:
+		dn.Fill, dn.Stroke, dn.Text = ks.fill, ks.stroke, ks.text
+		b.drawn["kind:"+string(g.kind)] = true
+	case ColorTier:
+		if g.tier < 0 {
+			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, darkText
+			b.drawn["other"] = true
+			return
+		}
+		dn.Fill, dn.Stroke, dn.Text = tierStyles[g.tier].fill, "#404040", tierText(g.tier)
+		b.drawn["tier:"+strconv.Itoa(g.tier)] = true
+	case ColorProfit:
+		var sum float64
+		any := false
+		for _, n := range g.members {
+			if p, ok := b.overlay().Profit[n.ID]; ok {
+				sum += p
+				any = true
+			}
+		}
+		switch {
+		case !any && g.kind.IsCustomer():
+			dn.Fill, dn.Stroke, dn.Text = noFigureFill, "#404040", darkText
+			b.drawn["profit:none"] = true
+		case !any:
+			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, darkText
+			b.drawn["other"] = true
+		default:
+			// Scale a group against the largest single figure, capped at full colour.
+			dn.Fill, dn.Stroke = heat(sum, b.maxProfit()), "#404040"
+			dn.Text = textOn(dn.Fill)
+			if sum < 0 {
+				b.drawn["profit:loss"] = true
+			} else {
+				b.drawn["profit:gain"] = true
+			}
+		}
+	}
+}
