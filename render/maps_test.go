@@ -3,7 +3,7 @@ package render
 import "github.com/chanmap/chanmap/graph"
 
 func f(v float64) *float64 { return &v }
-func tier(t int) *int       { return &t }
+func tier(t int) *int      { return &t }
 
 // smallMap is a hand-built hybrid channel map: direct web shop, a
 // distributor chain, a marketplace, a service provider, touchpoints, a
