@@ -1,0 +1,522 @@
+package graph
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"slices"
+)
+
+// Clone returns a deep copy of m: changing the copy never changes m.
+func (m *Map) Clone() *Map {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	if m.Nodes != nil {
+		c.Nodes = make([]*Node, len(m.Nodes))
+		for i, n := range m.Nodes {
+			c.Nodes[i] = n.clone()
+		}
+	}
+	if m.Edges != nil {
+		c.Edges = make([]*Edge, len(m.Edges))
+		for i, e := range m.Edges {
+			c.Edges[i] = e.clone()
+		}
+	}
+	if m.Classification != nil {
+		cl := &Classification{
+			Tiers:      maps.Clone(m.Classification.Tiers),
+			Indicators: maps.Clone(m.Classification.Indicators),
+		}
+		if m.Classification.Scorecard != nil {
+			cl.Scorecard = make(map[string][]string, len(m.Classification.Scorecard))
+			for k, v := range m.Classification.Scorecard {
+				cl.Scorecard[k] = slices.Clone(v)
+			}
+		}
+		c.Classification = cl
+	}
+	return &c
+}
+
+func (n *Node) clone() *Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Tags = slices.Clone(n.Tags)
+	c.Services = slices.Clone(n.Services)
+	c.Prefers = slices.Clone(n.Prefers)
+	c.Customers = cloneFloat(n.Customers)
+	c.Revenue = cloneFloat(n.Revenue)
+	c.CostToServe = cloneFloat(n.CostToServe)
+	c.ReplacementMonths = cloneFloat(n.ReplacementMonths)
+	c.Scores = maps.Clone(n.Scores)
+	c.Quality = maps.Clone(n.Quality)
+	if n.Tier != nil {
+		t := *n.Tier
+		c.Tier = &t
+	}
+	c.Attrs = maps.Clone(n.Attrs)
+	return &c
+}
+
+func (e *Edge) clone() *Edge {
+	if e == nil {
+		return nil
+	}
+	c := *e
+	c.Products = slices.Clone(e.Products)
+	c.Services = slices.Clone(e.Services)
+	c.Margin = cloneFloat(e.Margin)
+	c.Share = cloneFloat(e.Share)
+	c.Attrs = maps.Clone(e.Attrs)
+	return &c
+}
+
+func cloneFloat(f *float64) *float64 {
+	if f == nil {
+		return nil
+	}
+	v := *f
+	return &v
+}
+
+// ApplyChanges applies cs to a copy of m and returns the copy, validated.
+// m is never changed. A malformed change (unknown op, missing node or edge,
+// deleting a node that edges still touch) is a *ValidationError whose
+// pointers start with /changes/i; an id that is not on the map is
+// ErrNotFound wrapped with the change's place; adding an id that exists is
+// ErrExists wrapped; an invalid result is Validate's *ValidationError.
+func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
+	out := m.Clone()
+	if out == nil {
+		out = &Map{}
+	}
+	nodeAt := make(map[string]int, len(out.Nodes))
+	for i, n := range out.Nodes {
+		if n != nil {
+			if _, dup := nodeAt[n.ID]; !dup {
+				nodeAt[n.ID] = i
+			}
+		}
+	}
+	// Degree counts let delete_node refuse in constant time.
+	degree := map[string]int{}
+	edgeAt := make(map[string]int, len(out.Edges))
+	for i, e := range out.Edges {
+		if e == nil {
+			continue
+		}
+		if _, dup := edgeAt[e.Key()]; !dup {
+			edgeAt[e.Key()] = i
+		}
+		degree[e.From]++
+		degree[e.To]++
+	}
+	reindexEdges := func() {
+		clear(edgeAt)
+		for i, e := range out.Edges {
+			if e == nil {
+				continue
+			}
+			if _, dup := edgeAt[e.Key()]; !dup {
+				edgeAt[e.Key()] = i
+			}
+		}
+	}
+	reindexNodes := func() {
+		clear(nodeAt)
+		for i, n := range out.Nodes {
+			if n == nil {
+				continue
+			}
+			if _, dup := nodeAt[n.ID]; !dup {
+				nodeAt[n.ID] = i
+			}
+		}
+	}
+	bad := func(i int, sub, field, value, format string, a ...any) error {
+		return &ValidationError{Problems: []Problem{{
+			Pointer: fmt.Sprintf("/changes/%d%s", i, sub), Field: field, Value: value,
+			Message: fmt.Sprintf("change %d: ", i) + fmt.Sprintf(format, a...),
+		}}}
+	}
+	for i, c := range cs.Changes {
+		switch c.Op {
+		case OpSetMap:
+			if c.Map == nil {
+				return nil, bad(i, "/map", "map", "", "set_map needs a map with title, currency, classification")
+			}
+			if c.Map.ID != "" && c.Map.ID != out.ID {
+				return nil, bad(i, "/map/id", "id", c.Map.ID, "set_map cannot change the map id %q", out.ID)
+			}
+			nm := c.Map.Clone()
+			out.Title, out.Currency, out.Classification = nm.Title, nm.Currency, nm.Classification
+		case OpAddNode:
+			if c.Node == nil {
+				return nil, bad(i, "/node", "node", "", "add_node needs a node")
+			}
+			if _, ok := nodeAt[c.Node.ID]; ok {
+				return nil, fmt.Errorf("change %d: add_node %q: %w", i, c.Node.ID, ErrExists)
+			}
+			nodeAt[c.Node.ID] = len(out.Nodes)
+			out.Nodes = append(out.Nodes, c.Node.clone())
+		case OpUpdateNode:
+			if c.Node == nil {
+				return nil, bad(i, "/node", "node", "", "update_node needs the whole new node")
+			}
+			at, ok := nodeAt[c.ID]
+			if !ok {
+				return nil, fmt.Errorf("change %d: update_node: node %q: %w", i, c.ID, ErrNotFound)
+			}
+			n := c.Node.clone()
+			if n.ID == "" {
+				n.ID = c.ID
+			}
+			if n.ID != c.ID {
+				if degree[c.ID] > 0 {
+					return nil, bad(i, "/node/id", "id", n.ID, "cannot rename node %q to %q: %d edge(s) still point at it", c.ID, n.ID, degree[c.ID])
+				}
+				if _, taken := nodeAt[n.ID]; taken {
+					return nil, fmt.Errorf("change %d: update_node: rename %q to %q: %w", i, c.ID, n.ID, ErrExists)
+				}
+			}
+			out.Nodes[at] = n
+			if n.ID != c.ID {
+				reindexNodes()
+			}
+		case OpDeleteNode:
+			at, ok := nodeAt[c.ID]
+			if !ok {
+				return nil, fmt.Errorf("change %d: delete_node: node %q: %w", i, c.ID, ErrNotFound)
+			}
+			if d := degree[c.ID]; d > 0 {
+				return nil, bad(i, "/id", "id", c.ID, "cannot delete node %q: %d edge(s) still touch it; delete them first", c.ID, d)
+			}
+			out.Nodes = slices.Delete(out.Nodes, at, at+1)
+			reindexNodes()
+		case OpAddEdge:
+			if c.Edge == nil {
+				return nil, bad(i, "/edge", "edge", "", "add_edge needs an edge")
+			}
+			e := c.Edge.clone()
+			if _, ok := edgeAt[e.Key()]; ok {
+				return nil, fmt.Errorf("change %d: add_edge %q: %w", i, e.Key(), ErrExists)
+			}
+			edgeAt[e.Key()] = len(out.Edges)
+			out.Edges = append(out.Edges, e)
+			degree[e.From]++
+			degree[e.To]++
+		case OpUpdateEdge:
+			if c.Edge == nil {
+				return nil, bad(i, "/edge", "edge", "", "update_edge needs the whole new edge")
+			}
+			at, ok := edgeAt[c.ID]
+			if !ok {
+				return nil, fmt.Errorf("change %d: update_edge: edge %q: %w", i, c.ID, ErrNotFound)
+			}
+			e := c.Edge.clone()
+			if k := e.Key(); k != c.ID {
+				if _, taken := edgeAt[k]; taken {
+					return nil, fmt.Errorf("change %d: update_edge %q: new key %q: %w", i, c.ID, k, ErrExists)
+				}
+			}
+			old := out.Edges[at]
+			degree[old.From]--
+			degree[old.To]--
+			degree[e.From]++
+			degree[e.To]++
+			out.Edges[at] = e
+			if e.Key() != c.ID {
+				reindexEdges()
+			}
+		case OpDeleteEdge:
+			at, ok := edgeAt[c.ID]
+			if !ok {
+				return nil, fmt.Errorf("change %d: delete_edge: edge %q: %w", i, c.ID, ErrNotFound)
+			}
+			old := out.Edges[at]
+			degree[old.From]--
+			degree[old.To]--
+			out.Edges = slices.Delete(out.Edges, at, at+1)
+			reindexEdges()
+		default:
+			return nil, bad(i, "/op", "op", string(c.Op), "unknown change op %q (known: set_map, add_node, update_node, delete_node, add_edge, update_edge, delete_edge)", c.Op)
+		}
+	}
+	if err := validate(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteNodeCascade is the change set that deletes node id and every edge
+// touching it (edges first, in map order).
+func DeleteNodeCascade(m *Map, id string) ChangeSet {
+	var cs ChangeSet
+	for _, e := range m.Edges {
+		if e != nil && (e.From == id || e.To == id) {
+			cs.Changes = append(cs.Changes, Change{Op: OpDeleteEdge, ID: e.Key()})
+		}
+	}
+	cs.Changes = append(cs.Changes, Change{Op: OpDeleteNode, ID: id})
+	return cs
+}
+
+// Diff returns changes that turn old into new: ApplyChanges(old, Diff(old,
+// new)) is Equal to new (when new is valid). Nodes are matched by id and
+// edges by key; when new keeps the surviving nodes and edges in their old
+// order (additions at the end) the diff is minimal, otherwise it rebuilds
+// the lists.
+func Diff(old, new *Map) ChangeSet {
+	var cs ChangeSet
+	old, new = withoutNils(old), withoutNils(new)
+	if !equalMeta(old, new) {
+		cs.Changes = append(cs.Changes, Change{Op: OpSetMap, Map: &Map{ID: old.ID, Title: new.Title, Currency: new.Currency, Classification: new.Classification.clone()}})
+	}
+	if !orderKept(nodeIDs(old.Nodes), nodeIDs(new.Nodes)) || !orderKept(edgeKeys(old.Edges), edgeKeys(new.Edges)) {
+		for _, e := range old.Edges {
+			cs.Changes = append(cs.Changes, Change{Op: OpDeleteEdge, ID: e.Key()})
+		}
+		for _, n := range old.Nodes {
+			cs.Changes = append(cs.Changes, Change{Op: OpDeleteNode, ID: n.ID})
+		}
+		for _, n := range new.Nodes {
+			cs.Changes = append(cs.Changes, Change{Op: OpAddNode, Node: n.clone()})
+		}
+		for _, e := range new.Edges {
+			cs.Changes = append(cs.Changes, Change{Op: OpAddEdge, Edge: e.clone()})
+		}
+		return cs
+	}
+	newNodes := make(map[string]*Node, len(new.Nodes))
+	for _, n := range new.Nodes {
+		newNodes[n.ID] = n
+	}
+	oldNodes := make(map[string]*Node, len(old.Nodes))
+	for _, n := range old.Nodes {
+		oldNodes[n.ID] = n
+	}
+	newEdges := make(map[string]*Edge, len(new.Edges))
+	for _, e := range new.Edges {
+		newEdges[e.Key()] = e
+	}
+	oldEdges := make(map[string]*Edge, len(old.Edges))
+	for _, e := range old.Edges {
+		oldEdges[e.Key()] = e
+	}
+	for _, e := range old.Edges {
+		if _, ok := newEdges[e.Key()]; !ok {
+			cs.Changes = append(cs.Changes, Change{Op: OpDeleteEdge, ID: e.Key()})
+		}
+	}
+	for _, n := range old.Nodes {
+		if _, ok := newNodes[n.ID]; !ok {
+			cs.Changes = append(cs.Changes, Change{Op: OpDeleteNode, ID: n.ID})
+		}
+	}
+	for _, n := range new.Nodes {
+		if o, ok := oldNodes[n.ID]; !ok {
+			cs.Changes = append(cs.Changes, Change{Op: OpAddNode, Node: n.clone()})
+		} else if !equalNode(o, n) {
+			cs.Changes = append(cs.Changes, Change{Op: OpUpdateNode, ID: n.ID, Node: n.clone()})
+		}
+	}
+	for _, e := range new.Edges {
+		if o, ok := oldEdges[e.Key()]; !ok {
+			cs.Changes = append(cs.Changes, Change{Op: OpAddEdge, Edge: e.clone()})
+		} else if !equalEdge(o, e) {
+			cs.Changes = append(cs.Changes, Change{Op: OpUpdateEdge, ID: e.Key(), Edge: e.clone()})
+		}
+	}
+	return cs
+}
+
+func (c *Classification) clone() *Classification {
+	if c == nil {
+		return nil
+	}
+	return (&Map{Classification: c}).Clone().Classification
+}
+
+func nodeIDs(ns []*Node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.ID
+	}
+	return out
+}
+
+func edgeKeys(es []*Edge) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Key()
+	}
+	return out
+}
+
+// orderKept reports whether the items of b that are also in a come in a's
+// order and every item of b not in a comes after all of those, which is
+// what deleting, updating in place and appending can produce.
+func orderKept(a, b []string) bool {
+	pos := make(map[string]int, len(a))
+	for i, s := range a {
+		pos[s] = i
+	}
+	last := -1
+	added := false
+	for _, s := range b {
+		p, ok := pos[s]
+		if !ok {
+			added = true
+			continue
+		}
+		if added || p < last {
+			return false
+		}
+		last = p
+	}
+	return true
+}
+
+// Equal reports whether a and b are the same map field for field, ignoring
+// Version and treating nil and empty lists and maps alike. Node and edge
+// order matters.
+func Equal(a, b *Map) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if !equalMeta(a, b) || len(a.Nodes) != len(b.Nodes) || len(a.Edges) != len(b.Edges) {
+		return false
+	}
+	for i := range a.Nodes {
+		if !equalNode(a.Nodes[i], b.Nodes[i]) {
+			return false
+		}
+	}
+	for i := range a.Edges {
+		if !equalEdge(a.Edges[i], b.Edges[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func equalMeta(a, b *Map) bool {
+	return a.ID == b.ID && a.Title == b.Title && a.Currency == b.Currency && equalClassification(a.Classification, b.Classification)
+}
+
+func equalClassification(a, b *Classification) bool {
+	if a == nil {
+		a = &Classification{}
+	}
+	if b == nil {
+		b = &Classification{}
+	}
+	if !equalNums(a.Tiers, b.Tiers) || !equalNums(a.Indicators, b.Indicators) || len(a.Scorecard) != len(b.Scorecard) {
+		return false
+	}
+	for k, v := range a.Scorecard {
+		w, ok := b.Scorecard[k]
+		if !ok || !equalStrs(v, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func equalNode(a, b *Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.ID == b.ID && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description &&
+		equalStrs(a.Tags, b.Tags) && a.Region == b.Region && equalStrs(a.Services, b.Services) &&
+		a.Market == b.Market && equalFloat(a.Customers, b.Customers) && equalFloat(a.Revenue, b.Revenue) &&
+		equalFloat(a.CostToServe, b.CostToServe) && equalStrs(a.Prefers, b.Prefers) && a.Needs == b.Needs &&
+		equalNums(a.Scores, b.Scores) && equalNums(a.Quality, b.Quality) && equalInt(a.Tier, b.Tier) &&
+		a.Channel == b.Channel && a.Purpose == b.Purpose && equalFloat(a.ReplacementMonths, b.ReplacementMonths) &&
+		equalAttrs(a.Attrs, b.Attrs)
+}
+
+func equalEdge(a, b *Edge) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.ID == b.ID && a.From == b.From && a.To == b.To && a.Kind == b.Kind && a.Delivery == b.Delivery &&
+		equalStrs(a.Products, b.Products) && equalFloat(a.Margin, b.Margin) && equalFloat(a.Share, b.Share) &&
+		equalStrs(a.Services, b.Services) && a.Why == b.Why && a.Purpose == b.Purpose && a.What == b.What &&
+		equalAttrs(a.Attrs, b.Attrs)
+}
+
+func equalStrs(a, b []string) bool { return slices.Equal(a, b) }
+
+func equalNums(a, b map[string]float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok || !sameFloat(v, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameFloat(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+
+func equalFloat(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return sameFloat(*a, *b)
+}
+
+func equalInt(a, b *int) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func equalAttrs(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok {
+			return false
+		}
+		fv, vnum := toFloat(v)
+		fw, wnum := toFloat(w)
+		if vnum || wnum {
+			if !(vnum && wnum && sameFloat(fv, fw)) {
+				return false
+			}
+			continue
+		}
+		if !reflect.DeepEqual(v, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// withoutNils returns m, or a shallow copy of it without nil nodes and edges.
+func withoutNils(m *Map) *Map {
+	if m == nil {
+		return &Map{}
+	}
+	if !slices.Contains(m.Nodes, nil) && !slices.Contains(m.Edges, nil) {
+		return m
+	}
+	c := *m
+	c.Nodes = slices.DeleteFunc(slices.Clone(m.Nodes), func(n *Node) bool { return n == nil })
+	c.Edges = slices.DeleteFunc(slices.Clone(m.Edges), func(e *Edge) bool { return e == nil })
+	return &c
+}

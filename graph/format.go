@@ -1,0 +1,532 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxFileSize is the largest map file Read accepts. Bigger input is refused
+// with a clear error before any parsing.
+const MaxFileSize = 64 << 20
+
+// MaxYAMLSize is the largest map file read as YAML. The YAML parser needs
+// about 70 bytes of memory per byte of input, so bigger maps must come as
+// JSON (which is read up to MaxFileSize and many times faster).
+const MaxYAMLSize = 16 << 20
+
+// Read reads a map file in format v1 (YAML, or JSON of the same shape) and
+// validates it. name is used in messages (a file path, "request body").
+// Every problem, structural or semantic, is reported at once in a
+// *ValidationError whose problems carry File, Line, Col, Pointer, Field and
+// Value, sorted by line.
+func Read(data []byte, name string) (*Map, error) {
+	m, tree, probs, err := decode(data, name)
+	if err != nil {
+		return nil, err
+	}
+	var sem []Problem
+	if verr := validate(m); verr != nil {
+		sem = verr.Problems
+	}
+	if len(probs) > 0 {
+		// A field that failed to decode is empty in m; drop the semantic
+		// echoes of the same place (an "empty name" under a badly typed name).
+		bad := make(map[string]bool, len(probs))
+		for _, p := range probs {
+			bad[p.Pointer] = true
+		}
+		for _, p := range sem {
+			if !coveredBy(p.Pointer, bad) {
+				probs = append(probs, p)
+			}
+		}
+	} else {
+		probs = sem
+	}
+	if len(probs) == 0 {
+		return m, nil
+	}
+	for i := range probs {
+		probs[i].File = name
+		if probs[i].Line == 0 {
+			probs[i].Line, probs[i].Col = tree.locate(probs[i].Pointer)
+		}
+	}
+	sortProblems(probs)
+	return nil, &ValidationError{Problems: probs}
+}
+
+func coveredBy(ptr string, bad map[string]bool) bool {
+	for p := ptr; ; {
+		if bad[p] {
+			return true
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i <= 0 {
+			return false
+		}
+		p = p[:i]
+	}
+}
+
+// ReadFile reads and validates the map file at path (see Read).
+func ReadFile(path string) (*Map, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read map: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read map %s: %w", path, err)
+	}
+	return Read(data, path)
+}
+
+// Parse decodes a map file without semantic validation: only problems of
+// shape are reported (not YAML, unknown keys, values of the wrong type), each
+// located. The result may be an invalid map; Validate tells.
+func Parse(data []byte, name string) (*Map, error) {
+	m, tree, probs, err := decode(data, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 {
+		for i := range probs {
+			probs[i].File = name
+			if probs[i].Line == 0 {
+				probs[i].Line, probs[i].Col = tree.locate(probs[i].Pointer)
+			}
+		}
+		sortProblems(probs)
+		return nil, &ValidationError{Problems: probs}
+	}
+	return m, nil
+}
+
+// decode parses data into a tree and the tree into a Map, collecting
+// structural problems. err is set only when there is no tree at all.
+func decode(data []byte, name string) (*Map, *tnode, []Problem, error) {
+	if len(data) > MaxFileSize {
+		return nil, nil, nil, syntaxProblem(name, 0, 0, fmt.Sprintf("the file is larger than %d MiB; a map file must be smaller", MaxFileSize>>20))
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil, nil, syntaxProblem(name, 0, 0, "the file is empty; a map file needs at least an id and nodes")
+	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return nil, nil, nil, syntaxProblem(name, line, 0, "the file is not UTF-8 text (binary data?); a map file is YAML or JSON")
+	}
+	if err := checkNesting(data); err != nil {
+		return nil, nil, nil, syntaxProblem(name, 0, 0, err.Error())
+	}
+	tree, err := parseTreeSized(data, name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d := &decoder{}
+	m := d.mapOf(tree)
+	return m, tree, d.probs, nil
+}
+
+func parseTreeSized(data []byte, name string) (*tnode, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		t, err := parseJSONTree(data)
+		if err == nil {
+			return t, nil
+		}
+		if len(data) > MaxYAMLSize {
+			return nil, jsonProblem(data, name, err)
+		}
+	} else if len(data) > MaxYAMLSize {
+		return nil, syntaxProblem(name, 0, 0, fmt.Sprintf("YAML map files are read up to %d MiB; write a map this large as JSON (read up to %d MiB)", MaxYAMLSize>>20, MaxFileSize>>20))
+	}
+	return parseYAMLTree(data, name)
+}
+
+func jsonProblem(data []byte, name string, err error) error {
+	line, col := 0, 0
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		lines := lineStarts(data)
+		off := int(se.Offset)
+		i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
+		if i >= 0 {
+			line, col = i+1, off-lines[i]+1
+		}
+	}
+	return syntaxProblem(name, line, col, "not valid JSON: "+err.Error())
+}
+
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if (r == utf8.RuneError && size == 1) || r == 0 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+// The node and edge fields of format v1, in the order they are written.
+var (
+	nodeFields = []string{"id", "kind", "name", "description", "tags", "region", "services",
+		"market", "customers", "revenue", "cost_to_serve", "prefers", "needs", "scores", "quality", "tier",
+		"channel", "purpose", "replacement_months"}
+	edgeFields = []string{"id", "from", "to", "kind", "delivery", "products", "margin", "share",
+		"services", "why", "purpose", "what"}
+	mapFields = []string{"id", "title", "currency", "nodes", "edges", "classification"}
+)
+
+func isField(list []string, k string) bool {
+	for _, f := range list {
+		if f == k {
+			return true
+		}
+	}
+	return false
+}
+
+// decoder turns a tree into a Map, collecting every structural problem.
+type decoder struct {
+	probs []Problem
+}
+
+func (d *decoder) add(ptr, field, value, format string, a ...any) {
+	d.probs = append(d.probs, Problem{Pointer: ptr, Field: field, Value: value, Message: fmt.Sprintf(format, a...)})
+}
+
+// addKey records a problem located at a mapping key (an unknown key).
+func (d *decoder) addKey(k tkey, ptr, format string, a ...any) {
+	d.probs = append(d.probs, Problem{Line: k.line, Col: k.col, Pointer: ptr, Field: k.name, Value: k.name, Message: fmt.Sprintf(format, a...)})
+}
+
+func (d *decoder) mapOf(t *tnode) *Map {
+	m := &Map{}
+	if t.kind != tMap {
+		d.add("", "", short(t), "a map file must be a mapping with id, nodes and edges, not %s", t.kind)
+		return m
+	}
+	for _, k := range t.keys {
+		ptr := "/" + escapePointer(k.name)
+		v := k.val
+		switch k.name {
+		case "id":
+			m.ID = d.str(v, ptr, "id")
+		case "title":
+			m.Title = d.str(v, ptr, "title")
+		case "currency":
+			m.Currency = d.str(v, ptr, "currency")
+		case "version":
+			// Written by stores and the API next to a map; not part of the file.
+			if v.kind != tNumber && v.kind != tNull {
+				d.add(ptr, "version", short(v), "version must be a number")
+			}
+		case "nodes":
+			if v.kind == tNull {
+				continue
+			}
+			if v.kind != tSeq {
+				d.add(ptr, "nodes", short(v), "nodes must be a list, not %s", v.kind)
+				continue
+			}
+			m.Nodes = make([]*Node, 0, len(v.items))
+			for i, it := range v.items {
+				m.Nodes = append(m.Nodes, d.node(it, fmt.Sprintf("/nodes/%d", i)))
+			}
+		case "edges":
+			if v.kind == tNull {
+				continue
+			}
+			if v.kind != tSeq {
+				d.add(ptr, "edges", short(v), "edges must be a list, not %s", v.kind)
+				continue
+			}
+			m.Edges = make([]*Edge, 0, len(v.items))
+			for i, it := range v.items {
+				m.Edges = append(m.Edges, d.edge(it, fmt.Sprintf("/edges/%d", i)))
+			}
+		case "classification":
+			m.Classification = d.classification(v, ptr)
+		default:
+			d.addKey(k, ptr, "unknown top-level key %q (known: %s)", k.name, strings.Join(mapFields, ", "))
+		}
+	}
+	return m
+}
+
+func (d *decoder) node(t *tnode, ptr string) *Node {
+	n := &Node{}
+	if t.kind != tMap {
+		d.add(ptr, "", short(t), "a node must be a mapping with id, kind and name, not %s", t.kind)
+		return n
+	}
+	for _, k := range t.keys {
+		p := ptr + "/" + escapePointer(k.name)
+		v := k.val
+		switch k.name {
+		case "id":
+			n.ID = d.str(v, p, k.name)
+		case "kind":
+			n.Kind = NodeKind(d.str(v, p, k.name))
+		case "name":
+			n.Name = d.str(v, p, k.name)
+		case "description":
+			n.Description = d.str(v, p, k.name)
+		case "tags":
+			n.Tags = d.strs(v, p, k.name)
+		case "region":
+			n.Region = d.str(v, p, k.name)
+		case "services":
+			n.Services = d.strs(v, p, k.name)
+		case "market":
+			n.Market = d.str(v, p, k.name)
+		case "customers":
+			n.Customers = d.num(v, p, k.name)
+		case "revenue":
+			n.Revenue = d.num(v, p, k.name)
+		case "cost_to_serve":
+			n.CostToServe = d.num(v, p, k.name)
+		case "prefers":
+			n.Prefers = d.strs(v, p, k.name)
+		case "needs":
+			n.Needs = d.str(v, p, k.name)
+		case "scores":
+			n.Scores = d.nums(v, p, k.name)
+		case "quality":
+			n.Quality = d.nums(v, p, k.name)
+		case "tier":
+			if f := d.num(v, p, k.name); f != nil {
+				if *f != math.Trunc(*f) || math.Abs(*f) > 1e6 {
+					d.add(p, k.name, v.text, "tier must be a whole number 1-4")
+				} else {
+					t := int(*f)
+					n.Tier = &t
+				}
+			}
+		case "channel":
+			n.Channel = d.str(v, p, k.name)
+		case "purpose":
+			n.Purpose = d.str(v, p, k.name)
+		case "replacement_months":
+			n.ReplacementMonths = d.num(v, p, k.name)
+		case "attrs":
+			d.attrsBlock(v, p, &n.Attrs)
+		default:
+			d.attr(k, p, &n.Attrs, "node")
+		}
+	}
+	return n
+}
+
+func (d *decoder) edge(t *tnode, ptr string) *Edge {
+	e := &Edge{}
+	if t.kind != tMap {
+		d.add(ptr, "", short(t), "an edge must be a mapping with from, to and kind, not %s", t.kind)
+		return e
+	}
+	for _, k := range t.keys {
+		p := ptr + "/" + escapePointer(k.name)
+		v := k.val
+		switch k.name {
+		case "id":
+			e.ID = d.str(v, p, k.name)
+		case "from":
+			e.From = d.str(v, p, k.name)
+		case "to":
+			e.To = d.str(v, p, k.name)
+		case "kind":
+			e.Kind = EdgeKind(d.str(v, p, k.name))
+		case "delivery":
+			e.Delivery = d.str(v, p, k.name)
+		case "products":
+			e.Products = d.strs(v, p, k.name)
+		case "margin":
+			e.Margin = d.num(v, p, k.name)
+		case "share":
+			e.Share = d.num(v, p, k.name)
+		case "services":
+			e.Services = d.strs(v, p, k.name)
+		case "why":
+			e.Why = d.str(v, p, k.name)
+		case "purpose":
+			e.Purpose = d.str(v, p, k.name)
+		case "what":
+			e.What = d.str(v, p, k.name)
+		case "attrs":
+			d.attrsBlock(v, p, &e.Attrs)
+		default:
+			d.attr(k, p, &e.Attrs, "edge")
+		}
+	}
+	return e
+}
+
+// attr keeps a free scalar attribute; anything nested is an unknown field.
+func (d *decoder) attr(k tkey, p string, attrs *map[string]any, what string) {
+	v, name := k.val, k.name
+	var val any
+	switch v.kind {
+	case tNull:
+		return
+	case tString:
+		val = v.text
+	case tNumber:
+		if math.IsNaN(v.num) || math.IsInf(v.num, 0) {
+			d.add(p, name, v.text, "attribute %q must be a finite number", name)
+			return
+		}
+		val = v.num
+	case tBool:
+		val = v.b
+	default:
+		d.addKey(k, p, "unknown %s field %q holding %s (free attributes must be plain strings, numbers or booleans)", what, name, v.kind)
+		return
+	}
+	if *attrs == nil {
+		*attrs = map[string]any{}
+	}
+	(*attrs)[name] = val
+}
+
+// attrsBlock reads an explicit `attrs:` mapping (the shape encoding/json
+// gives a Node) into Attrs.
+func (d *decoder) attrsBlock(v *tnode, p string, attrs *map[string]any) {
+	if v.kind == tNull {
+		return
+	}
+	if v.kind != tMap {
+		d.add(p, "attrs", short(v), "attrs must be a mapping of free attributes, not %s", v.kind)
+		return
+	}
+	for _, k := range v.keys {
+		d.attr(k, p+"/"+escapePointer(k.name), attrs, "attrs")
+	}
+}
+
+func (d *decoder) str(v *tnode, p, field string) string {
+	switch v.kind {
+	case tNull:
+		return ""
+	case tString, tNumber, tBool:
+		return v.text
+	}
+	d.add(p, field, short(v), "%s must be a string, not %s", field, v.kind)
+	return ""
+}
+
+func (d *decoder) strs(v *tnode, p, field string) []string {
+	switch v.kind {
+	case tNull:
+		return nil
+	case tString, tNumber, tBool:
+		// A single value where a list is expected: a one-item list.
+		return []string{v.text}
+	case tSeq:
+		out := make([]string, 0, len(v.items))
+		for i, it := range v.items {
+			if !it.isScalar() || it.kind == tNull {
+				d.add(fmt.Sprintf("%s/%d", p, i), field, short(it), "%s must be a list of strings; item %d is %s", field, i, it.kind)
+				continue
+			}
+			out = append(out, it.text)
+		}
+		return out
+	}
+	d.add(p, field, short(v), "%s must be a list of strings, not %s", field, v.kind)
+	return nil
+}
+
+func (d *decoder) num(v *tnode, p, field string) *float64 {
+	switch v.kind {
+	case tNull:
+		return nil
+	case tNumber:
+		if math.IsNaN(v.num) || math.IsInf(v.num, 0) {
+			d.add(p, field, v.text, "%s must be a finite number", field)
+			return nil
+		}
+		f := v.num
+		return &f
+	}
+	d.add(p, field, short(v), "%s must be a number, not %s", field, v.kind)
+	return nil
+}
+
+func (d *decoder) nums(v *tnode, p, field string) map[string]float64 {
+	if v.kind == tNull {
+		return nil
+	}
+	if v.kind != tMap {
+		d.add(p, field, short(v), "%s must be a mapping of names to numbers, not %s", field, v.kind)
+		return nil
+	}
+	out := make(map[string]float64, len(v.keys))
+	for _, k := range v.keys {
+		if f := d.num(k.val, p+"/"+escapePointer(k.name), field); f != nil {
+			out[k.name] = *f
+		}
+	}
+	return out
+}
+
+func (d *decoder) classification(v *tnode, p string) *Classification {
+	if v.kind == tNull {
+		return nil
+	}
+	if v.kind != tMap {
+		d.add(p, "classification", short(v), "classification must be a mapping with tiers, indicators, scorecard, not %s", v.kind)
+		return nil
+	}
+	c := &Classification{}
+	for _, k := range v.keys {
+		kp := p + "/" + escapePointer(k.name)
+		switch k.name {
+		case "tiers":
+			c.Tiers = d.nums(k.val, kp, "tiers")
+		case "indicators":
+			c.Indicators = d.nums(k.val, kp, "indicators")
+		case "scorecard":
+			if k.val.kind == tNull {
+				continue
+			}
+			if k.val.kind != tMap {
+				d.add(kp, "scorecard", short(k.val), "scorecard must be a mapping of groups to indicator lists, not %s", k.val.kind)
+				continue
+			}
+			c.Scorecard = make(map[string][]string, len(k.val.keys))
+			for _, g := range k.val.keys {
+				c.Scorecard[g.name] = d.strs(g.val, kp+"/"+escapePointer(g.name), "scorecard")
+			}
+		default:
+			d.addKey(k, kp, "unknown classification key %q (known: tiers, indicators, scorecard)", k.name)
+		}
+	}
+	return c
+}
+
+// short renders a value for a message: scalars as written, collections by kind.
+func short(v *tnode) string {
+	if v == nil {
+		return ""
+	}
+	if v.isScalar() {
+		s := v.text
+		if len(s) > 80 {
+			s = s[:77] + "..."
+		}
+		return s
+	}
+	return v.kind.String()
+}

@@ -1,0 +1,526 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// This file turns the bytes of a map file into a small positioned document
+// tree (tnode): every value knows the line and column it came from. YAML goes
+// through goccy/go-yaml's AST; JSON documents take a faster path through
+// encoding/json's tokenizer, with the same tree as the result. The map
+// decoder (format.go) and the locator of validation problems work on the tree
+// only, so both syntaxes give the same messages at the same places.
+
+type tkind int
+
+const (
+	tNull tkind = iota
+	tString
+	tNumber
+	tBool
+	tSeq
+	tMap
+)
+
+func (k tkind) String() string {
+	switch k {
+	case tNull:
+		return "null"
+	case tString:
+		return "a string"
+	case tNumber:
+		return "a number"
+	case tBool:
+		return "a boolean"
+	case tSeq:
+		return "a list"
+	case tMap:
+		return "a mapping"
+	}
+	return "a value"
+}
+
+// tnode is one value of the document tree.
+type tnode struct {
+	kind tkind
+	text string  // scalars: the text as written (a string's value)
+	num  float64 // tNumber
+	b    bool    // tBool
+	line int
+	col  int
+
+	items []*tnode // tSeq
+	keys  []tkey   // tMap, in document order
+}
+
+// tkey is one entry of a mapping.
+type tkey struct {
+	name      string
+	line, col int
+	val       *tnode
+}
+
+// get returns the value of key name in a mapping, or nil.
+func (n *tnode) get(name string) *tnode {
+	if n == nil || n.kind != tMap {
+		return nil
+	}
+	for i := range n.keys {
+		if n.keys[i].name == name {
+			return n.keys[i].val
+		}
+	}
+	return nil
+}
+
+func (n *tnode) isScalar() bool {
+	return n.kind == tString || n.kind == tNumber || n.kind == tBool || n.kind == tNull
+}
+
+// locate finds the line and column of a JSON pointer (/nodes/3/margin) in
+// the tree. When the exact place does not exist (a missing field), it
+// answers with the nearest ancestor that does. A mapping entry is located at
+// its key when its value is a list or mapping, else at the value.
+func (n *tnode) locate(pointer string) (line, col int) {
+	if n == nil {
+		return 0, 0
+	}
+	line, col = n.line, n.col
+	cur := n
+	for _, seg := range splitPointer(pointer) {
+		switch cur.kind {
+		case tMap:
+			var found *tkey
+			for i := range cur.keys {
+				if cur.keys[i].name == seg {
+					found = &cur.keys[i]
+					break
+				}
+			}
+			if found == nil {
+				return line, col
+			}
+			cur = found.val
+			if cur.isScalar() && cur.line > 0 {
+				line, col = cur.line, cur.col
+			} else {
+				line, col = found.line, found.col
+			}
+		case tSeq:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(cur.items) {
+				return line, col
+			}
+			cur = cur.items[i]
+			if cur.line > 0 {
+				line, col = cur.line, cur.col
+			}
+		default:
+			return line, col
+		}
+	}
+	return line, col
+}
+
+// splitPointer splits a JSON pointer into its unescaped segments.
+func splitPointer(p string) []string {
+	if p == "" || p == "/" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, s := range parts {
+		if strings.Contains(s, "~") {
+			parts[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(s)
+		}
+	}
+	return parts
+}
+
+// escapePointer escapes one JSON pointer segment.
+func escapePointer(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+// maxDepth bounds how deeply flow collections may nest; a map file needs
+// four levels, so anything near this is hostile input that would otherwise
+// exhaust the stack of a recursive parser.
+const maxDepth = 200
+
+// checkNesting scans for flow brackets nested deeper than maxDepth. It does
+// not understand quoting, so it may count brackets inside strings; a real
+// map never comes near the limit either way.
+func checkNesting(data []byte) error {
+	depth := 0
+	line := 1
+	for _, c := range data {
+		switch c {
+		case '[', '{':
+			depth++
+			if depth > maxDepth {
+				return fmt.Errorf("line %d: collections nested more than %d levels deep", line, maxDepth)
+			}
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '\n':
+			line++
+		}
+	}
+	return nil
+}
+
+// syntaxError is a problem found before the tree exists: the file is not
+// YAML or JSON at all.
+func syntaxProblem(name string, line, col int, msg string) *ValidationError {
+	return &ValidationError{Problems: []Problem{{File: name, Line: line, Col: col, Pointer: "", Message: msg}}}
+}
+
+// tokenError is what goccy/go-yaml's errors offer.
+type tokenError interface {
+	GetToken() *token.Token
+	GetMessage() string
+}
+
+func parseYAMLTree(data []byte, name string) (t *tnode, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, syntaxProblem(name, 0, 0, fmt.Sprintf("not a valid YAML document (the parser failed: %v)", r))
+		}
+	}()
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		var te tokenError
+		if errors.As(err, &te) {
+			line, col := 0, 0
+			if tk := te.GetToken(); tk != nil && tk.Position != nil {
+				line, col = tk.Position.Line, tk.Position.Column
+			}
+			return nil, syntaxProblem(name, line, col, "not valid YAML: "+te.GetMessage())
+		}
+		return nil, syntaxProblem(name, 0, 0, "not valid YAML: "+firstLine(err.Error()))
+	}
+	var docs []*ast.DocumentNode
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
+		return nil, syntaxProblem(name, 0, 0, "the file holds no map (it is empty)")
+	}
+	if len(docs) > 1 {
+		line, col := pos(docs[1].Body)
+		return nil, syntaxProblem(name, line, col, "the file holds more than one YAML document; a map file holds exactly one")
+	}
+	b := &yamlBuilder{anchors: map[string]ast.Node{}}
+	t, err = b.build(docs[0].Body, 0)
+	if err != nil {
+		var pe *posError
+		if errors.As(err, &pe) {
+			return nil, syntaxProblem(name, pe.line, pe.col, pe.msg)
+		}
+		return nil, syntaxProblem(name, 0, 0, err.Error())
+	}
+	return t, nil
+}
+
+type posError struct {
+	line, col int
+	msg       string
+}
+
+func (e *posError) Error() string { return fmt.Sprintf("%d:%d: %s", e.line, e.col, e.msg) }
+
+func pos(n ast.Node) (int, int) {
+	if n == nil {
+		return 0, 0
+	}
+	tk := n.GetToken()
+	if tk == nil || tk.Position == nil {
+		return 0, 0
+	}
+	return tk.Position.Line, tk.Position.Column
+}
+
+type yamlBuilder struct {
+	anchors map[string]ast.Node
+	// expanded counts values built through aliases, so that a document of
+	// aliases to aliases cannot expand into an exponential tree.
+	expanded int
+}
+
+const maxAliasExpansion = 1 << 20
+
+func (b *yamlBuilder) build(n ast.Node, depth int) (*tnode, error) {
+	if depth > maxDepth {
+		l, c := pos(n)
+		return nil, &posError{l, c, fmt.Sprintf("values nested more than %d levels deep", maxDepth)}
+	}
+	line, col := pos(n)
+	switch v := n.(type) {
+	case nil:
+		return &tnode{kind: tNull}, nil
+	case *ast.NullNode:
+		return &tnode{kind: tNull, line: line, col: col}, nil
+	case *ast.StringNode:
+		return &tnode{kind: tString, text: v.Value, line: line, col: col}, nil
+	case *ast.LiteralNode:
+		s := ""
+		if v.Value != nil {
+			s = v.Value.Value
+		}
+		return &tnode{kind: tString, text: s, line: line, col: col}, nil
+	case *ast.IntegerNode:
+		var f float64
+		switch x := v.Value.(type) {
+		case int64:
+			f = float64(x)
+		case uint64:
+			f = float64(x)
+		default:
+			return nil, &posError{line, col, fmt.Sprintf("unreadable integer %q", v.Token.Value)}
+		}
+		return &tnode{kind: tNumber, num: f, text: v.Token.Value, line: line, col: col}, nil
+	case *ast.FloatNode:
+		return &tnode{kind: tNumber, num: v.Value, text: v.Token.Value, line: line, col: col}, nil
+	case *ast.InfinityNode:
+		return &tnode{kind: tNumber, num: v.Value, text: v.Token.Value, line: line, col: col}, nil
+	case *ast.NanNode:
+		return &tnode{kind: tNumber, num: math.NaN(), text: v.Token.Value, line: line, col: col}, nil
+	case *ast.BoolNode:
+		return &tnode{kind: tBool, b: v.Value, text: v.Token.Value, line: line, col: col}, nil
+	case *ast.TagNode:
+		return b.build(v.Value, depth+1)
+	case *ast.AnchorNode:
+		if v.Name != nil {
+			b.anchors[v.Name.String()] = v.Value
+		}
+		return b.build(v.Value, depth+1)
+	case *ast.AliasNode:
+		name := ""
+		if v.Value != nil {
+			name = v.Value.String()
+		}
+		target, ok := b.anchors[name]
+		if !ok {
+			return nil, &posError{line, col, fmt.Sprintf("alias *%s names no anchor defined before it", name)}
+		}
+		b.expanded++
+		if b.expanded > maxAliasExpansion {
+			return nil, &posError{line, col, "too many alias expansions"}
+		}
+		t, err := b.build(target, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	case *ast.MappingNode:
+		t := &tnode{kind: tMap, line: line, col: col, keys: make([]tkey, 0, len(v.Values))}
+		for _, mv := range v.Values {
+			if err := b.addEntry(t, mv, depth); err != nil {
+				return nil, err
+			}
+		}
+		if len(v.Values) > 0 {
+			t.line, t.col = t.keys[0].line, t.keys[0].col
+		}
+		return t, nil
+	case *ast.MappingValueNode:
+		t := &tnode{kind: tMap, line: line, col: col}
+		if err := b.addEntry(t, v, depth); err != nil {
+			return nil, err
+		}
+		t.line, t.col = t.keys[0].line, t.keys[0].col
+		return t, nil
+	case *ast.SequenceNode:
+		t := &tnode{kind: tSeq, line: line, col: col, items: make([]*tnode, 0, len(v.Values))}
+		for _, it := range v.Values {
+			c, err := b.build(it, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			if c.line == 0 {
+				c.line, c.col = line, col
+			}
+			t.items = append(t.items, c)
+		}
+		return t, nil
+	case *ast.CommentGroupNode, *ast.CommentNode:
+		return &tnode{kind: tNull, line: line, col: col}, nil
+	}
+	return nil, &posError{line, col, fmt.Sprintf("unsupported YAML construct (%s)", n.Type())}
+}
+
+func (b *yamlBuilder) addEntry(t *tnode, mv *ast.MappingValueNode, depth int) error {
+	kl, kc := pos(mv.Key)
+	var name string
+	switch k := mv.Key.(type) {
+	case *ast.MergeKeyNode:
+		return &posError{kl, kc, "merge keys (<<) are not supported in map files"}
+	case *ast.StringNode:
+		name = k.Value
+	case ast.ScalarNode:
+		name = k.String()
+	default:
+		return &posError{kl, kc, "a mapping key must be a plain value"}
+	}
+	for _, e := range t.keys {
+		if e.name == name {
+			return &posError{kl, kc, fmt.Sprintf("key %q appears twice (first at line %d)", name, e.line)}
+		}
+	}
+	val, err := b.build(mv.Value, depth+1)
+	if err != nil {
+		return err
+	}
+	if val.line == 0 {
+		val.line, val.col = kl, kc
+	}
+	t.keys = append(t.keys, tkey{name: name, line: kl, col: kc, val: val})
+	return nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// parseJSONTree reads a strict JSON document into a tree. Positions come
+// from the decoder's input offsets, turned into lines and columns.
+func parseJSONTree(data []byte) (*tnode, error) {
+	lines := lineStarts(data)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	p := &jsonBuilder{dec: dec, lines: lines, data: data}
+	t, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data after the JSON document")
+	}
+	return t, nil
+}
+
+type jsonBuilder struct {
+	dec   *json.Decoder
+	lines []int
+	data  []byte
+}
+
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// at returns the line and column of the token that starts after offset off
+// (the decoder's offset is just past the previous token).
+func (p *jsonBuilder) at(off int64) (int, int) {
+	o := int(off)
+	for o < len(p.data) {
+		c := p.data[o]
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ':' {
+			o++
+			continue
+		}
+		break
+	}
+	i := sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > o }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, o - p.lines[i] + 1
+}
+
+func (p *jsonBuilder) value(depth int) (*tnode, error) {
+	if depth > maxDepth {
+		return nil, errors.New("nested too deeply")
+	}
+	line, col := p.at(p.dec.InputOffset())
+	tok, err := p.dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch v := tok.(type) {
+	case nil:
+		return &tnode{kind: tNull, line: line, col: col}, nil
+	case bool:
+		return &tnode{kind: tBool, b: v, text: strconv.FormatBool(v), line: line, col: col}, nil
+	case string:
+		return &tnode{kind: tString, text: v, line: line, col: col}, nil
+	case json.Number:
+		f, err := strconv.ParseFloat(string(v), 64)
+		if err != nil {
+			return nil, err
+		}
+		return &tnode{kind: tNumber, num: f, text: string(v), line: line, col: col}, nil
+	case json.Delim:
+		switch v {
+		case '[':
+			t := &tnode{kind: tSeq, line: line, col: col}
+			for p.dec.More() {
+				c, err := p.value(depth + 1)
+				if err != nil {
+					return nil, err
+				}
+				t.items = append(t.items, c)
+			}
+			if _, err := p.dec.Token(); err != nil {
+				return nil, err
+			}
+			return t, nil
+		case '{':
+			t := &tnode{kind: tMap, line: line, col: col}
+			for p.dec.More() {
+				kl, kc := p.at(p.dec.InputOffset())
+				kt, err := p.dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				name, ok := kt.(string)
+				if !ok {
+					return nil, errors.New("object key is not a string")
+				}
+				for _, e := range t.keys {
+					if e.name == name {
+						// Let the YAML parser report it with its position.
+						return nil, errors.New("duplicate key")
+					}
+				}
+				val, err := p.value(depth + 1)
+				if err != nil {
+					return nil, err
+				}
+				t.keys = append(t.keys, tkey{name: name, line: kl, col: kc, val: val})
+			}
+			if _, err := p.dec.Token(); err != nil {
+				return nil, err
+			}
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+}

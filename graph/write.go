@@ -1,0 +1,499 @@
+package graph
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file writes format v1. Both writers walk the same ordered fields
+// (fieldsOf), so YAML and JSON have one shape; output depends only on the
+// map, so writing twice gives the same bytes.
+
+// field is one key and value to write. val is string, float64, bool,
+// []string, map[string]float64, map[string][]string or nil (skipped).
+type field struct {
+	key string
+	val any
+}
+
+func nodeFieldsOf(n *Node) []field {
+	fs := []field{{"id", n.ID}, {"kind", string(n.Kind)}, {"name", n.Name}}
+	fs = appendStr(fs, "description", n.Description)
+	fs = appendList(fs, "tags", n.Tags)
+	fs = appendStr(fs, "region", n.Region)
+	fs = appendList(fs, "services", n.Services)
+	fs = appendStr(fs, "market", n.Market)
+	fs = appendNum(fs, "customers", n.Customers)
+	fs = appendNum(fs, "revenue", n.Revenue)
+	fs = appendNum(fs, "cost_to_serve", n.CostToServe)
+	fs = appendList(fs, "prefers", n.Prefers)
+	fs = appendStr(fs, "needs", n.Needs)
+	if len(n.Scores) > 0 {
+		fs = append(fs, field{"scores", n.Scores})
+	}
+	if len(n.Quality) > 0 {
+		fs = append(fs, field{"quality", n.Quality})
+	}
+	if n.Tier != nil {
+		fs = append(fs, field{"tier", float64(*n.Tier)})
+	}
+	fs = appendStr(fs, "channel", n.Channel)
+	fs = appendStr(fs, "purpose", n.Purpose)
+	fs = appendNum(fs, "replacement_months", n.ReplacementMonths)
+	return appendAttrs(fs, n.Attrs)
+}
+
+func edgeFieldsOf(e *Edge) []field {
+	var fs []field
+	fs = appendStr(fs, "id", e.ID)
+	fs = append(fs, field{"from", e.From}, field{"to", e.To}, field{"kind", string(e.Kind)})
+	fs = appendStr(fs, "delivery", e.Delivery)
+	fs = appendList(fs, "products", e.Products)
+	fs = appendNum(fs, "margin", e.Margin)
+	fs = appendNum(fs, "share", e.Share)
+	fs = appendList(fs, "services", e.Services)
+	fs = appendStr(fs, "why", e.Why)
+	fs = appendStr(fs, "purpose", e.Purpose)
+	fs = appendStr(fs, "what", e.What)
+	return appendAttrs(fs, e.Attrs)
+}
+
+func classificationFieldsOf(c *Classification) []field {
+	var fs []field
+	if len(c.Tiers) > 0 {
+		fs = append(fs, field{"tiers", c.Tiers})
+	}
+	if len(c.Indicators) > 0 {
+		fs = append(fs, field{"indicators", c.Indicators})
+	}
+	if len(c.Scorecard) > 0 {
+		fs = append(fs, field{"scorecard", c.Scorecard})
+	}
+	return fs
+}
+
+func appendStr(fs []field, k, v string) []field {
+	if v == "" {
+		return fs
+	}
+	return append(fs, field{k, v})
+}
+
+func appendList(fs []field, k string, v []string) []field {
+	if len(v) == 0 {
+		return fs
+	}
+	return append(fs, field{k, v})
+}
+
+func appendNum(fs []field, k string, v *float64) []field {
+	if v == nil {
+		return fs
+	}
+	return append(fs, field{k, *v})
+}
+
+func appendAttrs(fs []field, attrs map[string]any) []field {
+	for _, k := range sortedKeys(attrs) {
+		switch x := attrs[k].(type) {
+		case string, bool, float64:
+			fs = append(fs, field{k, x})
+		case nil:
+		default:
+			if f, ok := toFloat(x); ok {
+				fs = append(fs, field{k, f})
+			} else {
+				fs = append(fs, field{k, fmt.Sprint(x)})
+			}
+		}
+	}
+	return fs
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case uint:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// formatNumber writes a number the same way in YAML and JSON: whole
+// numbers without a fraction or exponent, others in the shortest form.
+func formatNumber(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "0" // never valid on a map; Validate reports it
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// WriteYAML writes m as a format v1 YAML file: top-level fields, then nodes
+// as block mappings in the canonical field order (free attributes last,
+// sorted), then edges (one flow mapping per line where it fits), then
+// classification. Node and edge order is kept.
+func WriteYAML(w io.Writer, m *Map) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "id: %s\n", yamlString(m.ID))
+	if m.Title != "" {
+		fmt.Fprintf(bw, "title: %s\n", yamlString(m.Title))
+	}
+	if m.Currency != "" {
+		fmt.Fprintf(bw, "currency: %s\n", yamlString(m.Currency))
+	}
+	if len(m.Nodes) == 0 {
+		bw.WriteString("nodes: []\n")
+	} else {
+		bw.WriteString("nodes:\n")
+		for _, n := range m.Nodes {
+			if n == nil {
+				continue
+			}
+			for i, f := range nodeFieldsOf(n) {
+				if i == 0 {
+					bw.WriteString("  - ")
+				} else {
+					bw.WriteString("    ")
+				}
+				writeYAMLField(bw, f, "    ")
+			}
+		}
+	}
+	if len(m.Edges) == 0 {
+		bw.WriteString("edges: []\n")
+	} else {
+		bw.WriteString("edges:\n")
+		for _, e := range m.Edges {
+			if e == nil {
+				continue
+			}
+			fs := edgeFieldsOf(e)
+			flow := yamlFlowMapping(fs)
+			if len(flow) <= 110 && !strings.Contains(flow, "\n") {
+				bw.WriteString("  - ")
+				bw.WriteString(flow)
+				bw.WriteByte('\n')
+				continue
+			}
+			for i, f := range fs {
+				if i == 0 {
+					bw.WriteString("  - ")
+				} else {
+					bw.WriteString("    ")
+				}
+				writeYAMLField(bw, f, "    ")
+			}
+		}
+	}
+	if c := m.Classification; c != nil {
+		fs := classificationFieldsOf(c)
+		if len(fs) > 0 {
+			bw.WriteString("classification:\n")
+			for _, f := range fs {
+				bw.WriteString("  ")
+				writeYAMLField(bw, f, "  ")
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+func writeYAMLField(bw *bufio.Writer, f field, indent string) {
+	bw.WriteString(yamlKey(f.key))
+	bw.WriteString(":")
+	if sc, ok := f.val.(map[string][]string); ok {
+		bw.WriteByte('\n')
+		for _, k := range sortedKeys(sc) {
+			bw.WriteString(indent + "  ")
+			bw.WriteString(yamlKey(k))
+			bw.WriteString(": ")
+			bw.WriteString(yamlValue(sc[k]))
+			bw.WriteByte('\n')
+		}
+		return
+	}
+	bw.WriteByte(' ')
+	bw.WriteString(yamlValue(f.val))
+	bw.WriteByte('\n')
+}
+
+func yamlFlowMapping(fs []field) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(yamlKey(f.key))
+		b.WriteString(": ")
+		b.WriteString(yamlValue(f.val))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func yamlValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return yamlString(x)
+	case float64:
+		return formatNumber(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = yamlString(s)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]float64:
+		parts := make([]string, 0, len(x))
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, yamlKey(k)+": "+formatNumber(x[k]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case map[string][]string:
+		parts := make([]string, 0, len(x))
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, yamlKey(k)+": "+yamlValue(x[k]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return "null"
+}
+
+func yamlKey(s string) string { return yamlString(s) }
+
+// reserved are the plain words YAML (1.1 or 1.2) reads as something other
+// than a string.
+var reserved = map[string]bool{
+	"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
+	"y": true, "n": true, "null": true, "~": true,
+}
+
+// yamlString writes s plain when no YAML reader could take it for anything
+// but this string, and double-quoted otherwise.
+func yamlString(s string) string {
+	if plainSafe(s) {
+		return s
+	}
+	return quoteYAML(s)
+}
+
+func plainSafe(s string) bool {
+	if s == "" || reserved[strings.ToLower(s)] {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	if !(first < utf8.RuneSelf && (first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z')) &&
+		!(first >= utf8.RuneSelf && unicode.IsLetter(first)) {
+		return false
+	}
+	if s[len(s)-1] == ' ' {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case r == ' ' || r == '_' || r == '.' || r == '/' || r == '(' || r == ')' || r == '&' || r == '+' || r == '\'' || r == '-':
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsNumber(r)):
+		default:
+			return false
+		}
+	}
+	// ".inf"-like words start with a dot, excluded above; "Inf"/"NaN"
+	// without a dot are strings in YAML.
+	return true
+}
+
+// quoteYAML double-quotes s with escapes YAML understands. s is valid
+// UTF-8 on every map Read returns; invalid bytes are replaced.
+func quoteYAML(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || r == 0xFEFF {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// WriteJSON writes m as JSON of the same shape as the YAML file (free
+// attributes next to the known fields), indented by two spaces.
+func WriteJSON(w io.Writer, m *Map) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("{\n")
+	top := []field{{"id", m.ID}}
+	top = appendStr(top, "title", m.Title)
+	top = appendStr(top, "currency", m.Currency)
+	for _, f := range top {
+		fmt.Fprintf(bw, "  %s: %s,\n", jsonString(f.key), jsonValue(f.val))
+	}
+	writeJSONList(bw, "nodes", len(m.Nodes), func(i int) []field {
+		if m.Nodes[i] == nil {
+			return nil
+		}
+		return nodeFieldsOf(m.Nodes[i])
+	})
+	var cls []field
+	if m.Classification != nil {
+		cls = classificationFieldsOf(m.Classification)
+	}
+	bw.WriteString(",\n")
+	writeJSONList(bw, "edges", len(m.Edges), func(i int) []field {
+		if m.Edges[i] == nil {
+			return nil
+		}
+		return edgeFieldsOf(m.Edges[i])
+	})
+	if len(cls) > 0 {
+		bw.WriteString(",\n  \"classification\": {\n")
+		for i, f := range cls {
+			fmt.Fprintf(bw, "    %s: %s", jsonString(f.key), jsonValue(f.val))
+			if i < len(cls)-1 {
+				bw.WriteByte(',')
+			}
+			bw.WriteByte('\n')
+		}
+		bw.WriteString("  }")
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+func writeJSONList(bw *bufio.Writer, key string, n int, fieldsAt func(int) []field) {
+	fmt.Fprintf(bw, "  %q: [", key)
+	first := true
+	for i := 0; i < n; i++ {
+		fs := fieldsAt(i)
+		if fs == nil {
+			continue
+		}
+		if !first {
+			bw.WriteByte(',')
+		}
+		first = false
+		bw.WriteString("\n    {")
+		for j, f := range fs {
+			if j > 0 {
+				bw.WriteString(", ")
+			}
+			bw.WriteString(jsonString(f.key))
+			bw.WriteString(": ")
+			bw.WriteString(jsonValue(f.val))
+		}
+		bw.WriteByte('}')
+	}
+	if !first {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteByte(']')
+}
+
+func jsonValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return jsonString(x)
+	case float64:
+		return formatNumber(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = jsonString(s)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]float64:
+		parts := make([]string, 0, len(x))
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, jsonString(k)+": "+formatNumber(x[k]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case map[string][]string:
+		parts := make([]string, 0, len(x))
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, jsonString(k)+": "+jsonValue(x[k]))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return "null"
+}
+
+func jsonString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x2028 || r == 0x2029 {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// sortStrings returns a sorted copy.
+func sortStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
