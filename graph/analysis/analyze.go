@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/chanmap/chanmap/graph"
 )
@@ -95,7 +96,41 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 	w := append(append(a.report.Warnings, net.warnings...), cl.warnings...)
 	sort.Strings(w)
 	a.report.Warnings = w
+	a.report.clean()
 	return a, nil
+}
+
+// clean drops floating-point noise past 15 significant digits from every
+// figure (2,400,000 · (1 − 0.18) is 1968000.0000000002 in float64), so the
+// report shows 1968000. Nothing a currency or a percentage can show is lost.
+func (r *Report) clean() {
+	for i := range r.Segments {
+		s := &r.Segments[i]
+		for _, p := range []*float64{s.NetRevenue, s.Profit, s.Margin, s.Value, s.Quality} {
+			cleanNum(p)
+		}
+		if s.Scorecard != nil {
+			cleanNum(s.Actual)
+			cleanNum(s.Potential)
+		}
+	}
+	for i := range r.Partners {
+		cleanNum(&r.Partners[i].NetRevenue)
+		cleanNum(&r.Partners[i].Profit)
+	}
+	c := &r.WeakSpots.Concentration
+	for _, p := range []*float64{c.Top1, c.Top3, c.HHI} {
+		cleanNum(p)
+	}
+}
+
+func cleanNum(p *float64) {
+	if p == nil {
+		return
+	}
+	if v, err := strconv.ParseFloat(strconv.FormatFloat(*p, 'g', 15, 64), 64); err == nil {
+		*p = v
+	}
 }
 
 // coefOf is the fraction of a segment's or customer's spend that arrives at
