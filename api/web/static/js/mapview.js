@@ -291,22 +291,17 @@ export class MapView {
   }
 
   async remove(ed) {
-    let body = null;
     let text;
     if (ed.what === 'node') {
       const attached = this.map.edges.filter((x) => x.from === ed.key || x.to === ed.key);
-      text = `"${ed.item.name || ed.key}" will be deleted${attached.length ? ` with its ${attached.length} edge(s)` : ''}.`;
-      if (attached.length) {
-        body = { changes: [...attached.map((x) => ({ op: 'delete_edge', id: edgeKey(x) })), { op: 'delete_node', id: ed.key }] };
-      }
+      text = `"${ed.item.name || ed.key}" will be deleted${attached.length ? `, with its ${attached.length} edge(s)` : ''}.`;
     } else {
       text = `The ${ed.item.kind.replace(/_/g, ' ')} edge from "${nameOf(this.map, ed.item.from)}" to "${nameOf(this.map, ed.item.to)}" will be deleted.`;
     }
     if (!await confirmDialog(`Delete this ${ed.what}?`, text)) return;
     try {
-      const res = body
-        ? await request(`${this.base()}/changes`, { method: 'POST', body, ifMatch: this.version })
-        : await request(`${this.base()}/${ed.what}s/${enc(ed.key)}`, { method: 'DELETE', ifMatch: this.version });
+      // The server deletes a node's edges with it, in one change set.
+      const res = await request(`${this.base()}/${ed.what}s/${enc(ed.key)}`, { method: 'DELETE', ifMatch: this.version });
       if (res.version) this.version = res.version;
     } catch (e) {
       await this.failed(ed, e);
