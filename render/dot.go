@@ -276,8 +276,10 @@ func htmlText(s string) string {
 		case '\'':
 			sb.WriteString("&#39;")
 		case '\\':
-			// Written as an entity so that no layer reads it as an escape.
-			sb.WriteString("&#92;")
+			// Graphviz reads backslash escapes (\N: the node name) in label
+			// text after decoding entities; two escaped backslashes read
+			// back as one.
+			sb.WriteString("&#92;&#92;")
 		default:
 			sb.WriteRune(r)
 		}
@@ -292,28 +294,32 @@ func quote(s string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, ``), `"`, ``) + `"`
 }
 
-// escString writes user text as a DOT escString (tooltips): backslashes are
-// doubled, quotes escaped, line breaks become \n. A trailing backslash would
-// escape the closing quote in Graphviz's lexer however it is written, so a
-// space follows it.
+// escString writes user text as a DOT string for tooltips. Graphviz decodes
+// entities in tooltips and then reads backslash escapes in two passes (\N
+// becomes the node name), so no backslash, quote or markup is written raw:
+// '&', '"', '<', '>' and line breaks become entities, and a backslash becomes
+// four backslash entities, which the two escape passes read back as one.
 func escString(s string) string {
 	s = cleanText(s, false)
 	var sb strings.Builder
 	sb.WriteByte('"')
 	for _, r := range s {
 		switch r {
+		case '&':
+			sb.WriteString("&amp;")
 		case '\\':
-			sb.WriteString(`\\`)
+			sb.WriteString("&#92;&#92;&#92;&#92;")
 		case '"':
-			sb.WriteString(`\"`)
+			sb.WriteString("&quot;")
+		case '<':
+			sb.WriteString("&lt;")
+		case '>':
+			sb.WriteString("&gt;")
 		case '\n':
-			sb.WriteString(`\n`)
+			sb.WriteString("&#10;")
 		default:
 			sb.WriteRune(r)
 		}
-	}
-	if strings.HasSuffix(s, `\`) {
-		sb.WriteByte(' ')
 	}
 	sb.WriteByte('"')
 	return sb.String()
