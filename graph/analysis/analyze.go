@@ -238,7 +238,7 @@ func (a *analysis) partners() {
 	a.net.credit(sold)
 	a.net.credit(soldProfit)
 	for v, node := range a.net.nodes {
-		if !isPartner(node.Kind) || (!node.Kind.IsIntermediary() && len(a.net.out[v]) == 0) {
+		if !isPartner(node.Kind) || (!node.Kind.IsIntermediary() && (len(a.net.out[v]) == 0 || !a.net.reach[v])) {
 			continue
 		}
 		a.report.Partners = append(a.report.Partners, Partner{

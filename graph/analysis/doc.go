@@ -31,7 +31,8 @@
 //     counted twice. Customers get their own figures, tier, pyramid and
 //     quality.
 //   - Partners are the intermediaries, and the other organisations except
-//     companies that sell (have an outbound supplies edge). A partner's
+//     companies that a company supplies and that sell on (a supplier only
+//     selling to the company is upstream, no partner). A partner's
 //     profit adds the credit from segments with a margin; segments without
 //     cost_to_serve credit no profit.
 //   - A tier needs revenue and cost_to_serve. With no net revenue the margin
