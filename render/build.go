@@ -404,7 +404,11 @@ func (b *builder) details(n *graph.Node) []string {
 			parts = append(parts, n.Market)
 		}
 		if n.Customers != nil {
-			parts = append(parts, formatCount(*n.Customers)+" customers")
+			if *n.Customers == 1 {
+				parts = append(parts, "1 customer")
+			} else {
+				parts = append(parts, formatCount(*n.Customers)+" customers")
+			}
 		}
 		if len(parts) > 0 {
 			out = append(out, strings.Join(parts, ", "))

@@ -82,9 +82,9 @@ func (p *dotWriter) write(d *Diagram) {
 		p.id(n.ID)
 	}
 	p.printf("digraph \"chanmap\" {\n")
-	title := `<<FONT POINT-SIZE="` + strconv.Itoa(titleSize) + `"><B>` + htmlText(d.Title) + `</B></FONT>`
+	title := `<<FONT POINT-SIZE="` + strconv.Itoa(titleSize) + `"><B>` + htmlText(d.Title) + `</B></FONT><BR ALIGN="LEFT"/>`
 	for _, s := range d.Subtitle {
-		title += `<BR/><FONT POINT-SIZE="` + strconv.Itoa(smallSize+1) + `" COLOR="#555555">` + htmlText(s) + `</FONT>`
+		title += `<FONT POINT-SIZE="` + strconv.Itoa(smallSize+1) + `" COLOR="#555555">` + htmlText(s) + `</FONT><BR ALIGN="LEFT"/>`
 	}
 	title += `>`
 	p.printf("\tgraph [rankdir=LR, newrank=true, compound=false, fontname=%s, fontsize=%d, labelloc=t, labeljust=l, label=%s, tooltip=%s, nodesep=0.25, ranksep=0.7, pad=0.3, bgcolor=\"#ffffff\"];\n",

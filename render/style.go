@@ -82,7 +82,7 @@ type edgeStyle struct {
 var edgeStyles = map[graph.EdgeKind]edgeStyle{
 	graph.EdgeSupplies:     {"supplies (delivery, margin)", "solid", "#2171b5", 1.5, "normal"},
 	graph.EdgeSupports:     {"supports (services)", "dashed", "#d94801", 1.2, "normal"},
-	graph.EdgeOperates:     {"operates", "dotted", "#636363", 1.2, "normal"},
+	graph.EdgeOperates:     {"operates", "dotted", "#a0a0a0", 1.2, "normal"},
 	graph.EdgeUses:         {"uses (purpose)", "dotted", "#8c6d31", 1.2, "normal"},
 	graph.EdgeBelongsTo:    {"belongs to", "solid", "#969696", 1, "empty"},
 	graph.EdgePartnersWith: {"partners with", "bold", "#6a51a3", 2, "none"},
