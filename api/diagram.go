@@ -1,0 +1,199 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/render"
+	"github.com/labstack/echo/v4"
+)
+
+// svgCSP keeps a served SVG inert: no script, no external loads, inline styles only.
+const svgCSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+var diagramTypes = map[string]string{
+	"svg": "image/svg+xml",
+	"png": "image/png",
+	"dot": "text/vnd.graphviz",
+}
+
+// diagramOptions reads ?view=&focus=&color=&detail= (already checked
+// against the document's enums by validation).
+func diagramOptions(c echo.Context) (render.Options, error) {
+	q := c.QueryParams()
+	opt := render.Options{View: q.Get("view"), Focus: q.Get("focus"), Color: q.Get("color")}
+	if opt.View == "" {
+		opt.View = render.ViewFull
+	}
+	if opt.Color == "" {
+		opt.Color = render.ColorKind
+	}
+	if d := q.Get("detail"); d != "" {
+		b, err := strconv.ParseBool(d)
+		if err != nil {
+			return opt, badRequest("detail must be true or false", problemField{Field: "detail", Value: short(d), Message: "not a boolean"})
+		}
+		opt.Detail = b
+	}
+	if opt.Focus != "" && opt.View == render.ViewFull {
+		opt.View = render.ViewFocus
+	}
+	if opt.View == render.ViewFocus && opt.Focus == "" {
+		return opt, badRequest("view=focus needs focus=SEGMENT_ID", problemField{Field: "focus", Message: "required with view=focus"})
+	}
+	return opt, nil
+}
+
+// diagramTag is the cache key and ETag of one drawing: a hash of the map's
+// whole content, the format and the options (render.CacheKey), so a map that
+// was deleted and created again never answers with an old drawing.
+func diagramTag(m *graph.Map, format string, opt render.Options) (key, tag string, err error) {
+	key, err = render.CacheKey(m, opt, format)
+	if err != nil {
+		return "", "", err
+	}
+	return key, `"d-` + key[:32] + `"`, nil
+}
+
+func (s *Server) diagram(format string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		opt, err := diagramOptions(c)
+		if err != nil {
+			return err
+		}
+		m, err := s.loadMap(c)
+		if err != nil {
+			return err
+		}
+		if opt.Focus != "" && m.Node(opt.Focus) == nil {
+			return badRequest(fmt.Sprintf("map %q has no node %q to focus on", m.ID, opt.Focus),
+				problemField{Field: "focus", Value: short(opt.Focus), Message: "no such node"})
+		}
+		key, tag, err := diagramTag(m, format, opt)
+		if err != nil {
+			return drawErr(err)
+		}
+		h := c.Response().Header()
+		h.Set("ETag", tag)
+		h.Set("Cache-Control", "private, no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		if format == "svg" {
+			h.Set("Content-Security-Policy", svgCSP)
+		}
+		if notModified(c, tag) {
+			return c.NoContent(http.StatusNotModified)
+		}
+		body, err := s.diagrams.get(key, func() ([]byte, error) { return s.draw(context.WithoutCancel(c.Request().Context()), m, format, opt) })
+		if err != nil {
+			return drawErr(err)
+		}
+		return c.Blob(http.StatusOK, diagramTypes[format], body)
+	}
+}
+
+// draw renders one diagram through the engine, under the render deadline.
+func (s *Server) draw(ctx context.Context, m *graph.Map, format string, opt render.Options) ([]byte, error) {
+	if opt.Color == render.ColorTier || opt.Color == render.ColorProfit {
+		rep, err := analysis.Analyze(m)
+		if err != nil {
+			return nil, unanalysable(m.ID, err)
+		}
+		opt.Overlay = render.OverlayOf(rep)
+	}
+	if format == "dot" {
+		return render.DOT(m, opt)
+	}
+	if s.cfg.Engine == nil {
+		return nil, newProblem(http.StatusServiceUnavailable, "no-renderer", "this server has no diagram renderer")
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
+	defer cancel()
+	if format == "png" {
+		return render.PNG(ctx, s.cfg.Engine, m, opt)
+	}
+	return render.SVG(ctx, s.cfg.Engine, m, opt)
+}
+
+func drawErr(err error) error {
+	var p *problem
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.Is(err, render.ErrOptions):
+		return badRequest(err.Error())
+	case errors.Is(err, render.ErrBusy):
+		return newProblem(http.StatusServiceUnavailable, "render-busy",
+			"every diagram renderer is busy and the queue is full; try again shortly").with("Retry-After", "2")
+	case errors.Is(err, render.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		q := newProblem(http.StatusGatewayTimeout, "render-timeout",
+			"the diagram took longer than the render deadline; try a focus view or the overview (detail=false)")
+		q.cause = err
+		return q
+	case errors.Is(err, render.ErrWorker), errors.Is(err, render.ErrClosed):
+		q := newProblem(http.StatusServiceUnavailable, "render-failed",
+			"the diagram renderer failed and is being replaced; try again shortly").with("Retry-After", "2")
+		q.cause = err
+		return q
+	case errors.Is(err, render.ErrLayout):
+		q := newProblem(http.StatusUnprocessableEntity, "unrenderable", err.Error())
+		q.cause = err
+		return q
+	}
+	return fmt.Errorf("draw: %w", err)
+}
+
+// diagramCache keeps rendered diagrams in a render.Cache keyed by
+// render.CacheKey; concurrent requests for the same missing diagram share one
+// render instead of queueing the same layout many times.
+type diagramCache struct {
+	cache    *render.Cache
+	mu       sync.Mutex
+	inflight map[string]*flight
+}
+
+type flight struct {
+	done chan struct{}
+	body []byte
+	err  error
+}
+
+func newDiagramCache(entries int) *diagramCache {
+	return &diagramCache{cache: render.NewCache(entries), inflight: map[string]*flight{}}
+}
+
+// get returns the cached body for key or makes it with draw (once, however
+// many ask at the same time). Errors are not cached.
+func (d *diagramCache) get(key string, draw func() ([]byte, error)) ([]byte, error) {
+	if body, ok := d.cache.Get(key); ok {
+		return body, nil
+	}
+	d.mu.Lock()
+	if f, ok := d.inflight[key]; ok {
+		d.mu.Unlock()
+		<-f.done
+		return f.body, f.err
+	}
+	if body, ok := d.cache.Get(key); ok { // finished while we took the lock
+		d.mu.Unlock()
+		return body, nil
+	}
+	f := &flight{done: make(chan struct{})}
+	d.inflight[key] = f
+	d.mu.Unlock()
+
+	f.body, f.err = draw()
+	if f.err == nil {
+		d.cache.Put(key, f.body)
+	}
+	d.mu.Lock()
+	delete(d.inflight, key)
+	d.mu.Unlock()
+	close(f.done)
+	return f.body, f.err
+}

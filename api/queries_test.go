@@ -1,0 +1,302 @@
+package api
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/render"
+)
+
+func TestSupport(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	r := e.do("GET", "/api/v1/maps/acme-pumps/segments/contractors/support", nil, nil)
+	wantStatus(t, r, 200)
+	m, _ := e.store.GetMap(context.Background(), "acme-pumps")
+	want, err := graph.SupportOf(m, "contractors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := json.Marshal(want)
+	if strings.TrimSpace(string(r.Body)) != string(wantJSON) {
+		t.Errorf("support answer\n got %s\nwant %s", r.Body, wantJSON)
+	}
+	var sup graph.Support
+	r.json(t, &sup)
+	if len(sup.Supporters) != 1 || sup.Supporters[0].ID != "fixit" || len(sup.Paths) != 1 || !sup.PreferenceMet {
+		t.Errorf("support %+v", sup)
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/segments/ghost/support", nil, nil), 404)
+	wantStatus(t, e.do("GET", "/api/v1/maps/ghost/segments/contractors/support", nil, nil), 404)
+	r = e.do("GET", "/api/v1/maps/acme-pumps/segments/nordic/support", nil, nil)
+	if r.Code != 400 && r.Code != 404 {
+		t.Errorf("support of a distributor: %d, want 400 or 404", r.Code)
+	}
+}
+
+func TestAnalysis(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	r := e.do("GET", "/api/v1/maps/acme-pumps/analysis", nil, nil)
+	wantStatus(t, r, 200)
+	m, _ := e.store.GetMap(context.Background(), "acme-pumps")
+	rep, err := analysis.Analyze(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(rep)
+	if strings.TrimSpace(string(r.Body)) != string(want) {
+		t.Errorf("analysis\n got %s\nwant %s", r.Body, want)
+	}
+	var got struct {
+		Segments []struct {
+			ID         string   `json:"id"`
+			NetRevenue *float64 `json:"net_revenue"`
+		} `json:"segments"`
+	}
+	r.json(t, &got)
+	// 2,400,000 through nordic, which keeps 18 %.
+	if len(got.Segments) != 1 || got.Segments[0].NetRevenue == nil || *got.Segments[0].NetRevenue != 2400000*(1-0.18) {
+		t.Errorf("segments %+v", got.Segments)
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/ghost/analysis", nil, nil), 404)
+}
+
+func TestDiagrams(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	r := e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte("<svg")) || !bytes.Contains(r.Body, []byte("Nordic Industrial Supply")) {
+		t.Fatalf("not the map's SVG: %.300s", r.Body)
+	}
+	if got := r.Header.Get("Content-Security-Policy"); got != "default-src 'none'; style-src 'unsafe-inline'" {
+		t.Errorf("CSP %q", got)
+	}
+	if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("headers %v", r.Header)
+	}
+	tag := r.Header.Get("ETag")
+	if tag == "" {
+		t.Fatal("no ETag on the diagram")
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, hdr{"If-None-Match": tag}), 304)
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?view=supply", nil, hdr{"If-None-Match": tag})
+	wantStatus(t, r, 200) // other options, other drawing
+	if r.Header.Get("ETag") == tag {
+		t.Error("view=supply has the same ETag as the full view")
+	}
+
+	// An edit changes the drawing's ETag.
+	wantStatus(t, e.do("PATCH", "/api/v1/maps/acme-pumps/nodes/nordic", map[string]any{"name": "Nordic Supply AB"}, hdr{"If-Match": `"1"`}), 200)
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, hdr{"If-None-Match": tag})
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte("Nordic Supply AB")) {
+		t.Error("diagram after the edit does not show the new name (stale cache)")
+	}
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.dot?color=tier", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.HasPrefix(bytes.TrimSpace(r.Body), []byte("digraph")) {
+		t.Errorf("DOT %.100s", r.Body)
+	}
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.png?view=focus&focus=contractors&color=profit", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.HasPrefix(r.Body, []byte("\x89PNG")) {
+		t.Errorf("not a PNG: %.20q", r.Body)
+	}
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?detail=true&view=support", nil, nil)
+	wantStatus(t, r, 200)
+
+	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost"} {
+		r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?"+q, nil, nil)
+		wantStatus(t, r, 400)
+		r.problem(t)
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/ghost/diagram.svg", nil, nil), 404)
+}
+
+// engineFunc is an Engine made of a function, to make the pool's failures
+// happen on demand.
+type engineFunc func(ctx context.Context, dot []byte) ([]byte, error)
+
+func (f engineFunc) Layout(ctx context.Context, dot []byte) ([]byte, error) { return f(ctx, dot) }
+
+func TestDiagramEngineFailures(t *testing.T) {
+	cases := []struct {
+		name   string
+		engine render.Engine
+		code   int
+	}{
+		{"queue full", engineFunc(func(context.Context, []byte) ([]byte, error) { return nil, render.ErrBusy }), 503},
+		{"deadline", engineFunc(func(ctx context.Context, _ []byte) ([]byte, error) {
+			<-ctx.Done()
+			return nil, render.ErrTimeout
+		}), 504},
+		{"worker died", engineFunc(func(context.Context, []byte) ([]byte, error) { return nil, render.ErrWorker }), 503},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, func(cfg *Config) { cfg.Engine = c.engine; cfg.RenderTimeout = 50 * time.Millisecond })
+			e.seed()
+			r := e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, nil)
+			wantStatus(t, r, c.code)
+			r.problem(t)
+			if c.code == 503 && r.Header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+			// Failures are not cached: a working engine answers next.
+		})
+	}
+}
+
+// TestDiagramThroughPool draws through real worker subprocesses (this test
+// binary is the worker) and checks that a render past the deadline is a 504
+// and that the pool recovers.
+func TestDiagramThroughPool(t *testing.T) {
+	pool, err := render.NewPool(render.PoolConfig{Size: 1, QueueLen: 2, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	e := newEnv(t, func(c *Config) { c.Engine = pool })
+	e.seed()
+	r := e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte("<svg")) {
+		t.Fatalf("pool answered %.200s", r.Body)
+	}
+}
+
+func TestExports(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	orig, _ := e.store.GetMap(context.Background(), "acme-pumps")
+
+	r := e.do("GET", "/api/v1/maps/acme-pumps/export.yaml", nil, nil)
+	wantStatus(t, r, 200)
+	back, err := graph.Read(r.Body, "export.yaml")
+	if err != nil {
+		t.Fatalf("exported YAML does not read back: %v", err)
+	}
+	back.Version = orig.Version
+	if !graph.Equal(orig, back) {
+		t.Error("YAML export does not round-trip")
+	}
+	if !strings.Contains(r.Header.Get("Content-Disposition"), `filename="acme-pumps.yaml"`) {
+		t.Errorf("Content-Disposition %q", r.Header.Get("Content-Disposition"))
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/export.yaml", nil, hdr{"If-None-Match": `"1"`}), 304)
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/export.json", nil, nil)
+	wantStatus(t, r, 200)
+	if back, err = graph.Read(r.Body, "export.json"); err != nil || back.ID != "acme-pumps" {
+		t.Fatalf("JSON export: %v", err)
+	}
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/export.csv", nil, nil)
+	wantStatus(t, r, 200)
+	zr, err := zip.NewReader(bytes.NewReader(r.Body), int64(len(r.Body)))
+	if err != nil {
+		t.Fatalf("CSV export is not a zip: %v", err)
+	}
+	if len(zr.File) != 2 || zr.File[0].Name != "nodes.csv" || zr.File[1].Name != "edges.csv" {
+		t.Fatalf("zip holds %v", zr.File)
+	}
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/export.xlsx", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.HasPrefix(r.Body, []byte("PK")) {
+		t.Error("XLSX export is not a zip container")
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/ghost/export.xlsx", nil, nil), 404)
+}
+
+// multipartBody builds an import upload from (part, filename, content) triples.
+func multipartBody(t *testing.T, parts ...[3]string) ([]byte, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, p := range parts {
+		w, err := mw.CreateFormFile(p[0], p[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, p[2])
+	}
+	mw.Close()
+	return buf.Bytes(), mw.FormDataContentType()
+}
+
+func TestImport(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+
+	// Export the tables, change a name in them, import them back.
+	r := e.do("GET", "/api/v1/maps/acme-pumps/export.csv", nil, nil)
+	zr, _ := zip.NewReader(bytes.NewReader(r.Body), int64(len(r.Body)))
+	read := func(i int) string {
+		f, _ := zr.File[i].Open()
+		b, _ := io.ReadAll(f)
+		return string(b)
+	}
+	nodesCSV := strings.Replace(read(0), "Nordic Industrial Supply", "Nordic Wholesale", 1)
+	body, ct := multipartBody(t, [3]string{"nodes", "nodes.csv", nodesCSV}, [3]string{"edges", "edges.csv", read(1)})
+	wantStatus(t, e.do("POST", "/api/v1/maps/acme-pumps/import", body, hdr{"Content-Type": ct}), 428)
+	r = e.do("POST", "/api/v1/maps/acme-pumps/import", body, hdr{"Content-Type": ct, "If-Match": `"1"`})
+	wantStatus(t, r, 200)
+	m, _ := e.store.GetMap(context.Background(), "acme-pumps")
+	if m.Node("nordic").Name != "Nordic Wholesale" || len(m.Nodes) != 6 || len(m.Edges) != 5 || m.Title != "ACME Pumps - channel map 2026" {
+		t.Fatalf("after CSV import: %q, %d nodes, %d edges, title %q", m.Node("nordic").Name, len(m.Nodes), len(m.Edges), m.Title)
+	}
+
+	// A map file replaces the content.
+	smaller := strings.Replace(acmeYAML, "  - {from: contractors, to: web, kind: uses, purpose: ordering}\n", "", 1)
+	body, ct = multipartBody(t, [3]string{"map", "acme.yaml", smaller})
+	r = e.do("POST", "/api/v1/maps/acme-pumps/import", body, hdr{"Content-Type": ct, "If-Match": r.Header.Get("ETag")})
+	wantStatus(t, r, 200)
+	m, _ = e.store.GetMap(context.Background(), "acme-pumps")
+	if len(m.Edges) != 4 {
+		t.Fatalf("after map import %d edges, want 4", len(m.Edges))
+	}
+	tag := r.Header.Get("ETag")
+
+	// The workbook export imports back to the same map.
+	wb := e.do("GET", "/api/v1/maps/acme-pumps/export.xlsx", nil, nil)
+	body, ct = multipartBody(t, [3]string{"workbook", "acme.xlsx", string(wb.Body)})
+	r = e.do("POST", "/api/v1/maps/acme-pumps/import", body, hdr{"Content-Type": ct, "If-Match": tag})
+	wantStatus(t, r, 200)
+	after, _ := e.store.GetMap(context.Background(), "acme-pumps")
+	after.Version = m.Version
+	if !graph.Equal(m, after) {
+		t.Error("XLSX export -> import changed the map")
+	}
+	tag = r.Header.Get("ETag")
+
+	// Bad rows change nothing and say where.
+	badNodes := nodesCSV + "broken,segment,Broken,,,,,,not-a-number\n"
+	body, ct = multipartBody(t, [3]string{"nodes", "nodes.csv", badNodes}, [3]string{"edges", "edges.csv", "from,to,kind\nacme,ghost,supplies\n"})
+	r = e.do("POST", "/api/v1/maps/acme-pumps/import", body, hdr{"Content-Type": ct, "If-Match": tag})
+	wantStatus(t, r, 400)
+	if p := r.problem(t); len(p.Errors) == 0 {
+		t.Errorf("no located errors: %+v", p)
+	}
+	body, ct = multipartBody(t, [3]string{"nodes", "nodes.csv", nodesCSV})
+	wantStatus(t, e.do("POST", "/api/v1/maps/acme-pumps/import", body, hdr{"Content-Type": ct, "If-Match": tag}), 400)
+	wantStatus(t, e.do("POST", "/api/v1/maps/acme-pumps/import", acmeYAML, hdr{"If-Match": tag}), 415)
+	still, _ := e.store.GetMap(context.Background(), "acme-pumps")
+	if `"`+itoa(still.Version)+`"` != tag {
+		t.Errorf("failed imports moved the version to %d", still.Version)
+	}
+}
+
+func itoa(v int64) string { return strings.TrimSpace(strings.Trim(etag(v), `"`)) }
