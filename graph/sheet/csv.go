@@ -1,0 +1,199 @@
+package sheet
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// ReadCSV reads a map from a nodes table and an edges table in CSV (UTF-8
+// with or without BOM, CRLF or LF, RFC 4180 quoting; fields separated by ','
+// or, when the header line says so, by ';' or tabs).
+// nodesName and edgesName name the files in problems. edges may be nil for a
+// map without edges. On any problem it returns a nil map and a
+// *graph.ValidationError listing every bad cell.
+func ReadCSV(nodes, edges io.Reader, nodesName, edgesName string, opt Options) (*graph.Map, error) {
+	if nodes == nil {
+		return nil, errors.New("read CSV: no nodes table")
+	}
+	b := newBuilder(opt)
+	if opt.Progress != nil {
+		b.total = csvRowsHint(nodes) + csvRowsHint(edges)
+	}
+	b.readTable(nodesTable, newCSVSource(nodes), nodesName)
+	if edges != nil {
+		b.readTable(edgesTable, newCSVSource(edges), edgesName)
+	}
+	return b.finish(nodesName)
+}
+
+// csvRowsHint estimates the data rows of a seekable CSV by counting its
+// line ends, then seeks back; 0 when r cannot seek.
+func csvRowsHint(r io.Reader) int {
+	s, ok := r.(io.ReadSeeker)
+	if !ok || s == nil {
+		return 0
+	}
+	start, err := s.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0
+	}
+	buf := make([]byte, 64<<10)
+	lines, last := 0, byte('\n')
+	for {
+		n, err := s.Read(buf)
+		if n > 0 {
+			lines += bytes.Count(buf[:n], []byte{'\n'})
+			last = buf[n-1]
+		}
+		if err != nil {
+			break
+		}
+	}
+	if last != '\n' {
+		lines++
+	}
+	if _, err := s.Seek(start, io.SeekStart); err != nil {
+		return 0
+	}
+	if lines > 0 {
+		lines-- // the header
+	}
+	return lines
+}
+
+// sniffComma picks the field separator from the first line: ',' unless the
+// line has more ';' (as spreadsheets in decimal-comma locales write) or more
+// tabs.
+func sniffComma(br *bufio.Reader) rune {
+	p, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(p, '\n'); i >= 0 {
+		p = p[:i]
+	}
+	comma, best := ',', bytes.Count(p, []byte{','})
+	if n := bytes.Count(p, []byte{';'}); n > best {
+		comma, best = ';', n
+	}
+	if n := bytes.Count(p, []byte{'\t'}); n > best {
+		comma = '\t'
+	}
+	return comma
+}
+
+// csvSource reads records with encoding/csv and counts spreadsheet rows:
+// a record is one row however many lines its quoted fields span, and a blank
+// line is a row too (a spreadsheet shows it as an empty row).
+type csvSource struct {
+	r       *csv.Reader
+	row     int
+	prevEnd int // the line the previous record ended on
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func newCSVSource(r io.Reader) *csvSource {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if p, err := br.Peek(3); err == nil && bytes.Equal(p, utf8BOM) {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return &csvSource{r: cr}
+}
+
+func (s *csvSource) next() ([]string, int, error) {
+	rec, err := s.r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			row := s.row + 1 + max(0, pe.StartLine-s.prevEnd-1)
+			return nil, 0, &rowError{row: row, err: fmt.Errorf("broken CSV at line %d, column %d: %v; nothing after it was read", pe.Line, pe.Column, pe.Err)}
+		}
+		return nil, 0, err
+	}
+	line, _ := s.r.FieldPos(0)
+	s.row += 1 + max(0, line-s.prevEnd-1)
+	last := len(rec) - 1
+	endLine, _ := s.r.FieldPos(last)
+	s.prevEnd = endLine + strings.Count(rec[last], "\n")
+	for i, c := range rec {
+		rec[i] = unescapeCell(c)
+	}
+	return rec, s.row, nil
+}
+
+func (s *csvSource) kind(int) cellKind { return kindUnknown }
+
+// A text cell that starts like a formula (= + - @, a tab or CR) is written
+// with a leading apostrophe, so that a spreadsheet opening the CSV shows text
+// and never runs it; reading drops that apostrophe again.
+func escapeCell(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r'", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+func unescapeCell(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte("=+-@\t\r'", s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
+}
+
+// WriteCSV writes m as a nodes table and an edges table in CSV (UTF-8
+// without BOM, LF line ends). Numbers are written exactly, without grouping,
+// lists joined by ';'. Nothing is written when a table cannot hold
+// something in m (a list item containing ';', an attribute named like a
+// column); the error is a *graph.ValidationError naming each.
+func WriteCSV(nodes, edges io.Writer, m *graph.Map) error {
+	nt, et, err := tables(m)
+	if err != nil {
+		return err
+	}
+	if err := writeCSVGrid(nodes, nt); err != nil {
+		return fmt.Errorf("write nodes CSV: %w", err)
+	}
+	if err := writeCSVGrid(edges, et); err != nil {
+		return fmt.Errorf("write edges CSV: %w", err)
+	}
+	return nil
+}
+
+func writeCSVGrid(w io.Writer, g grid) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(g.header); err != nil {
+		return err
+	}
+	rec := make([]string, len(g.header))
+	for _, row := range g.rows {
+		for j, v := range row {
+			rec[j] = ""
+			if v == nil {
+				continue
+			}
+			s, err := text(v)
+			if err != nil {
+				return err
+			}
+			switch v.(type) {
+			case string, []string:
+				s = escapeCell(s)
+			}
+			rec[j] = s
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

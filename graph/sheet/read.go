@@ -1,0 +1,496 @@
+package sheet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// cellKind is what a spreadsheet knows about a cell's type. CSV knows
+// nothing (kindUnknown); a workbook knows text, numbers and booleans.
+type cellKind int
+
+const (
+	kindUnknown cellKind = iota
+	kindText
+	kindNumber
+	kindBool
+)
+
+// source yields the records of one table.
+type source interface {
+	// next returns the next record and its spreadsheet row (the header is
+	// row 1). At the end it returns io.EOF; a *rowError stops the table.
+	next() (rec []string, row int, err error)
+	// kind reports the type of cell col (0-based) of the last record.
+	kind(col int) cellKind
+}
+
+// rowError is a table that cannot be read on from a given row on (a broken
+// CSV quote, a damaged sheet).
+type rowError struct {
+	row int
+	err error
+}
+
+func (e *rowError) Error() string { return fmt.Sprintf("row %d: %v", e.row, e.err) }
+
+// sourceSizer is implemented by sources that can tell their row count
+// before reading (for progress).
+type sourceSizer interface{ rowsHint() int }
+
+// builder collects a map from tables, and every problem on the way.
+type builder struct {
+	opt      Options
+	m        *graph.Map
+	files    [2]string
+	cols     [2][]column
+	rows     [2][]int32 // spreadsheet row of each node / edge
+	problems []located
+	done     int
+	total    int
+	nextTick int
+}
+
+// located is a problem with the position it sorts by.
+type located struct {
+	graph.Problem
+	t   table
+	has bool // a row was found
+}
+
+func newBuilder(opt Options) *builder {
+	return &builder{opt: opt, m: &graph.Map{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, nextTick: progressEvery}
+}
+
+func (b *builder) add(t table, p graph.Problem) {
+	b.problems = append(b.problems, located{Problem: p, t: t, has: p.Line > 0})
+}
+
+// tick reports progress after one more row.
+func (b *builder) tick() {
+	b.done++
+	if b.opt.Progress != nil && b.done >= b.nextTick {
+		b.nextTick = b.done + progressEvery
+		total := b.total
+		if total > 0 && b.done > total {
+			total = b.done
+		}
+		b.opt.Progress(b.done, total)
+	}
+}
+
+// readTable reads one table from src into the map.
+func (b *builder) readTable(t table, src source, file string) {
+	b.files[t] = file
+	header, hrow, err := src.next()
+	if err != nil {
+		var re *rowError
+		switch {
+		case errors.Is(err, io.EOF):
+			b.add(t, graph.Problem{File: file, Line: 1, Pointer: "/" + t.String(), Message: fmt.Sprintf("the %s table is empty: it needs a header row", t)})
+		case errors.As(err, &re):
+			b.add(t, graph.Problem{File: file, Line: re.row, Pointer: "/" + t.String(), Message: re.err.Error()})
+		default:
+			b.add(t, graph.Problem{File: file, Pointer: "/" + t.String(), Message: err.Error()})
+		}
+		return
+	}
+	if !b.header(t, header, hrow, file) {
+		return
+	}
+	for {
+		rec, row, err := src.next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			var re *rowError
+			if errors.As(err, &re) {
+				b.add(t, graph.Problem{File: file, Line: re.row, Pointer: "/" + t.String(), Message: re.err.Error()})
+			} else {
+				b.add(t, graph.Problem{File: file, Pointer: "/" + t.String(), Message: err.Error()})
+			}
+			return
+		}
+		if blank(rec) {
+			continue
+		}
+		b.tick()
+		if t == nodesTable {
+			b.node(rec, row, src)
+		} else {
+			b.edge(rec, row, src)
+		}
+	}
+}
+
+// header resolves the header row; false when the table cannot be read.
+func (b *builder) header(t table, header []string, row int, file string) bool {
+	cols := make([]column, len(header))
+	seen := map[string]int{}
+	ok := true
+	for j, h := range header {
+		if strings.TrimSpace(h) == "" {
+			cols[j] = column{f: fAttr}
+			continue
+		}
+		c := resolve(t, h)
+		cols[j] = c
+		if c.name == "" {
+			b.add(t, graph.Problem{File: file, Line: row, Col: j + 1, Pointer: "/" + t.String(), Field: c.header, Value: h,
+				Message: fmt.Sprintf("column %q has no usable name", h)})
+			ok = false
+			continue
+		}
+		if prev, dup := seen[c.name]; dup {
+			b.add(t, graph.Problem{File: file, Line: row, Col: j + 1, Pointer: "/" + t.String(), Field: c.header, Value: h,
+				Message: fmt.Sprintf("column %q is the same as column %d (%q): both are %s", h, prev+1, header[prev], c.name)})
+			ok = false
+			continue
+		}
+		seen[c.name] = j
+	}
+	for _, r := range t.required() {
+		if _, has := seen[r]; !has {
+			b.add(t, graph.Problem{File: file, Line: row, Pointer: "/" + t.String(), Field: r,
+				Message: fmt.Sprintf("the %s table has no %s column", t, r)})
+			ok = false
+		}
+	}
+	b.cols[t] = cols
+	return ok
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// cellProblem records a bad cell.
+func (b *builder) cellProblem(t table, row, j int, idx int, c column, value, msg string) {
+	b.add(t, graph.Problem{
+		File: b.files[t], Line: row, Col: j + 1,
+		Pointer: pointer(t, idx, c), Field: c.header, Value: value,
+		Message: c.name + ": " + msg,
+	})
+}
+
+func pointer(t table, idx int, c column) string {
+	p := "/" + t.String() + "/" + strconv.Itoa(idx)
+	switch c.f {
+	case fScore:
+		return p + "/scores/" + c.key
+	case fQuality:
+		return p + "/quality/" + c.key
+	case fAttr:
+		return p + "/attrs/" + c.key
+	}
+	return p + "/" + c.name
+}
+
+// number reads a numeric cell; ok is false when a problem was recorded.
+func (b *builder) number(t table, row, j, idx int, c column, cell string, src source, percent bool) (float64, bool) {
+	s := strings.TrimSpace(cell)
+	dc := b.opt.DecimalComma
+	if dc && src.kind(j) == kindNumber {
+		dc = false // a workbook's number cell is stored as 1234.5 whatever the locale
+	}
+	v, err := parseNumber(s, dc, percent)
+	if err != nil {
+		b.cellProblem(t, row, j, idx, c, cell, err.Error())
+		return 0, false
+	}
+	return v, true
+}
+
+func (b *builder) attr(j int, cell string, src source) any {
+	switch src.kind(j) {
+	case kindText:
+		return cell
+	case kindBool:
+		switch strings.TrimSpace(cell) {
+		case "1", "TRUE", "true":
+			return true
+		case "0", "FALSE", "false":
+			return false
+		}
+		return cell
+	case kindNumber:
+		if v, err := strconv.ParseFloat(strings.TrimSpace(cell), 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
+			return v
+		}
+		return cell
+	}
+	return parseAttr(cell, b.opt.DecimalComma)
+}
+
+func trimmed(s string) string { return strings.TrimSpace(s) }
+
+func (b *builder) node(rec []string, row int, src source) {
+	const t = nodesTable
+	idx := len(b.m.Nodes)
+	n := &graph.Node{}
+	cols := b.cols[t]
+	for j, cell := range rec {
+		if strings.TrimSpace(cell) == "" {
+			continue
+		}
+		if j >= len(cols) || cols[j].name == "" {
+			b.add(t, graph.Problem{File: b.files[t], Line: row, Col: j + 1, Pointer: fmt.Sprintf("/nodes/%d", idx), Value: cell,
+				Message: fmt.Sprintf("a value in column %d, which has no header", j+1)})
+			continue
+		}
+		c := cols[j]
+		switch c.f {
+		case fID:
+			n.ID = trimmed(cell)
+		case fKind:
+			n.Kind = graph.NodeKind(trimmed(cell))
+		case fName:
+			n.Name = cell
+		case fDescription:
+			n.Description = cell
+		case fTags:
+			n.Tags = splitList(cell)
+		case fRegion:
+			n.Region = cell
+		case fServices:
+			n.Services = splitList(cell)
+		case fMarket:
+			n.Market = trimmed(cell)
+		case fNeeds:
+			n.Needs = cell
+		case fChannel:
+			n.Channel = trimmed(cell)
+		case fPurpose:
+			n.Purpose = cell
+		case fPrefers:
+			n.Prefers = splitList(cell)
+		case fCustomers, fRevenue, fCostToServe, fReplacementMonths, fTier, fScore, fQuality:
+			v, ok := b.number(t, row, j, idx, c, cell, src, false)
+			if !ok {
+				continue
+			}
+			switch c.f {
+			case fCustomers:
+				n.Customers = &v
+			case fRevenue:
+				n.Revenue = &v
+			case fCostToServe:
+				n.CostToServe = &v
+			case fReplacementMonths:
+				n.ReplacementMonths = &v
+			case fTier:
+				if v != math.Trunc(v) || math.Abs(v) > 1e9 {
+					b.cellProblem(t, row, j, idx, c, cell, "not a whole number")
+					continue
+				}
+				iv := int(v)
+				n.Tier = &iv
+			case fScore:
+				if n.Scores == nil {
+					n.Scores = map[string]float64{}
+				}
+				n.Scores[c.key] = v
+			case fQuality:
+				if n.Quality == nil {
+					n.Quality = map[string]float64{}
+				}
+				n.Quality[c.key] = v
+			}
+		case fAttr:
+			if n.Attrs == nil {
+				n.Attrs = map[string]any{}
+			}
+			n.Attrs[c.key] = b.attr(j, cell, src)
+		default:
+			b.cellProblem(t, row, j, idx, c, cell, "not a node column")
+		}
+	}
+	b.m.Nodes = append(b.m.Nodes, n)
+	b.rows[t] = append(b.rows[t], int32(row))
+}
+
+func (b *builder) edge(rec []string, row int, src source) {
+	const t = edgesTable
+	idx := len(b.m.Edges)
+	e := &graph.Edge{}
+	cols := b.cols[t]
+	for j, cell := range rec {
+		if strings.TrimSpace(cell) == "" {
+			continue
+		}
+		if j >= len(cols) || cols[j].name == "" {
+			b.add(t, graph.Problem{File: b.files[t], Line: row, Col: j + 1, Pointer: fmt.Sprintf("/edges/%d", idx), Value: cell,
+				Message: fmt.Sprintf("a value in column %d, which has no header", j+1)})
+			continue
+		}
+		c := cols[j]
+		switch c.f {
+		case fID:
+			e.ID = trimmed(cell)
+		case fFrom:
+			e.From = trimmed(cell)
+		case fTo:
+			e.To = trimmed(cell)
+		case fKind:
+			e.Kind = graph.EdgeKind(trimmed(cell))
+		case fDelivery:
+			e.Delivery = trimmed(cell)
+		case fProducts:
+			e.Products = splitList(cell)
+		case fServices:
+			e.Services = splitList(cell)
+		case fWhy:
+			e.Why = cell
+		case fPurpose:
+			e.Purpose = cell
+		case fWhat:
+			e.What = cell
+		case fMargin, fShare:
+			v, ok := b.number(t, row, j, idx, c, cell, src, true)
+			if !ok {
+				continue
+			}
+			if c.f == fMargin {
+				e.Margin = &v
+			} else {
+				e.Share = &v
+			}
+		case fAttr:
+			if e.Attrs == nil {
+				e.Attrs = map[string]any{}
+			}
+			e.Attrs[c.key] = b.attr(j, cell, src)
+		default:
+			b.cellProblem(t, row, j, idx, c, cell, "not an edge column")
+		}
+	}
+	b.m.Edges = append(b.m.Edges, e)
+	b.rows[t] = append(b.rows[t], int32(row))
+}
+
+// finish validates the map, maps validation problems back to rows and
+// columns, and returns the map or every problem.
+func (b *builder) finish(name string) (*graph.Map, error) {
+	if b.opt.Progress != nil {
+		b.opt.Progress(b.done, b.done)
+	}
+	fill(b.m, b.opt, name)
+	parsed := make(map[string]bool, len(b.problems))
+	for _, p := range b.problems {
+		parsed[p.Pointer] = true
+	}
+	if err := graph.Validate(b.m); err != nil {
+		var ve *graph.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, fmt.Errorf("validate %s: %w", name, err)
+		}
+		for _, p := range ve.Problems {
+			if parsed[p.Pointer] {
+				continue // the cell was already reported as unreadable
+			}
+			b.locate(&p)
+		}
+	}
+	if len(b.problems) == 0 {
+		return b.m, nil
+	}
+	sort.SliceStable(b.problems, func(i, j int) bool {
+		pi, pj := b.problems[i], b.problems[j]
+		if pi.has != pj.has {
+			return !pi.has
+		}
+		if pi.t != pj.t {
+			return pi.t < pj.t
+		}
+		if pi.Line != pj.Line {
+			return pi.Line < pj.Line
+		}
+		return pi.Col < pj.Col
+	})
+	ps := make([]graph.Problem, len(b.problems))
+	for i, p := range b.problems {
+		ps[i] = p.Problem
+	}
+	return nil, &graph.ValidationError{Problems: ps}
+}
+
+// locate adds a validation problem with the file, row, column and value of
+// the cell its pointer names (/nodes/3/margin -> nodes file, row 5).
+func (b *builder) locate(p *graph.Problem) {
+	segs := strings.Split(strings.TrimPrefix(p.Pointer, "/"), "/")
+	var t table
+	switch {
+	case len(segs) >= 2 && segs[0] == "nodes":
+		t = nodesTable
+	case len(segs) >= 2 && segs[0] == "edges":
+		t = edgesTable
+	default:
+		p.File, p.Line, p.Col = "", 0, 0
+		b.problems = append(b.problems, located{Problem: *p})
+		return
+	}
+	idx, err := strconv.Atoi(segs[1])
+	if err != nil || idx < 0 || idx >= len(b.rows[t]) {
+		p.File, p.Line, p.Col = b.files[t], 0, 0
+		b.problems = append(b.problems, located{Problem: *p, t: t})
+		return
+	}
+	p.File, p.Line, p.Col = b.files[t], int(b.rows[t][idx]), 0
+	name := fieldName(segs[2:])
+	if name == "" {
+		name = p.Field // a problem of the whole row that names its field
+	}
+	if name != "" {
+		for j, c := range b.cols[t] {
+			if c.name == name || (c.f == fAttr && c.key == name) {
+				p.Col = j + 1
+				p.Field = c.header
+				if !strings.HasPrefix(p.Message, c.header+":") {
+					p.Message = c.header + ": " + p.Message
+				}
+				break
+			}
+		}
+		if p.Field == "" {
+			p.Field = name
+		}
+		if p.Value == "" {
+			if t == nodesTable {
+				p.Value = nodeCell(b.m.Nodes[idx], name)
+			} else {
+				p.Value = edgeCell(b.m.Edges[idx], name)
+			}
+		}
+	}
+	b.problems = append(b.problems, located{Problem: *p, t: t, has: true})
+}
+
+// fieldName is the column name the rest of a pointer names: "margin",
+// "scores.growth", an attribute name; list indexes are dropped.
+func fieldName(segs []string) string {
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	switch {
+	case len(segs) == 0 || segs[0] == "":
+		return ""
+	case (segs[0] == "scores" || segs[0] == "quality") && len(segs) >= 2:
+		return segs[0] + "." + segs[1]
+	case segs[0] == "attrs" && len(segs) >= 2:
+		return segs[1]
+	}
+	return segs[0]
+}
