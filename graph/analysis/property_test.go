@@ -74,7 +74,7 @@ func randomMap(seed int64, noMargins bool) *graph.Map {
 
 // pathSum is DESIGN's formula taken literally: Σ over supply paths from a
 // company to id of Π share · Π (1 − m), with the shares split by hand and the
-// paths enumerated one by one (fine on small maps).
+// recursion going upstream edge by edge.
 func pathSum(m *graph.Map, id string) float64 {
 	kind := map[string]graph.NodeKind{}
 	for _, n := range m.Nodes {
@@ -100,10 +100,16 @@ func pathSum(m *graph.Map, id string) float64 {
 		}
 		return (1 - given) / float64(free)
 	}
+	// walk sums over the paths from a company to id, recursing upstream path
+	// by path; memo only saves walking the same upper part twice.
+	memo := map[string]float64{}
 	var walk func(id string) float64
 	walk = func(id string) float64 {
 		if kind[id] == graph.KindCompany {
 			return 1
+		}
+		if v, ok := memo[id]; ok {
+			return v
 		}
 		sum := 0.0
 		for _, e := range in[id] {
@@ -113,6 +119,7 @@ func pathSum(m *graph.Map, id string) float64 {
 			}
 			sum += f * walk(e.From)
 		}
+		memo[id] = sum
 		return sum
 	}
 	return walk(id)
