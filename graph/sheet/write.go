@@ -189,8 +189,8 @@ func edgeValue(e *graph.Edge, c outCol) (any, bool) {
 	return nil, false
 }
 
-func str(s string) (any, bool)     { return s, s != "" }
-func list(l []string) (any, bool)  { return l, len(l) > 0 }
+func str(s string) (any, bool)    { return s, s != "" }
+func list(l []string) (any, bool) { return l, len(l) > 0 }
 func num(p *float64) (any, bool) {
 	if p == nil {
 		return nil, false

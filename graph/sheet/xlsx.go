@@ -342,4 +342,3 @@ func writeSheet(f *excelize.File, sheet string, g grid, headerStyle int) error {
 	}
 	return nil
 }
-
