@@ -336,7 +336,7 @@ func writeWhatIf(w io.Writer, m *graph.Map, wi *analysis.WhatIf) error {
 			if s.SpendAtRisk != nil {
 				risk = rw.money(*s.SpendAtRisk) + " of spend at risk"
 			}
-			rw.printf("  - %s would be on every supply path to %s (%s).\n", rw.name(s.Partner), rw.name(s.Segment), risk)
+			rw.printf("  - %s would be on every supply path to %s: %s.\n", rw.name(s.Partner), rw.name(s.Segment), risk)
 		}
 	}
 	return rw.err

@@ -150,6 +150,22 @@ func TestPartnerCredit(t *testing.T) {
 			t.Error("the company is listed as a partner")
 		}
 	})
+	t.Run("who is a partner", func(t *testing.T) {
+		// steel only sells to the company: upstream, no partner. rival sells to the
+		// segment but no company supplies it: no partner. An idle distributor is
+		// still listed, carrying nothing.
+		m := mapOf([]*graph.Node{org("steel", graph.KindSupplier), company("acme"), org("rival", graph.KindSupplier),
+			org("idle", graph.KindDistributor), org("fix", graph.KindServiceProvider), seg("s", 100, 0)},
+			sup("steel", "acme"), sup("acme", "s"), sup("rival", "s"), supports("fix", "s"))
+		r := mustAnalyze(t, m)
+		var ids []string
+		for _, p := range r.Partners {
+			ids = append(ids, p.ID)
+		}
+		if len(ids) != 1 || ids[0] != "idle" || r.Partners[0].NetRevenue != 0 {
+			t.Errorf("partners %+v, want only idle with 0", r.Partners)
+		}
+	})
 	t.Run("customers are not counted twice", func(t *testing.T) {
 		// Segment s (1000, all through r, margin 0.5 → net 500) has a customer with
 		// revenue 300 inside it. r carries the segment's 500 only, not 500 + 150.
