@@ -375,12 +375,26 @@ func (b *builder) node(n *graph.Node) Node {
 		dn.Lines = append(dn.Lines, Line{Text: "! single point of failure", Small: true, Bold: true, Color: markRed})
 		b.drawn["mark:spof"] = true
 	}
+	fixMarkColours(&dn)
+	return dn
+}
+
+// fixMarkColours keeps red mark lines legible: pale on dark fills, dark on
+// red fills (tier 4, losses).
+func fixMarkColours(dn *Node) {
+	var r, g, bl int
+	_, err := fmt.Sscanf(dn.Fill, "#%02x%02x%02x", &r, &g, &bl)
 	for i := range dn.Lines {
-		if dn.Lines[i].Color == markRed && textOn(dn.Fill) == "#ffffff" {
-			dn.Lines[i].Color = "#ffd0d0" // legible on dark fills
+		if dn.Lines[i].Color != markRed {
+			continue
+		}
+		switch {
+		case textOn(dn.Fill) == "#ffffff":
+			dn.Lines[i].Color = "#ffd0d0"
+		case err == nil && r > g+60 && r > bl+60:
+			dn.Lines[i].Color = darkText
 		}
 	}
-	return dn
 }
 
 // details are the detail lines of a node, by kind.

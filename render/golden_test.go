@@ -26,6 +26,7 @@ type goldenCase struct {
 	name string
 	m    func(t testing.TB) *graph.Map
 	opt  Options
+	mo   func(t testing.TB) (*graph.Map, Options) // instead of m and opt
 }
 
 func goldenCases() []goldenCase {
@@ -34,24 +35,25 @@ func goldenCases() []goldenCase {
 	}
 	small := func(testing.TB) *graph.Map { return smallMap() }
 	cs := []goldenCase{
-		{"hybrid-full", file("hybrid"), Options{}},
-		{"hybrid-supply", file("hybrid"), Options{View: ViewSupply}},
-		{"hybrid-support", file("hybrid"), Options{View: ViewSupport}},
-		{"hybrid-touchpoints", file("hybrid"), Options{View: ViewTouchpoints}},
-		{"hybrid-focus-homeowners", file("hybrid"), Options{View: ViewFocus, Focus: "homeowners"}},
-		{"hybrid-focus-nordbau", file("hybrid"), Options{View: ViewFocus, Focus: "nordbau"}},
-		{"hybrid-full-tier", file("hybrid"), Options{Color: ColorTier}},
-		{"industrial-full", file("industrial"), Options{}},
-		{"industrial-supply", file("industrial"), Options{View: ViewSupply}},
-		{"industrial-support", file("industrial"), Options{View: ViewSupport}},
-		{"industrial-touchpoints", file("industrial"), Options{View: ViewTouchpoints}},
-		{"industrial-focus-water-utilities", file("industrial"), Options{View: ViewFocus, Focus: "water-utilities"}},
-		{"industrial-full-tier", file("industrial"), Options{Color: ColorTier}},
+		{name: "generated-1000-overview", m: file("generated-1000"), opt: Options{}},
+		{name: "hybrid-full", m: file("hybrid"), opt: Options{}},
+		{name: "hybrid-supply", m: file("hybrid"), opt: Options{View: ViewSupply}},
+		{name: "hybrid-support", m: file("hybrid"), opt: Options{View: ViewSupport}},
+		{name: "hybrid-touchpoints", m: file("hybrid"), opt: Options{View: ViewTouchpoints}},
+		{name: "hybrid-focus-homeowners", m: file("hybrid"), opt: Options{View: ViewFocus, Focus: "homeowners"}},
+		{name: "hybrid-focus-nordbau", m: file("hybrid"), opt: Options{View: ViewFocus, Focus: "nordbau"}},
+		{name: "hybrid-full-tier", m: file("hybrid"), opt: Options{Color: ColorTier}},
+		{name: "industrial-full", m: file("industrial"), opt: Options{}},
+		{name: "industrial-supply", m: file("industrial"), opt: Options{View: ViewSupply}},
+		{name: "industrial-support", m: file("industrial"), opt: Options{View: ViewSupport}},
+		{name: "industrial-touchpoints", m: file("industrial"), opt: Options{View: ViewTouchpoints}},
+		{name: "industrial-focus-water-utilities", m: file("industrial"), opt: Options{View: ViewFocus, Focus: "water-utilities"}},
+		{name: "industrial-full-tier", m: file("industrial"), opt: Options{Color: ColorTier}},
 		// A hand-made overlay: weak-spot marks, figures, tier and profit colours.
-		{"small-full-overlay", small, Options{Overlay: smallOverlay()}},
-		{"small-full-tier-overlay", small, Options{Color: ColorTier, Overlay: smallOverlay()}},
-		{"small-full-profit", small, Options{Color: ColorProfit, Overlay: smallOverlay()}},
-		{"small-overview", small, Options{NodeBudget: 5, Overlay: smallOverlay()}},
+		{name: "small-full-overlay", m: small, opt: Options{Overlay: smallOverlay()}},
+		{name: "small-full-tier-overlay", m: small, opt: Options{Color: ColorTier, Overlay: smallOverlay()}},
+		{name: "small-full-profit", m: small, opt: Options{Color: ColorProfit, Overlay: smallOverlay()}},
+		{name: "small-overview", m: small, opt: Options{NodeBudget: 5, Overlay: smallOverlay()}},
 	}
 	return append(cs, overlayGoldenCases()...)
 }
@@ -59,12 +61,18 @@ func goldenCases() []goldenCase {
 func TestGolden(t *testing.T) {
 	for _, tc := range goldenCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			m := tc.m(t)
-			dot, err := DOT(m, tc.opt)
+			var m *graph.Map
+			opt := tc.opt
+			if tc.mo != nil {
+				m, opt = tc.mo(t)
+			} else {
+				m = tc.m(t)
+			}
+			dot, err := DOT(m, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			svg, err := SVG(context.Background(), NewInProcess(), m, tc.opt)
+			svg, err := SVG(context.Background(), NewInProcess(), m, opt)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -93,6 +93,7 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge)
 			dn.Lines = append(dn.Lines, Line{Text: fmt.Sprintf("! %d single points of failure", spof), Small: true, Bold: true, Color: markRed})
 			b.drawn["mark:spof"] = true
 		}
+		fixMarkColours(&dn)
 		d.Nodes = append(d.Nodes, dn)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/chanmap/chanmap/render"
 	"github.com/spf13/cobra"
 )
 
@@ -51,6 +52,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 }
 
 func main() {
+	render.RunWorkerIfRequested() // a render worker subprocess of `serve` exits here
 	os.Exit(run(os.Args[1:]))
 }
 

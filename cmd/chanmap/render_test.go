@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const hybridMap = "../../testdata/maps/hybrid.yaml"
+
+func TestRenderCommandWritesEachFormat(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args  []string
+		file  string
+		check func([]byte) bool
+	}{
+		{[]string{"-o", "m.svg"}, "m.svg", func(b []byte) bool { return bytes.Contains(b, []byte("<svg")) }},
+		{[]string{"-o", "m.dot"}, "m.dot", func(b []byte) bool { return bytes.HasPrefix(b, []byte("digraph")) }},
+		{[]string{"-o", "m.out", "--format", "dot"}, "m.out", func(b []byte) bool { return bytes.HasPrefix(b, []byte("digraph")) }},
+		{[]string{"-o", "m.png", "--color", "tier"}, "m.png", func(b []byte) bool { _, err := png.Decode(bytes.NewReader(b)); return err == nil }},
+		{[]string{"-o", "f.svg", "--focus", "homeowners", "--color", "profit"}, "f.svg", func(b []byte) bool {
+			return bytes.Contains(b, []byte("focus on Homeowners")) && !bytes.Contains(b, []byte("Small private landlords"))
+		}},
+	} {
+		args := append([]string{"render", hybridMap}, tc.args...)
+		for i, a := range args {
+			if strings.HasPrefix(a, "m.") || strings.HasPrefix(a, "f.") {
+				args[i] = filepath.Join(dir, a)
+			}
+		}
+		code, _, stderr := analyzeRun(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, tc.file))
+		if err != nil || !tc.check(b) {
+			t.Errorf("%v: wrong output (%v)", tc.args, err)
+		}
+	}
+}
+
+func TestRenderCommandStdoutAndErrors(t *testing.T) {
+	code, stdout, _ := analyzeRun(t, "render", hybridMap, "--view", "supply")
+	if code != 0 || !strings.Contains(stdout, "<svg") || !strings.Contains(stdout, "view: supply") {
+		t.Errorf("SVG to stdout: exit %d, %.100s", code, stdout)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"render", hybridMap, "--view", "sideways"}, 2, `unknown view "sideways"`},
+		{[]string{"render", hybridMap, "--color", "rainbow"}, 2, `unknown colour "rainbow"`},
+		{[]string{"render", hybridMap, "--focus", "hvac-nord"}, 2, "focus on a segment or customer"},
+		{[]string{"render", hybridMap, "--format", "gif"}, 2, `unknown --format "gif"`},
+		{[]string{"render", hybridMap, "--format", "png"}, 2, "PNG is binary"},
+		{[]string{"render", "missing.yaml"}, 1, "missing.yaml"},
+		{[]string{"render"}, 2, "accepts 1 arg"},
+	} {
+		code, _, stderr := analyzeRun(t, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d saying %q", tc.args, code, stderr, tc.code, tc.msg)
+		}
+	}
+}
+
+func TestRenderCommandLeavesNoPartialFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "x.svg")
+	if code, _, _ := analyzeRun(t, "render", hybridMap, "--focus", "nobody", "-o", out); code == 0 {
+		t.Fatal("focus on an unknown id succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("a failed render left %d file(s) behind", len(entries))
+	}
+}
