@@ -1,0 +1,191 @@
+// Package neo4j is the graph.Store on a Neo4j 5 server (single server,
+// cluster or Aura), through github.com/neo4j/neo4j-go-driver/v5, with the
+// public schema of DESIGN.md (Stores): one (:ChannelMap) node per map, its
+// nodes as (:ChannelNode:<Kind>) and its edges as SUPPLIES, SUPPORTS, ...
+// relationships, so the graph can be read and queried by hand.
+//
+// Every query is parameterised; labels and relationship types come only from
+// graph's fixed kind lists. Writes are managed transactions (ExecuteWrite)
+// that lock the ChannelMap node, check its version, validate the result in
+// memory and write the difference in UNWIND batches, so a change set is
+// applied whole or not at all.
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// Config says where the Neo4j server is and how long a call may take.
+type Config struct {
+	URI      string // bolt://, bolt+s://, neo4j://, neo4j+s:// (Aura)
+	User     string
+	Password string
+	Database string        // empty: the server's default database
+	Timeout  time.Duration // per call (default 30 s)
+}
+
+// Store is a graph.Store on Neo4j. It is safe for concurrent use.
+type Store struct {
+	drv     driver.DriverWithContext
+	cfg     Config
+	version string // the server's version, from dbms.components()
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Open connects to Neo4j, checks the credentials and that the server is
+// Neo4j 5 (or its calendar-versioned successors, 2025.x and later, which
+// keep Cypher 5), and creates chanmap's constraints and indexes if they are
+// missing. Unreachable servers give an error wrapping graph.ErrUnavailable.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.URI == "" {
+		return nil, errors.New("neo4j: no URI given (set --neo4j-uri or CHANMAP_NEO4J_URI)")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	auth := driver.NoAuth()
+	if cfg.User != "" || cfg.Password != "" {
+		auth = driver.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	drv, err := driver.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.SocketConnectTimeout = min(cfg.Timeout, 10*time.Second)
+		c.ConnectionAcquisitionTimeout = cfg.Timeout
+		c.MaxTransactionRetryTime = cfg.Timeout
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: bad URI %q: %w", cfg.URI, err)
+	}
+	s := &Store{drv: drv, cfg: cfg}
+	if err := s.connect(ctx); err != nil {
+		drv.Close(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) connect(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	if err := s.drv.VerifyConnectivity(ctx); err != nil {
+		return s.describe(err)
+	}
+	res, err := driver.ExecuteQuery(ctx, s.drv,
+		"CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition",
+		nil, driver.EagerResultTransformer, s.queryOpts(true)...)
+	if err != nil {
+		return s.describe(err)
+	}
+	if len(res.Records) == 0 {
+		return fmt.Errorf("neo4j: %s did not report its version (dbms.components() is empty)", s.cfg.URI)
+	}
+	rec := res.Records[0].AsMap()
+	name, _ := rec["name"].(string)
+	s.version, _ = rec["version"].(string)
+	edition, _ := rec["edition"].(string)
+	if !supported(s.version) {
+		return fmt.Errorf("neo4j: %s runs %s %s (%s); chanmap needs Neo4j 5 (5.x or 2025.x and later)", s.cfg.URI, name, s.version, edition)
+	}
+	return s.ensureSchema(ctx)
+}
+
+// supported reports whether a server version is Neo4j 5 or a later
+// calendar version (2025.01 is the release after 5.26).
+func supported(v string) bool {
+	major, _, _ := strings.Cut(v, ".")
+	n, err := strconv.Atoi(major)
+	return err == nil && (n == 5 || n >= 2025)
+}
+
+// ServerVersion is the Neo4j version the store talks to.
+func (s *Store) ServerVersion() string { return s.version }
+
+// schema is chanmap's constraints and indexes, each created if missing.
+func schema() []string {
+	q := []string{
+		"CREATE CONSTRAINT chanmap_map_id IF NOT EXISTS FOR (m:ChannelMap) REQUIRE m.id IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_node_key IF NOT EXISTS FOR (n:ChannelNode) REQUIRE (n.map, n.id) IS UNIQUE",
+		"CREATE INDEX chanmap_node_map IF NOT EXISTS FOR (n:ChannelNode) ON (n.map)",
+	}
+	for _, k := range graph.EdgeKinds {
+		t := k.RelType()
+		q = append(q, fmt.Sprintf("CREATE INDEX chanmap_%s_key IF NOT EXISTS FOR ()-[r:%s]-() ON (r.map, r.id)", strings.ToLower(t), t))
+	}
+	return q
+}
+
+func (s *Store) ensureSchema(ctx context.Context) error {
+	for _, q := range schema() {
+		if _, err := driver.ExecuteQuery(ctx, s.drv, q, nil, driver.EagerResultTransformer, s.queryOpts(false)...); err != nil {
+			var ne *driver.Neo4jError
+			if errors.As(err, &ne) && strings.Contains(ne.Code, "EquivalentSchemaRuleAlreadyExists") {
+				continue
+			}
+			return fmt.Errorf("neo4j: create schema (%s): %w", q, s.describe(err))
+		}
+	}
+	// Wait for the indexes to come online so the first queries use them.
+	if _, err := driver.ExecuteQuery(ctx, s.drv, "CALL db.awaitIndexes(60)", nil, driver.EagerResultTransformer, s.queryOpts(false)...); err != nil {
+		return fmt.Errorf("neo4j: wait for indexes: %w", s.describe(err))
+	}
+	return nil
+}
+
+func (s *Store) queryOpts(read bool) []driver.ExecuteQueryConfigurationOption {
+	opts := []driver.ExecuteQueryConfigurationOption{}
+	if s.cfg.Database != "" {
+		opts = append(opts, driver.ExecuteQueryWithDatabase(s.cfg.Database))
+	}
+	if read {
+		opts = append(opts, driver.ExecuteQueryWithReadersRouting())
+	}
+	return opts
+}
+
+// describe turns driver errors a user can act on into plain words.
+func (s *Store) describe(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ne *driver.Neo4jError
+	var ce *driver.ConnectivityError
+	var limit *driver.TransactionExecutionLimit
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("neo4j %s: no answer in time (%v): %w: %w", s.cfg.URI, s.cfg.Timeout, graph.ErrUnavailable, err)
+	case errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.Unauthorized"),
+		errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.AuthenticationRateLimit"):
+		return fmt.Errorf("neo4j %s refused user %q: wrong user name or password (%s)", s.cfg.URI, s.cfg.User, ne.Msg)
+	case errors.As(err, &ne) && ne.Code == "Neo.ClientError.Database.DatabaseNotFound":
+		return fmt.Errorf("neo4j %s has no database %q (set CHANMAP_NEO4J_DATABASE): %s", s.cfg.URI, s.cfg.Database, ne.Msg)
+	case errors.As(err, &ce), errors.As(err, &limit):
+		return fmt.Errorf("cannot reach Neo4j at %s: %w: %v", s.cfg.URI, graph.ErrUnavailable, err)
+	case errors.As(err, &ne) && (strings.HasPrefix(ne.Code, "Neo.TransientError") || ne.Code == "Neo.ClientError.Cluster.NotALeader"):
+		return fmt.Errorf("neo4j %s: %w: %v", s.cfg.URI, graph.ErrUnavailable, err)
+	}
+	return err
+}
+
+// Ping checks that the server answers.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	return s.describe(s.drv.VerifyConnectivity(ctx))
+}
+
+// Close closes the driver's connections.
+func (s *Store) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return s.drv.Close(ctx)
+}

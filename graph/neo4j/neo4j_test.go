@@ -1,0 +1,204 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/storetest"
+)
+
+// testConfig reads the server under test from CHANMAP_NEO4J_*; without it the
+// test skips, unless CHANMAP_REQUIRE_NEO4J=1 (CI), where it fails.
+func testConfig(t testing.TB) Config {
+	t.Helper()
+	uri := os.Getenv("CHANMAP_NEO4J_URI")
+	if uri == "" {
+		msg := "CHANMAP_NEO4J_URI is not set: no Neo4j to test against (start one with: eval \"export $(bash .ci/neo4j-up | tr '\\n' ' ')\")"
+		if os.Getenv("CHANMAP_REQUIRE_NEO4J") == "1" {
+			t.Fatal(msg + "; CHANMAP_REQUIRE_NEO4J=1 makes this a failure")
+		}
+		t.Skip(msg)
+	}
+	return Config{
+		URI: uri, User: os.Getenv("CHANMAP_NEO4J_USER"), Password: os.Getenv("CHANMAP_NEO4J_PASSWORD"),
+		Database: os.Getenv("CHANMAP_NEO4J_DATABASE"), Timeout: 2 * time.Minute,
+	}
+}
+
+func open(t testing.TB) *Store {
+	t.Helper()
+	cfg := testConfig(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", cfg.URI, err)
+	}
+	return s
+}
+
+func TestContract(t *testing.T) {
+	testConfig(t)
+	storetest.Run(t, func(t *testing.T) graph.Store { return open(t) })
+}
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) graph.Store { return open(b) })
+}
+
+func TestWrongPassword(t *testing.T) {
+	cfg := testConfig(t)
+	if cfg.User == "" {
+		t.Skip("the server under test runs without authentication")
+	}
+	cfg.Password += "-wrong"
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := Open(ctx, cfg)
+	if err == nil || !strings.Contains(err.Error(), "wrong user name or password") {
+		t.Fatalf("Open with a wrong password: err = %v, want it to say wrong user name or password", err)
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	// A port nobody listens on: bind one, close it, dial it.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = Open(ctx, Config{URI: "bolt://" + addr, User: "neo4j", Password: "x", Timeout: 5 * time.Second})
+	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("Open of a closed port: err = %v, want ErrUnavailable naming %s", err, addr)
+	}
+}
+
+func TestNotNeo4j(t *testing.T) {
+	// Something that answers TCP but does not speak Bolt.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = Open(ctx, Config{URI: "bolt://" + l.Addr().String(), Timeout: 5 * time.Second})
+	if err == nil {
+		t.Fatal("Open of a non-Bolt server succeeded")
+	}
+}
+
+func TestSupportedVersions(t *testing.T) {
+	for _, tc := range []struct {
+		v  string
+		ok bool
+	}{
+		{"5.26.0", true}, {"5.1.0", true}, {"2025.01.0", true}, {"2026.10.1", true},
+		{"4.4.30", false}, {"3.5.0", false}, {"", false}, {"dev", false},
+	} {
+		if got := supported(tc.v); got != tc.ok {
+			t.Errorf("supported(%q) = %v, want %v", tc.v, got, tc.ok)
+		}
+	}
+}
+
+func TestNoURI(t *testing.T) {
+	_, err := Open(context.Background(), Config{})
+	if err == nil || !strings.Contains(err.Error(), "CHANMAP_NEO4J_URI") {
+		t.Fatalf("Open without URI: err = %v", err)
+	}
+}
+
+// TestSchema checks the public schema on a stored sample map: labels by
+// kind, relationship types, flattened nested fields, (map, id) keys.
+func TestSchema(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
+	m.ID = storetest.FreshID("schema")
+	ctx := context.Background()
+	if _, err := s.CreateMap(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	defer s.DeleteMap(ctx, m.ID)
+
+	var seg *graph.Node
+	for _, n := range m.Nodes {
+		if n.Kind == graph.KindSegment && len(n.Scores) > 0 {
+			seg = n
+			break
+		}
+	}
+	if seg == nil {
+		t.Fatal("industrial.yaml has no segment with scores")
+	}
+	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+		recs, err := run(ctx, tx, `MATCH (n:ChannelNode:Segment {map: $map, id: $id}) RETURN labels(n), properties(n)`,
+			map[string]any{"map": m.ID, "id": seg.ID})
+		if err != nil {
+			return err
+		}
+		if len(recs) != 1 {
+			t.Fatalf("segment %s not found as (:ChannelNode:Segment {map, id})", seg.ID)
+		}
+		props := recs[0].Values[1].(map[string]any)
+		for k, v := range seg.Scores {
+			if props["scores_"+k] != v {
+				t.Errorf("scores_%s = %v, want %v", k, props["scores_"+k], v)
+			}
+		}
+		if props["kind"] != "segment" || props["name"] != seg.Name {
+			t.Errorf("segment properties %v", props)
+		}
+		recs, err = run(ctx, tx, `MATCH (:ChannelMap {id: $map}) RETURN 1`, map[string]any{"map": m.ID})
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("no (:ChannelMap {id}) node: %v", err)
+		}
+		recs, err = run(ctx, tx, `MATCH (a:ChannelNode {map: $map})-[r:SUPPLIES]->(b) RETURN count(r)`, map[string]any{"map": m.ID})
+		if err != nil {
+			return err
+		}
+		want := 0
+		for _, e := range m.Edges {
+			if e.Kind == graph.EdgeSupplies {
+				want++
+			}
+		}
+		if got := recs[0].Values[0].(int64); int(got) != want {
+			t.Errorf("%d SUPPLIES relationships, want %d", got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The unique (map, id) constraint holds.
+	err = s.write(ctx, func(tx driver.ManagedTransaction) error {
+		_, err := run(ctx, tx, `CREATE (:ChannelNode {map: $map, id: $id})`, map[string]any{"map": m.ID, "id": seg.ID})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("a duplicate (map, id) node was accepted: %v", err)
+	}
+}

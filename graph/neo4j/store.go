@@ -1,0 +1,434 @@
+package neo4j
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// batchSize is the number of rows sent in one UNWIND statement.
+const batchSize = 5000
+
+func (s *Store) session(ctx context.Context, mode driver.AccessMode) driver.SessionWithContext {
+	return s.drv.NewSession(ctx, driver.SessionConfig{AccessMode: mode, DatabaseName: s.cfg.Database})
+}
+
+// read runs work in a managed read transaction with the call deadline.
+func (s *Store) read(ctx context.Context, work func(tx driver.ManagedTransaction) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	sess := s.session(ctx, driver.AccessModeRead)
+	defer sess.Close(context.Background())
+	_, err := sess.ExecuteRead(ctx, func(tx driver.ManagedTransaction) (any, error) { return nil, work(tx) })
+	return s.describe(err)
+}
+
+// write runs work in a managed write transaction with the call deadline;
+// the driver retries it on transient errors, and rolls it back when work
+// returns an error.
+func (s *Store) write(ctx context.Context, work func(tx driver.ManagedTransaction) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	sess := s.session(ctx, driver.AccessModeWrite)
+	defer sess.Close(context.Background())
+	_, err := sess.ExecuteWrite(ctx, func(tx driver.ManagedTransaction) (any, error) { return nil, work(tx) })
+	return s.describe(err)
+}
+
+func run(ctx context.Context, tx driver.ManagedTransaction, q string, params map[string]any) ([]*driver.Record, error) {
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// ListMaps lists the stored maps, sorted by id.
+func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
+	out := []graph.MapInfo{}
+	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+		out = out[:0]
+		recs, err := run(ctx, tx, `MATCH (m:ChannelMap) RETURN m.id AS id, m.title AS title, m.currency AS currency,
+			m.version AS version, m.node_count AS nodes, m.edge_count AS edges, m.updated AS updated ORDER BY m.id`, nil)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			p := r.AsMap()
+			info := graph.MapInfo{}
+			info.ID, _ = p["id"].(string)
+			info.Title, _ = p["title"].(string)
+			info.Currency, _ = p["currency"].(string)
+			info.Version, _ = p["version"].(int64)
+			n, _ := p["nodes"].(int64)
+			e, _ := p["edges"].(int64)
+			info.Nodes, info.Edges = int(n), int(e)
+			info.Updated, _ = p["updated"].(time.Time)
+			out = append(out, info)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list maps: %w", err)
+	}
+	return out, nil
+}
+
+// CreateMap validates m and writes it, nodes and relationships in UNWIND
+// batches, at version 1 in one transaction.
+func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
+	if m == nil || m.ID == "" {
+		return 0, errors.New("create map: the map has no id")
+	}
+	if err := graph.Validate(m); err != nil {
+		return 0, err
+	}
+	props, err := mapProps(m)
+	if err != nil {
+		return 0, err
+	}
+	err = s.write(ctx, func(tx driver.ManagedTransaction) error {
+		recs, err := run(ctx, tx, `OPTIONAL MATCH (old:ChannelMap {id: $id}) WITH old WHERE old IS NULL
+			CREATE (m:ChannelMap) SET m = $props, m.version = 1, m.updated = $now RETURN m.id`,
+			map[string]any{"id": m.ID, "props": props, "now": time.Now().UTC()})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return fmt.Errorf("map %q: %w", m.ID, graph.ErrExists)
+		}
+		var d delta
+		for i, n := range m.Nodes {
+			d.addNode(m.ID, n, int64(i))
+		}
+		for i, e := range m.Edges {
+			d.addEdge(m.ID, e, int64(i))
+		}
+		return d.write(ctx, tx, m.ID, true)
+	})
+	var ne *driver.Neo4jError
+	if errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed") {
+		return 0, fmt.Errorf("map %q: %w", m.ID, graph.ErrExists)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("create map %q: %w", m.ID, err)
+	}
+	return 1, nil
+}
+
+// GetMap reads the whole map in one read transaction.
+func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
+	var m *graph.Map
+	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+		var err error
+		m, err = snapshot(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// snapshot reads map id inside tx, with its nodes and edges in stored order.
+func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*graph.Map, error) {
+	params := map[string]any{"map": id}
+	recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) RETURN properties(m) AS p", params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+	}
+	mp := recs[0].Values[0].(map[string]any)
+	m := &graph.Map{ID: id}
+	m.Title, _ = mp["title"].(string)
+	m.Currency, _ = mp["currency"].(string)
+	m.Version, _ = mp["version"].(int64)
+	if c, ok := mp["classification"].(string); ok && c != "" {
+		m.Classification = &graph.Classification{}
+		if err := json.Unmarshal([]byte(c), m.Classification); err != nil {
+			return nil, fmt.Errorf("map %q: stored classification is not valid JSON: %w", id, err)
+		}
+	}
+
+	recs, err = run(ctx, tx, "MATCH (n:ChannelNode {map: $map}) RETURN properties(n) AS p ORDER BY n.ord", params)
+	if err != nil {
+		return nil, err
+	}
+	m.Nodes = make([]*graph.Node, 0, len(recs))
+	for _, r := range recs {
+		n, _, err := decodeNode(r.Values[0].(map[string]any))
+		if err != nil {
+			return nil, fmt.Errorf("map %q: %w", id, err)
+		}
+		m.Nodes = append(m.Nodes, n)
+	}
+
+	recs, err = run(ctx, tx, `MATCH (a:ChannelNode {map: $map})-[r]->(b:ChannelNode {map: $map}) WHERE r.map = $map
+		RETURN a.id, b.id, type(r), properties(r) ORDER BY r.ord`, params)
+	if err != nil {
+		return nil, err
+	}
+	m.Edges = make([]*graph.Edge, 0, len(recs))
+	for _, r := range recs {
+		e, _, err := decodeEdge(r.Values[2].(string), r.Values[0].(string), r.Values[1].(string), r.Values[3].(map[string]any))
+		if err != nil {
+			return nil, fmt.Errorf("map %q: %w", id, err)
+		}
+		m.Edges = append(m.Edges, e)
+	}
+	return m, nil
+}
+
+// Apply locks the map's ChannelMap node, checks its version, reads the
+// snapshot, applies cs in memory (graph.ApplyChanges validates the result),
+// and writes only what changed — all in one write transaction.
+func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
+	var version int64
+	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
+		// Taking the write lock first makes concurrent writers queue here;
+		// the version read after it is the latest committed one.
+		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m._lock = true REMOVE m._lock RETURN m.version", map[string]any{"map": id})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+		}
+		cur, _ := recs[0].Values[0].(int64)
+		if cur != expected {
+			return fmt.Errorf("map %q is at version %d, not %d: %w", id, cur, expected, graph.ErrConflict)
+		}
+		old, err := snapshot(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err := graph.ApplyChanges(old, cs)
+		if err != nil {
+			return err
+		}
+		if err := diff(old, next).write(ctx, tx, id, false); err != nil {
+			return err
+		}
+		props, err := mapProps(next)
+		if err != nil {
+			return err
+		}
+		props["version"] = cur + 1
+		props["updated"] = time.Now().UTC()
+		// SET m = ... replaces every property, so a cleared classification
+		// or currency is removed.
+		if _, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m = $props", map[string]any{"map": id, "props": props}); err != nil {
+			return err
+		}
+		version = cur + 1
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return version, nil
+}
+
+// DeleteMap removes the map, its nodes and their relationships.
+func (s *Store) DeleteMap(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx driver.ManagedTransaction) error {
+		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) DETACH DELETE m RETURN 1", map[string]any{"map": id})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+		}
+		// Delete nodes in batches so a big map does not build one huge
+		// statement state.
+		for {
+			recs, err := run(ctx, tx, `MATCH (n:ChannelNode {map: $map}) WITH n LIMIT 10000
+				DETACH DELETE n RETURN count(*)`, map[string]any{"map": id})
+			if err != nil {
+				return err
+			}
+			if n, _ := recs[0].Values[0].(int64); n == 0 {
+				return nil
+			}
+		}
+	})
+}
+
+// delta is what one write changes: relationships and nodes to delete, nodes
+// to create or replace, relationships to create, grouped by label and type.
+type delta struct {
+	delEdges map[string][]any            // rel type -> edge keys
+	delNodes []any                       // node ids
+	nodes    map[string][]map[string]any // label -> rows {props}
+	edges    map[string][]map[string]any // rel type -> rows {from, to, props}
+}
+
+func (d *delta) addNode(mapID string, n *graph.Node, ord int64) {
+	if d.nodes == nil {
+		d.nodes = map[string][]map[string]any{}
+	}
+	l := kindLabels[n.Kind]
+	d.nodes[l] = append(d.nodes[l], nodeProps(mapID, n, ord))
+}
+
+func (d *delta) addEdge(mapID string, e *graph.Edge, ord int64) {
+	if d.edges == nil {
+		d.edges = map[string][]map[string]any{}
+	}
+	t := relTypes[e.Kind]
+	d.edges[t] = append(d.edges[t], map[string]any{"from": e.From, "to": e.To, "props": edgeProps(mapID, e, ord)})
+}
+
+func (d *delta) delEdge(e *graph.Edge) {
+	if d.delEdges == nil {
+		d.delEdges = map[string][]any{}
+	}
+	t := relTypes[e.Kind]
+	d.delEdges[t] = append(d.delEdges[t], e.Key())
+}
+
+// diff is the delta from old to next. Positions (ord) are kept where the
+// order allows, so a change far from the end rewrites only what it touches.
+func diff(old, next *graph.Map) *delta {
+	d := &delta{}
+	oldNodes := make(map[string]*graph.Node, len(old.Nodes))
+	oldNodeOrd := make(map[string]int64, len(old.Nodes))
+	for i, n := range old.Nodes {
+		oldNodes[n.ID] = n
+		oldNodeOrd[n.ID] = int64(i)
+	}
+	oldEdges := make(map[string]*graph.Edge, len(old.Edges))
+	oldEdgeOrd := make(map[string]int64, len(old.Edges))
+	for i, e := range old.Edges {
+		oldEdges[e.Key()] = e
+		oldEdgeOrd[e.Key()] = int64(i)
+	}
+
+	keptNodes := map[string]bool{}
+	nodeOrds := ords(next.Nodes, func(n *graph.Node) string { return n.ID }, oldNodeOrd)
+	for i, n := range next.Nodes {
+		o, had := oldNodes[n.ID]
+		if had {
+			keptNodes[n.ID] = true
+			if nodeOrds[i] == oldNodeOrd[n.ID] && reflect.DeepEqual(nodeProps("", o, 0), nodeProps("", n, 0)) {
+				continue
+			}
+		}
+		d.addNode(next.ID, n, nodeOrds[i])
+	}
+	for _, n := range old.Nodes {
+		if !keptNodes[n.ID] {
+			d.delNodes = append(d.delNodes, n.ID)
+		}
+	}
+
+	keptEdges := map[string]bool{}
+	edgeOrds := ords(next.Edges, (*graph.Edge).Key, oldEdgeOrd)
+	for i, e := range next.Edges {
+		k := e.Key()
+		if o, had := oldEdges[k]; had {
+			same := o.From == e.From && o.To == e.To && o.Kind == e.Kind && edgeOrds[i] == oldEdgeOrd[k] &&
+				reflect.DeepEqual(edgeProps("", o, 0), edgeProps("", e, 0))
+			if same {
+				keptEdges[k] = true
+				continue
+			}
+		}
+		d.addEdge(next.ID, e, edgeOrds[i])
+	}
+	for _, e := range old.Edges {
+		if !keptEdges[e.Key()] {
+			d.delEdge(e) // removed or changed: a relationship's ends and type cannot change
+		}
+	}
+	return d
+}
+
+// ords gives every item of next a strictly increasing position, reusing its
+// old position whenever that keeps the order.
+func ords[T any](next []T, key func(T) string, old map[string]int64) []int64 {
+	out := make([]int64, len(next))
+	prev := int64(-1)
+	for i, x := range next {
+		if o, ok := old[key(x)]; ok && o > prev {
+			out[i] = o
+		} else {
+			out[i] = prev + 1
+		}
+		prev = out[i]
+	}
+	return out
+}
+
+// write sends the delta in UNWIND batches. fresh means the map is new: nodes
+// are created without looking for existing ones.
+func (d *delta) write(ctx context.Context, tx driver.ManagedTransaction, mapID string, fresh bool) error {
+	for _, k := range graph.EdgeKinds {
+		t := relTypes[k]
+		for _, b := range chunks(d.delEdges[t]) {
+			q := fmt.Sprintf("UNWIND $rows AS id MATCH ()-[r:%s {map: $map, id: id}]->() DELETE r", t)
+			if _, err := run(ctx, tx, q, map[string]any{"map": mapID, "rows": b}); err != nil {
+				return fmt.Errorf("delete %s relationships: %w", t, err)
+			}
+		}
+	}
+	for _, b := range chunks(d.delNodes) {
+		if _, err := run(ctx, tx, "UNWIND $rows AS id MATCH (n:ChannelNode {map: $map, id: id}) DETACH DELETE n",
+			map[string]any{"map": mapID, "rows": b}); err != nil {
+			return fmt.Errorf("delete nodes: %w", err)
+		}
+	}
+	for _, k := range graph.NodeKinds {
+		l := kindLabels[k]
+		for _, b := range chunks(d.nodes[l]) {
+			var q string
+			if fresh {
+				q = fmt.Sprintf("UNWIND $rows AS row CREATE (n:%s:%s) SET n = row", labelNode, l)
+			} else {
+				// A node may change kind: drop every kind label, then set its own.
+				q = fmt.Sprintf("UNWIND $rows AS row MERGE (n:%s {map: row.map, id: row.id}) SET n = row REMOVE n%s SET n:%s",
+					labelNode, allKindLabels, l)
+			}
+			if _, err := run(ctx, tx, q, map[string]any{"rows": b}); err != nil {
+				return fmt.Errorf("write %s nodes: %w", l, err)
+			}
+		}
+	}
+	for _, k := range graph.EdgeKinds {
+		t := relTypes[k]
+		for _, b := range chunks(d.edges[t]) {
+			q := fmt.Sprintf(`UNWIND $rows AS row
+				MATCH (a:%[1]s {map: $map, id: row.from}) MATCH (b:%[1]s {map: $map, id: row.to})
+				CREATE (a)-[r:%[2]s]->(b) SET r = row.props RETURN count(r)`, labelNode, t)
+			recs, err := run(ctx, tx, q, map[string]any{"map": mapID, "rows": b})
+			if err != nil {
+				return fmt.Errorf("write %s relationships: %w", t, err)
+			}
+			if n, _ := recs[0].Values[0].(int64); int(n) != len(b) {
+				// Validation rules this out; never write half a change.
+				return fmt.Errorf("write %s relationships: %d of %d found both ends", t, n, len(b))
+			}
+		}
+	}
+	return nil
+}
+
+func chunks[T any](rows []T) [][]T {
+	var out [][]T
+	for len(rows) > 0 {
+		n := min(batchSize, len(rows))
+		out = append(out, rows[:n])
+		rows = rows[n:]
+	}
+	return out
+}

@@ -1,0 +1,196 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// Support answers "who supports this segment and how does it get the
+// products" with Cypher, reading only the segment's neighbourhood and the
+// supply paths into it, never the whole map. The answer equals
+// graph.SupportOf on a snapshot (the contract suite checks it).
+func (s *Store) Support(ctx context.Context, mapID, segmentID string) (*graph.Support, error) {
+	var out *graph.Support
+	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+		var err error
+		out, err = support(ctx, tx, mapID, segmentID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// The Cypher of the support answer. Paths are variable-length SUPPLIES from
+// any Company node; supplies cycles are rejected by validation, so every
+// path visits each node at most once, as graph.SupplyPaths requires.
+const (
+	qSegment = `MATCH (m:ChannelMap {id: $map})
+		OPTIONAL MATCH (s:ChannelNode {map: $map, id: $seg})
+		RETURN s IS NOT NULL AS found, s.name AS name, s.kind AS kind, s.prefers AS prefers,
+		       EXISTS { (s)<-[:SUPPLIES]-(:ChannelNode) } AS supplied,
+		       COLLECT { MATCH (s)-[b:BELONGS_TO]->(g:ChannelNode) RETURN g.id ORDER BY b.ord } AS segments`
+	qPaths = `UNWIND $targets AS tid
+		MATCH (t:ChannelNode {map: $map, id: tid})
+		MATCH p = (c:Company)-[:SUPPLIES*1..]->(t)
+		WHERE c.map = $map
+		RETURN [n IN nodes(p) | n.id] AS ids, [n IN nodes(p) | n.kind] AS kinds,
+		       [r IN relationships(p) | [startNode(r).id, endNode(r).id, properties(r)]] AS hops
+		LIMIT $limit`
+	qOffered = `UNWIND $targets AS tid
+		MATCH (:ChannelNode {map: $map, id: tid})<-[r:SUPPLIES]-(:ChannelNode)
+		WHERE r.delivery IS NOT NULL
+		RETURN DISTINCT r.delivery ORDER BY r.delivery`
+	qSupporters = `MATCH (s:ChannelNode {map: $map, id: $seg})<-[r:SUPPORTS]-(o:ChannelNode)
+		RETURN o.id, o.name, o.kind, r.id, r.services, r.products, r.why ORDER BY o.id, r.id`
+	qTouchpoints = `MATCH (s:ChannelNode {map: $map, id: $seg})-[u:USES]->(t:ChannelNode)
+		RETURN t.id, t.name, t.channel, coalesce(u.purpose, t.purpose, ''),
+		       COLLECT { MATCH (o:ChannelNode)-[:OPERATES]->(t) RETURN DISTINCT o.id ORDER BY o.id } AS ops
+		ORDER BY t.id, u.ord`
+)
+
+func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg string) (*graph.Support, error) {
+	params := map[string]any{"map": mapID, "seg": seg}
+	recs, err := run(ctx, tx, qSegment, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
+	}
+	r := recs[0].AsMap()
+	if found, _ := r["found"].(bool); !found {
+		return nil, fmt.Errorf("segment %q: %w", seg, graph.ErrNotFound)
+	}
+	kind, _ := r["kind"].(string)
+	if !graph.NodeKind(kind).IsCustomer() {
+		return nil, fmt.Errorf("%q is a %s, not a segment or customer", seg, kind)
+	}
+	var d decoder
+	out := &graph.Support{
+		Map: mapID, Segment: seg, Kind: kind,
+		Paths: []graph.SupplyPath{}, KeyPlayers: []string{}, Supporters: []graph.Supporter{},
+		Touchpoints: []graph.TouchpointUse{}, Prefers: []string{}, Offered: []string{},
+	}
+	out.Name, _ = r["name"].(string)
+	if p := r["prefers"]; p != nil {
+		out.Prefers = append(out.Prefers, d.list("prefers", p)...)
+	}
+
+	// A customer without supplies of its own is supplied through its segments.
+	targets := []any{seg}
+	if supplied, _ := r["supplied"].(bool); kind == string(graph.KindCustomer) && !supplied {
+		targets = targets[:0]
+		for _, g := range d.list("segments", r["segments"]) {
+			if !slices.Contains(targets, any(g)) {
+				targets = append(targets, g)
+			}
+		}
+	}
+	params["targets"] = targets
+	params["limit"] = int64(graph.MaxPaths)
+
+	recs, err = run(ctx, tx, qPaths, params)
+	if err != nil {
+		return nil, err
+	}
+	players := map[string]bool{}
+	for _, rec := range recs {
+		var p graph.SupplyPath
+		p.Nodes = d.list("ids", rec.Values[0])
+		for i, k := range d.list("kinds", rec.Values[1]) {
+			if nk := graph.NodeKind(k); nk != graph.KindCompany && !nk.IsCustomer() {
+				players[p.Nodes[i]] = true
+			}
+		}
+		hops, _ := rec.Values[2].([]any)
+		for _, h := range hops {
+			x := h.([]any)
+			e, _, err := decodeEdge(graph.EdgeSupplies.RelType(), x[0].(string), x[1].(string), x[2].(map[string]any))
+			if err != nil {
+				return nil, err
+			}
+			p.Hops = append(p.Hops, graph.Hop{Edge: e.Key(), From: e.From, To: e.To, Delivery: e.Delivery, Margin: e.Margin, Share: e.Share, Products: e.Products})
+		}
+		out.Paths = append(out.Paths, p)
+	}
+	sort.SliceStable(out.Paths, func(i, j int) bool { return lessPath(out.Paths[i], out.Paths[j]) })
+	for id := range players {
+		out.KeyPlayers = append(out.KeyPlayers, id)
+	}
+	sort.Strings(out.KeyPlayers)
+
+	recs, err = run(ctx, tx, qOffered, params)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		out.Offered = append(out.Offered, d.str("delivery", rec.Values[0]))
+	}
+	sort.Strings(out.Offered)
+	out.PreferenceMet = len(out.Prefers) == 0
+	for _, p := range out.Prefers {
+		if slices.Contains(out.Offered, p) {
+			out.PreferenceMet = true
+		}
+	}
+
+	recs, err = run(ctx, tx, qSupporters, params)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		v := rec.Values
+		sp := graph.Supporter{ID: d.str("id", v[0]), Name: d.str("name", v[1]), Kind: d.str("kind", v[2]), Edge: d.str("edge", v[3]),
+			Services: []string{}, Products: []string{}}
+		if v[4] != nil {
+			sp.Services = d.list("services", v[4])
+		}
+		if v[5] != nil {
+			sp.Products = d.list("products", v[5])
+		}
+		if v[6] != nil {
+			sp.Why = d.str("why", v[6])
+		}
+		out.Supporters = append(out.Supporters, sp)
+	}
+
+	recs, err = run(ctx, tx, qTouchpoints, params)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		v := rec.Values
+		u := graph.TouchpointUse{ID: d.str("id", v[0]), Name: d.str("name", v[1]), Purpose: d.str("purpose", v[3]), Operators: []string{}}
+		if v[2] != nil {
+			u.Channel = d.str("channel", v[2])
+		}
+		u.Operators = append(u.Operators, d.list("operators", v[4])...)
+		out.Touchpoints = append(out.Touchpoints, u)
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("support of %q in map %q: %w", seg, mapID, d.err)
+	}
+	return out, nil
+}
+
+// lessPath orders paths as graph.SupplyPaths does: by node ids, then by
+// edge keys, then shorter first.
+func lessPath(a, b graph.SupplyPath) bool {
+	if c := slices.Compare(a.Nodes, b.Nodes); c != 0 {
+		return c < 0
+	}
+	for i := 0; i < len(a.Hops) && i < len(b.Hops); i++ {
+		if a.Hops[i].Edge != b.Hops[i].Edge {
+			return a.Hops[i].Edge < b.Hops[i].Edge
+		}
+	}
+	return len(a.Hops) < len(b.Hops)
+}
