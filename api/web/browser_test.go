@@ -32,26 +32,19 @@ import (
 
 var screenshotPath = flag.String("screenshot", "", "also save a PNG of the hybrid map's view to this file (for the README)")
 
-// The server and the browser are started once, on first use, and stopped by TestMain.
+// The server is built and started once, on first use, and stopped by TestMain.
 var (
-	srvOnce  sync.Once
-	srvURL   string
-	srvErr   error
-	srvCmd   *exec.Cmd
-	srvLog   lockedBuffer
-	tmpRoot  string
-	brOnce   sync.Once
-	brCtx    context.Context
-	brCancel context.CancelFunc
-	brErr    error
+	srvOnce sync.Once
+	srvURL  string
+	srvErr  error
+	srvCmd  *exec.Cmd
+	srvLog  lockedBuffer
+	tmpRoot string
 )
 
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
-	if brCancel != nil {
-		brCancel()
-	}
 	if srvCmd != nil && srvCmd.Process != nil {
 		_ = srvCmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
@@ -166,52 +159,41 @@ func server(t *testing.T) string {
 	return srvURL
 }
 
-// tab opens a fresh browser tab (its own browser context: no shared storage)
-// bounded by a timeout, with a 1400x900 viewport.
+// tab starts a fresh headless chromium (its own user-data-dir: no shared
+// storage between tests) bounded by a timeout, with a 1400x900 viewport.
 func tab(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
 	exe := needBrowser(t)
-	brOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "chanmap-chromium-")
-		if err != nil {
-			brErr = err
-			return
-		}
-		opts := []chromedp.ExecAllocatorOption{
-			chromedp.ExecPath(exe),
-			chromedp.Headless,
-			chromedp.NoSandbox,
-			chromedp.DisableGPU,
-			chromedp.NoFirstRun,
-			chromedp.NoDefaultBrowserCheck,
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-dev-shm-usage", true),
-			chromedp.Flag("disable-extensions", true),
-			chromedp.Flag("disable-sync", true),
-			chromedp.Flag("force-color-profile", "srgb"),
-			chromedp.UserDataDir(dir),
-			chromedp.WindowSize(1400, 900),
-		}
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, cancel := chromedp.NewContext(alloc)
-		if err := chromedp.Run(ctx); err != nil { // starts the browser
-			cancel()
-			cancelAlloc()
-			brErr = fmt.Errorf("start chromium: %w", err)
-			return
-		}
-		brCtx = ctx
-		brCancel = func() { cancel(); cancelAlloc(); _ = os.RemoveAll(dir) }
-	})
-	if brErr != nil {
-		t.Fatal(brErr)
+	dir, err := os.MkdirTemp("", "chanmap-chromium-")
+	if err != nil {
+		t.Fatal(err)
 	}
-	ctx, cancel := chromedp.NewContext(brCtx, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(1400, 900),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf)) // chromedp reports CDP events it does not know; keep them in the test log
 	ctx, cancelT := context.WithTimeout(ctx, timeout)
-	t.Cleanup(cancelT)
+	t.Cleanup(func() {
+		cancelT()
+		cancel()
+		cancelAlloc() // waits for chromium to exit
+		_ = os.RemoveAll(dir)
+	})
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1400, 900)); err != nil {
-		t.Fatalf("open tab: %v", err)
+		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
 }
@@ -430,6 +412,22 @@ func TestBrowserListAndOpenMap(t *testing.T) {
 		t.Errorf("%d nodes can be clicked on the diagram; the map has %d", drawn, len(nodes))
 	}
 
+	// Colour by tier: the diagram is drawn again, and the analysis is beside it.
+	run(t, ctx, "colour by tier",
+		chromedp.Evaluate(`window.oldSVG = document.querySelector('#diagram svg')`, nil),
+		chromedp.SetValue(`#color-select`, "tier", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#color-select').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+		waitJS(`document.querySelector('#diagram svg') !== window.oldSVG && !!document.querySelector('#diagram svg g.node')`),
+		waitJS(`location.hash.includes('color=tier')`),
+		waitJS(`!!document.querySelector('#analysis-report table')`))
+	png := screenshot(t, ctx, "map-view")
+	if *screenshotPath != "" {
+		if err := os.WriteFile(*screenshotPath, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", *screenshotPath)
+	}
+
 	// Selecting a segment shows who supports it.
 	seg := firstOfKind(nodes, "segment")
 	var answer string
@@ -443,13 +441,7 @@ func TestBrowserListAndOpenMap(t *testing.T) {
 			t.Errorf("support answer lacks %q:\n%s", want, answer)
 		}
 	}
-	png := screenshot(t, ctx, "map-view")
-	if *screenshotPath != "" {
-		if err := os.WriteFile(*screenshotPath, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote %s", *screenshotPath)
-	}
+	screenshot(t, ctx, "support")
 }
 
 func TestBrowserRenameNode(t *testing.T) {
@@ -490,12 +482,25 @@ func TestBrowserAddAndDeleteEdge(t *testing.T) {
 	copyMap(t, base, "edge-test")
 	_, nodes, edges := getMap(t, base, "edge-test")
 	company := firstOfKind(nodes, "company")
-	seg := firstOfKind(nodes, "segment")
-	key := company.ID + "--supports--" + seg.ID
-	for _, e := range edges {
-		if e.key() == key {
-			t.Fatalf("the sample already has %s; pick another pair", key)
+	// A segment the company does not support yet.
+	var seg apiNode
+	var key string
+	for _, n := range nodes {
+		if n.Kind != "segment" {
+			continue
 		}
+		k := company.ID + "--supports--" + n.ID
+		taken := false
+		for _, e := range edges {
+			taken = taken || e.key() == k
+		}
+		if !taken {
+			seg, key = n, k
+			break
+		}
+	}
+	if key == "" {
+		t.Fatalf("the company of the sample supports every segment; no edge left to add")
 	}
 	openMap(t, ctx, base, "edge-test")
 

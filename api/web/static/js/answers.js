@@ -2,7 +2,7 @@
 // products (the support answer), and the analysis report (tiers, profit
 // centres, weak spots). Text goes in through h(), never as markup.
 
-import { h, fmtNumber, fmtPercent } from './dom.js';
+import { h, fmtNumber, fmtPercent, fmtCompact } from './dom.js';
 import { label } from './model.js';
 
 const nameOf = (map, id) => map.nodes.find((n) => n.id === id)?.name || id;
@@ -45,26 +45,33 @@ export function supportPanel(s, map, select) {
 export function analysisPanel(r, map, select) {
   const cur = r.currency || map.currency;
   const money = (v) => fmtNumber(v, cur);
+  const short = (v) => h('span', { title: money(v) }, fmtCompact(v, cur));
   const nodeLink = (id) => h('button', { type: 'button', class: 'link', onclick: () => select(id) }, nameOf(map, id));
-  const tierBadge = (t) => h('span', { class: `tier tier-${t}` }, t === 'unclassified' || t === null || t === undefined ? 'unclassified' : `Tier ${t}`);
+  const tierBadge = (t, manual) => {
+    const known = typeof t === 'number';
+    return h('span', { class: `tier tier-${known ? t : 'unclassified'}`, title: manual ? 'set by hand in the map' : (known ? 'computed from the figures' : 'no revenue or cost to serve') },
+      known ? `Tier ${t}` : 'none', manual ? '*' : '');
+  };
 
   const segs = r.segments || [];
-  const segTable = segs.length ? h('table', { class: 'figures' },
+  const segTable = segs.length ? h('table', { class: 'figures segments' },
     h('caption', null, 'Segments and customers by tier'),
-    h('thead', null, h('tr', null, ['Segment', 'Tier', 'Net revenue', 'Profit', 'Margin'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('colgroup', null, h('col', { class: 'c-name' }), h('col', { class: 'c-tier' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' })),
+    h('thead', null, h('tr', null, ['Segment', 'Tier', 'Net rev.', 'Profit', 'Margin'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', null, [...segs].sort((a, b) => tierOrder(a.tier) - tierOrder(b.tier) || (b.profit ?? -Infinity) - (a.profit ?? -Infinity)).map((s) => h('tr', null,
       h('th', { scope: 'row' }, nodeLink(s.id)),
-      h('td', null, tierBadge(s.tier), s.tier_source === 'manual' ? ' (manual)' : ''),
-      h('td', { class: 'num' }, money(s.net_revenue)),
-      h('td', { class: 'num' }, money(s.profit)),
+      h('td', null, tierBadge(s.tier, s.tier_source === 'manual')),
+      h('td', { class: 'num' }, short(s.net_revenue)),
+      h('td', { class: 'num' }, short(s.profit)),
       h('td', { class: 'num' }, fmtPercent(s.margin)))))) : h('p', { class: 'empty' }, 'No segments with figures.');
 
   const partners = (r.partners || []).filter((p) => p.profit !== null && p.profit !== undefined);
-  const partTable = partners.length ? h('table', { class: 'figures' },
+  const partTable = partners.length ? h('table', { class: 'figures partners' },
     h('caption', null, 'Profit centres: company profit carried by each partner'),
+    h('colgroup', null, h('col', { class: 'c-name' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' })),
     h('thead', null, h('tr', null, ['Partner', 'Net revenue', 'Profit'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', null, [...partners].sort((a, b) => b.profit - a.profit).map((p) => h('tr', null,
-      h('th', { scope: 'row' }, nodeLink(p.id)), h('td', { class: 'num' }, money(p.net_revenue)), h('td', { class: 'num' }, money(p.profit)))))) : null;
+      h('th', { scope: 'row' }, nodeLink(p.id)), h('td', { class: 'num' }, short(p.net_revenue)), h('td', { class: 'num' }, short(p.profit)))))) : null;
 
   const w = r.weak_spots || {};
   const items = [];
@@ -79,8 +86,9 @@ export function analysisPanel(r, map, select) {
   for (const x of w.service_opportunities || []) items.push(['Service opportunity: ', nodeLink(x.segment), ` buys ${nameOf(map, x.product)} and nobody services it`]);
   const weak = items.length ? h('ul', { class: 'weak' }, items.map((i) => h('li', null, i))) : h('p', { class: 'ok' }, 'No weak spots found.');
 
+  const manual = segs.some((s) => s.tier_source === 'manual');
   return h('div', { class: 'analysis', id: 'analysis-report' },
-    segTable, partTable,
+    segTable, manual ? h('p', { class: 'hint' }, '* tier set by hand in the map') : null, partTable,
     h('h3', null, 'Weak spots'), weak,
     r.warnings?.length ? h('details', null, h('summary', null, `${r.warnings.length} warning(s)`), h('ul', null, r.warnings.map((x) => h('li', null, x)))) : null);
 }

@@ -103,6 +103,17 @@ export function fmtNumber(n, currency, digits = 0) {
   return new Intl.NumberFormat(undefined, { maximumFractionDigits: digits }).format(n);
 }
 
+/** fmtCompact formats money short (€6.9M), for tables in the narrow side panel. */
+export function fmtCompact(n, currency) {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  const o = { notation: 'compact', maximumFractionDigits: 1 };
+  try {
+    return new Intl.NumberFormat(undefined, currency ? { ...o, style: 'currency', currency } : o).format(n);
+  } catch {
+    return `${new Intl.NumberFormat(undefined, o).format(n)} ${currency}`;
+  }
+}
+
 /** fmtPercent formats a fraction (0.18) as a percentage (18 %). */
 export function fmtPercent(f) {
   if (f === null || f === undefined || Number.isNaN(f)) return '—';
