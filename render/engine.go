@@ -12,8 +12,12 @@ import (
 
 // graphvizMu serialises every call into go-graphviz. v0.2.10 shares one wasm
 // instance per process: two goroutines laying out at once corrupt each other,
-// even through separate graphviz.New() instances.
-var graphvizMu sync.Mutex
+// even through separate graphviz.New() instances. gv is the process's one
+// Graphviz context, made on first use and remade after a failure.
+var (
+	graphvizMu sync.Mutex
+	gv         *graphviz.Graphviz
+)
 
 // InProcess lays out DOT with go-graphviz inside this process, one layout at
 // a time. It cannot be cancelled once a layout has started (go-graphviz
@@ -39,20 +43,25 @@ func (InProcess) Layout(ctx context.Context, dot []byte) (svg []byte, err error)
 		// failure must be an error, never a crash of the caller.
 		if r := recover(); r != nil {
 			svg, err = nil, fmt.Errorf("%w: %v", ErrLayout, r)
+			gv = nil // its state is unknown now; start afresh next time
 		}
 	}()
-	g, err := graphviz.New(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("render: starting graphviz: %w", err)
+	if gv == nil {
+		g, err := graphviz.New(context.Background())
+		if err != nil {
+			return nil, fmt.Errorf("render: starting graphviz: %w", err)
+		}
+		gv = g
 	}
-	defer g.Close()
 	graph, err := graphviz.ParseBytes(dot)
 	if err != nil {
 		return nil, fmt.Errorf("%w: parsing DOT: %v", ErrLayout, err)
 	}
 	defer graph.Close()
 	var buf bytes.Buffer
-	if err := g.Render(context.Background(), graph, graphviz.SVG, &buf); err != nil {
+	if err := gv.Render(context.Background(), graph, graphviz.SVG, &buf); err != nil {
+		gv.Close()
+		gv = nil
 		return nil, fmt.Errorf("%w: %v", ErrLayout, err)
 	}
 	if buf.Len() == 0 {

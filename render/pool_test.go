@@ -183,3 +183,25 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestInProcessConcurrentLayoutsAreCorrect(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			svg, err := NewInProcess().Layout(context.Background(), tinyDOT(fmt.Sprintf("request %d", i)))
+			if err == nil && !strings.Contains(string(svg), fmt.Sprintf(">request %d<", i)) {
+				err = fmt.Errorf("answer lacks its own label")
+			}
+			errs[i] = err
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("request %d: %v", i, err)
+		}
+	}
+}
