@@ -45,7 +45,7 @@ func (s *Server) export(format string) echo.HandlerFunc {
 		case "yaml":
 			err = graph.WriteYAML(&buf, m)
 		case "json":
-			err = graph.WriteJSON(&buf, m)
+			err = graph.WriteJSON(&buf, present(m))
 		case "xlsx":
 			err = sheet.WriteXLSX(&buf, m)
 		case "csv":

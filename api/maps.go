@@ -15,6 +15,18 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// present prepares a map for a JSON answer: empty lists are [] rather than
+// null, as the document promises.
+func present(m *graph.Map) *graph.Map {
+	if m.Nodes == nil {
+		m.Nodes = []*graph.Node{}
+	}
+	if m.Edges == nil {
+		m.Edges = []*graph.Edge{}
+	}
+	return m
+}
+
 // etag is the ETag of a map version: "7".
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
@@ -207,7 +219,7 @@ func (s *Server) createMap(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("ETag", etag(v))
 	h.Set("Location", "/api/v1/maps/"+url.PathEscape(m.ID))
-	return c.JSON(http.StatusCreated, m)
+	return c.JSON(http.StatusCreated, present(m))
 }
 
 func (s *Server) getMap(c echo.Context) error {
@@ -220,7 +232,7 @@ func (s *Server) getMap(c echo.Context) error {
 	if notModified(c, tag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.JSON(http.StatusOK, m)
+	return c.JSON(http.StatusOK, present(m))
 }
 
 // replace makes the stored map equal to next (same id) with one change set.
@@ -238,7 +250,7 @@ func (s *Server) replace(c echo.Context, old, next *graph.Map, expected int64) e
 		return err
 	}
 	next.Version = v
-	return c.JSON(http.StatusOK, next)
+	return c.JSON(http.StatusOK, present(next))
 }
 
 func (s *Server) replaceMap(c echo.Context) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
@@ -296,4 +297,17 @@ func TestBodyLimit(t *testing.T) {
 	e.seed()
 	r = e.do("PATCH", "/api/v1/maps/acme-pumps/nodes/acme", map[string]any{"description": strings.Repeat("x", 600)}, hdr{"If-Match": `"1"`})
 	wantStatus(t, r, 413)
+}
+
+func TestEmptyMap(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/api/v1/maps", []byte(`{"id": "blank", "nodes": []}`), hdr{"Content-Type": "application/json"})
+	wantStatus(t, r, 201)
+	for _, path := range []string{"/api/v1/maps/blank", "/api/v1/maps/blank/nodes", "/api/v1/maps/blank/edges", "/api/v1/maps/blank/export.json", "/api/v1/maps/blank/analysis", "/api/v1/maps/blank/diagram.svg"} {
+		r = e.do("GET", path, nil, nil)
+		wantStatus(t, r, 200)
+		if bytes.Contains(r.Body, []byte(`"nodes":null`)) || bytes.Contains(r.Body, []byte(`"edges":null`)) {
+			t.Errorf("%s answers null lists: %s", path, r.Body)
+		}
+	}
 }

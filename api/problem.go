@@ -149,8 +149,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p := s.toProblem(err)
 	if p.Status >= 500 {
+		cause := err
+		if p.cause != nil {
+			cause = p.cause
+		}
 		s.log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method,
-			"path", c.Request().URL.Path, "status", p.Status, "err", err)
+			"path", c.Request().URL.Path, "status", p.Status, "err", cause)
 	}
 	p.RequestID = requestID(c)
 	p.Instance = c.Request().URL.Path
