@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +25,17 @@ const (
 	pngScale   = 1.5  // pixels per SVG point (pt): sharp enough for a slide
 	pngMaxSide = 8000 // largest width or height in pixels
 )
+
+// fallbackFonts are system fonts loaded, when present, for characters that
+// Liberation Sans lacks (Debian: fonts-dejavu-core, fonts-noto-core,
+// fonts-noto-color-emoji).
+var fallbackFonts = []string{
+	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+	"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+	"/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+	"/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+	"/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+}
 
 // rasteriser is one resvg wasm instance with the Liberation Sans fonts
 // loaded. Compiling the wasm takes about a second, so it is made once per
@@ -53,6 +65,14 @@ func rasteriserReady() error {
 		}
 	}
 	if err == nil {
+		// Liberation Sans has no Arabic, CJK or emoji; resvg falls back to
+		// any loaded font that has the glyph, so load common system fonts
+		// when the machine has them (resvg cannot read files itself).
+		for _, path := range fallbackFonts {
+			if data, rerr := os.ReadFile(path); rerr == nil {
+				_ = r.LoadFontData(data) // a font it cannot read is skipped
+			}
+		}
 		err = r.SetFontFamily(FontName)
 	}
 	if err != nil {
