@@ -79,6 +79,7 @@ func Build(m *graph.Map, opt Options) (*Diagram, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: no map", ErrOptions)
 	}
+	m = withoutNils(m)
 	opt, err := normalise(m, opt)
 	if err != nil {
 		return nil, err
@@ -649,4 +650,32 @@ func formatCount(f float64) string {
 		sb.WriteRune(c)
 	}
 	return sb.String()
+}
+
+// withoutNils returns m, or a shallow copy of it without nil nodes and edges
+// (a JSON body can hold null entries), so nothing below has to check.
+func withoutNils(m *graph.Map) *graph.Map {
+	clean := true
+	for _, n := range m.Nodes {
+		clean = clean && n != nil
+	}
+	for _, e := range m.Edges {
+		clean = clean && e != nil
+	}
+	if clean {
+		return m
+	}
+	c := *m
+	c.Nodes, c.Edges = nil, nil
+	for _, n := range m.Nodes {
+		if n != nil {
+			c.Nodes = append(c.Nodes, n)
+		}
+	}
+	for _, e := range m.Edges {
+		if e != nil {
+			c.Edges = append(c.Edges, e)
+		}
+	}
+	return &c
 }

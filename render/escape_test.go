@@ -31,8 +31,13 @@ var hostileNames = []string{
 func hostileMap() *graph.Map {
 	m := &graph.Map{ID: "hostile", Title: `Title <script>alert("t")</script> & \ "q"`}
 	m.Nodes = append(m.Nodes, &graph.Node{ID: "acme", Kind: graph.KindCompany, Name: "ACME"})
+	// DOT keywords are valid slugs, so they can be node ids.
+	keywords := []string{"graph", "node", "edge", "subgraph", "strict", "digraph"}
 	for i, name := range hostileNames {
 		id := "n" + string(rune('a'+i))
+		if i < len(keywords) {
+			id = keywords[i]
+		}
 		m.Nodes = append(m.Nodes, &graph.Node{ID: id, Kind: graph.KindSegment, Name: name, Market: "<i>" + name})
 		m.Edges = append(m.Edges, &graph.Edge{From: "acme", To: id, Kind: graph.EdgeSupplies, Delivery: `"quoted" <x> \`})
 	}

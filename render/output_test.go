@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/chanmap/chanmap/graph"
 )
 
 func TestPNGIsARealPicture(t *testing.T) {
@@ -148,5 +150,22 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	if c.Len() != 2 {
 		t.Errorf("cache holds %d entries, max 2", c.Len())
+	}
+}
+
+func TestEmptyAndSparseMapsRender(t *testing.T) {
+	for name, m := range map[string]*graph.Map{
+		"empty":         {ID: "empty"},
+		"nil entries":   {ID: "nils", Nodes: []*graph.Node{nil, {ID: "acme", Kind: graph.KindCompany, Name: "ACME"}}, Edges: []*graph.Edge{nil}},
+		"products only": {ID: "p", Nodes: []*graph.Node{{ID: "pumps", Kind: graph.KindProduct, Name: "Pumps"}}},
+	} {
+		svg, err := SVG(context.Background(), NewInProcess(), m, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Contains(svg, []byte("<title id=\"chanmap-title\">"+m.ID+"</title>")) {
+			t.Errorf("%s: SVG lacks the map id as its title", name)
+		}
 	}
 }
