@@ -42,6 +42,15 @@ func parseNumber(s string, decimalComma, percent bool) (float64, error) {
 
 // parseDecimal is parseNumber without the percent sign.
 func parseDecimal(t string, decimalComma bool) (float64, error) {
+	v, err := decimal(t, decimalComma)
+	if errors.Is(err, errNotNumber) {
+		return 0, hint(t, decimalComma)
+	}
+	return v, err
+}
+
+// decimal does the work of parseDecimal, without hints.
+func decimal(t string, decimalComma bool) (float64, error) {
 	if t == "" {
 		return 0, errNotNumber
 	}
@@ -71,7 +80,7 @@ func parseDecimal(t string, decimalComma bool) (float64, error) {
 			continue
 		case c == group || c == ' ' || isSpaceRune(t[i:]):
 			if groupLen == 0 || (groups == 0 && groupLen > 3) || (groups > 0 && groupLen != 3) {
-				return 0, hint(t, decimalComma)
+				return 0, errNotNumber
 			}
 			if c == group || c == ' ' {
 				i++
@@ -86,12 +95,12 @@ func parseDecimal(t string, decimalComma bool) (float64, error) {
 		break
 	}
 	if grouped && groupLen != 3 {
-		return 0, hint(t, decimalComma)
+		return 0, errNotNumber
 	}
 	if b.Len() == intStart {
 		// ".5" is fine, "-" or "abc" are not.
 		if i >= len(t) || t[i] != mark {
-			return 0, hint(t, decimalComma)
+			return 0, errNotNumber
 		}
 	}
 	if i < len(t) && t[i] == mark {
@@ -125,7 +134,7 @@ func parseDecimal(t string, decimalComma bool) (float64, error) {
 		}
 	}
 	if i != len(t) {
-		return 0, hint(t, decimalComma)
+		return 0, errNotNumber
 	}
 	v, err := strconv.ParseFloat(b.String(), 64)
 	if err != nil {
@@ -144,12 +153,12 @@ func parseDecimal(t string, decimalComma bool) (float64, error) {
 // hint explains a number that would read in the other convention.
 func hint(t string, decimalComma bool) error {
 	if !decimalComma && strings.Contains(t, ",") {
-		if _, err := parseDecimal(t, true); err == nil {
+		if _, err := decimal(t, true); err == nil {
 			return &numberError{"not a number (with a decimal comma, use the decimal-comma option)"}
 		}
 	}
 	if decimalComma && strings.Contains(t, ".") {
-		if _, err := parseDecimal(t, false); err == nil {
+		if _, err := decimal(t, false); err == nil {
 			return &numberError{"not a number (the decimal-comma option expects 1.200,50)"}
 		}
 	}
