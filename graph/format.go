@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -459,6 +460,14 @@ func (d *decoder) num(v *tnode, p, field string) *float64 {
 		}
 		f := v.num
 		return &f
+	case tString:
+		// YAML 1.2 parsers differ on plain 1e6 (goccy reads a string);
+		// an unquoted number is a number.
+		if v.plain {
+			if f, err := strconv.ParseFloat(v.text, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				return &f
+			}
+		}
 	}
 	d.add(p, field, short(v), "%s must be a number, not %s", field, v.kind)
 	return nil

@@ -55,7 +55,8 @@ func (k tkind) String() string {
 // tnode is one value of the document tree.
 type tnode struct {
 	kind tkind
-	text string  // scalars: the text as written (a string's value)
+	text  string // scalars: the text as written (a string's value)
+	plain bool   // a YAML string written without quotes
 	num  float64 // tNumber
 	b    bool    // tBool
 	line int
@@ -262,10 +263,13 @@ type yamlBuilder struct {
 	anchors map[string]ast.Node
 	// expanded counts values built through aliases, so that a document of
 	// aliases to aliases cannot expand into an exponential tree.
-	expanded int
+	expanded   int
+	aliasDepth int
 }
 
-const maxAliasExpansion = 1 << 20
+// maxAliasExpansion bounds the values built through aliases; without
+// aliases the tree is bounded by the input size.
+const maxAliasExpansion = 200000
 
 func (b *yamlBuilder) build(n ast.Node, depth int) (*tnode, error) {
 	if depth > maxDepth {
@@ -273,13 +277,20 @@ func (b *yamlBuilder) build(n ast.Node, depth int) (*tnode, error) {
 		return nil, &posError{l, c, fmt.Sprintf("values nested more than %d levels deep", maxDepth)}
 	}
 	line, col := pos(n)
+	if b.aliasDepth > 0 {
+		b.expanded++
+		if b.expanded > maxAliasExpansion {
+			return nil, &posError{line, col, fmt.Sprintf("aliases expand to more than %d values", maxAliasExpansion)}
+		}
+	}
 	switch v := n.(type) {
 	case nil:
 		return &tnode{kind: tNull}, nil
 	case *ast.NullNode:
 		return &tnode{kind: tNull, line: line, col: col}, nil
 	case *ast.StringNode:
-		return &tnode{kind: tString, text: v.Value, line: line, col: col}, nil
+		plain := v.Token != nil && v.Token.Type == token.StringType
+		return &tnode{kind: tString, text: v.Value, plain: plain, line: line, col: col}, nil
 	case *ast.LiteralNode:
 		s := ""
 		if v.Value != nil {
@@ -321,11 +332,9 @@ func (b *yamlBuilder) build(n ast.Node, depth int) (*tnode, error) {
 		if !ok {
 			return nil, &posError{line, col, fmt.Sprintf("alias *%s names no anchor defined before it", name)}
 		}
-		b.expanded++
-		if b.expanded > maxAliasExpansion {
-			return nil, &posError{line, col, "too many alias expansions"}
-		}
+		b.aliasDepth++
 		t, err := b.build(target, depth+1)
+		b.aliasDepth--
 		if err != nil {
 			return nil, err
 		}

@@ -472,6 +472,12 @@ func comparePointers(a, b string) int {
 		return 0
 	}
 	as, bs := splitPointer(a), splitPointer(b)
+	if len(as) > 0 && len(bs) > 0 && as[0] != bs[0] {
+		ra, rb := topRank(as[0]), topRank(bs[0])
+		if ra != rb {
+			return ra - rb
+		}
+	}
 	for i := 0; i < len(as) && i < len(bs); i++ {
 		if as[i] == bs[i] {
 			continue
@@ -490,4 +496,14 @@ func comparePointers(a, b string) int {
 		return 1
 	}
 	return len(as) - len(bs)
+}
+
+// topRank orders the top-level keys as a map file does.
+func topRank(k string) int {
+	for i, f := range []string{"id", "title", "currency", "nodes", "edges", "classification", "changes"} {
+		if f == k {
+			return i
+		}
+	}
+	return 100
 }

@@ -150,7 +150,13 @@ func formatNumber(f float64) string {
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	// YAML readers (goccy/go-yaml among them) take 1e+21 for a string;
+	// 1.0e+21 is a number everywhere, JSON included.
+	if i := strings.IndexByte(s, 'e'); i >= 0 && !strings.Contains(s[:i], ".") {
+		s = s[:i] + ".0" + s[i:]
+	}
+	return s
 }
 
 // WriteYAML writes m as a format v1 YAML file: top-level fields, then nodes

@@ -1,0 +1,332 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/testdata"
+)
+
+func mustRead(t testing.TB, data []byte, name string) *graph.Map {
+	t.Helper()
+	m, err := graph.Read(data, name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
+func writeYAML(t testing.TB, m *graph.Map) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := graph.WriteYAML(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func writeJSON(t testing.TB, m *graph.Map) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := graph.WriteJSON(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestSamplesExist(t *testing.T) {
+	names := testdata.Names()
+	for _, want := range []string{"generated-1000", "hybrid", "industrial"} {
+		if testdata.Sample(want) == nil {
+			t.Errorf("sample %s missing (have %v)", want, names)
+		}
+	}
+	if testdata.Sample("nope") != nil || testdata.Sample("../samples") != nil || testdata.Sample("") != nil {
+		t.Error("Sample of an unknown name must be nil")
+	}
+}
+
+// read -> write -> read is lossless and write is stable, in YAML and in
+// JSON, for every sample.
+func TestRoundTripSamples(t *testing.T) {
+	for _, name := range testdata.Names() {
+		t.Run(name, func(t *testing.T) {
+			m := mustRead(t, testdata.Sample(name), name)
+			y1 := writeYAML(t, m)
+			m2 := mustRead(t, y1, name+" (written)")
+			if !graph.Equal(m, m2) {
+				t.Fatal("YAML round trip changed the map")
+			}
+			if y2 := writeYAML(t, m2); !bytes.Equal(y1, y2) {
+				t.Fatal("writing the re-read map gave different YAML")
+			}
+			j1 := writeJSON(t, m)
+			if !json.Valid(j1) {
+				t.Fatal("WriteJSON wrote invalid JSON")
+			}
+			m3 := mustRead(t, j1, name+".json")
+			if !graph.Equal(m, m3) {
+				t.Fatal("JSON round trip changed the map")
+			}
+			if j2 := writeJSON(t, m3); !bytes.Equal(j1, j2) {
+				t.Fatal("writing the re-read JSON gave different JSON")
+			}
+			// Node and edge order is kept.
+			for i := range m.Nodes {
+				if m.Nodes[i].ID != m2.Nodes[i].ID {
+					t.Fatalf("node %d is %s after the round trip, was %s", i, m2.Nodes[i].ID, m.Nodes[i].ID)
+				}
+			}
+		})
+	}
+}
+
+// The committed sample files are written in the canonical form, so a
+// read-write cycle leaves them untouched apart from comments.
+func TestGeneratedSampleIsCanonical(t *testing.T) {
+	src := testdata.Sample("generated-1000")
+	if got := writeYAML(t, mustRead(t, src, "g")); !bytes.Equal(got, src) {
+		t.Fatal("generated-1000.yaml is not in canonical form")
+	}
+}
+
+// Strings that YAML could misread are quoted; every one survives a round
+// trip in both formats exactly.
+func TestHostileStringsRoundTrip(t *testing.T) {
+	hostile := []string{
+		"yes", "No", "null", "~", "true", "123", "0x1F", "1e5", "007", "-dash", "- item", "a: b", "a #b", "#c",
+		"[x]", "{y}", "@at", "`tick`", "'single'", `"double"`, "back\\slash", "multi\nline", "tab\there",
+		" leading", "trailing ", "&anchor", "*alias", "!tag", "%percent", "|pipe", ">fold", "?q", "a, b",
+		"Müller & Söhne GmbH", "🚀 Rocket", "مرحبا", "שלום עולם", "\u200bzero width", "cr\rlf", "bell\a",
+		"line\u2028sep", "<script>alert(1)</script>", "2026-01-02", "1:20", ".inf", "NaN", "=", "<<",
+	}
+	m := &graph.Map{ID: "hostile", Title: "A: title # with, everything", Currency: "EUR"}
+	m.Nodes = append(m.Nodes, &graph.Node{ID: "co", Kind: graph.KindCompany, Name: "Co"})
+	for i, s := range hostile {
+		m.Nodes = append(m.Nodes, &graph.Node{
+			ID: fmt.Sprintf("n%d", i), Kind: graph.KindSegment, Name: s, Description: s, Tags: []string{s, "plain"},
+			Needs: s, Scores: map[string]float64{"growth": 50}, Attrs: map[string]any{"note": s, "n": 1.5, "flag": true},
+		})
+		m.Edges = append(m.Edges, &graph.Edge{From: "co", To: fmt.Sprintf("n%d", i), Kind: graph.EdgeSupports, Why: s, Services: []string{s}})
+	}
+	if err := graph.Validate(m); err != nil {
+		t.Fatal(err)
+	}
+	y := writeYAML(t, m)
+	if got := mustRead(t, y, "hostile.yaml"); !graph.Equal(m, got) {
+		for i := range m.Nodes {
+			if fmt.Sprint(*m.Nodes[i]) != fmt.Sprint(*got.Nodes[i]) {
+				t.Errorf("node %d: wrote %q, read %q", i, m.Nodes[i].Name, got.Nodes[i].Name)
+			}
+		}
+		t.Fatal("YAML round trip of hostile strings failed")
+	}
+	if got := mustRead(t, writeJSON(t, m), "hostile.json"); !graph.Equal(m, got) {
+		t.Fatal("JSON round trip of hostile strings failed")
+	}
+}
+
+func TestNumbersRoundTrip(t *testing.T) {
+	for _, v := range []float64{0, 1, 0.18, 2400000, 1e15, 1e21, 123456789.123, 1e-7, 0.1 + 0.2} {
+		m := &graph.Map{ID: "n", Nodes: []*graph.Node{{ID: "s", Kind: graph.KindSegment, Name: "S", Revenue: &v}}}
+		for _, w := range []func(testing.TB, *graph.Map) []byte{writeYAML, writeJSON} {
+			got := mustRead(t, w(t, m), "n")
+			if *got.Nodes[0].Revenue != v {
+				t.Errorf("%v came back as %v", v, *got.Nodes[0].Revenue)
+			}
+		}
+	}
+}
+
+// JSON written by encoding/json from a Map (what the API returns) is a map
+// file too: attrs nested under "attrs" and the store's version are accepted.
+func TestReadEncodingJSONShape(t *testing.T) {
+	m := mustRead(t, testdata.Sample("hybrid"), "hybrid")
+	m.Version = 7
+	m.Nodes[0].Attrs = map[string]any{"founded": 2011.0, "listed": false}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := mustRead(t, b, "api.json")
+	if !graph.Equal(m, got) {
+		t.Fatal("a Map marshalled by encoding/json did not read back equal")
+	}
+}
+
+func TestJSONProblemsAreLocated(t *testing.T) {
+	src := `{
+  "id": "j",
+  "nodes": [
+    {"id": "co", "kind": "company", "name": "Co"},
+    {"id": "seg", "kind": "segment", "name": "Seg", "revenue": -4}
+  ],
+  "edges": [{"from": "co", "to": "seg", "kind": "supplies", "margin": 3}]
+}`
+	ps := problemsOf(t, func() error { _, err := graph.Read([]byte(src), "m.json"); return err }())
+	if len(ps) != 2 {
+		t.Fatalf("want 2 problems, got %v", ps)
+	}
+	if p := ps[0]; p.Line != 5 || p.Col != 64 || p.Value != "-4" {
+		t.Errorf("revenue problem at %d:%d value %q", p.Line, p.Col, p.Value)
+	}
+	if p := ps[1]; p.Line != 7 || p.Col != 71 || p.Value != "3" {
+		t.Errorf("margin problem at %d:%d value %q", p.Line, p.Col, p.Value)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	random := make([]byte, 4096)
+	for i := range random {
+		random[i] = byte(i*7919 + i/13)
+	}
+	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
+	aliasBomb := `a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+id: x
+nodes: *g
+`
+	cases := []struct {
+		name, src, msg string
+	}{
+		{"empty", "", "the file is empty"},
+		{"blank", "  \n\n\t\n", "the file is empty"},
+		{"comment only", "# nothing here\n", "no map"},
+		{"binary", string(random), "not UTF-8 text"},
+		{"nul byte", "id: a\x00\n", "not UTF-8 text"},
+		{"not yaml", "id: [unclosed\nnodes: {", "not valid YAML"},
+		{"a list", "- a\n- b\n", "must be a mapping"},
+		{"a scalar", "hello", "must be a mapping"},
+		{"two documents", "id: a\n---\nid: b\n", "more than one YAML document"},
+		{"deep nesting", deep, "nested more than"},
+		{"alias bomb", aliasBomb, "aliases expand to more than"},
+		{"merge key", "base: &b {kind: company}\nid: x\nnodes:\n  - <<: *b\n    id: co\n", "merge keys"},
+		{"nodes a mapping", "id: t\nnodes: {a: 1}\n", "nodes must be a list"},
+		{"duplicate key", "id: a\nid: b\n", `mapping key "id" already defined`},
+		{"duplicate JSON key", `{"id": "a", "id": "b"}`, `mapping key "id" already defined`},
+		{"broken JSON", `{"id": "a", "nodes": [}`, "not valid"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() { _, err := graph.Read([]byte(c.src), "bad"); done <- err }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatal("Read hung")
+			}
+			if err == nil || !strings.Contains(err.Error(), c.msg) {
+				t.Fatalf("want an error saying %q, got %v", c.msg, err)
+			}
+			var verr *graph.ValidationError
+			if !errors.As(err, &verr) || verr.Problems[0].File != "bad" {
+				t.Fatalf("want a located *ValidationError, got %T %v", err, err)
+			}
+		})
+	}
+}
+
+func TestHugeInputRefused(t *testing.T) {
+	big := bytes.Repeat([]byte("# padding padding padding padding padding padding padding padding\n"), (graph.MaxFileSize/66)+2)
+	_, err := graph.Read(big, "huge.yaml")
+	if err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+		t.Fatalf("got %v", err)
+	}
+	// A 50 MB YAML file is refused quickly with the advice to use JSON.
+	fifty := big[:50<<20]
+	start := time.Now()
+	_, err = graph.Read(fifty, "fifty.yaml")
+	if err == nil || !strings.Contains(err.Error(), "as JSON") {
+		t.Fatalf("got %v", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("refusing took %v", d) // generous; the point is it does not parse
+	}
+}
+
+// A 100k-node map, as JSON, reads and validates; as YAML it is refused with
+// advice. BenchmarkRead measures the time.
+func TestHundredThousandNodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 40 MB map")
+	}
+	m := gen.Generate(100000, 3)
+	j := writeJSON(t, m)
+	got := mustRead(t, j, "big.json")
+	if len(got.Nodes) != 100000 || !graph.Equal(m, got) {
+		t.Fatal("100k-node JSON map did not read back equal")
+	}
+	if _, err := graph.Read(writeYAML(t, m), "big.yaml"); err == nil || !strings.Contains(err.Error(), "as JSON") {
+		t.Fatalf("100k-node YAML: %v", err)
+	}
+}
+
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(p, testdata.Sample("industrial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := graph.ReadFile(p)
+	if err != nil || m.ID != "brandt-pumps" {
+		t.Fatalf("ReadFile: %v %v", m, err)
+	}
+	if _, err := graph.ReadFile(filepath.Join(dir, "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("id: x\nnodes: []\nedges: []\nfoo: 1\n"), 0o644)
+	_, err = graph.ReadFile(bad)
+	if ps := problemsOf(t, err); ps[0].File != bad || ps[0].Line != 4 {
+		t.Fatalf("problem %+v", ps[0])
+	}
+}
+
+// Parse reports shape only; the semantic rules are Validate's.
+func TestParseSkipsSemantics(t *testing.T) {
+	m, err := graph.Parse([]byte(withLine(10, "  - {from: co, to: dist, kind: supplies, margin: 7}")), "p.yaml")
+	if err != nil {
+		t.Fatalf("Parse reported a semantic problem: %v", err)
+	}
+	if *m.Edges[0].Margin != 7 {
+		t.Fatal("margin not decoded")
+	}
+	if graph.Validate(m) == nil {
+		t.Fatal("Validate accepted margin 7")
+	}
+	_, err = graph.Parse([]byte(withLine(2, "colour: red")), "p.yaml")
+	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Line != 2 {
+		t.Fatalf("Parse: %v", err)
+	}
+}
+
+// Structural and semantic problems come together, without echoes of the
+// same field.
+func TestStructuralAndSemanticTogether(t *testing.T) {
+	src := withLine(8, "  - {id: pr, kind: product, name: [x]}") + "bogus: 1\n"
+	src = strings.Replace(src, "kind: company", "kind: empire", 1)
+	ps := problemsOf(t, func() error { _, err := graph.Read([]byte(src), "s.yaml"); return err }())
+	var msgs []string
+	for _, p := range ps {
+		msgs = append(msgs, p.Message)
+	}
+	all := strings.Join(msgs, "\n")
+	if len(ps) != 3 || !strings.Contains(all, "empire") || !strings.Contains(all, "name must be a string") || !strings.Contains(all, "bogus") {
+		t.Fatalf("got:\n%s", all)
+	}
+}
