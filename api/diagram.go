@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/chanmap/chanmap/graph"
@@ -52,13 +53,38 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 
 // diagramTag is the cache key and ETag of one drawing: a hash of the map's
 // whole content, the format and the options (render.CacheKey), so a map that
-// was deleted and created again never answers with an old drawing.
-func diagramTag(m *graph.Map, format string, opt render.Options) (key, tag string, err error) {
-	key, err = render.CacheKey(m, opt, format)
-	if err != nil {
-		return "", "", err
+// was deleted and created again never answers with an old drawing. Hashing
+// the content costs as much as the rest of a cached answer, so the hash is
+// remembered per (map, version, format, options); deleting a map through
+// this server forgets its hashes.
+func (d *diagramCache) tag(m *graph.Map, format string, opt render.Options) (key, tag string, err error) {
+	memoKey := strings.Join([]string{m.ID, strconv.FormatInt(m.Version, 10), format, opt.View, opt.Focus, opt.Color, strconv.FormatBool(opt.Detail)}, "\x00")
+	d.mu.Lock()
+	key, ok := d.keys[memoKey]
+	d.mu.Unlock()
+	if !ok {
+		if key, err = render.CacheKey(m, opt, format); err != nil {
+			return "", "", err
+		}
+		d.mu.Lock()
+		if len(d.keys) >= 4096 {
+			d.keys = map[string]string{}
+		}
+		d.keys[memoKey] = key
+		d.mu.Unlock()
 	}
 	return key, `"d-` + key[:32] + `"`, nil
+}
+
+// forget drops the remembered hashes of a map (it was deleted).
+func (d *diagramCache) forget(mapID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for k := range d.keys {
+		if strings.HasPrefix(k, mapID+"\x00") {
+			delete(d.keys, k)
+		}
+	}
 }
 
 func (s *Server) diagram(format string) echo.HandlerFunc {
@@ -75,7 +101,7 @@ func (s *Server) diagram(format string) echo.HandlerFunc {
 			return badRequest(fmt.Sprintf("map %q has no node %q to focus on", m.ID, opt.Focus),
 				problemField{Field: "focus", Value: short(opt.Focus), Message: "no such node"})
 		}
-		key, tag, err := diagramTag(m, format, opt)
+		key, tag, err := s.diagrams.tag(m, format, opt)
 		if err != nil {
 			return drawErr(err)
 		}
@@ -155,6 +181,7 @@ type diagramCache struct {
 	cache    *render.Cache
 	mu       sync.Mutex
 	inflight map[string]*flight
+	keys     map[string]string // memo of tag
 }
 
 type flight struct {
@@ -164,7 +191,7 @@ type flight struct {
 }
 
 func newDiagramCache(entries int) *diagramCache {
-	return &diagramCache{cache: render.NewCache(entries), inflight: map[string]*flight{}}
+	return &diagramCache{cache: render.NewCache(entries), inflight: map[string]*flight{}, keys: map[string]string{}}
 }
 
 // get returns the cached body for key or makes it with draw (once, however

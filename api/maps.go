@@ -274,6 +274,7 @@ func (s *Server) deleteMap(c echo.Context) error {
 	if err := s.cfg.Store.DeleteMap(ctx, param(c, "map")); err != nil {
 		return storeErr(err)
 	}
+	s.diagrams.forget(param(c, "map"))
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -123,6 +123,16 @@ func TestDiagrams(t *testing.T) {
 		r.problem(t)
 	}
 	wantStatus(t, e.do("GET", "/api/v1/maps/ghost/diagram.svg", nil, nil), 404)
+
+	// Deleted and created again: version 1 again, but not the old drawing.
+	m, _ := e.store.GetMap(context.Background(), "acme-pumps")
+	wantStatus(t, e.do("DELETE", "/api/v1/maps/acme-pumps", nil, hdr{"If-Match": etag(m.Version)}), 204)
+	wantStatus(t, e.do("POST", "/api/v1/maps", strings.Replace(acmeYAML, "Nordic Industrial Supply", "Baltic Traders", 1), nil), 201)
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, hdr{"If-None-Match": tag})
+	wantStatus(t, r, 200) // version 1 was drawn at the start of this test
+	if !bytes.Contains(r.Body, []byte("Baltic Traders")) {
+		t.Error("the re-created map is drawn from the old map's cache")
+	}
 }
 
 // engineFunc is an Engine made of a function, to make the pool's failures

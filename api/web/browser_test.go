@@ -23,38 +23,37 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 var screenshotPath = flag.String("screenshot", "", "also save a PNG of the hybrid map's view to this file (for the README)")
 
-// The server is built and started once, on first use, and stopped by TestMain.
+// chanmap is built once and the shared server started on first use; TestMain stops it.
 var (
-	srvOnce sync.Once
-	srvURL  string
-	srvErr  error
-	srvCmd  *exec.Cmd
-	srvLog  lockedBuffer
-	tmpRoot string
+	buildOnce sync.Once
+	buildErr  error
+	binPath   string
+	tmpRoot   string
+	srvOnce   sync.Once
+	srvURL    string
+	srvErr    error
+	srvCmd    *exec.Cmd
+	srvLog    lockedBuffer
 )
 
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
-	if srvCmd != nil && srvCmd.Process != nil {
-		_ = srvCmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = srvCmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = srvCmd.Process.Kill()
-			<-done
-		}
+	if srvCmd != nil {
+		stop(srvCmd)
 	}
 	if tmpRoot != "" {
 		_ = os.RemoveAll(tmpRoot)
@@ -105,59 +104,99 @@ func needBrowser(t *testing.T) string {
 	return p
 }
 
-// server builds chanmap once and starts `chanmap serve` on loopback with an empty store.
-func server(t *testing.T) string {
+// build compiles chanmap once into the test's temporary root.
+func build(t *testing.T) string {
 	t.Helper()
-	srvOnce.Do(func() {
-		tmpRoot, srvErr = os.MkdirTemp("", "chanmap-web-test-")
-		if srvErr != nil {
+	buildOnce.Do(func() {
+		tmpRoot, buildErr = os.MkdirTemp("", "chanmap-web-test-")
+		if buildErr != nil {
 			return
 		}
 		bin := filepath.Join(tmpRoot, "chanmap")
-		build := exec.Command("go", "build", "-o", bin, "github.com/chanmap/chanmap/cmd/chanmap")
-		if out, err := build.CombinedOutput(); err != nil {
-			srvErr = fmt.Errorf("go build chanmap: %v\n%s", err, out)
-			return
-		}
-		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(tmpRoot, "chanmap.db"))
-		cmd.Env = append(os.Environ(), "CHANMAP_TOKENS=", "CHANMAP_NEO4J_URI=", "CHANMAP_DB=")
-		cmd.Stderr = &srvLog
-		stdout, err := cmd.StdoutPipe()
+		out, err := exec.Command("go", "build", "-o", bin, "github.com/chanmap/chanmap/cmd/chanmap").CombinedOutput()
 		if err != nil {
-			srvErr = err
+			buildErr = fmt.Errorf("go build chanmap: %v\n%s", err, out)
 			return
 		}
-		if err := cmd.Start(); err != nil {
-			srvErr = fmt.Errorf("start chanmap serve: %w", err)
+		binPath = bin
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// startServe starts `chanmap serve` on loopback with a fresh store in dir and
+// returns its URL, read from the first line it prints.
+func startServe(bin, dir string, logTo io.Writer, env ...string) (*exec.Cmd, string, error) {
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "chanmap.db"))
+	cmd.Env = append(os.Environ(), "CHANMAP_TOKENS=", "CHANMAP_NEO4J_URI=", "CHANMAP_DB=")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stderr = logTo
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, "", err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, "", fmt.Errorf("start chanmap serve: %w", err)
+	}
+	first := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			first <- sc.Text()
+		}
+		close(first)
+		_, _ = io.Copy(logTo, stdout)
+	}()
+	select {
+	case line := <-first:
+		m := regexp.MustCompile(`^chanmap: listening on (http://127\.0\.0\.1:\d+/)$`).FindStringSubmatch(line)
+		if m == nil {
+			stop(cmd)
+			return nil, "", fmt.Errorf("chanmap serve's first line is %q, want \"chanmap: listening on http://127.0.0.1:PORT/\"", line)
+		}
+		return cmd, m[1], nil
+	case <-time.After(60 * time.Second):
+		stop(cmd)
+		return nil, "", fmt.Errorf("chanmap serve printed no address in 60s")
+	}
+}
+
+// stop asks the server to shut down and kills it if it does not within 5 s.
+func stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// server is the shared `chanmap serve` (no tokens), started on first use.
+func server(t *testing.T) string {
+	t.Helper()
+	bin := build(t)
+	srvOnce.Do(func() {
+		dir := filepath.Join(tmpRoot, "shared")
+		if srvErr = os.Mkdir(dir, 0o755); srvErr != nil {
 			return
 		}
-		srvCmd = cmd
-		first := make(chan string, 1)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			if sc.Scan() {
-				first <- sc.Text()
-			}
-			close(first)
-			_, _ = io.Copy(&srvLog, stdout)
-		}()
-		select {
-		case line, ok := <-first:
-			m := regexp.MustCompile(`^chanmap: listening on (http://127\.0\.0\.1:\d+/)$`).FindStringSubmatch(line)
-			if !ok || m == nil {
-				srvErr = fmt.Errorf("chanmap serve's first line is %q, want \"chanmap: listening on http://127.0.0.1:PORT/\"; stderr:\n%s", line, srvLog.String())
-				return
-			}
-			srvURL = m[1]
-		case <-time.After(60 * time.Second):
-			srvErr = fmt.Errorf("chanmap serve printed no address in 60s; stderr:\n%s", srvLog.String())
-		}
+		srvCmd, srvURL, srvErr = startServe(bin, dir, &srvLog)
 	})
 	if srvErr != nil {
-		t.Fatal(srvErr)
+		t.Fatalf("%v\nserver log:\n%s", srvErr, tail(srvLog.String(), 3000))
 	}
 	return srvURL
 }
+
+var idSeq atomic.Int64
+
+// uniq gives a map id no other test (or -count run) uses.
+func uniq(prefix string) string { return fmt.Sprintf("%s-%d", prefix, idSeq.Add(1)) }
 
 // tab starts a fresh headless chromium (its own user-data-dir: no shared
 // storage between tests) bounded by a timeout, with a 1400x900 viewport.
@@ -192,7 +231,34 @@ func tab(t *testing.T, timeout time.Duration) context.Context {
 		cancelAlloc() // waits for chromium to exit
 		_ = os.RemoveAll(dir)
 	})
-	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1400, 900)); err != nil {
+	// Any uncaught exception or script/CSP error the page logs fails the test.
+	var mu sync.Mutex
+	var pageErrs []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			pageErrs = append(pageErrs, "exception: "+msg)
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.LevelError && ev.Entry.Source != cdplog.SourceNetwork {
+				pageErrs = append(pageErrs, fmt.Sprintf("%s: %s", ev.Entry.Source, ev.Entry.Text))
+			}
+		}
+	})
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(pageErrs) > 0 {
+			t.Errorf("the page reported errors:\n%s", strings.Join(pageErrs, "\n"))
+		}
+	})
+	if err := chromedp.Run(ctx, cdplog.Enable(), chromedp.EmulateViewport(1400, 900)); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
@@ -447,10 +513,11 @@ func TestBrowserListAndOpenMap(t *testing.T) {
 func TestBrowserRenameNode(t *testing.T) {
 	ctx := tab(t, 45*time.Second)
 	base := server(t)
-	copyMap(t, base, "rename-test")
-	_, nodes, _ := getMap(t, base, "rename-test")
+	id := uniq("rename")
+	copyMap(t, base, id)
+	_, nodes, _ := getMap(t, base, id)
 	n := firstOfKind(nodes, "distributor", "wholesaler", "reseller", "retailer")
-	openMap(t, ctx, base, "rename-test")
+	openMap(t, ctx, base, id)
 
 	// The name is markup on purpose: it must show as text, never run.
 	newName := `Nordisk<script>window.pwned=1</script>`
@@ -467,7 +534,7 @@ func TestBrowserRenameNode(t *testing.T) {
 	if !shown || pwned {
 		t.Errorf("markup in a name was not kept as text (no script element: %v, ran: %v)", shown, pwned)
 	}
-	_, nodes, _ = getMap(t, base, "rename-test")
+	_, nodes, _ = getMap(t, base, id)
 	for _, m := range nodes {
 		if m.ID == n.ID && m.Name != newName {
 			t.Errorf("after the save the store has name %q, want %q", m.Name, newName)
@@ -479,8 +546,9 @@ func TestBrowserRenameNode(t *testing.T) {
 func TestBrowserAddAndDeleteEdge(t *testing.T) {
 	ctx := tab(t, 45*time.Second)
 	base := server(t)
-	copyMap(t, base, "edge-test")
-	_, nodes, edges := getMap(t, base, "edge-test")
+	id := uniq("edge")
+	copyMap(t, base, id)
+	_, nodes, edges := getMap(t, base, id)
 	company := firstOfKind(nodes, "company")
 	// A segment the company does not support yet.
 	var seg apiNode
@@ -502,7 +570,7 @@ func TestBrowserAddAndDeleteEdge(t *testing.T) {
 	if key == "" {
 		t.Fatalf("the company of the sample supports every segment; no edge left to add")
 	}
-	openMap(t, ctx, base, "edge-test")
+	openMap(t, ctx, base, id)
 
 	run(t, ctx, "add an edge by clicking two nodes",
 		chromedp.Click(`#add-edge`, chromedp.ByQuery),
@@ -518,7 +586,7 @@ func TestBrowserAddAndDeleteEdge(t *testing.T) {
 		chromedp.Click(`#editor-save`, chromedp.ByQuery),
 		waitJS(fmt.Sprintf(`!!document.querySelector('#diagram g.pick[data-what="edge"][data-ref=%q]')`, key)),
 		waitJS(`!!document.querySelector('#editor-delete')`))
-	if !hasEdge(t, base, "edge-test", key) {
+	if !hasEdge(t, base, id, key) {
 		t.Fatalf("after adding, the store has no edge %s", key)
 	}
 	screenshot(t, ctx, "edge-added")
@@ -528,7 +596,7 @@ func TestBrowserAddAndDeleteEdge(t *testing.T) {
 		chromedp.WaitVisible(`#confirm-dialog`, chromedp.ByQuery),
 		chromedp.Click(`#confirm-yes`, chromedp.ByQuery),
 		waitJS(fmt.Sprintf(`!document.querySelector('#diagram g.pick[data-what="edge"][data-ref=%q]') && !!document.querySelector('#diagram svg g.node')`, key)))
-	if hasEdge(t, base, "edge-test", key) {
+	if hasEdge(t, base, id, key) {
 		t.Errorf("after deleting, the store still has edge %s", key)
 	}
 	screenshot(t, ctx, "edge-deleted")
@@ -547,11 +615,12 @@ func hasEdge(t *testing.T, base, mapID, key string) bool {
 func TestBrowserConflictKeepsInput(t *testing.T) {
 	ctx := tab(t, 45*time.Second)
 	base := server(t)
-	copyMap(t, base, "conflict-test")
-	m, nodes, _ := getMap(t, base, "conflict-test")
+	id := uniq("conflict")
+	copyMap(t, base, id)
+	m, nodes, _ := getMap(t, base, id)
 	n := firstOfKind(nodes, "distributor", "reseller", "retailer")
 	other := firstOfKind(nodes, "company")
-	openMap(t, ctx, base, "conflict-test")
+	openMap(t, ctx, base, id)
 
 	typed := "Typed but not saved yet"
 	run(t, ctx, "start editing",
@@ -560,7 +629,7 @@ func TestBrowserConflictKeepsInput(t *testing.T) {
 		chromedp.SetValue(`#editor input[name="name"]`, typed, chromedp.ByQuery))
 
 	// A second client changes the map between the page's load and its save.
-	res, body := apiDo(t, "PATCH", base+"api/v1/maps/conflict-test/nodes/"+other.ID,
+	res, body := apiDo(t, "PATCH", base+"api/v1/maps/"+id+"/nodes/"+other.ID,
 		map[string]any{"description": "changed by a colleague"},
 		map[string]string{"If-Match": fmt.Sprintf(`"%d"`, m.Version), "Content-Type": "application/merge-patch+json"})
 	if res.StatusCode != 200 {
@@ -585,13 +654,13 @@ func TestBrowserConflictKeepsInput(t *testing.T) {
 	run(t, ctx, "save again",
 		chromedp.Click(`#editor-save`, chromedp.ByQuery),
 		waitJS(fmt.Sprintf(`document.querySelector('#diagram svg')?.textContent.includes(%q)`, "Typed")))
-	_, nodes, _ = getMap(t, base, "conflict-test")
+	_, nodes, _ = getMap(t, base, id)
 	for _, x := range nodes {
 		if x.ID == n.ID && x.Name != typed {
 			t.Errorf("after the second save the name is %q, want %q", x.Name, typed)
 		}
 	}
-	_, body = apiDo(t, "GET", base+"api/v1/maps/conflict-test/nodes/"+other.ID, nil, nil)
+	_, body = apiDo(t, "GET", base+"api/v1/maps/"+id+"/nodes/"+other.ID, nil, nil)
 	if !strings.Contains(string(body), "changed by a colleague") {
 		t.Errorf("the colleague's change was lost: %s", body)
 	}
@@ -600,8 +669,9 @@ func TestBrowserConflictKeepsInput(t *testing.T) {
 func TestBrowserExportSVG(t *testing.T) {
 	ctx := tab(t, 45*time.Second)
 	base := server(t)
-	copyMap(t, base, "export-test")
-	openMap(t, ctx, base, "export-test")
+	id := uniq("export")
+	copyMap(t, base, id)
+	openMap(t, ctx, base, id)
 
 	dir := t.TempDir()
 	c := chromedp.FromContext(ctx)
@@ -613,22 +683,271 @@ func TestBrowserExportSVG(t *testing.T) {
 		chromedp.WaitVisible(`#export-svg`, chromedp.ByQuery),
 		chromedp.Click(`#export-svg`, chromedp.ByQuery))
 
-	var got []byte
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) && got == nil {
-		b, err := os.ReadFile(filepath.Join(dir, "export-test.svg"))
-		if err == nil && bytes.Contains(b, []byte("</svg>")) {
-			got = b
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if got == nil {
-		entries, _ := os.ReadDir(dir)
-		t.Fatalf("no export-test.svg downloaded into %s (found %v)", dir, entries)
-	}
+	got := waitFile(t, filepath.Join(dir, id+".svg"), "</svg>")
 	if !bytes.Contains(got, []byte("<svg")) || !bytes.Contains(got, []byte("class=\"node\"")) {
 		t.Errorf("the downloaded file is not the diagram SVG: %.200s", got)
 	}
 	screenshot(t, ctx, "export")
+}
+
+func TestBrowserValidationErrorNextToField(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	id := uniq("invalid")
+	copyMap(t, base, id)
+	_, nodes, edges := getMap(t, base, id)
+	kind := map[string]string{}
+	for _, n := range nodes {
+		kind[n.ID] = n.Kind
+	}
+	pairs := map[string]int{}
+	for _, e := range edges {
+		pairs[e.From+">"+e.To]++
+	}
+	var key string
+	for _, e := range edges {
+		if e.Kind == "supplies" && pairs[e.From+">"+e.To] == 1 && (kind[e.To] == "distributor" || kind[e.To] == "wholesaler") {
+			key = e.key()
+			break
+		}
+	}
+	if key == "" {
+		t.Fatal("the sample has no supplies edge into a distributor or wholesaler")
+	}
+	openMap(t, ctx, base, id)
+
+	// Reach the edge with the keyboard, give it a margin the server refuses.
+	var msg, invalid string
+	var ok bool
+	run(t, ctx, "save a bad margin",
+		chromedp.Focus(fmt.Sprintf(`#diagram g.pick[data-what="edge"][data-ref=%q]`, key), chromedp.ByQuery),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#editor input[name="margin"]`, chromedp.ByQuery),
+		chromedp.SetValue(`#editor input[name="margin"]`, "1.5", chromedp.ByQuery),
+		chromedp.Click(`#editor-save`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#editor [data-field="margin"] .field-error`, chromedp.ByQuery),
+		chromedp.Text(`#editor [data-field="margin"] .field-error`, &msg, chromedp.ByQuery),
+		chromedp.AttributeValue(`#editor input[name="margin"]`, "aria-invalid", &invalid, &ok, chromedp.ByQuery))
+	if !strings.Contains(msg, "margin") || invalid != "true" {
+		t.Errorf("margin field error %q, aria-invalid %q", msg, invalid)
+	}
+	screenshot(t, ctx, "validation")
+}
+
+func TestBrowserNewMapAndNode(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	id := uniq("fresh")
+	title := "Fresh <b>map</b>"
+
+	var heading string
+	var bold int
+	run(t, ctx, "create a map",
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(`#new-map`, chromedp.ByQuery),
+		chromedp.SetValue(`#new-map input[name="id"]`, id, chromedp.ByQuery),
+		chromedp.SetValue(`#new-map input[name="title"]`, title, chromedp.ByQuery),
+		chromedp.Click(`#new-map button[type="submit"]`, chromedp.ByQuery),
+		waitJS(fmt.Sprintf(`location.hash === %q`, "#/maps/"+id)),
+		waitJS(`(document.getElementById('map-version')?.textContent || '').includes('0 nodes')`),
+		chromedp.Text(`.map-title`, &heading, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.map-title b, #crumbs b').length`, &bold))
+	if heading != title || bold != 0 {
+		t.Errorf("the title shows as %q with %d <b> elements; want the text %q and no markup", heading, bold, title)
+	}
+
+	// A missing name is caught next to the field before anything is sent.
+	var nameErr string
+	run(t, ctx, "add a node without a name",
+		chromedp.Click(`#add-node`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#editor input[name="id"]`, chromedp.ByQuery),
+		chromedp.SetValue(`#editor input[name="id"]`, "acme", chromedp.ByQuery),
+		chromedp.SetValue(`#editor select[name="kind"]`, "company", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#editor select[name="kind"]').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+		chromedp.Click(`#editor-save`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#editor [data-field="name"] .field-error`, chromedp.ByQuery),
+		chromedp.Text(`#editor [data-field="name"] .field-error`, &nameErr, chromedp.ByQuery))
+	if !strings.Contains(nameErr, "required") {
+		t.Errorf("name error %q", nameErr)
+	}
+	run(t, ctx, "add the node",
+		chromedp.SetValue(`#editor input[name="name"]`, "ACME <Pumps>", chromedp.ByQuery),
+		chromedp.Click(`#editor-save`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#diagram g.pick[data-what="node"][data-ref="acme"]`, chromedp.ByQuery),
+		waitJS(`document.querySelector('#diagram svg').textContent.includes('ACME <Pumps>')`))
+	_, nodes, _ := getMap(t, base, id)
+	if len(nodes) != 1 || nodes[0].Kind != "company" || nodes[0].Name != "ACME <Pumps>" {
+		t.Errorf("the store has %+v, want one company \"ACME <Pumps>\"", nodes)
+	}
+	screenshot(t, ctx, "new-map")
+}
+
+func TestBrowserImportMapFile(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "maps", "industrial.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uniq("imported")
+	re := regexp.MustCompile(`(?m)^id: .*$`)
+	if !re.Match(src) {
+		t.Fatal("industrial.yaml has no top-level id line")
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "industrial.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(good, re.ReplaceAll(src, []byte("id: "+id)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("id: broken\nnodes:\n  - {id: x, kind: spaceship, name: X}\nedges: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	var problem string
+	run(t, ctx, "import a broken file",
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(`#import-map`, chromedp.ByQuery),
+		chromedp.SetUploadFiles(`#import-map input[type="file"]`, []string{bad}, chromedp.ByQuery),
+		chromedp.Click(`#import-map button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#import-map .notice.error`, chromedp.ByQuery),
+		chromedp.Text(`#import-map .notice.error`, &problem, chromedp.ByQuery))
+	if !strings.Contains(problem, "spaceship") {
+		t.Errorf("the import error does not name the bad kind: %q", problem)
+	}
+	run(t, ctx, "import a good file",
+		chromedp.SetUploadFiles(`#import-map input[type="file"]`, []string{good}, chromedp.ByQuery),
+		chromedp.Click(`#import-map button[type="submit"]`, chromedp.ByQuery),
+		waitJS(fmt.Sprintf(`location.hash === %q`, "#/maps/"+id)),
+		chromedp.WaitVisible(`#diagram svg g.node`, chromedp.ByQuery))
+	screenshot(t, ctx, "imported")
+}
+
+func TestBrowserViewsAndZoom(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	id := uniq("views")
+	copyMap(t, base, id)
+	openMap(t, ctx, base, id)
+
+	count := `document.querySelectorAll('#diagram svg g.node').length`
+	var full, focused int
+	var focus string
+	run(t, ctx, "focus on a segment",
+		chromedp.Evaluate(count, &full),
+		chromedp.Evaluate(`window.oldSVG = document.querySelector('#diagram svg')`, nil),
+		chromedp.SetValue(`#view-select`, "focus", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#view-select').dispatchEvent(new Event('change', {bubbles: true}))`, nil),
+		chromedp.WaitVisible(`#focus-select`, chromedp.ByQuery),
+		waitJS(`document.querySelector('#diagram svg') !== window.oldSVG && !!document.querySelector('#diagram svg g.node')`),
+		chromedp.Value(`#focus-select`, &focus, chromedp.ByQuery),
+		chromedp.Evaluate(count, &focused))
+	if focus == "" || focused == 0 || focused >= full {
+		t.Errorf("focus view on %q draws %d nodes; the full view %d", focus, focused, full)
+	}
+	var hash string
+	run(t, ctx, "read the URL", chromedp.Evaluate(`location.hash`, &hash))
+	if !strings.Contains(hash, "view=focus") || !strings.Contains(hash, "focus="+focus) {
+		t.Errorf("the URL %q does not keep the view", hash)
+	}
+
+	var home, zoomed, fitted string
+	vb := `document.querySelector('#diagram svg').getAttribute('viewBox')`
+	run(t, ctx, "zoom and fit",
+		chromedp.Evaluate(vb, &home),
+		chromedp.Click(`#zoom-in`, chromedp.ByQuery),
+		chromedp.Click(`#zoom-in`, chromedp.ByQuery),
+		chromedp.Evaluate(vb, &zoomed),
+		chromedp.Click(`#fit-button`, chromedp.ByQuery),
+		chromedp.Evaluate(vb, &fitted))
+	if zoomed == home || fitted != home {
+		t.Errorf("viewBox: home %q, zoomed %q, fitted %q", home, zoomed, fitted)
+	}
+	screenshot(t, ctx, "focus")
+}
+
+func TestBrowserTokenAskedOnce(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	bin := build(t)
+	dir := t.TempDir()
+	var log lockedBuffer
+	cmd, base, err := startServe(bin, dir, &log, "CHANMAP_TOKENS=s3cret-admin=admin")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	t.Cleanup(func() { stop(cmd) })
+	seed, title := seededMapAuth(t, base, "s3cret-admin")
+
+	var listText string
+	run(t, ctx, "answer the token prompt",
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(`#token-dialog`, chromedp.ByQuery),
+		chromedp.SetValue(`#token-input`, "s3cret-admin", chromedp.ByQuery),
+		chromedp.Click(`#token-form button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#map-list table`, chromedp.ByQuery),
+		chromedp.Text(`#map-list`, &listText, chromedp.ByQuery))
+	if !strings.Contains(listText, title) {
+		t.Fatalf("after the token the list lacks %q: %s", title, listText)
+	}
+	// The token is kept for the tab: a reload does not ask again.
+	var dialogOpen bool
+	run(t, ctx, "reload and open the map",
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#map-list table`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.getElementById('token-dialog').open`, &dialogOpen),
+		chromedp.Click(fmt.Sprintf(`tr[data-map=%q] a.map-link`, seed), chromedp.ByQuery),
+		chromedp.WaitVisible(`#diagram svg g.node`, chromedp.ByQuery))
+	if dialogOpen {
+		t.Error("the page asked for the token again after a reload")
+	}
+
+	// With a token, exports are fetched with it and saved from a blob.
+	dl := t.TempDir()
+	c := chromedp.FromContext(ctx)
+	run(t, ctx, "allow downloads",
+		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).
+			WithDownloadPath(dl).WithBrowserContextID(c.BrowserContextID))
+	run(t, ctx, "export YAML with the token",
+		chromedp.Click(`#export-menu summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#export-yaml`, chromedp.ByQuery),
+		chromedp.Click(`#export-yaml`, chromedp.ByQuery))
+	got := waitFile(t, filepath.Join(dl, seed+".yaml"), "nodes:")
+	if !bytes.Contains(got, []byte("id: "+seed)) {
+		t.Errorf("the exported YAML is not the map: %.200s", got)
+	}
+	screenshot(t, ctx, "token")
+}
+
+// seededMapAuth is seededMap with a bearer token.
+func seededMapAuth(t *testing.T, base, token string) (id, title string) {
+	t.Helper()
+	res, body := apiDo(t, "GET", base+"api/v1/maps", nil, map[string]string{"Authorization": "Bearer " + token})
+	var list []struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	}
+	if res.StatusCode != 200 || json.Unmarshal(body, &list) != nil || len(list) == 0 {
+		t.Fatalf("GET /api/v1/maps with token: %d %s", res.StatusCode, body)
+	}
+	return list[0].ID, list[0].Title
+}
+
+// waitFile waits up to 20 s for a downloaded file that contains want.
+func waitFile(t *testing.T, path, want string) []byte {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(path)
+		if err == nil && bytes.Contains(b, []byte(want)) {
+			return b
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	t.Fatalf("no %s with %q downloaded (found %v)", filepath.Base(path), want, names)
+	return nil
 }

@@ -75,7 +75,7 @@ export function versionOf(etag) {
  */
 export async function request(path, opts = {}) {
   const url = path.startsWith('/') && !path.startsWith(BASE) && !path.startsWith('/api/') ? BASE + path : path;
-  let asked = false;
+  let asks = 0;
   for (;;) {
     const headers = { Accept: opts.as === 'text' || opts.as === 'blob' ? '*/*' : 'application/json, application/problem+json' };
     const t = currentToken();
@@ -94,8 +94,8 @@ export async function request(path, opts = {}) {
     } catch (e) {
       throw new ApiError(0, { title: 'Network error', detail: `Could not reach the server (${e.message}).` });
     }
-    if (res.status === 401 && !asked) {
-      asked = true;
+    if (res.status === 401 && asks < 3) { // a mistyped token may be corrected
+      asks += 1;
       const got = await askToken(t ? 'The token was not accepted. Enter another one.' : undefined);
       if (got) continue;
     }
