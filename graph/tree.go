@@ -54,13 +54,13 @@ func (k tkind) String() string {
 
 // tnode is one value of the document tree.
 type tnode struct {
-	kind tkind
-	text  string // scalars: the text as written (a string's value)
-	plain bool   // a YAML string written without quotes
-	num  float64 // tNumber
-	b    bool    // tBool
-	line int
-	col  int
+	kind  tkind
+	text  string  // scalars: the text as written (a string's value)
+	plain bool    // a YAML string written without quotes
+	num   float64 // tNumber
+	b     bool    // tBool
+	line  int
+	col   int
 
 	items []*tnode // tSeq
 	keys  []tkey   // tMap, in document order
