@@ -97,7 +97,7 @@ func FromFlags(kind, db, neo4jURI string) (Config, error) {
 		}
 		c.Neo4j = neo4j.Config{
 			URI: neo4jURI, User: os.Getenv("CHANMAP_NEO4J_USER"), Password: os.Getenv("CHANMAP_NEO4J_PASSWORD"),
-			Database: os.Getenv("CHANMAP_NEO4J_DATABASE"), Timeout: 30 * time.Second,
+			Database: os.Getenv("CHANMAP_NEO4J_DATABASE"), Timeout: time.Minute,
 		}
 		return c, nil
 	}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/storeconfig"
+)
+
+func init() { subcommands = append(subcommands, newImportCmd, newExportCmd) }
+
+// storeFlags are the flags that point a command at a store.
+type storeFlags struct {
+	db       string
+	neo4jURI string
+}
+
+func (f *storeFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.db, "db", "", "embedded store file (default $CHANMAP_DB, else chanmap.db)")
+	cmd.Flags().StringVar(&f.neo4jURI, "neo4j-uri", "", "Neo4j URI, e.g. neo4j+s://xxxx.databases.neo4j.io (default $CHANMAP_NEO4J_URI;\nuser and password from CHANMAP_NEO4J_USER and CHANMAP_NEO4J_PASSWORD,\ndatabase from CHANMAP_NEO4J_DATABASE)")
+}
+
+// open resolves and opens the store; kind forces embedded or neo4j.
+func (f *storeFlags) open(ctx context.Context, kind string) (graph.Store, storeconfig.Config, error) {
+	cfg, err := storeconfig.FromFlags(kind, f.db, f.neo4jURI)
+	if err != nil {
+		return nil, cfg, usageError{err}
+	}
+	s, err := storeconfig.Open(ctx, cfg)
+	if err != nil {
+		return nil, cfg, err
+	}
+	return s, cfg, nil
+}
+
+const storeEnvHelp = `
+The store: --db FILE or --neo4j-uri URI; where neither is given,
+CHANMAP_NEO4J_URI (with CHANMAP_NEO4J_USER, CHANMAP_NEO4J_PASSWORD and the
+optional CHANMAP_NEO4J_DATABASE) selects Neo4j, else CHANMAP_DB names the
+embedded file, else chanmap.db in the working directory.`
+
+type importFlags struct {
+	storeFlags
+	into    string
+	output  string
+	replace bool
+	opt     importOptions
+}
+
+func newImportCmd() *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:   "import FILE... (--into embedded|neo4j | -o MAP.yaml)",
+		Short: "Import a map into a store (or convert it to a map file)",
+		Long: `import reads a map file (YAML, or JSON of the same shape), validates it, and
+stores it as a new map in the embedded store or in Neo4j (--into). With
+--replace an existing map of the same id is replaced in one atomic change
+set, so readers see the old map or the new one, never a mix. Nothing is
+written when the input has a problem: every problem is listed with its line.
+
+With -o the map is written to a file instead (.yaml, .yml or .json by the
+name), which converts between the formats.
+` + storeEnvHelp,
+		Example: `  chanmap import testdata/maps/hybrid.yaml --into embedded
+  chanmap import map.yaml --into embedded --db /srv/chanmap/maps.db --id acme-2026 --title "ACME 2026"
+  CHANMAP_NEO4J_URI=neo4j+s://xxxx.databases.neo4j.io CHANMAP_NEO4J_USER=neo4j \
+    CHANMAP_NEO4J_PASSWORD=... chanmap import map.yaml --into neo4j --replace
+  chanmap import map.json -o map.yaml`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("give the file(s) to import")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (f.into == "") == (f.output == "") {
+				return usagef("give --into embedded|neo4j (a store) or -o FILE (a map file), one of them")
+			}
+			if f.output != "" && (f.replace || f.db != "" || f.neo4jURI != "") {
+				return usagef("-o writes a file; --replace, --db and --neo4j-uri are for --into")
+			}
+			if f.into != "" && f.into != storeconfig.Embedded && f.into != storeconfig.Neo4j {
+				return usagef("--into must be embedded or neo4j, not %q", f.into)
+			}
+			if f.opt.ID != "" && !graph.ValidSlug(f.opt.ID) {
+				return usagef("--id %q is not a slug: lower-case letters, digits, '-' and '_', starting with a letter or digit", f.opt.ID)
+			}
+			m, err := readInputs(args, f.opt)
+			if err != nil {
+				return err
+			}
+			if f.output != "" {
+				if err := writeMapFile(f.output, "", m); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: map %s, %d nodes, %d edges\n", f.output, m.ID, len(m.Nodes), len(m.Edges))
+				return nil
+			}
+			return importIntoStore(cmd.Context(), cmd.OutOrStdout(), &f, m)
+		},
+	}
+	f.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.into, "into", "", "store to import into: embedded or neo4j")
+	fl.StringVarP(&f.output, "output", "o", "", "write a map file (.yaml, .yml or .json) instead of storing")
+	fl.BoolVar(&f.replace, "replace", false, "replace the map if its id exists (one atomic change set)")
+	fl.StringVar(&f.opt.ID, "id", "", "map id to store under (default: the file's id)")
+	fl.StringVar(&f.opt.Title, "title", "", "map title (default: the file's title)")
+	return cmd
+}
+
+func importIntoStore(ctx context.Context, out io.Writer, f *importFlags, m *graph.Map) error {
+	s, cfg, err := f.open(ctx, f.into)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_, err = s.CreateMap(ctx, m)
+	if err == nil {
+		fmt.Fprintf(out, "imported map %s into %s: %d nodes, %d edges, version 1\n", m.ID, cfg, len(m.Nodes), len(m.Edges))
+		return nil
+	}
+	if !errors.Is(err, graph.ErrExists) {
+		return fmt.Errorf("import %s into %s: %w", m.ID, cfg, err)
+	}
+	if !f.replace {
+		return fmt.Errorf("map %s already exists in %s (use --replace to replace it, or --id to store it under another id)", m.ID, cfg)
+	}
+	cur, err := s.GetMap(ctx, m.ID)
+	if err != nil {
+		return fmt.Errorf("replace %s in %s: %w", m.ID, cfg, err)
+	}
+	cs := graph.Diff(cur, m)
+	if len(cs.Changes) == 0 {
+		fmt.Fprintf(out, "map %s in %s is unchanged at version %d\n", m.ID, cfg, cur.Version)
+		return nil
+	}
+	v, err := s.Apply(ctx, m.ID, cur.Version, cs)
+	if errors.Is(err, graph.ErrConflict) {
+		return fmt.Errorf("replace %s in %s: someone changed the map while it was being replaced; nothing was written, run the import again: %w", m.ID, cfg, err)
+	}
+	if err != nil {
+		return fmt.Errorf("replace %s in %s: %w", m.ID, cfg, err)
+	}
+	fmt.Fprintf(out, "replaced map %s in %s: %d changes, %d nodes, %d edges, version %d\n", m.ID, cfg, len(cs.Changes), len(m.Nodes), len(m.Edges), v)
+	return nil
+}
+
+type exportFlags struct {
+	storeFlags
+	format string
+	output string
+}
+
+func newExportCmd() *cobra.Command {
+	var f exportFlags
+	cmd := &cobra.Command{
+		Use:   "export MAP_ID [--format yaml|json] [-o FILE]",
+		Short: "Write a stored map as a map file",
+		Long: `export reads the map MAP_ID from the store and writes it as a map file: YAML
+(the default) or JSON, to standard output or to -o FILE (the format then
+follows the file name unless --format is given). The file is written whole
+or not at all, and importing it gives back the same map.
+` + storeEnvHelp,
+		Example: `  chanmap export acme-pumps > acme-pumps.yaml
+  chanmap export acme-pumps --format json -o acme-pumps.json --db /srv/chanmap/maps.db
+  CHANMAP_NEO4J_URI=bolt://127.0.0.1:7687 chanmap export acme-pumps -o acme.yaml`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format := strings.ToLower(f.format)
+			if format == "" {
+				format = formatOf(f.output)
+			}
+			if format != "yaml" && format != "json" {
+				return usagef("--format must be yaml or json, not %q", f.format)
+			}
+			ctx := cmd.Context()
+			s, cfg, err := f.open(ctx, "")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			m, err := s.GetMap(ctx, args[0])
+			if errors.Is(err, graph.ErrNotFound) {
+				return fmt.Errorf("no map %q in %s", args[0], cfg)
+			}
+			if err != nil {
+				return fmt.Errorf("export %s from %s: %w", args[0], cfg, err)
+			}
+			if f.output == "" {
+				return encodeMap(cmd.OutOrStdout(), format, m)
+			}
+			if err := writeMapFile(f.output, format, m); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s version %d, %d nodes, %d edges\n", f.output, m.ID, m.Version, len(m.Nodes), len(m.Edges))
+			return nil
+		},
+	}
+	f.add(cmd)
+	cmd.Flags().StringVar(&f.format, "format", "", "yaml or json (default: from the -o file name, else yaml)")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "", "file to write (default: standard output)")
+	return cmd
+}
+
+// formatOf is the map file format a file name asks for; yaml by default.
+func formatOf(path string) string {
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		return "json"
+	}
+	return "yaml"
+}
+
+func encodeMap(w io.Writer, format string, m *graph.Map) error {
+	if format == "json" {
+		return graph.WriteJSON(w, m)
+	}
+	return graph.WriteYAML(w, m)
+}
+
+// writeMapFile writes m to path through a temporary file renamed into
+// place, so a failure never leaves half a file. format "" follows the name.
+func writeMapFile(path, format string, m *graph.Map) error {
+	if format == "" {
+		format = formatOf(path)
+	}
+	var buf bytes.Buffer
+	if err := encodeMap(&buf, format, m); err != nil {
+		return fmt.Errorf("encode map %s: %w", m.ID, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
