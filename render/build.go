@@ -390,7 +390,7 @@ func fixMarkColours(dn *Node) {
 			continue
 		}
 		switch {
-		case textOn(dn.Fill) == "#ffffff":
+		case dn.Text == "#ffffff" || textOn(dn.Fill) == "#ffffff":
 			dn.Lines[i].Color = "#ffd0d0"
 		case err == nil && r > g+60 && r > bl+60:
 			dn.Lines[i].Color = darkText

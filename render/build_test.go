@@ -277,7 +277,7 @@ func TestOverviewKeepsLargeMapsWithinBudget(t *testing.T) {
 	}
 	counted := false
 	for _, e := range d.Edges {
-		if e.Count > 1 && strings.HasPrefix(e.Label[0], strconv.Itoa(e.Count)+" × ") {
+		if e.Count > 1 && strings.HasPrefix(e.Tooltip, strconv.Itoa(e.Count)+" × ") && (len(e.Label) == 0) == (e.Kind == graph.EdgeBelongsTo) {
 			counted = true
 		}
 	}
