@@ -184,58 +184,21 @@ func selectView(ix *graph.Index, opt Options) ([]*graph.Node, []*graph.Edge) {
 }
 
 // focusEdges returns the edges the focus view draws for segment or customer
-// id: every supplies edge on a supply path from a company to it (for a
-// customer without its own supplies, to its segments), its supports edges,
-// the touchpoints it uses with their operators, and the customers belonging
-// to it.
+// id: every supplies edge on its supply paths (graph.SupplyPaths: for a
+// customer without supplies of its own, its segments' paths, with the
+// belongs_to edges that lead there), its supports edges, the touchpoints it
+// uses with their operators, and the customers belonging to it.
 func focusEdges(ix *graph.Index, id string) map[*graph.Edge]bool {
 	set := map[*graph.Edge]bool{}
-	targets := []string{id}
 	if n := ix.Nodes[id]; n != nil && n.Kind == graph.KindCustomer && len(ix.InTo(id, graph.EdgeSupplies)) == 0 {
 		for _, e := range ix.OutOf(id, graph.EdgeBelongsTo) {
 			set[e] = true
-			targets = append(targets, e.To)
 		}
 	}
-	// up: nodes from which a target is reached along supplies edges.
-	up := map[string]bool{}
-	queue := append([]string(nil), targets...)
-	for _, t := range targets {
-		up[t] = true
-	}
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		for _, e := range ix.InTo(v, graph.EdgeSupplies) {
-			if !up[e.From] {
-				up[e.From] = true
-				queue = append(queue, e.From)
-			}
-		}
-	}
-	// down: nodes reached from a company along supplies edges, staying in up.
-	down := map[string]bool{}
-	for c, n := range ix.Nodes {
-		if n.Kind == graph.KindCompany && up[c] {
-			down[c] = true
-			queue = append(queue, c)
-		}
-	}
-	sort.Strings(queue)
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		for _, e := range ix.OutOf(v, graph.EdgeSupplies) {
-			if !up[e.To] {
-				continue
-			}
-			if n := ix.Nodes[e.To]; n != nil && n.Kind == graph.KindCompany {
-				continue // a company is where paths start, never a hop
-			}
-			set[e] = true
-			if !down[e.To] {
-				down[e.To] = true
-				queue = append(queue, e.To)
+	for _, p := range graph.SupplyPaths(ix, id) {
+		for _, h := range p.Hops {
+			if e := ix.Edges[h.Edge]; e != nil {
+				set[e] = true
 			}
 		}
 	}
