@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -157,10 +156,10 @@ func parseTreeSized(data []byte, name string) (*tnode, error) {
 
 func jsonProblem(data []byte, name string, err error) error {
 	line, col := 0, 0
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	var je *jsonError
+	if errors.As(err, &je) {
 		lines := lineStarts(data)
-		off := int(se.Offset)
+		off := je.off
 		i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
 		if i >= 0 {
 			line, col = i+1, off-lines[i]+1
@@ -244,7 +243,7 @@ func (d *decoder) mapOf(t *tnode) *Map {
 			}
 			m.Nodes = make([]*Node, 0, len(v.items))
 			for i, it := range v.items {
-				m.Nodes = append(m.Nodes, d.node(it, fmt.Sprintf("/nodes/%d", i)))
+				m.Nodes = append(m.Nodes, d.node(it, "/nodes/"+strconv.Itoa(i)))
 			}
 		case "edges":
 			if v.kind == tNull {
@@ -256,7 +255,7 @@ func (d *decoder) mapOf(t *tnode) *Map {
 			}
 			m.Edges = make([]*Edge, 0, len(v.items))
 			for i, it := range v.items {
-				m.Edges = append(m.Edges, d.edge(it, fmt.Sprintf("/edges/%d", i)))
+				m.Edges = append(m.Edges, d.edge(it, "/edges/"+strconv.Itoa(i)))
 			}
 		case "classification":
 			m.Classification = d.classification(v, ptr)
@@ -538,4 +537,15 @@ func short(v *tnode) string {
 		return s
 	}
 	return v.kind.String()
+}
+
+// lineStarts returns the offset of the first byte of every line.
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
 }

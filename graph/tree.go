@@ -2,14 +2,13 @@ package graph
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -412,124 +411,307 @@ func firstLine(s string) string {
 	return s
 }
 
-// parseJSONTree reads a strict JSON document into a tree. Positions come
-// from the decoder's input offsets, turned into lines and columns.
+// parseJSONTree reads a strict JSON document into a tree with a small
+// scanner of its own: encoding/json's token stream allocates for every
+// token and is several times slower on the 40 MB of a 100k-node map.
+// Errors are *jsonError with the byte offset.
 func parseJSONTree(data []byte) (*tnode, error) {
-	lines := lineStarts(data)
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	p := &jsonBuilder{dec: dec, lines: lines, data: data}
+	p := &jsonScanner{data: data, line: 1, lineStart: 0}
+	p.skipSpace()
 	t, err := p.value(0)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after the JSON document")
+	p.skipSpace()
+	if p.i < len(p.data) {
+		return nil, p.errorf("trailing data after the JSON document")
 	}
 	return t, nil
 }
 
-type jsonBuilder struct {
-	dec   *json.Decoder
-	lines []int
-	data  []byte
+// jsonError is a JSON syntax error at a byte offset.
+type jsonError struct {
+	off int
+	msg string
 }
 
-func lineStarts(data []byte) []int {
-	starts := []int{0}
-	for i, c := range data {
-		if c == '\n' {
-			starts = append(starts, i+1)
+func (e *jsonError) Error() string { return e.msg }
+
+type jsonScanner struct {
+	data      []byte
+	i         int
+	line      int
+	lineStart int
+}
+
+func (p *jsonScanner) errorf(format string, a ...any) error {
+	return &jsonError{off: p.i, msg: fmt.Sprintf(format, a...)}
+}
+
+func (p *jsonScanner) skipSpace() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\t', '\r':
+		case '\n':
+			p.line++
+			p.lineStart = p.i + 1
+		default:
+			return
 		}
+		p.i++
 	}
-	return starts
 }
 
-// at returns the line and column of the token that starts after offset off
-// (the decoder's offset is just past the previous token).
-func (p *jsonBuilder) at(off int64) (int, int) {
-	o := int(off)
-	for o < len(p.data) {
-		c := p.data[o]
-		if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ':' {
-			o++
-			continue
-		}
-		break
-	}
-	i := sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > o }) - 1
-	if i < 0 {
-		i = 0
-	}
-	return i + 1, o - p.lines[i] + 1
+// pos is the line and column (in characters) of the current byte.
+func (p *jsonScanner) pos() (int, int) {
+	return p.line, utf8.RuneCount(p.data[p.lineStart:p.i]) + 1
 }
 
-func (p *jsonBuilder) value(depth int) (*tnode, error) {
+func (p *jsonScanner) value(depth int) (*tnode, error) {
 	if depth > maxDepth {
-		return nil, errors.New("nested too deeply")
+		return nil, p.errorf("nested more than %d levels deep", maxDepth)
 	}
-	line, col := p.at(p.dec.InputOffset())
-	tok, err := p.dec.Token()
-	if err != nil {
-		return nil, err
+	if p.i >= len(p.data) {
+		return nil, p.errorf("unexpected end of JSON")
 	}
-	switch v := tok.(type) {
-	case nil:
-		return &tnode{kind: tNull, line: line, col: col}, nil
-	case bool:
-		return &tnode{kind: tBool, b: v, text: strconv.FormatBool(v), line: line, col: col}, nil
-	case string:
-		return &tnode{kind: tString, text: v, line: line, col: col}, nil
-	case json.Number:
-		f, err := strconv.ParseFloat(string(v), 64)
+	line, col := p.pos()
+	switch c := p.data[p.i]; {
+	case c == '{':
+		p.i++
+		t := &tnode{kind: tMap, line: line, col: col}
+		p.skipSpace()
+		if p.i < len(p.data) && p.data[p.i] == '}' {
+			p.i++
+			return t, nil
+		}
+		for {
+			p.skipSpace()
+			if p.i >= len(p.data) || p.data[p.i] != '"' {
+				return nil, p.errorf("expected a string key")
+			}
+			kl, kc := p.pos()
+			name, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range t.keys {
+				if e.name == name {
+					return nil, p.errorf("key %q appears twice", name)
+				}
+			}
+			p.skipSpace()
+			if p.i >= len(p.data) || p.data[p.i] != ':' {
+				return nil, p.errorf("expected ':' after a key")
+			}
+			p.i++
+			p.skipSpace()
+			val, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			t.keys = append(t.keys, tkey{name: name, line: kl, col: kc, val: val})
+			p.skipSpace()
+			if p.i < len(p.data) && p.data[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.data) && p.data[p.i] == '}' {
+				p.i++
+				return t, nil
+			}
+			return nil, p.errorf("expected ',' or '}'")
+		}
+	case c == '[':
+		p.i++
+		t := &tnode{kind: tSeq, line: line, col: col}
+		p.skipSpace()
+		if p.i < len(p.data) && p.data[p.i] == ']' {
+			p.i++
+			return t, nil
+		}
+		for {
+			p.skipSpace()
+			it, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			t.items = append(t.items, it)
+			p.skipSpace()
+			if p.i < len(p.data) && p.data[p.i] == ',' {
+				p.i++
+				continue
+			}
+			if p.i < len(p.data) && p.data[p.i] == ']' {
+				p.i++
+				return t, nil
+			}
+			return nil, p.errorf("expected ',' or ']'")
+		}
+	case c == '"':
+		s, err := p.str()
 		if err != nil {
 			return nil, err
 		}
-		return &tnode{kind: tNumber, num: f, text: string(v), line: line, col: col}, nil
-	case json.Delim:
-		switch v {
-		case '[':
-			t := &tnode{kind: tSeq, line: line, col: col}
-			for p.dec.More() {
-				c, err := p.value(depth + 1)
-				if err != nil {
-					return nil, err
+		return &tnode{kind: tString, text: s, line: line, col: col}, nil
+	case c == 't' || c == 'f' || c == 'n':
+		for _, w := range []string{"true", "false", "null"} {
+			if bytes.HasPrefix(p.data[p.i:], []byte(w)) {
+				p.i += len(w)
+				switch w {
+				case "null":
+					return &tnode{kind: tNull, line: line, col: col}, nil
+				default:
+					return &tnode{kind: tBool, b: w == "true", text: w, line: line, col: col}, nil
 				}
-				t.items = append(t.items, c)
 			}
-			if _, err := p.dec.Token(); err != nil {
-				return nil, err
-			}
-			return t, nil
-		case '{':
-			t := &tnode{kind: tMap, line: line, col: col}
-			for p.dec.More() {
-				kl, kc := p.at(p.dec.InputOffset())
-				kt, err := p.dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				name, ok := kt.(string)
-				if !ok {
-					return nil, errors.New("object key is not a string")
-				}
-				for _, e := range t.keys {
-					if e.name == name {
-						// Let the YAML parser report it with its position.
-						return nil, errors.New("duplicate key")
-					}
-				}
-				val, err := p.value(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				t.keys = append(t.keys, tkey{name: name, line: kl, col: kc, val: val})
-			}
-			if _, err := p.dec.Token(); err != nil {
-				return nil, err
-			}
-			return t, nil
+		}
+		return nil, p.errorf("invalid literal")
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := p.i
+		if !p.number() {
+			return nil, p.errorf("invalid number")
+		}
+		text := string(p.data[start:p.i])
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return nil, p.errorf("invalid number %s", text)
+		}
+		return &tnode{kind: tNumber, num: f, text: text, line: line, col: col}, nil
+	}
+	return nil, p.errorf("unexpected character %q", p.data[p.i])
+}
+
+// number advances over a JSON number and reports whether it was well formed.
+func (p *jsonScanner) number() bool {
+	d := p.data
+	digits := func() int {
+		n := 0
+		for p.i < len(d) && d[p.i] >= '0' && d[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if d[p.i] == '-' {
+		p.i++
+	}
+	if p.i < len(d) && d[p.i] == '0' {
+		p.i++
+	} else if digits() == 0 {
+		return false
+	}
+	if p.i < len(d) && d[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return false
 		}
 	}
-	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+	if p.i < len(d) && (d[p.i] == 'e' || d[p.i] == 'E') {
+		p.i++
+		if p.i < len(d) && (d[p.i] == '+' || d[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// str reads a JSON string starting at the opening quote.
+func (p *jsonScanner) str() (string, error) {
+	p.i++ // opening quote
+	start := p.i
+	d := p.data
+	for p.i < len(d) {
+		c := d[p.i]
+		if c == '"' {
+			s := string(d[start:p.i])
+			p.i++
+			return s, nil
+		}
+		if c == '\\' {
+			break
+		}
+		if c < 0x20 {
+			return "", p.errorf("control character in a string")
+		}
+		p.i++
+	}
+	// Slow path: escapes.
+	buf := append([]byte(nil), d[start:p.i]...)
+	for p.i < len(d) {
+		c := d[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(buf), nil
+		case c < 0x20:
+			return "", p.errorf("control character in a string")
+		case c != '\\':
+			buf = append(buf, c)
+			p.i++
+			continue
+		}
+		if p.i+1 >= len(d) {
+			break
+		}
+		e := d[p.i+1]
+		p.i += 2
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", p.errorf("invalid \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if p.i+1 < len(d) && d[p.i] == '\\' && d[p.i+1] == 'u' {
+					save := p.i
+					p.i += 2
+					var ok2 bool
+					if r2, ok2 = p.hex4(); !ok2 {
+						p.i = save
+						r2 = -1
+					}
+				}
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					r = dec
+				} else {
+					if r2 >= 0 {
+						p.i -= 6 // not a pair: read the second escape on its own
+					}
+					r = utf8.RuneError
+				}
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", p.errorf("invalid escape \\%c", e)
+		}
+	}
+	return "", p.errorf("unterminated string")
+}
+
+func (p *jsonScanner) hex4() (rune, bool) {
+	if p.i+4 > len(p.data) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(p.data[p.i:p.i+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.i += 4
+	return rune(v), true
 }

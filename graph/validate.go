@@ -104,7 +104,7 @@ func isCurrency(s string) bool {
 }
 
 func (v *validator) node(i int, n *Node) {
-	p := fmt.Sprintf("/nodes/%d", i)
+	p := "/nodes/" + strconv.Itoa(i)
 	if n == nil {
 		v.add(p, "", "", "empty node")
 		return
@@ -232,7 +232,7 @@ func (v *validator) edges() {
 	shareSum := map[string]float64{}
 	shareOver := map[string]bool{}
 	for i, e := range m.Edges {
-		p := fmt.Sprintf("/edges/%d", i)
+		p := "/edges/" + strconv.Itoa(i)
 		if e == nil {
 			v.add(p, "", "", "empty edge")
 			continue
