@@ -34,7 +34,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-var screenshotPath = flag.String("screenshot", "", "also save a PNG of the hybrid map's view to this file (for the README)")
+var (
+	screenshotPath = flag.String("screenshot", "", "also save a PNG of the hybrid map's view to this file (for the README)")
+	shotsDir       = flag.String("shots", "", "also keep every test's screenshot in this directory, to look at the page")
+)
 
 // chanmap is built once and the shared server started on first use; TestMain stops it.
 var (
@@ -47,6 +50,9 @@ var (
 	srvErr    error
 	srvCmd    *exec.Cmd
 	srvLog    lockedBuffer
+	seedID    string
+	seedTitle string
+	seedErr   error
 )
 
 func TestMain(m *testing.M) {
@@ -186,6 +192,9 @@ func server(t *testing.T) string {
 			return
 		}
 		srvCmd, srvURL, srvErr = startServe(bin, dir, &srvLog)
+		if srvErr == nil {
+			seedErr = readSeed(srvURL)
+		}
 	})
 	if srvErr != nil {
 		t.Fatalf("%v\nserver log:\n%s", srvErr, tail(srvLog.String(), 3000))
@@ -299,6 +308,11 @@ func screenshot(t *testing.T, ctx context.Context, name string) []byte {
 	if st, err := os.Stat(p); err != nil || st.Size() == 0 {
 		t.Fatalf("screenshot %s: %v", p, err)
 	}
+	if *shotsDir != "" {
+		if err := os.WriteFile(filepath.Join(*shotsDir, t.Name()+"-"+name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return png
 }
 
@@ -360,23 +374,36 @@ func (e apiEdge) key() string {
 	return e.From + "--" + e.Kind + "--" + e.To
 }
 
-// seededMap is the map `chanmap serve` seeds an empty store with (the hybrid sample).
+// seededMap is the map `chanmap serve` seeds an empty store with (the hybrid
+// sample), as the shared server listed it before any test added maps.
 func seededMap(t *testing.T, base string) (id, title string) {
 	t.Helper()
-	res, body := apiDo(t, "GET", base+"api/v1/maps", nil, nil)
+	if base != srvURL {
+		t.Fatalf("seededMap is for the shared server")
+	}
+	if seedErr != nil {
+		t.Fatal(seedErr)
+	}
+	return seedID, seedTitle
+}
+
+// readSeed reads the shared server's map list right after it started.
+func readSeed(base string) error {
+	res, err := http.Get(base + "api/v1/maps")
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
 	var list []struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
 	}
-	if res.StatusCode != 200 || json.Unmarshal(body, &list) != nil || len(list) == 0 {
-		t.Fatalf("GET /api/v1/maps: %d %s; want the seeded sample map", res.StatusCode, body)
+	if res.StatusCode != 200 || json.Unmarshal(body, &list) != nil || len(list) != 1 {
+		return fmt.Errorf("GET /api/v1/maps on a fresh store: %d %s; want just the seeded sample map", res.StatusCode, body)
 	}
-	for _, m := range list {
-		if strings.Contains(m.ID, "hybrid") {
-			return m.ID, m.Title
-		}
-	}
-	return list[0].ID, list[0].Title
+	seedID, seedTitle = list[0].ID, list[0].Title
+	return nil
 }
 
 // getMap reads a map through the API.
