@@ -63,3 +63,18 @@ func BenchmarkSupportOf(b *testing.B) {
 		}
 	}
 }
+
+// A reordering PUT turns into a full rebuild change set; applying it stays
+// linear in the map's size.
+func BenchmarkApplyRebuild(b *testing.B) {
+	old := gen.Generate(10000, 1)
+	next := old.Clone()
+	next.Nodes[0], next.Nodes[1] = next.Nodes[1], next.Nodes[0]
+	cs := graph.Diff(old, next)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := graph.ApplyChanges(old, cs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -117,28 +117,10 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 		degree[e.From]++
 		degree[e.To]++
 	}
-	reindexEdges := func() {
-		clear(edgeAt)
-		for i, e := range out.Edges {
-			if e == nil {
-				continue
-			}
-			if _, dup := edgeAt[e.Key()]; !dup {
-				edgeAt[e.Key()] = i
-			}
-		}
-	}
-	reindexNodes := func() {
-		clear(nodeAt)
-		for i, n := range out.Nodes {
-			if n == nil {
-				continue
-			}
-			if _, dup := nodeAt[n.ID]; !dup {
-				nodeAt[n.ID] = i
-			}
-		}
-	}
+	// Deletions leave a tombstone and are compacted at the end, so a long
+	// change set (a cascade, a rebuild from Diff) stays linear.
+	deadNode := make([]bool, len(out.Nodes))
+	deadEdge := make([]bool, len(out.Edges))
 	bad := func(i int, sub, field, value, format string, a ...any) error {
 		return &ValidationError{Problems: []Problem{{
 			Pointer: fmt.Sprintf("/changes/%d%s", i, sub), Field: field, Value: value,
@@ -165,6 +147,7 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			}
 			nodeAt[c.Node.ID] = len(out.Nodes)
 			out.Nodes = append(out.Nodes, c.Node.clone())
+			deadNode = append(deadNode, false)
 		case OpUpdateNode:
 			if c.Node == nil {
 				return nil, bad(i, "/node", "node", "", "update_node needs the whole new node")
@@ -187,7 +170,8 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			}
 			out.Nodes[at] = n
 			if n.ID != c.ID {
-				reindexNodes()
+				delete(nodeAt, c.ID)
+				nodeAt[n.ID] = at
 			}
 		case OpDeleteNode:
 			at, ok := nodeAt[c.ID]
@@ -197,8 +181,8 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			if d := degree[c.ID]; d > 0 {
 				return nil, bad(i, "/id", "id", c.ID, "cannot delete node %q: %d edge(s) still touch it; delete them first", c.ID, d)
 			}
-			out.Nodes = slices.Delete(out.Nodes, at, at+1)
-			reindexNodes()
+			deadNode[at] = true
+			delete(nodeAt, c.ID)
 		case OpAddEdge:
 			if c.Edge == nil {
 				return nil, bad(i, "/edge", "edge", "", "add_edge needs an edge")
@@ -209,6 +193,7 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			}
 			edgeAt[e.Key()] = len(out.Edges)
 			out.Edges = append(out.Edges, e)
+			deadEdge = append(deadEdge, false)
 			degree[e.From]++
 			degree[e.To]++
 		case OpUpdateEdge:
@@ -232,7 +217,8 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			degree[e.To]++
 			out.Edges[at] = e
 			if e.Key() != c.ID {
-				reindexEdges()
+				delete(edgeAt, c.ID)
+				edgeAt[e.Key()] = at
 			}
 		case OpDeleteEdge:
 			at, ok := edgeAt[c.ID]
@@ -242,16 +228,33 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			old := out.Edges[at]
 			degree[old.From]--
 			degree[old.To]--
-			out.Edges = slices.Delete(out.Edges, at, at+1)
-			reindexEdges()
+			deadEdge[at] = true
+			delete(edgeAt, c.ID)
 		default:
 			return nil, bad(i, "/op", "op", string(c.Op), "unknown change op %q (known: set_map, add_node, update_node, delete_node, add_edge, update_edge, delete_edge)", c.Op)
 		}
 	}
+	out.Nodes = compact(out.Nodes, deadNode)
+	out.Edges = compact(out.Edges, deadEdge)
 	if err := validate(out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// compact drops the items marked dead, keeping the order of the rest.
+func compact[T any](items []T, dead []bool) []T {
+	if !slices.Contains(dead, true) {
+		return items
+	}
+	out := items[:0]
+	for i, it := range items {
+		if !dead[i] {
+			out = append(out, it)
+		}
+	}
+	clear(items[len(out):])
+	return out
 }
 
 // DeleteNodeCascade is the change set that deletes node id and every edge

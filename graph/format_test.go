@@ -330,3 +330,30 @@ func TestStructuralAndSemanticTogether(t *testing.T) {
 		t.Fatalf("got:\n%s", all)
 	}
 }
+
+func TestJSONStringEscapes(t *testing.T) {
+	src := `{"id": "e", "title": "caf\u00e9 \ud83d\ude80 \"q\" back\\slash \/ tab\t nl\n lone\ud800 end", "nodes": [], "edges": []}`
+	m := mustRead(t, []byte(src), "e.json")
+	want := "café 🚀 \"q\" back\\slash / tab\t nl\n lone\uFFFD end"
+	if m.Title != want {
+		t.Fatalf("title %q, want %q", m.Title, want)
+	}
+	var viaStd struct{ Title string }
+	if err := json.Unmarshal([]byte(src), &viaStd); err != nil || viaStd.Title != want {
+		t.Fatalf("encoding/json reads %q (%v)", viaStd.Title, err)
+	}
+}
+
+// Broken JSON too big for the YAML parser is reported by the JSON scanner
+// with its line and column.
+func TestBigBrokenJSONLocated(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("{\"id\": \"big\",\n\"title\": \"")
+	b.Write(bytes.Repeat([]byte("x"), graph.MaxYAMLSize))
+	b.WriteString("\",\n\"nodes\": [1, 2,, 3]}\n")
+	_, err := graph.Read(b.Bytes(), "big.json")
+	ps := problemsOf(t, err)
+	if !strings.Contains(ps[0].Message, "not valid JSON") || ps[0].Line != 3 || ps[0].Col != 16 {
+		t.Fatalf("%+v", ps[0])
+	}
+}
