@@ -16,10 +16,16 @@ import (
 type importOptions struct {
 	ID    string // overrides the map id of the input
 	Title string // overrides the map title of the input
+
+	// Spreadsheets only (see sheets.go).
+	Currency     string // the map's currency
+	DecimalComma bool   // numbers written 1.200.000,50
+	Quiet        bool   // no progress bar
 }
 
 // readInputs reads the files given to `chanmap import` into one validated
-// map: a map file (.yaml, .yml or .json). It is the single entry point for
+// map: a map file (.yaml, .yml or .json), or nodes and edges tables (two
+// .csv files or one .xlsx workbook, see sheets.go). It is the single entry point for
 // every input format, so new formats are added here.
 func readInputs(paths []string, opt importOptions) (*graph.Map, error) {
 	if len(paths) == 0 {
@@ -33,7 +39,10 @@ func readInputs(paths []string, opt importOptions) (*graph.Map, error) {
 		}
 		return readMapFile(paths[0], opt)
 	}
-	return nil, usagef("%s: unsupported input (want a map file: .yaml, .yml or .json)", paths[0])
+	if isSheetExt(ext) {
+		return readSheets(paths, ext, opt)
+	}
+	return nil, usagef("%s: unsupported input (want a map file: .yaml, .yml or .json; tables: NODES.csv EDGES.csv or BOOK.xlsx)", paths[0])
 }
 
 // readMapFile reads a map file. Without overrides it is graph.ReadFile (every

@@ -69,12 +69,14 @@ written when the input has a problem: every problem is listed with its line.
 
 With -o the map is written to a file instead (.yaml, .yml or .json by the
 name), which converts between the formats.
-` + storeEnvHelp,
+` + sheetImportHelp + storeEnvHelp,
 		Example: `  chanmap import testdata/maps/hybrid.yaml --into embedded
   chanmap import map.yaml --into embedded --db /srv/chanmap/maps.db --id acme-2026 --title "ACME 2026"
   CHANMAP_NEO4J_URI=neo4j+s://xxxx.databases.neo4j.io CHANMAP_NEO4J_USER=neo4j \
     CHANMAP_NEO4J_PASSWORD=... chanmap import map.yaml --into neo4j --replace
-  chanmap import map.json -o map.yaml`,
+  chanmap import map.json -o map.yaml
+  chanmap import customers-nodes.csv customers-edges.csv -o customers.yaml --currency EUR
+  chanmap import book.xlsx --into embedded --id acme-2026 --decimal-comma`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("give the file(s) to import")
@@ -115,6 +117,7 @@ name), which converts between the formats.
 	fl.BoolVar(&f.replace, "replace", false, "replace the map if its id exists (one atomic change set)")
 	fl.StringVar(&f.opt.ID, "id", "", "map id to store under (default: the file's id)")
 	fl.StringVar(&f.opt.Title, "title", "", "map title (default: the file's title)")
+	addSheetImportFlags(fl, &f.opt)
 	return cmd
 }
 
@@ -164,18 +167,32 @@ type exportFlags struct {
 func newExportCmd() *cobra.Command {
 	var f exportFlags
 	cmd := &cobra.Command{
-		Use:   "export MAP_ID [--format yaml|json] [-o FILE]",
-		Short: "Write a stored map as a map file",
+		Use:   "export MAP_ID|MAP.yaml [--format yaml|json|csv|xlsx] [-o FILE]",
+		Short: "Write a stored map as a map file or as spreadsheet tables",
 		Long: `export reads the map MAP_ID from the store and writes it as a map file: YAML
 (the default) or JSON, to standard output or to -o FILE (the format then
 follows the file name unless --format is given). The file is written whole
 or not at all, and importing it gives back the same map.
+
+--format csv writes two files, NAME-nodes.csv and NAME-edges.csv: NAME is
+-o without its .csv (-o out/acme.csv -> out/acme-nodes.csv), or, when -o is
+a directory or absent, DIR/MAP_ID. --format xlsx writes one workbook with the
+sheets nodes, edges and map (-o FILE.xlsx, default MAP_ID.xlsx). The format
+follows an -o name ending in .csv or .xlsx. A map file (MAP.yaml) may be
+given instead of a stored map's id. Importing the tables gives back the same
+map (CSV tables do not carry the map's title, currency and classification:
+give --title and --currency on import).
 ` + storeEnvHelp,
 		Example: `  chanmap export acme-pumps > acme-pumps.yaml
   chanmap export acme-pumps --format json -o acme-pumps.json --db /srv/chanmap/maps.db
-  CHANMAP_NEO4J_URI=bolt://127.0.0.1:7687 chanmap export acme-pumps -o acme.yaml`,
+  CHANMAP_NEO4J_URI=bolt://127.0.0.1:7687 chanmap export acme-pumps -o acme.yaml
+  chanmap export acme-pumps --format csv -o tables/     # tables/acme-pumps-nodes.csv, -edges.csv
+  chanmap export map.yaml -o map.xlsx`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if handled, err := exportSheets(cmd, &f, args[0]); handled {
+				return err // csv, xlsx, or a map file instead of an id (sheets.go)
+			}
 			format := strings.ToLower(f.format)
 			if format == "" {
 				format = formatOf(f.output)

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/sheet"
+)
+
+// This file is the spreadsheet side of `chanmap import` and `chanmap
+// export`: nodes/edges tables as two CSV files or one XLSX workbook
+// (package graph/sheet does the work).
+
+// sheetImportHelp is added to import's help.
+const sheetImportHelp = `
+Spreadsheets: import NODES.csv EDGES.csv (in that order; EDGES.csv may be
+left out for a map without edges) or BOOK.xlsx (sheets "nodes" and "edges").
+Columns are the map-file field names in any case or spacing ("Cost to
+serve"), scores.NAME and quality.NAME fill nested scores, lists are split on
+';', other columns become free attributes. The map id and title default to
+the file name ("acme-nodes.csv" -> acme). Numbers may group thousands
+("1,200,000"); --decimal-comma reads "1.200.000,50". Every bad cell is
+listed as FILE:ROW:COLUMN with its value, and nothing is written. Imports of
+more than a few thousand rows show a progress bar on a terminal (--quiet
+turns it off).
+`
+
+// addSheetImportFlags adds the spreadsheet flags to `chanmap import`.
+func addSheetImportFlags(fl *pflag.FlagSet, opt *importOptions) {
+	fl.BoolVar(&opt.DecimalComma, "decimal-comma", false, "spreadsheets: numbers are written 1.200.000,50 ('.' groups, ',' decimals)")
+	fl.StringVar(&opt.Currency, "currency", "", "spreadsheets: the map's currency, e.g. EUR")
+	fl.BoolVarP(&opt.Quiet, "quiet", "q", false, "no progress bar")
+}
+
+// readSheets reads CSV tables or an XLSX workbook for readInputs.
+func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, error) {
+	sopt := sheet.Options{ID: opt.ID, Title: opt.Title, Currency: opt.Currency, DecimalComma: opt.DecimalComma}
+	bar := newProgress(opt.Quiet, os.Stderr, isTerminal)
+	sopt.Progress = bar.update
+	defer bar.close()
+	switch ext {
+	case ".xlsx":
+		if len(paths) != 1 {
+			return nil, usagef("a workbook (%s) is imported alone; got %d files", paths[0], len(paths))
+		}
+		f, err := os.Open(paths[0])
+		if err != nil {
+			return nil, fmt.Errorf("read workbook: %w", err)
+		}
+		defer f.Close()
+		return sheet.ReadXLSX(f, paths[0], sopt)
+	case ".csv", ".tsv":
+		if len(paths) > 2 {
+			return nil, usagef("give NODES.csv and EDGES.csv; got %d files", len(paths))
+		}
+		nf, err := os.Open(paths[0])
+		if err != nil {
+			return nil, fmt.Errorf("read nodes table: %w", err)
+		}
+		defer nf.Close()
+		var edges io.Reader
+		edgesName := ""
+		if len(paths) == 2 {
+			ef, err := os.Open(paths[1])
+			if err != nil {
+				return nil, fmt.Errorf("read edges table: %w", err)
+			}
+			defer ef.Close()
+			edges, edgesName = ef, paths[1]
+		}
+		return sheet.ReadCSV(nf, edges, paths[0], edgesName, sopt)
+	}
+	return nil, usagef("%s: unsupported input", paths[0])
+}
+
+// isSheetExt reports whether a file name is a table readSheets reads.
+func isSheetExt(ext string) bool {
+	switch ext {
+	case ".csv", ".tsv", ".xlsx":
+		return true
+	}
+	return false
+}
+
+// progress draws a bar on a terminal for imports of more than
+// progressMinRows rows; it stays quiet with --quiet, when stdout or stderr
+// is not a terminal, and for small imports.
+type progress struct {
+	w   io.Writer
+	on  bool
+	bar *progressbar.ProgressBar
+}
+
+const progressMinRows = 5000
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+func newProgress(quiet bool, w *os.File, isTerm func(*os.File) bool) *progress {
+	return &progress{w: w, on: !quiet && isTerm(os.Stdout) && isTerm(w)}
+}
+
+func (p *progress) update(done, total int) {
+	if !p.on {
+		return
+	}
+	if p.bar == nil {
+		if total < progressMinRows && done < progressMinRows {
+			return
+		}
+		max := int64(total)
+		if total <= 0 {
+			max = -1 // unknown: a spinner with the count
+		}
+		p.bar = progressbar.NewOptions64(max,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription("reading rows"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(0),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	if total > 0 && int64(total) != p.bar.GetMax64() {
+		p.bar.ChangeMax64(int64(total))
+	}
+	p.bar.Set(done)
+}
+
+func (p *progress) close() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar = nil
+	}
+}
+
+// exportSheets is `chanmap export` for --format csv|xlsx and for a map file
+// given instead of a stored map's id. handled is false when the store-only
+// export should go on.
+func exportSheets(cmd *cobra.Command, f *exportFlags, arg string) (handled bool, err error) {
+	format := strings.ToLower(f.format)
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(f.output)) {
+		case ".csv":
+			format = "csv"
+		case ".xlsx":
+			format = "xlsx"
+		}
+	}
+	fromFile := isMapFileName(arg)
+	if format != "csv" && format != "xlsx" && !fromFile {
+		return false, nil
+	}
+	if format != "" && format != "csv" && format != "xlsx" && format != "yaml" && format != "json" {
+		return true, usagef("--format must be yaml, json, csv or xlsx, not %q", f.format)
+	}
+	var m *graph.Map
+	if fromFile {
+		if f.db != "" || f.neo4jURI != "" {
+			return true, usagef("%s is a map file; --db and --neo4j-uri are for a stored map's id", arg)
+		}
+		if m, err = graph.ReadFile(arg); err != nil {
+			return true, err
+		}
+	} else {
+		ctx := cmd.Context()
+		s, cfg, err := f.open(ctx, "")
+		if err != nil {
+			return true, err
+		}
+		defer s.Close()
+		if m, err = s.GetMap(ctx, arg); err != nil {
+			return true, fmt.Errorf("export %s from %s: %w", arg, cfg, err)
+		}
+	}
+	switch format {
+	case "csv":
+		nodes, edges := csvExportPaths(f.output, m.ID)
+		var nb, eb bytes.Buffer
+		if err := sheet.WriteCSV(&nb, &eb, m); err != nil {
+			return true, fmt.Errorf("export %s as CSV: %w", m.ID, err)
+		}
+		if err := writeFilesAtomically(map[string][]byte{nodes: nb.Bytes(), edges: eb.Bytes()}); err != nil {
+			return true, err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s: map %s, %d nodes, %d edges\n", nodes, edges, m.ID, len(m.Nodes), len(m.Edges))
+	case "xlsx":
+		out := f.output
+		if out == "" {
+			out = m.ID + ".xlsx"
+		} else if isDir(out) {
+			out = filepath.Join(out, m.ID+".xlsx")
+		}
+		var b bytes.Buffer
+		if err := sheet.WriteXLSX(&b, m); err != nil {
+			return true, fmt.Errorf("export %s as XLSX: %w", m.ID, err)
+		}
+		if err := writeFilesAtomically(map[string][]byte{out: b.Bytes()}); err != nil {
+			return true, err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s, %d nodes, %d edges\n", out, m.ID, len(m.Nodes), len(m.Edges))
+	default: // a map file converted to YAML or JSON
+		if f.output == "" {
+			return true, encodeMap(cmd.OutOrStdout(), formatOrDefault(format, f.output), m)
+		}
+		return true, writeMapFile(f.output, formatOrDefault(format, f.output), m)
+	}
+	return true, nil
+}
+
+func formatOrDefault(format, output string) string {
+	if format == "" {
+		return formatOf(output)
+	}
+	return format
+}
+
+// isMapFileName reports whether arg names a map file rather than a map id:
+// ids are slugs and never end in .yaml, .yml or .json.
+func isMapFileName(arg string) bool {
+	switch strings.ToLower(filepath.Ext(arg)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// csvExportPaths names the two CSV files of an export: -o DIR (an existing
+// directory or a name ending in a separator) gives DIR/ID-nodes.csv and
+// DIR/ID-edges.csv; -o NAME or NAME.csv gives NAME-nodes.csv and
+// NAME-edges.csv; no -o gives ID-nodes.csv and ID-edges.csv here.
+func csvExportPaths(output, id string) (nodes, edges string) {
+	base := id
+	switch {
+	case output == "":
+	case isDir(output) || strings.HasSuffix(output, string(filepath.Separator)):
+		base = filepath.Join(output, id)
+	default:
+		base = output
+		if strings.EqualFold(filepath.Ext(base), ".csv") {
+			base = base[:len(base)-len(filepath.Ext(base))]
+		}
+	}
+	return base + "-nodes.csv", base + "-edges.csv"
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// writeFilesAtomically writes each file to a temporary file beside it and
+// renames them into place only when all were written, so an error leaves no
+// partial output.
+func writeFilesAtomically(files map[string][]byte) error {
+	tmps := map[string]string{}
+	defer func() {
+		for _, tmp := range tmps {
+			os.Remove(tmp)
+		}
+	}()
+	for path, data := range files {
+		if dir := filepath.Dir(path); !isDir(dir) {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		tmps[path] = tmp.Name()
+		if err := tmp.Chmod(0o644); err != nil {
+			tmp.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if _, err := tmp.Write(data); err != nil {
+			tmp.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := tmp.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	for path, tmp := range tmps {
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		delete(tmps, path)
+	}
+	return nil
+}
