@@ -357,3 +357,19 @@ func TestBigBrokenJSONLocated(t *testing.T) {
 		t.Fatalf("%+v", ps[0])
 	}
 }
+
+// Windows line ends, a byte order mark, block scalars, numbers where text is
+// expected and quoted keys are ordinary input.
+func TestYAMLVariants(t *testing.T) {
+	src := "\xef\xbb\xbfid: v\r\n\"title\": 2026\r\nnodes:\r\n  - id: co\r\n    kind: company\r\n    name: true\r\n    description: |\r\n      two\r\n      lines\r\n  - {id: s, kind: segment, name: 1.50, revenue: 1e6, colour: red}\r\nedges: []\r\n"
+	m := mustRead(t, []byte(src), "v.yaml")
+	if m.Title != "2026" || m.Nodes[0].Name != "true" || m.Nodes[0].Description != "two\nlines\n" || m.Nodes[1].Name != "1.50" ||
+		*m.Nodes[1].Revenue != 1e6 || m.Nodes[1].Attrs["colour"] != "red" {
+		t.Fatalf("%+v %+v", *m.Nodes[0], *m.Nodes[1])
+	}
+	bad := strings.Replace(src, "kind: segment", "kind: segmnt", 1)
+	ps := problemsOf(t, func() error { _, err := graph.Read([]byte(bad), "v.yaml"); return err }())
+	if ps[0].Line != 10 || ps[0].Col != 19 {
+		t.Fatalf("CRLF position %d:%d", ps[0].Line, ps[0].Col)
+	}
+}

@@ -157,6 +157,9 @@ func TestValidationRules(t *testing.T) {
 			if found.Value != c.value {
 				t.Errorf("value %q, want %q", found.Value, c.value)
 			}
+			if found.Field == "" && c.rule != "node not a mapping" {
+				t.Errorf("no field named: %+v", *found)
+			}
 			if found.Pointer == "" || found.Pointer[0] != '/' {
 				t.Errorf("pointer %q is not a JSON pointer", found.Pointer)
 			}
