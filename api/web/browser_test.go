@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -890,6 +891,34 @@ func TestBrowserViewsAndZoom(t *testing.T) {
 	if zoomed == home || fitted != home {
 		t.Errorf("viewBox: home %q, zoomed %q, fitted %q", home, zoomed, fitted)
 	}
+
+	// The wheel zooms; a drag on the background pans and selects nothing.
+	var box struct{ X, Y, W, H float64 }
+	run(t, ctx, "measure the diagram",
+		chromedp.Evaluate(`(() => { const r = document.getElementById('diagram').getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, &box))
+	cx, cy := box.X+box.W/2, box.Y+box.H/2
+	var wheeled, panned string
+	var editorOpen bool
+	x0, y0 := box.X+15, box.Y+15
+	run(t, ctx, "wheel and drag",
+		input.DispatchMouseEvent(input.MouseWheel, cx, cy).WithDeltaY(-240),
+		waitJS(fmt.Sprintf(`document.querySelector('#diagram svg').getAttribute('viewBox') !== %q`, home)),
+		chromedp.Evaluate(vb, &wheeled),
+		input.DispatchMouseEvent(input.MousePressed, x0, y0).WithButton(input.Left).WithButtons(1).WithClickCount(1),
+		input.DispatchMouseEvent(input.MouseMoved, x0+60, y0+10).WithButton(input.Left).WithButtons(1),
+		input.DispatchMouseEvent(input.MouseMoved, x0+120, y0+20).WithButton(input.Left).WithButtons(1),
+		input.DispatchMouseEvent(input.MouseReleased, x0+120, y0+20).WithButton(input.Left).WithButtons(0).WithClickCount(1),
+		chromedp.Evaluate(vb, &panned),
+		chromedp.Evaluate(`!!document.getElementById('editor')`, &editorOpen))
+	if wheeled == home || panned == wheeled {
+		t.Errorf("viewBox: home %q, after the wheel %q, after the drag %q", home, wheeled, panned)
+	}
+	if w0, w1 := vbWidth(t, home), vbWidth(t, wheeled); !(w1 < w0) {
+		t.Errorf("wheel up should zoom in: viewBox width %v -> %v", w0, w1)
+	}
+	if editorOpen {
+		t.Error("a drag opened the editor")
+	}
 	screenshot(t, ctx, "focus")
 }
 
@@ -943,6 +972,15 @@ func TestBrowserTokenAskedOnce(t *testing.T) {
 		t.Errorf("the exported YAML is not the map: %.200s", got)
 	}
 	screenshot(t, ctx, "token")
+}
+
+func vbWidth(t *testing.T, vb string) float64 {
+	t.Helper()
+	var x, y, w, h float64
+	if _, err := fmt.Sscan(vb, &x, &y, &w, &h); err != nil {
+		t.Fatalf("viewBox %q: %v", vb, err)
+	}
+	return w
 }
 
 // seededMapAuth is seededMap with a bearer token.

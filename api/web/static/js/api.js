@@ -132,13 +132,19 @@ async function problemOf(res) {
   return { title: res.statusText || `HTTP ${res.status}`, detail: messages[res.status] || text.slice(0, 300) };
 }
 
-/** download fetches url with the token and saves it as filename. */
-export async function download(url, filename) {
-  const { data } = await request(url, { as: 'blob' });
+/** download fetches url with the token and saves it under the server's file name (or fallback). */
+export async function download(url, fallback) {
+  const { data, headers } = await request(url, { as: 'blob' });
+  const cd = headers.get('Content-Disposition') || '';
+  const m = cd.match(/filename\*=UTF-8''([^;]+)/i) || cd.match(/filename="?([^";]+)"?/i);
+  let name = fallback;
+  if (m) {
+    try { name = decodeURIComponent(m[1]); } catch { name = m[1]; }
+  }
   const href = URL.createObjectURL(data);
   const a = document.createElement('a');
   a.href = href;
-  a.download = filename;
+  a.download = name.replace(/[\\/]/g, '_');
   document.body.append(a);
   a.click();
   a.remove();

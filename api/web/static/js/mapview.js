@@ -47,7 +47,8 @@ export class MapView {
       h('label', { for: detailId, title: 'Draw every node even on big maps (slower)' }, 'All detail'));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
-        id: `export-${ext}`, href: '#', download: `${this.id}.${ext}`, dataset: { ext, kind },
+        // Diagrams are named after the map; exports keep the server's file name (CSV comes as a zip).
+        id: `export-${ext}`, href: '#', download: kind === 'diagram' ? `${this.id}.${ext}` : true, dataset: { ext, kind },
         onclick: (ev) => this.exportClick(ev, ext, kind),
       }, text)))));
     this.diagramBox = h('div', { id: 'diagram', class: 'diagram', tabindex: '0', 'aria-label': 'Diagram. Drag or use arrow keys to pan, wheel or + and - to zoom, 0 to fit. Tab to nodes and edges, Enter to edit.' });
@@ -287,7 +288,7 @@ export class MapView {
     }
     ed.showConflict('');
     ed.showProblem(e);
-    status(`Not saved: ${e.message}`, 'error');
+    status(e.errors && e.errors.length ? 'Not saved: the form shows what to correct.' : `Not saved: ${e.message}`, 'error');
   }
 
   async remove(ed) {
