@@ -267,7 +267,7 @@ func (s *Store) DeleteMap(ctx context.Context, id string) error {
 // delta is what one write changes: relationships and nodes to delete, nodes
 // to create or replace, relationships to create, grouped by label and type.
 type delta struct {
-	delEdges map[string][]any            // rel type -> edge keys
+	delEdges map[string][]map[string]any // rel type -> rows {from, id}
 	delNodes []any                       // node ids
 	nodes    map[string][]map[string]any // label -> rows {props}
 	edges    map[string][]map[string]any // rel type -> rows {from, to, props}
@@ -291,10 +291,10 @@ func (d *delta) addEdge(mapID string, e *graph.Edge, ord int64) {
 
 func (d *delta) delEdge(e *graph.Edge) {
 	if d.delEdges == nil {
-		d.delEdges = map[string][]any{}
+		d.delEdges = map[string][]map[string]any{}
 	}
 	t := relTypes[e.Kind]
-	d.delEdges[t] = append(d.delEdges[t], e.Key())
+	d.delEdges[t] = append(d.delEdges[t], map[string]any{"from": e.From, "id": e.Key()})
 }
 
 // diff is the delta from old to next. Positions (ord) are kept where the
@@ -376,7 +376,7 @@ func (d *delta) write(ctx context.Context, tx driver.ManagedTransaction, mapID s
 	for _, k := range graph.EdgeKinds {
 		t := relTypes[k]
 		for _, b := range chunks(d.delEdges[t]) {
-			q := fmt.Sprintf("UNWIND $rows AS id MATCH ()-[r:%s {map: $map, id: id}]->() DELETE r", t)
+			q := fmt.Sprintf("UNWIND $rows AS row MATCH (:%s {map: $map, id: row.from})-[r:%s {id: row.id}]->() WHERE r.map = $map DELETE r", labelNode, t)
 			if _, err := run(ctx, tx, q, map[string]any{"map": mapID, "rows": b}); err != nil {
 				return fmt.Errorf("delete %s relationships: %w", t, err)
 			}
