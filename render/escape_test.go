@@ -196,3 +196,51 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNodeName checks that any name survives DOT and SVG as exactly its
+// text: the layout succeeds, the SVG is well-formed XML without script, and
+// the node's tooltip is the name.
+//
+//	go test ./render -run '^$' -fuzz FuzzNodeName -fuzztime 60s
+func FuzzNodeName(f *testing.F) {
+	for _, s := range hostileNames {
+		f.Add(s)
+	}
+	f.Add("\x00\x01\x1b[31m")
+	f.Add(`\`)
+	f.Add(`&#92;N`)
+	f.Fuzz(func(t *testing.T, name string) {
+		if len(name) > 2000 {
+			t.Skip()
+		}
+		m := &graph.Map{ID: "fuzz", Title: name, Nodes: []*graph.Node{
+			{ID: "acme", Kind: graph.KindCompany, Name: "ACME"},
+			{ID: "seg", Kind: graph.KindSegment, Name: name, Description: name, Market: name},
+		}, Edges: []*graph.Edge{{From: "acme", To: "seg", Kind: graph.EdgeSupplies, Delivery: name}}}
+		svg, err := SVG(context.Background(), NewInProcess(), m, Options{})
+		if err != nil {
+			t.Fatalf("name %q broke the layout: %v", name, err)
+		}
+		nodes, elems := parseSVG(t, svg)
+		if elems["script"] || elems["foreignobject"] {
+			t.Fatalf("name %q put markup into the SVG", name)
+		}
+		want := displayName(m.Nodes[1])
+		if name != "" {
+			want += "\n" + name
+		}
+		// Graphviz keeps runs of spaces visible by writing every second one
+		// as a no-break space; that is the same text to a reader.
+		nbsp := strings.NewReplacer("\u00a0", " ")
+		want = nbsp.Replace(cleanText(want, false))
+		found := false
+		for _, n := range nodes {
+			if nbsp.Replace(n.tooltip) == want {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("no node tooltip equals %q", want)
+		}
+	})
+}
