@@ -215,6 +215,12 @@ func (b *builder) number(t table, row, j, idx int, c column, cell string, src so
 }
 
 func (b *builder) attr(j int, cell string, src source) any {
+	guess := parseAttr(cell, b.opt.DecimalComma)
+	if _, isText := guess.(string); isText {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(cell), 64); err != nil {
+			return guess // text whatever the cell's type; no need to ask
+		}
+	}
 	switch src.kind(j) {
 	case kindText:
 		return cell
@@ -232,7 +238,7 @@ func (b *builder) attr(j int, cell string, src source) any {
 		}
 		return cell
 	}
-	return parseAttr(cell, b.opt.DecimalComma)
+	return guess
 }
 
 func trimmed(s string) string { return strings.TrimSpace(s) }
