@@ -432,3 +432,21 @@ func chunks[T any](rows []T) [][]T {
 	}
 	return out
 }
+
+// query runs one read-only Cypher statement and returns its rows; for
+// tests and tools that run Cypher against the public schema.
+func (s *Store) query(ctx context.Context, q string, params map[string]any) ([][]any, error) {
+	var rows [][]any
+	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+		recs, err := run(ctx, tx, q, params)
+		if err != nil {
+			return err
+		}
+		rows = rows[:0]
+		for _, r := range recs {
+			rows = append(rows, r.Values)
+		}
+		return nil
+	})
+	return rows, err
+}
