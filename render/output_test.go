@@ -169,3 +169,27 @@ func TestEmptyAndSparseMapsRender(t *testing.T) {
 		}
 	}
 }
+
+// TestFontMetricsMatchTheRasterFont guards that Graphviz sizes boxes for
+// FontName with Helvetica/Arial metrics, which Liberation Sans (the font the
+// PNG is drawn with) shares, and not with its Times fallback.
+func TestFontMetricsMatchTheRasterFont(t *testing.T) {
+	width := func(font string) string {
+		dot := `digraph { node [shape=box, fontname="` + font + `", margin=0]; a [label=<<B>Nordic Industrial Supply</B>>] }`
+		svg, err := NewInProcess().Layout(context.Background(), []byte(dot))
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := bytes.Index(svg, []byte(`<polygon fill="none"`))
+		if i < 0 {
+			t.Fatal("no box in SVG")
+		}
+		return string(svg[i : i+bytes.IndexByte(svg[i:], '/')])
+	}
+	if got, want := width(FontName), width("Helvetica"); got != want {
+		t.Errorf("%s box %s, Helvetica box %s", FontName, got, want)
+	}
+	if width(FontName) == width("Times-Roman") {
+		t.Errorf("%s is measured with Times metrics", FontName)
+	}
+}
