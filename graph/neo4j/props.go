@@ -20,6 +20,10 @@ const (
 	prefixAttr    = "attr_"
 
 	propOrd = "ord" // position of the node or edge in the map, for stable order
+
+	// propIDExplicit marks an edge whose file gave it the id it would have
+	// had anyway (FROM--KIND--TO), so it reads back with that id.
+	propIDExplicit = "id_explicit"
 )
 
 // kindLabels are the node labels by kind, from the fixed kind list only.
@@ -82,6 +86,10 @@ func nodeProps(mapID string, n *graph.Node, ord int64) map[string]any {
 // from, to and kind are the relationship's ends and type, not properties.
 func edgeProps(mapID string, e *graph.Edge, ord int64) map[string]any {
 	p := map[string]any{"map": mapID, "id": e.Key(), propOrd: ord}
+	if e.ID != "" && e.ID == graph.DefaultEdgeID(e.From, e.Kind, e.To) {
+		// Given explicitly although it is the default: keep it that way.
+		p[propIDExplicit] = true
+	}
 	str(p, "delivery", e.Delivery)
 	list(p, "products", e.Products)
 	num(p, "margin", e.Margin)
@@ -203,6 +211,7 @@ func decodeEdge(relType, from, to string, p map[string]any) (*graph.Edge, int64,
 		return nil, 0, fmt.Errorf("edge %s -> %s: relationship type %s is not a chanmap edge kind", from, to, relType)
 	}
 	var ord int64
+	explicit := false
 	d := decoder{what: "edge"}
 	for k, v := range p {
 		switch k {
@@ -227,6 +236,8 @@ func decodeEdge(relType, from, to string, p map[string]any) (*graph.Edge, int64,
 			e.Purpose = d.str(k, v)
 		case "what":
 			e.What = d.str(k, v)
+		case propIDExplicit:
+			explicit, _ = v.(bool)
 		default:
 			if strings.HasPrefix(k, prefixAttr) {
 				if e.Attrs == nil {
@@ -241,7 +252,7 @@ func decodeEdge(relType, from, to string, p map[string]any) (*graph.Edge, int64,
 	}
 	// The stored id is the edge key; an edge that was given no id has the
 	// default key, and reads back without one.
-	if e.ID == graph.DefaultEdgeID(e.From, e.Kind, e.To) {
+	if !explicit && e.ID == graph.DefaultEdgeID(e.From, e.Kind, e.To) {
 		e.ID = ""
 	}
 	return e, ord, nil

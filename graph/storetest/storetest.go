@@ -330,6 +330,8 @@ func testChanges(t *testing.T, s graph.Store) {
 		{Op: graph.OpAddEdge, Edge: &graph.Edge{From: org.ID, To: newSeg.ID, Kind: graph.EdgeSupplies, Delivery: "online", Share: &share}},
 		{Op: graph.OpAddEdge, Edge: &graph.Edge{ID: "st-chat-use", From: newSeg.ID, To: tp.ID, Kind: graph.EdgeUses, Purpose: "questions", Attrs: map[string]any{"since": 2024.0}}},
 		{Op: graph.OpAddEdge, Edge: &graph.Edge{From: org.ID, To: tp.ID, Kind: graph.EdgeOperates}},
+		// An id given explicitly although it is the default one stays given.
+		{Op: graph.OpAddEdge, Edge: &graph.Edge{ID: graph.DefaultEdgeID(org.ID, graph.EdgeSupports, newSeg.ID), From: org.ID, To: newSeg.ID, Kind: graph.EdgeSupports, Services: []string{"training"}}},
 	}})
 
 	key := graph.DefaultEdgeID(org.ID, graph.EdgeSupplies, newSeg.ID)
