@@ -24,6 +24,7 @@ import (
 const (
 	pngScale   = 1.5  // pixels per SVG point (pt): sharp enough for a slide
 	pngMaxSide = 8000 // largest width or height in pixels
+	pngMaxArea = 32e6 // largest number of pixels (128 MB of RGBA)
 )
 
 // fallbackFonts are system fonts loaded, when present, for characters that
@@ -85,7 +86,8 @@ func rasteriserReady() error {
 }
 
 // Rasterise turns an SVG made by an Engine into PNG bytes at 1.5 pixels per
-// point, scaled down so that no side exceeds 8000 pixels.
+// point, scaled down so that no side exceeds 8000 pixels and the picture
+// stays under 32 million pixels.
 func Rasterise(svg []byte) (png []byte, err error) {
 	w, h, err := svgSize(svg)
 	if err != nil {
@@ -93,6 +95,9 @@ func Rasterise(svg []byte) (png []byte, err error) {
 	}
 	scale := pngScale
 	if s := pngMaxSide / math.Max(w, h); s < scale {
+		scale = s
+	}
+	if s := math.Sqrt(pngMaxArea / (w * h)); s < scale {
 		scale = s
 	}
 	pw, ph := uint32(math.Max(1, math.Round(w*scale))), uint32(math.Max(1, math.Round(h*scale)))
