@@ -193,3 +193,20 @@ func TestFontMetricsMatchTheRasterFont(t *testing.T) {
 		t.Errorf("%s is measured with Times metrics", FontName)
 	}
 }
+
+func TestPNGSizeIsBounded(t *testing.T) {
+	for _, tc := range []struct {
+		w, h   float64
+		pw, ph uint32
+	}{
+		{1000, 500, 1500, 750},   // 1.5 px per pt
+		{10000, 100, 8000, 80},   // longest side capped at 8000
+		{5000, 5000, 5656, 5656}, // area capped at 32 Mpx
+		{0.1, 0.1, 1, 1},         // never empty
+	} {
+		pw, ph := pngSize(tc.w, tc.h)
+		if pw != tc.pw || ph != tc.ph {
+			t.Errorf("pngSize(%v, %v) = %dx%d, want %dx%d", tc.w, tc.h, pw, ph, tc.pw, tc.ph)
+		}
+	}
+}

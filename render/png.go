@@ -93,14 +93,7 @@ func Rasterise(svg []byte) (png []byte, err error) {
 	if err != nil {
 		return nil, err
 	}
-	scale := pngScale
-	if s := pngMaxSide / math.Max(w, h); s < scale {
-		scale = s
-	}
-	if s := math.Sqrt(pngMaxArea / (w * h)); s < scale {
-		scale = s
-	}
-	pw, ph := uint32(math.Max(1, math.Round(w*scale))), uint32(math.Max(1, math.Round(h*scale)))
+	pw, ph := pngSize(w, h)
 	rasteriser.Lock()
 	defer rasteriser.Unlock()
 	if err := rasteriserReady(); err != nil {
@@ -119,6 +112,18 @@ func Rasterise(svg []byte) (png []byte, err error) {
 		return nil, errors.New("render: rasterising SVG: empty output")
 	}
 	return out, nil
+}
+
+// pngSize is the pixel size of the PNG of an SVG of w x h points.
+func pngSize(w, h float64) (uint32, uint32) {
+	scale := pngScale
+	if s := pngMaxSide / math.Max(w, h); s < scale {
+		scale = s
+	}
+	if s := math.Sqrt(pngMaxArea / (w * h)); s < scale {
+		scale = s
+	}
+	return uint32(math.Max(1, math.Floor(w*scale))), uint32(math.Max(1, math.Floor(h*scale)))
 }
 
 // svgSize reads the width and height of the root svg element in points.
