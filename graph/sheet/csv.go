@@ -90,6 +90,7 @@ func sniffComma(br *bufio.Reader) rune {
 // a record is one row however many lines its quoted fields span, and a blank
 // line is a row too (a spreadsheet shows it as an empty row).
 type csvSource struct {
+	err     error // the table cannot be read at all
 	r       *csv.Reader
 	row     int
 	prevEnd int // the line the previous record ended on
@@ -102,6 +103,9 @@ func newCSVSource(r io.Reader) *csvSource {
 	if p, err := br.Peek(3); err == nil && bytes.Equal(p, utf8BOM) {
 		br.Discard(3)
 	}
+	if p, err := br.Peek(2); err == nil && (bytes.Equal(p, []byte{0xFF, 0xFE}) || bytes.Equal(p, []byte{0xFE, 0xFF})) {
+		return &csvSource{err: &rowError{row: 1, err: errors.New("the table is UTF-16 text; save it as \"CSV UTF-8\"")}}
+	}
 	cr := csv.NewReader(br)
 	cr.Comma = sniffComma(br)
 	cr.FieldsPerRecord = -1
@@ -110,6 +114,9 @@ func newCSVSource(r io.Reader) *csvSource {
 }
 
 func (s *csvSource) next() ([]string, int, error) {
+	if s.err != nil {
+		return nil, 0, s.err
+	}
 	rec, err := s.r.Read()
 	if err != nil {
 		var pe *csv.ParseError

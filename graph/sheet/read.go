@@ -8,9 +8,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chanmap/chanmap/graph"
 )
+
+// notUTF8 explains a cell that is not UTF-8 text, as older spreadsheet
+// programs write CSV in the machine's code page.
+const notUTF8 = "not UTF-8 text (save the table as \"CSV UTF-8\")"
 
 // cellKind is what a spreadsheet knows about a cell's type. CSV knows
 // nothing (kindUnknown); a workbook knows text, numbers and booleans.
@@ -141,6 +146,12 @@ func (b *builder) header(t table, header []string, row int, file string) bool {
 			cols[j] = column{f: fAttr}
 			continue
 		}
+		if !utf8.ValidString(h) {
+			b.add(t, graph.Problem{File: file, Line: row, Col: j + 1, Pointer: "/" + t.String(), Value: strings.ToValidUTF8(h, "\uFFFD"), Message: "header: " + notUTF8})
+			cols[j] = column{f: fAttr}
+			ok = false
+			continue
+		}
 		c := resolve(t, h)
 		cols[j] = c
 		if c.name == "" {
@@ -258,6 +269,10 @@ func (b *builder) node(rec []string, row int, src source) {
 			continue
 		}
 		c := cols[j]
+		if !utf8.ValidString(cell) {
+			b.cellProblem(t, row, j, idx, c, strings.ToValidUTF8(cell, "\uFFFD"), notUTF8)
+			continue
+		}
 		switch c.f {
 		case fID:
 			n.ID = trimmed(cell)
@@ -343,6 +358,10 @@ func (b *builder) edge(rec []string, row int, src source) {
 			continue
 		}
 		c := cols[j]
+		if !utf8.ValidString(cell) {
+			b.cellProblem(t, row, j, idx, c, strings.ToValidUTF8(cell, "\uFFFD"), notUTF8)
+			continue
+		}
 		switch c.f {
 		case fID:
 			e.ID = trimmed(cell)

@@ -232,6 +232,9 @@ func TestReadCSVErrorKinds(t *testing.T) {
 		{"wrong pairing names the row", "id,kind,name\na,company,A\ns,segment,S\n", "from,to,kind\ns,a,supplies\n", Options{}, []want{
 			{"e.csv", 2, "kind", "supplies", "cannot go from a segment"},
 		}},
+		{"UTF-16 table", "\xff\xfei\x00d\x00", "from,to,kind\n", Options{}, []want{
+			{"n.csv", 1, "", "", "UTF-16"},
+		}},
 		{"bad map id from options", "id,kind,name\na,company,A\n", "from,to,kind\n", Options{ID: "Bad Id"}, []want{
 			{"", 0, "id", "Bad Id", "not a slug"},
 		}},
@@ -361,4 +364,15 @@ func TestProgress(t *testing.T) {
 	if calls[0] != [2]int{1000, 2500} || calls[2] != [2]int{2500, 2500} {
 		t.Errorf("calls %v", calls)
 	}
+}
+
+func TestReadCSVCodePageText(t *testing.T) {
+	// An older spreadsheet program wrote the table in Windows-1252.
+	nf, err := os.Open(filepath.Join(dir, "cp1252-nodes.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nf.Close()
+	_, err = ReadCSV(nf, nil, "cp1252-nodes.csv", "", Options{})
+	checkProblems(t, err, []want{{"cp1252-nodes.csv", 3, "name", "Caf\uFFFD M\uFFFDller", "CSV UTF-8"}})
 }

@@ -336,3 +336,15 @@ func firstLineDiff(a, b string) string {
 	}
 	return "(no difference in lines)"
 }
+
+func TestReadXLSXRefusesWhatUnpacksTooBig(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteXLSX(&b, richMap()); err != nil {
+		t.Fatal(err)
+	}
+	old := unzipLimits
+	defer func() { unzipLimits = old }()
+	unzipLimits = excelize.Options{UnzipSizeLimit: 2000, UnzipXMLSizeLimit: 1000}
+	_, err := ReadXLSX(&b, "bomb.xlsx", Options{})
+	checkProblems(t, err, []want{{"bomb.xlsx", 0, "", "", "not a readable XLSX workbook"}})
+}

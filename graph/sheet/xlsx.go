@@ -23,7 +23,7 @@ func ReadXLSX(r io.Reader, name string, opt Options) (*graph.Map, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), unzipLimits)
 	if err != nil {
 		return nil, &graph.ValidationError{Problems: []graph.Problem{{File: name, Pointer: "", Message: "not a readable XLSX workbook: " + err.Error()}}}
 	}
@@ -58,6 +58,14 @@ func ReadXLSX(r io.Reader, name string, opt Options) (*graph.Map, error) {
 	return b.finish(name)
 }
 
+// MaxUnzipSize is the most a workbook may unpack to (its XML parts
+// together). Workbooks are zip files: a small upload may unpack to gigabytes,
+// so bigger ones are refused rather than read. 512 MiB holds a few million
+// cells.
+const MaxUnzipSize = 512 << 20
+
+var unzipLimits = excelize.Options{UnzipSizeLimit: MaxUnzipSize}
+
 // sheetFile names a sheet of a workbook in problems: "book.xlsx[nodes]".
 func sheetFile(book, sheet string) string { return book + "[" + sheet + "]" }
 
@@ -80,7 +88,7 @@ type typer struct {
 
 func (t *typer) kind(sheet string, col, row int) cellKind {
 	if t.f == nil && t.err == nil {
-		t.f, t.err = excelize.OpenReader(bytes.NewReader(t.data))
+		t.f, t.err = excelize.OpenReader(bytes.NewReader(t.data), unzipLimits)
 	}
 	if t.err != nil {
 		return kindUnknown
