@@ -138,32 +138,39 @@ func (s *Server) routes() *echo.Echo {
 	read := []echo.MiddlewareFunc{s.auth(RoleViewer), s.validate}
 	edit := []echo.MiddlewareFunc{s.auth(RoleEditor), s.validate}
 	admin := []echo.MiddlewareFunc{s.auth(RoleAdmin), s.validate}
-	v.GET("/maps", s.listMaps, read...)
+	// Every GET also answers HEAD (net/http drops the body), so a client can
+	// read a map's ETag cheaply.
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		v.GET(path, h, m...)
+		v.HEAD(path, h, m...)
+	}
+	get("/maps", s.listMaps, read...)
 	v.POST("/maps", s.createMap, admin...)
-	v.GET("/maps/:map", s.getMap, read...)
+	get("/maps/:map", s.getMap, read...)
 	v.PUT("/maps/:map", s.replaceMap, edit...)
 	v.DELETE("/maps/:map", s.deleteMap, admin...)
-	v.GET("/maps/:map/nodes", s.listNodes, read...)
+	get("/maps/:map/nodes", s.listNodes, read...)
 	v.POST("/maps/:map/nodes", s.addNode, edit...)
-	v.GET("/maps/:map/nodes/:node", s.getNode, read...)
+	get("/maps/:map/nodes/:node", s.getNode, read...)
 	v.PATCH("/maps/:map/nodes/:node", s.patchNode, edit...)
 	v.DELETE("/maps/:map/nodes/:node", s.deleteNode, edit...)
-	v.GET("/maps/:map/edges", s.listEdges, read...)
+	get("/maps/:map/edges", s.listEdges, read...)
 	v.POST("/maps/:map/edges", s.addEdge, edit...)
-	v.GET("/maps/:map/edges/:edge", s.getEdge, read...)
+	get("/maps/:map/edges/:edge", s.getEdge, read...)
 	v.PATCH("/maps/:map/edges/:edge", s.patchEdge, edit...)
 	v.DELETE("/maps/:map/edges/:edge", s.deleteEdge, edit...)
 	v.POST("/maps/:map/changes", s.applyChanges, edit...)
-	v.GET("/maps/:map/segments/:segment/support", s.support, read...)
-	v.GET("/maps/:map/analysis", s.analysis, read...)
+	get("/maps/:map/segments/:segment/support", s.support, read...)
+	get("/maps/:map/analysis", s.analysis, read...)
 	for _, f := range []string{"svg", "png", "dot"} {
-		v.GET("/maps/:map/diagram."+f, s.diagram(f), read...)
+		get("/maps/:map/diagram."+f, s.diagram(f), read...)
 	}
 	for _, f := range []string{"yaml", "json", "csv", "xlsx"} {
-		v.GET("/maps/:map/export."+f, s.export(f), read...)
+		get("/maps/:map/export."+f, s.export(f), read...)
 	}
 	v.POST("/maps/:map/import", s.importMap, edit...)
 	v.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+
 
 	// The web page: static files with no map data in them, so they are served
 	// without a token (the page asks for one and sends it on API calls).

@@ -33,9 +33,9 @@ type benchServer struct {
 	hc    *http.Client
 }
 
-func startBenchServer(b *testing.B, maps int) *benchServer {
+func startBenchServer(b *testing.B, maps int, opts ...embedded.Option) *benchServer {
 	b.Helper()
-	st, err := embedded.Open(filepath.Join(b.TempDir(), "bench.db"))
+	st, err := embedded.Open(filepath.Join(b.TempDir(), "bench.db"), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -158,9 +158,15 @@ func BenchmarkLoadGetMap(b *testing.B) {
 // BenchmarkLoadPatchNode: each client edits its own map's node with
 // If-Match, sending the ETag of its previous answer; a 412 would be a
 // failure (no retries).
-func BenchmarkLoadPatchNode(b *testing.B) {
+func BenchmarkLoadPatchNode(b *testing.B) { benchPatch(b) }
+
+// BenchmarkLoadPatchNodeNoSync is the same without fsync on commit: the
+// ceiling of the API itself, apart from the disk.
+func BenchmarkLoadPatchNodeNoSync(b *testing.B) { benchPatch(b, embedded.WithoutSync()) }
+
+func benchPatch(b *testing.B, opts ...embedded.Option) {
 	const clients = 8
-	s := startBenchServer(b, clients)
+	s := startBenchServer(b, clients, opts...)
 	m, _ := s.store.GetMap(context.Background(), s.mapID)
 	node := m.Nodes[0].ID
 	tags := make([]string, clients)

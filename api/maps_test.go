@@ -52,6 +52,11 @@ func TestMapLifecycle(t *testing.T) {
 	}
 	r = e.do("GET", "/api/v1/maps/acme-pumps", nil, hdr{"If-None-Match": `"1"`})
 	wantStatus(t, r, 304)
+	r = e.do("HEAD", "/api/v1/maps/acme-pumps", nil, nil)
+	wantStatus(t, r, 200)
+	if r.Header.Get("ETag") != `"1"` {
+		t.Errorf("HEAD ETag %q", r.Header.Get("ETag"))
+	}
 
 	changed := strings.Replace(acmeYAML, "title: ACME Pumps - channel map 2026", "title: ACME Pumps - 2027", 1)
 	r = e.do("PUT", "/api/v1/maps/acme-pumps", changed, nil)
@@ -232,7 +237,7 @@ func TestRoutesMatchDocument(t *testing.T) {
 	}
 	served := map[string]bool{}
 	for _, r := range e.srv.e.Routes() {
-		if r.Method == "echo_route_not_found" || r.Path == "/*" || r.Path == "/api/v1/*" {
+		if r.Method == "echo_route_not_found" || r.Method == "HEAD" || r.Path == "/*" || r.Path == "/api/v1/*" {
 			continue
 		}
 		p := r.Path

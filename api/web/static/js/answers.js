@@ -58,19 +58,23 @@ export function analysisPanel(r, map, select) {
     h('caption', null, 'Segments and customers by tier'),
     h('colgroup', null, h('col', { class: 'c-name' }), h('col', { class: 'c-tier' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' })),
     h('thead', null, h('tr', null, ['Segment', 'Tier', 'Net rev.', 'Profit', 'Margin'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', null, [...segs].sort((a, b) => tierOrder(a.tier) - tierOrder(b.tier) || (b.profit ?? -Infinity) - (a.profit ?? -Infinity)).map((s) => h('tr', null,
+    h('tbody', null, [...segs].sort((a, b) => tierOrder(a.tier) - tierOrder(b.tier) || (b.profit ?? -Infinity) - (a.profit ?? -Infinity)).map((s, i) => h('tr', { class: i >= ROWS ? 'more' : null, hidden: i >= ROWS },
       h('th', { scope: 'row' }, nodeLink(s.id)),
       h('td', null, tierBadge(s.tier, s.tier_source === 'manual')),
       h('td', { class: 'num' }, short(s.net_revenue)),
       h('td', { class: 'num' }, short(s.profit)),
       h('td', { class: 'num' }, fmtPercent(s.margin)))))) : h('p', { class: 'empty' }, 'No segments with figures.');
 
+  const moreRows = (table, n) => (n > ROWS ? h('button', {
+    type: 'button', class: 'quiet',
+    onclick: (ev) => { for (const tr of table.querySelectorAll('tr.more')) tr.hidden = false; ev.currentTarget.remove(); },
+  }, `Show all ${n}`) : null);
   const partners = (r.partners || []).filter((p) => p.profit !== null && p.profit !== undefined);
   const partTable = partners.length ? h('table', { class: 'figures partners' },
     h('caption', null, 'Profit centres: company profit carried by each partner'),
     h('colgroup', null, h('col', { class: 'c-name' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' })),
     h('thead', null, h('tr', null, ['Partner', 'Net revenue', 'Profit'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', null, [...partners].sort((a, b) => b.profit - a.profit).map((p) => h('tr', null,
+    h('tbody', null, [...partners].sort((a, b) => b.profit - a.profit).map((p, i) => h('tr', { class: i >= ROWS ? 'more' : null, hidden: i >= ROWS },
       h('th', { scope: 'row' }, nodeLink(p.id)), h('td', { class: 'num' }, short(p.net_revenue)), h('td', { class: 'num' }, short(p.profit)))))) : null;
 
   const w = r.weak_spots || {};
@@ -88,9 +92,13 @@ export function analysisPanel(r, map, select) {
 
   const manual = segs.some((s) => s.tier_source === 'manual');
   return h('div', { class: 'analysis', id: 'analysis-report' },
-    segTable, manual ? h('p', { class: 'hint' }, '* tier set by hand in the map') : null, partTable,
+    segTable, segTable.tagName === 'TABLE' ? moreRows(segTable, segs.length) : null,
+    manual ? h('p', { class: 'hint' }, '* tier set by hand in the map') : null,
+    partTable, partTable ? moreRows(partTable, partners.length) : null,
     h('h3', null, 'Weak spots'), weak,
     r.warnings?.length ? h('details', null, h('summary', null, `${r.warnings.length} warning(s)`), h('ul', null, r.warnings.map((x) => h('li', null, x)))) : null);
 }
+
+const ROWS = 15; // rows shown before "Show all"
 
 function tierOrder(t) { return typeof t === 'number' ? t : 9; }

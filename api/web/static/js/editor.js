@@ -3,7 +3,7 @@
 // against what was loaded, and the server's problems shown next to fields.
 
 import { h, uid, replace } from './dom.js';
-import { NODE_FIELDS, EDGE_FIELDS, label, allows, edgeKey } from './model.js';
+import { NODE_FIELDS, EDGE_FIELDS, EDGE_KINDS, label, allows, edgeKey, isIntermediary } from './model.js';
 
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -80,7 +80,10 @@ export class Editor {
       onsubmit: (ev) => { ev.preventDefault(); this.submit(); },
     }, this.heading, this.conflict, this.general, this.pickHint, body, h('div', { class: 'buttons' }, save, del, close));
     this.form.addEventListener('change', (ev) => {
-      if (ev.target.name === 'kind' || ev.target.name === 'from' || ev.target.name === 'to') this.refreshVisibility();
+      const n = ev.target.name;
+      if (n === 'kind' && ev.isTrusted) this.kindChosen = true;
+      if (n === 'from' || n === 'to') this.suggestKind();
+      if (n === 'kind' || n === 'from' || n === 'to') this.refreshVisibility();
     });
     this.refreshVisibility();
     if (this.what === 'edge' && this.isNew) this.updatePickHint();
@@ -152,6 +155,7 @@ export class Editor {
         input = h('select', { ...common, required: !!spec.required });
         if (spec.type === 'select') {
           if (spec.blank || !spec.required) input.append(h('option', { value: '' }, spec.blank || '(none)'));
+          else if (this.isNew) input.append(h('option', { value: '' }, '(choose)'));
           for (const o of spec.options) input.append(h('option', { value: o }, label(o)));
         } else {
           input.append(h('option', { value: '' }, '(choose a node)'));
@@ -236,9 +240,24 @@ export class Editor {
 
   currentKind() { return this.field('kind').input.value; }
 
+  /** suggestKind picks the first edge kind the chosen ends allow, until the user picks one. */
+  suggestKind() {
+    if (this.what !== 'edge' || !this.isNew || this.kindChosen) return;
+    const from = this.map.nodes.find((n) => n.id === this.field('from').input.value);
+    const to = this.map.nodes.find((n) => n.id === this.field('to').input.value);
+    if (!from || !to) return;
+    const k = EDGE_KINDS.find((x) => allows(x, from.kind, to.kind));
+    this.field('kind').set(k || '');
+  }
+
   visible(spec) {
-    if (!spec.kinds) return true;
-    return spec.kinds.includes(this.currentKind());
+    if (spec.kinds && !spec.kinds.includes(this.currentKind())) return false;
+    if (spec.toIntermediary) { // only an intermediary buyer keeps a margin
+      const to = this.map.nodes.find((n) => n.id === this.field('to').input.value);
+      const had = this.item && this.item[spec.name] !== undefined;
+      return had || !to || isIntermediary(to.kind);
+    }
+    return true;
   }
 
   refreshVisibility() {
@@ -400,6 +419,7 @@ export class Editor {
     const target = this.field(this.pickTarget);
     target.set(nodeId);
     this.pickTarget = this.pickTarget === 'from' ? 'to' : 'from';
+    this.suggestKind();
     this.refreshVisibility();
     this.updatePickHint();
     target.input.dispatchEvent(new Event('change', { bubbles: true }));

@@ -114,6 +114,7 @@ export class MapView {
       segs.map((n) => h('option', { value: n.id, selected: n.id === this.opts.focus }, n.name || n.id)));
     if (this.opts.view === 'focus' && !segs.some((n) => n.id === this.opts.focus) && segs.length) this.opts.focus = segs[0].id;
     fs.value = this.opts.focus || '';
+    if (!this.editor) this.idle(); // the "Go to node" list follows the map
   }
 
   diagramURL(ext) {
@@ -132,7 +133,11 @@ export class MapView {
       const { data } = await request(this.diagramURL('svg'), { as: 'text' });
       if (seq !== this.diagramSeq) return;
       this.diagram.show(data, this.map, `Diagram of ${this.map.title || this.map.id} (${label(this.opts.view)} view)`);
-      this.diagramMsg.textContent = '';
+      const drawn = this.diagramBox.querySelectorAll('g.pick[data-what="node"]').length;
+      const grouped = !this.opts.detail && this.opts.view !== 'focus' && this.map.nodes.length > 150 && drawn < this.map.nodes.length / 2;
+      this.diagramMsg.textContent = grouped
+        ? 'A big map: nodes of one kind are drawn as one box. Tick "All detail" to draw every node (slower), focus on a segment, or pick a node under "Go to node".'
+        : '';
       if (this.sel) this.diagram.mark(this.sel.what, this.sel.id);
     } catch (e) {
       if (seq !== this.diagramSeq) return;

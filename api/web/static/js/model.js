@@ -74,7 +74,7 @@ export const EDGE_FIELDS = [
   { name: 'to', type: 'nodeselect', required: true },
   { name: 'kind', type: 'select', options: EDGE_KINDS, required: true },
   { name: 'delivery', type: 'select', options: METHODS, kinds: ['supplies'], blank: '(none)' },
-  { name: 'margin', type: 'fraction', kinds: ['supplies'], hint: 'the buyer\'s margin, 0.18 = 18 %' },
+  { name: 'margin', type: 'fraction', kinds: ['supplies'], toIntermediary: true, hint: 'the buyer\'s margin, 0.18 = 18 %' },
   { name: 'share', type: 'fraction', kinds: ['supplies'], max: 1, hint: 'share of the buyer\'s sales through this edge, 0-1' },
   { name: 'products', type: 'products', kinds: ['supplies', 'supports'], legend: 'Products (none ticked = all)' },
   { name: 'services', type: 'list', kinds: ['supports'], hint: 'separate with commas' },
