@@ -126,8 +126,8 @@ func decode(data []byte, name string) (*Map, *tnode, []Problem, error) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		return nil, nil, nil, syntaxProblem(name, line, 0, "the file is not UTF-8 text (binary data?); a map file is YAML or JSON")
 	}
-	if err := checkNesting(data); err != nil {
-		return nil, nil, nil, syntaxProblem(name, 0, 0, err.Error())
+	if line, err := checkNesting(data); err != nil {
+		return nil, nil, nil, syntaxProblem(name, line, 0, err.Error())
 	}
 	tree, err := parseTreeSized(data, name)
 	if err != nil {

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -26,45 +27,48 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("[[[[{"))
 	f.Add([]byte("id: 'q'\ntitle: \"\\u00e9 \\t\"\nnodes: []\nedges: []\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		type result struct {
-			m   *graph.Map
-			err error
-		}
-		done := make(chan result, 1)
-		go func() { m, err := graph.Read(data, "fuzz"); done <- result{m, err} }()
-		var r result
+		done := make(chan string, 1)
+		go func() { done <- checkRead(data) }()
 		select {
-		case r = <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("Read hung on %q", data)
-		}
-		m, err := r.m, r.err
-		if err != nil {
-			if m != nil {
-				t.Fatal("Read returned a map with an error")
+		case msg := <-done:
+			if msg != "" {
+				t.Fatal(msg)
 			}
-			return
-		}
-		if err := graph.Validate(m); err != nil {
-			t.Fatalf("Read accepted an invalid map: %v", err)
-		}
-		var y, j bytes.Buffer
-		if err := graph.WriteYAML(&y, m); err != nil {
-			t.Fatal(err)
-		}
-		m2, err := graph.Read(y.Bytes(), "fuzz-written.yaml")
-		if err != nil {
-			t.Fatalf("written YAML does not read back: %v\n%s", err, y.Bytes())
-		}
-		if !graph.Equal(m, m2) {
-			t.Fatalf("YAML round trip changed the map:\n%s", y.Bytes())
-		}
-		if err := graph.WriteJSON(&j, m); err != nil {
-			t.Fatal(err)
-		}
-		m3, err := graph.Read(j.Bytes(), "fuzz-written.json")
-		if err != nil || !graph.Equal(m, m3) {
-			t.Fatalf("JSON round trip failed: %v\n%s", err, j.Bytes())
+		case <-time.After(20 * time.Second):
+			t.Fatalf("Read or the round trip hung on %q", data)
 		}
 	})
+}
+
+// checkRead returns what is wrong with reading data, or "".
+func checkRead(data []byte) string {
+	m, err := graph.Read(data, "fuzz")
+	if err != nil {
+		if m != nil {
+			return "Read returned a map with an error"
+		}
+		return ""
+	}
+	if err := graph.Validate(m); err != nil {
+		return fmt.Sprintf("Read accepted an invalid map: %v", err)
+	}
+	var y, j bytes.Buffer
+	if err := graph.WriteYAML(&y, m); err != nil {
+		return err.Error()
+	}
+	m2, err := graph.Read(y.Bytes(), "fuzz-written.yaml")
+	if err != nil {
+		return fmt.Sprintf("written YAML does not read back: %v\n%s", err, y.Bytes())
+	}
+	if !graph.Equal(m, m2) {
+		return fmt.Sprintf("YAML round trip changed the map:\n%s", y.Bytes())
+	}
+	if err := graph.WriteJSON(&j, m); err != nil {
+		return err.Error()
+	}
+	m3, err := graph.Read(j.Bytes(), "fuzz-written.json")
+	if err != nil || !graph.Equal(m, m3) {
+		return fmt.Sprintf("JSON round trip failed: %v\n%s", err, j.Bytes())
+	}
+	return ""
 }

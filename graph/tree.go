@@ -164,15 +164,15 @@ const maxDepth = 200
 // checkNesting scans for flow brackets nested deeper than maxDepth. It does
 // not understand quoting, so it may count brackets inside strings; a real
 // map never comes near the limit either way.
-func checkNesting(data []byte) error {
+func checkNesting(data []byte) (line int, err error) {
 	depth := 0
-	line := 1
+	line = 1
 	for _, c := range data {
 		switch c {
 		case '[', '{':
 			depth++
 			if depth > maxDepth {
-				return fmt.Errorf("line %d: collections nested more than %d levels deep", line, maxDepth)
+				return line, fmt.Errorf("collections nested more than %d levels deep", maxDepth)
 			}
 		case ']', '}':
 			if depth > 0 {
@@ -182,10 +182,10 @@ func checkNesting(data []byte) error {
 			line++
 		}
 	}
-	return nil
+	return 0, nil
 }
 
-// syntaxError is a problem found before the tree exists: the file is not
+// syntaxProblem is a problem found before the tree exists: the file is not
 // YAML or JSON at all.
 func syntaxProblem(name string, line, col int, msg string) *ValidationError {
 	return &ValidationError{Problems: []Problem{{File: name, Line: line, Col: col, Pointer: "", Message: msg}}}
