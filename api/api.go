@@ -171,7 +171,6 @@ func (s *Server) routes() *echo.Echo {
 	v.POST("/maps/:map/import", s.importMap, edit...)
 	v.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 
-
 	// The web page: static files with no map data in them, so they are served
 	// without a token (the page asks for one and sends it on API calls).
 	e.GET("/*", echo.WrapHandler(s.cfg.Web))
