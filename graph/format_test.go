@@ -262,8 +262,8 @@ func TestHugeInputRefused(t *testing.T) {
 // A 100k-node map, as JSON, reads and validates; as YAML it is refused with
 // advice. BenchmarkRead measures the time.
 func TestHundredThousandNodes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 40 MB map")
+	if testing.Short() || raceEnabled {
+		t.Skip("builds a 40 MB map; skipped with -short and -race")
 	}
 	m := gen.Generate(100000, 3)
 	j := writeJSON(t, m)
