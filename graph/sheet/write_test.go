@@ -3,6 +3,7 @@ package sheet
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -347,4 +348,39 @@ func TestReadXLSXRefusesWhatUnpacksTooBig(t *testing.T) {
 	unzipLimits = excelize.Options{UnzipSizeLimit: 2000, UnzipXMLSizeLimit: 1000}
 	_, err := ReadXLSX(&b, "bomb.xlsx", Options{})
 	checkProblems(t, err, []want{{"bomb.xlsx", 0, "", "", "not a readable XLSX workbook"}})
+}
+
+var update = flag.Bool("update", false, "rewrite the golden tables under testdata/golden/sheets")
+
+// TestWriteCSVGolden pins the exported tables of the industrial sample: the
+// column order and the cell text a user's spreadsheet sees.
+func TestWriteCSVGolden(t *testing.T) {
+	m, err := graph.ReadFile("../../testdata/maps/industrial.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb, eb bytes.Buffer
+	if err := WriteCSV(&nb, &eb, m); err != nil {
+		t.Fatal(err)
+	}
+	golden := "../../testdata/golden/sheets"
+	for name, got := range map[string][]byte{"industrial-nodes.csv": nb.Bytes(), "industrial-edges.csv": eb.Bytes()} {
+		path := filepath.Join(golden, name)
+		if *update {
+			if err := os.MkdirAll(golden, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go test -update to create it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the golden file (go test -update to accept):\n got %q\nwant %q", name, firstLineDiff(string(got), string(want)), firstLineDiff(string(want), string(got)))
+		}
+	}
 }
