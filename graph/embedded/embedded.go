@@ -11,6 +11,11 @@
 // graph.ApplyChanges, and writes the new document and info in the same
 // bbolt write transaction, so a crash or a failed check leaves the previous
 // version intact.
+//
+// Decoded snapshots are kept in memory by (map id, version). The file is
+// locked to this process and every write bumps the version, so a snapshot
+// whose version equals the stored one is current; each read checks that
+// inside its transaction before trusting the cache.
 package embedded
 
 import (
@@ -20,6 +25,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,6 +46,44 @@ type Store struct {
 	db   *bolt.DB
 	path string
 	now  func() time.Time
+
+	mu    sync.Mutex
+	cache map[string]*graph.Map // by map id; never modified once cached
+}
+
+// maxCached bounds how many decoded maps the store keeps.
+const maxCached = 16
+
+// cached returns the cached snapshot of map id if it is at version v.
+func (s *Store) cached(id string, v int64) *graph.Map {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m := s.cache[id]; m != nil && m.Version == v {
+		return m
+	}
+	return nil
+}
+
+// remember caches m (which nobody may modify afterwards).
+func (s *Store) remember(m *graph.Map) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.cache[m.ID]; old != nil && old.Version > m.Version {
+		return
+	}
+	if _, ok := s.cache[m.ID]; !ok && len(s.cache) >= maxCached {
+		for k := range s.cache {
+			delete(s.cache, k)
+			break
+		}
+	}
+	s.cache[m.ID] = m
+}
+
+func (s *Store) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.cache, id)
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -82,7 +126,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("initialise database file %s: %w", path, err)
 	}
-	return &Store{db: db, path: path, now: time.Now}, nil
+	return &Store{db: db, path: path, now: time.Now, cache: map[string]*graph.Map{}}, nil
 }
 
 // Path is the file the store was opened on.
@@ -169,17 +213,30 @@ func (s *Store) put(b *bolt.Bucket, m *graph.Map, version int64) error {
 	return nil
 }
 
-// get decodes the map stored in tx under id.
-func get(tx *bolt.Tx, id string) (*graph.Map, error) {
+// get returns the map stored in tx under id: the cached snapshot when it is
+// at the stored version, else the decoded document. The result is shared:
+// callers must not modify it.
+func (s *Store) get(tx *bolt.Tx, id string) (*graph.Map, error) {
 	b := tx.Bucket(bucketMaps).Bucket([]byte(id))
 	if b == nil {
 		return nil, fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+	}
+	var in info
+	if err := json.Unmarshal(b.Get(keyInfo), &in); err != nil {
+		return nil, fmt.Errorf("map %q: corrupt info record: %w", id, err)
+	}
+	if m := s.cached(id, in.Version); m != nil {
+		return m, nil
 	}
 	var m graph.Map
 	// The bytes are only valid inside the transaction; decoding copies them.
 	if err := gob.NewDecoder(bytes.NewReader(b.Get(keyDoc))).Decode(&m); err != nil {
 		return nil, fmt.Errorf("map %q: corrupt document: %w", id, err)
 	}
+	if m.Version != in.Version {
+		return nil, fmt.Errorf("map %q: document is at version %d, its info record at %d", id, m.Version, in.Version)
+	}
+	s.remember(&m)
 	return &m, nil
 }
 
@@ -191,13 +248,13 @@ func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 	var m *graph.Map
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		m, err = get(tx, id)
+		m, err = s.get(tx, id)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return m.Clone(), nil
 }
 
 // Apply applies cs to map id if its version is still expected. Everything
@@ -209,24 +266,27 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		return 0, err
 	}
 	var version int64
+	var next *graph.Map
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		cur, err := get(tx, id)
+		cur, err := s.get(tx, id)
 		if err != nil {
 			return err
 		}
 		if cur.Version != expected {
 			return fmt.Errorf("map %q is at version %d, not %d: %w", id, cur.Version, expected, graph.ErrConflict)
 		}
-		next, err := graph.ApplyChanges(cur, cs)
+		next, err = graph.ApplyChanges(cur, cs)
 		if err != nil {
 			return err
 		}
 		version = cur.Version + 1
+		next.Version = version
 		return s.put(tx.Bucket(bucketMaps).Bucket([]byte(id)), next, version)
 	})
 	if err != nil {
 		return 0, err
 	}
+	s.remember(next) // committed: next is the stored version
 	return version, nil
 }
 
@@ -235,6 +295,7 @@ func (s *Store) DeleteMap(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer s.forget(id)
 	return s.db.Update(func(tx *bolt.Tx) error {
 		err := tx.Bucket(bucketMaps).DeleteBucket([]byte(id))
 		if errors.Is(err, bolterrors.ErrBucketNotFound) {
@@ -244,14 +305,22 @@ func (s *Store) DeleteMap(ctx context.Context, id string) error {
 	})
 }
 
-// Support answers from a snapshot: the whole document is one read, so there
-// is nothing to push down.
+// Support answers from the (cached) snapshot: the whole document is one
+// read, so there is nothing to push down.
 func (s *Store) Support(ctx context.Context, mapID, segmentID string) (*graph.Support, error) {
-	m, err := s.GetMap(ctx, mapID)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var m *graph.Map
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		m, err = s.get(tx, mapID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return graph.SupportOf(m, segmentID)
+	return graph.SupportOf(m, segmentID) // reads m only
 }
 
 // Ping checks that the file is still open.

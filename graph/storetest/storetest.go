@@ -197,6 +197,11 @@ func testCRUD(t *testing.T, s graph.Store) {
 		t.Fatalf("GetMap: version %d, want 1", got.Version)
 	}
 	mustEqual(t, "GetMap after CreateMap", got, m)
+	// A snapshot belongs to its reader: changing it changes nothing stored.
+	got.Title = "changed by a reader"
+	got.Nodes[0].Name = "changed by a reader"
+	got.Nodes = got.Nodes[1:]
+	mustEqual(t, "GetMap after a reader changed its snapshot", get(t, s, m.ID), m)
 
 	list, err := s.ListMaps(ctx(t))
 	if err != nil {
