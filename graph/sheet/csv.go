@@ -14,7 +14,8 @@ import (
 
 // ReadCSV reads a map from a nodes table and an edges table in CSV (UTF-8
 // with or without BOM, CRLF or LF, RFC 4180 quoting; fields separated by ','
-// or, when the header line says so, by ';' or tabs).
+// or, when the header line says so, by ';' or tabs; Excel's "sep=;" first
+// line is honoured).
 // nodesName and edgesName name the files in problems. edges may be nil for a
 // map without edges. On any problem it returns a nil map and a
 // *graph.ValidationError listing every bad cell.
@@ -86,6 +87,31 @@ func sniffComma(br *bufio.Reader) rune {
 	return comma
 }
 
+// sepLine reads Excel's "sep=;" first line, which names the separator and
+// is not a row of the table (Excel does not show it).
+func sepLine(br *bufio.Reader) (rune, bool) {
+	p, _ := br.Peek(7)
+	if len(p) < 5 || !bytes.EqualFold(p[:4], []byte("sep=")) {
+		return 0, false
+	}
+	comma := rune(p[4])
+	rest := p[5:]
+	n := 5
+	switch {
+	case bytes.HasPrefix(rest, []byte("\r\n")):
+		n += 2
+	case bytes.HasPrefix(rest, []byte("\n")):
+		n++
+	default:
+		return 0, false
+	}
+	if comma == '"' || comma == '\r' || comma == '\n' || comma >= 0x80 {
+		return 0, false
+	}
+	br.Discard(n)
+	return comma, true
+}
+
 // csvSource reads records with encoding/csv and counts spreadsheet rows:
 // a record is one row however many lines its quoted fields span, and a blank
 // line is a row too (a spreadsheet shows it as an empty row).
@@ -107,7 +133,11 @@ func newCSVSource(r io.Reader) *csvSource {
 		return &csvSource{err: &rowError{row: 1, err: errors.New("the table is UTF-16 text; save it as \"CSV UTF-8\"")}}
 	}
 	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
+	if comma, ok := sepLine(br); ok {
+		cr.Comma = comma
+	} else {
+		cr.Comma = sniffComma(br)
+	}
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	return &csvSource{r: cr}

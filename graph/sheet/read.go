@@ -214,7 +214,7 @@ func pointer(t table, idx int, c column) string {
 func (b *builder) number(t table, row, j, idx int, c column, cell string, src source, percent bool) (float64, bool) {
 	s := strings.TrimSpace(cell)
 	dc := b.opt.DecimalComma
-	if dc && src.kind(j) == kindNumber {
+	if dc && strings.ContainsAny(s, ".eE") && src.kind(j) == kindNumber {
 		dc = false // a workbook's number cell is stored as 1234.5 whatever the locale
 	}
 	v, err := parseNumber(s, dc, percent)

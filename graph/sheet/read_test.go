@@ -235,6 +235,9 @@ func TestReadCSVErrorKinds(t *testing.T) {
 		{"UTF-16 table", "\xff\xfei\x00d\x00", "from,to,kind\n", Options{}, []want{
 			{"n.csv", 1, "", "", "UTF-16"},
 		}},
+		{"Excel's sep= line is not a row", "sep=;\r\nid;kind;name;revenue\r\ns;segment;S;x\r\n", "from,to,kind\n", Options{}, []want{
+			{"n.csv", 2, "revenue", "x", "not a number"},
+		}},
 		{"bad map id from options", "id,kind,name\na,company,A\n", "from,to,kind\n", Options{ID: "Bad Id"}, []want{
 			{"", 0, "id", "Bad Id", "not a slug"},
 		}},
