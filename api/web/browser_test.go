@@ -569,6 +569,23 @@ func TestBrowserRenameNode(t *testing.T) {
 		}
 	}
 	screenshot(t, ctx, "rename")
+
+	// Unsaved input is not thrown away by a click elsewhere without asking.
+	other := firstOfKind(nodes, "company")
+	var desc string
+	var editing string
+	run(t, ctx, "leave a dirty form",
+		chromedp.WaitVisible(`#editor textarea[name="description"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`#editor textarea[name="description"]`, "half-typed", chromedp.ByQuery),
+		clickNode(other.ID),
+		chromedp.WaitVisible(`#confirm-dialog`, chromedp.ByQuery),
+		chromedp.Click(`#confirm-no`, chromedp.ByQuery),
+		chromedp.WaitNotVisible(`#confirm-dialog`, chromedp.ByQuery),
+		chromedp.Value(`#editor textarea[name="description"]`, &desc, chromedp.ByQuery),
+		chromedp.Value(`#editor input[name="id"]`, &editing, chromedp.ByQuery))
+	if desc != "half-typed" || editing != n.ID {
+		t.Errorf("after cancelling, the form edits %q with description %q; want %q with the typed text", editing, desc, n.ID)
+	}
 }
 
 func TestBrowserAddAndDeleteEdge(t *testing.T) {

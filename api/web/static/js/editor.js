@@ -62,7 +62,7 @@ export class Editor {
 
   build() {
     const titleId = uid('ed-title');
-    this.heading = h('h2', { id: titleId }, this.title());
+    this.heading = h('h2', { id: titleId, tabindex: '-1' }, this.title());
     this.conflict = h('div', { class: 'notice warn', role: 'alert', hidden: true });
     this.general = h('div', { class: 'notice error', role: 'alert', hidden: true });
     this.pickHint = h('p', { class: 'hint pick-hint', hidden: true });
@@ -79,7 +79,10 @@ export class Editor {
       class: `editor editor-${this.what}`, 'aria-labelledby': titleId, novalidate: true, id: 'editor',
       onsubmit: (ev) => { ev.preventDefault(); this.submit(); },
     }, this.heading, this.conflict, this.general, this.pickHint, body, h('div', { class: 'buttons' }, save, del, close));
+    this.dirty = false; // typed into since loaded or saved
+    this.form.addEventListener('input', () => { this.dirty = true; });
     this.form.addEventListener('change', (ev) => {
+      this.dirty = true;
       const n = ev.target.name;
       if (n === 'kind' && ev.isTrusted) this.kindChosen = true;
       if (n === 'from' || n === 'to') this.suggestKind();

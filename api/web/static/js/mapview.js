@@ -67,8 +67,8 @@ export class MapView {
         h('button', { type: 'button', id: 'zoom-out', 'aria-label': 'Zoom out', title: 'Zoom out (-)', onclick: () => this.diagram.zoom(1.25) }, '−'),
         h('button', { type: 'button', id: 'fit-button', title: 'Fit to screen (0)', onclick: () => this.diagram.fit() }, 'Fit')),
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
-      h('button', { type: 'button', id: 'add-node', onclick: () => this.openEditor('node', null) }, 'Add node'),
-      h('button', { type: 'button', id: 'add-edge', onclick: () => this.openEditor('edge', null) }, 'Add edge'),
+      h('button', { type: 'button', id: 'add-node', onclick: async () => { if (await this.leaveEditor()) this.openEditor('node', null); } }, 'Add node'),
+      h('button', { type: 'button', id: 'add-edge', onclick: async () => { if (await this.leaveEditor()) this.openEditor('edge', null); } }, 'Add edge'),
       h('span', { class: 'spacer' }),
       this.exportMenu);
 
@@ -222,19 +222,27 @@ export class MapView {
           h('option', { value: '' }, '(choose)'), nodes.map((n) => h('option', { value: n.id }, `${n.name || n.id} (${n.kind.replace(/_/g, ' ')})`)))] : null));
   }
 
-  selectNode(id) {
+  /** leaveEditor asks before unsaved input in the form is thrown away. */
+  async leaveEditor() {
+    if (!this.editor || !this.editor.dirty) return true;
+    return confirmDialog('Discard your changes?', 'The form has changes that are not saved yet.', 'Discard');
+  }
+
+  async selectNode(id) {
     if (this.editor && this.editor.pick(id)) return;
     const n = this.map.nodes.find((x) => x.id === id);
     if (!n) return;
+    if (!(this.editor && !this.editor.isNew && this.editor.what === 'node' && this.editor.key === id) && !await this.leaveEditor()) return;
     this.sel = { what: 'node', id };
     this.openEditor('node', n);
     this.diagram.mark('node', id);
     if (isCustomer(n.kind)) this.loadSupport(id); else this.support.hidden = true;
   }
 
-  selectEdge(key) {
+  async selectEdge(key) {
     const e = this.map.edges.find((x) => edgeKey(x) === key);
     if (!e) return;
+    if (!(this.editor && !this.editor.isNew && this.editor.what === 'edge' && this.editor.key === key) && !await this.leaveEditor()) return;
     this.sel = { what: 'edge', id: key };
     this.openEditor('edge', e);
     this.diagram.mark('edge', key);
@@ -247,7 +255,7 @@ export class MapView {
       what, map: this.map, item,
       onSave: (ed, next) => this.save(ed, next),
       onDelete: (ed) => this.remove(ed),
-      onClose: () => this.idle(),
+      onClose: async () => { if (await this.leaveEditor()) this.idle(); },
     });
     replace(this.panel, this.editor.form);
     const first = this.editor.form.querySelector('input:not([readonly]):not([type=hidden]), select, textarea');
@@ -272,10 +280,11 @@ export class MapView {
       return;
     }
     if (res.version) this.version = res.version;
+    ed.dirty = false;
     const newKey = ed.what === 'node' ? next.id : edgeKey(next);
     status(ed.isNew ? `Added ${ed.what} ${next.name || newKey}.` : `Saved ${ed.what} ${next.name || newKey}.`);
     await this.refresh();
-    if (ed.what === 'node') this.selectNode(newKey); else this.selectEdge(newKey);
+    if (ed.what === 'node') await this.selectNode(newKey); else await this.selectEdge(newKey);
     if (this.editor) this.editor.heading.focus?.();
   }
 
@@ -313,6 +322,7 @@ export class MapView {
       await this.failed(ed, e);
       return;
     }
+    ed.dirty = false;
     status(`Deleted the ${ed.what}.`);
     this.idle();
     await this.refresh();
