@@ -161,8 +161,8 @@ func jsonProblem(data []byte, name string, err error) error {
 		lines := lineStarts(data)
 		off := je.off
 		i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
-		if i >= 0 {
-			line, col = i+1, off-lines[i]+1
+		if i >= 0 && off <= len(data) {
+			line, col = i+1, utf8.RuneCount(data[lines[i]:off])+1
 		}
 	}
 	return syntaxProblem(name, line, col, "not valid JSON: "+err.Error())

@@ -373,3 +373,27 @@ func TestYAMLVariants(t *testing.T) {
 		t.Fatalf("CRLF position %d:%d", ps[0].Line, ps[0].Col)
 	}
 }
+
+// A minified JSON map on one line reads in linear time, with columns in
+// characters.
+func TestMinifiedJSON(t *testing.T) {
+	m := gen.Generate(20000, 5)
+	var b bytes.Buffer
+	if err := json.Compact(&b, writeJSON(t, m)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := graph.Read(b.Bytes(), "min.json"); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("reading a minified 20k-node map took over a minute")
+	}
+	_, err := graph.Read([]byte(`{"id":"e","title":"üü","nodes":[{"id":"x","kind":"wizard","name":"ä"}]}`), "u.json")
+	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Line != 1 || ps[0].Col != 50 {
+		t.Fatalf("%+v", ps)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/testdata"
 )
 
 // baseMap is a small valid map; each rule case replaces or appends one line
@@ -256,5 +257,33 @@ func TestLongChainCycle(t *testing.T) {
 	ps := problemsOf(t, graph.Validate(m))
 	if len(ps) != 1 || !strings.HasPrefix(ps[0].Message, "supplies cycle d0 -> d1 -> ") || !strings.HasSuffix(ps[0].Message, fmt.Sprintf("d%d -> d0", n-1)) {
 		t.Fatalf("got %d problems, first %.200s", len(ps), ps[0].Message)
+	}
+}
+
+// Problems in block-style nodes point at the line of the field.
+func TestBlockStylePositions(t *testing.T) {
+	src := string(testdata.Sample("hybrid"))
+	lineOf := func(s, sub string) int { return strings.Count(s[:strings.Index(s, sub)], "\n") + 1 }
+	src = strings.Replace(src, "    market: government\n    customers: 120", "    market: moon\n    customers: 120", 1)
+	src = strings.Replace(src, "    quality: {focus: 4, value_add: 4, payment: 2,", "    quality: {focus: 4, value_add: 9, payment: 2,", 1)
+	src = strings.Replace(src, "    tier: 3\n", "    tier: 3\n    extra:\n      nested: true\n", 1)
+	_, err := graph.Read([]byte(src), "hybrid.yaml")
+	ps := problemsOf(t, err)
+	want := []struct {
+		line  int
+		col   int
+		value string
+	}{
+		{lineOf(src, "value_add: 9"), strings.Index("    quality: {focus: 4, value_add: 9", "9") + 1, "9"},
+		{lineOf(src, "market: moon"), 13, "moon"},
+		{lineOf(src, "    extra:"), 5, "extra"},
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("got %v", err)
+	}
+	for i, w := range want {
+		if ps[i].Line != w.line || ps[i].Col != w.col || ps[i].Value != w.value {
+			t.Errorf("problem %d at %d:%d value %q, want %d:%d %q", i, ps[i].Line, ps[i].Col, ps[i].Value, w.line, w.col, w.value)
+		}
 	}
 }
