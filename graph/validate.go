@@ -290,7 +290,7 @@ func (v *validator) edges() {
 				shareSum[e.To] += sh
 				if shareSum[e.To] > 1+1e-9 && !shareOver[e.To] {
 					shareOver[e.To] = true
-					v.add(p+"/share", "share", fnum(shareSum[e.To]), "the shares of the supplies edges into %s add up to more than 1", e.To)
+					v.add(p+"/share", "share", fnum(math.Round(shareSum[e.To]*1e9)/1e9), "the shares of the supplies edges into %s add up to more than 1", e.To)
 				}
 			}
 		}
