@@ -142,6 +142,10 @@ func TestSupportCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	code, out, _ = graphCmdRun(t, "support", samplesDir+"hybrid.yaml", "stadt-freiburg")
+	if code != 0 || !strings.Contains(out, "It is supplied through the segment it belongs to: Municipalities and public housing (public-buyers).") {
+		t.Fatalf("stadt-freiburg: %s", out)
+	}
 	code, out, _ = graphCmdRun(t, "support", samplesDir+"hybrid.yaml", "landlords")
 	if code != 0 || !strings.Contains(out, "No supply path reaches it") || !strings.Contains(out, "Nobody supports it.") ||
 		!strings.Contains(out, "Prefers online: NOT met (offered: nothing).") {

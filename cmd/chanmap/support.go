@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,6 +82,15 @@ func writeSupport(w io.Writer, m *graph.Map, s *graph.Support) error {
 		b.WriteString("  1 supply path:\n")
 	default:
 		fmt.Fprintf(&b, "  %d supply paths:\n", len(s.Paths))
+	}
+	var via []string
+	for _, p := range s.Paths {
+		if end := p.Nodes[len(p.Nodes)-1]; end != s.Segment && !slices.Contains(via, end) {
+			via = append(via, end)
+		}
+	}
+	if len(via) > 0 {
+		fmt.Fprintf(&b, "  It is supplied through the segment it belongs to: %s.\n", supportNamed(via, name))
 	}
 	for i, p := range s.Paths {
 		fmt.Fprintf(&b, "  %d. %s\n", i+1, strings.Join(p.Nodes, " -> "))
