@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/gen"
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
@@ -233,5 +234,23 @@ func TestOpenBadPath(t *testing.T) {
 	}
 	if _, err := Open(junk); err == nil || !strings.Contains(err.Error(), "junk.db") {
 		t.Fatalf("Open of a junk file: err = %v, want an error naming the file", err)
+	}
+}
+
+// BenchmarkSnapshotUncached decodes a 10k-node map from the file, bypassing
+// the snapshot cache (what the first read after Open costs).
+func BenchmarkSnapshotUncached(b *testing.B) {
+	s := openTemp(b)
+	defer s.Close()
+	m := gen.Generate(10000, 7)
+	if _, err := s.CreateMap(context.Background(), m); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.forget(m.ID)
+		if _, err := s.GetMap(context.Background(), m.ID); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

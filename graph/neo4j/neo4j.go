@@ -9,6 +9,13 @@
 // that lock the ChannelMap node, check its version, validate the result in
 // memory and write the difference in UNWIND batches, so a change set is
 // applied whole or not at all.
+//
+// A Store keeps the snapshots it read or wrote by (map id, version). Every
+// chanmap write bumps the ChannelMap's version in its transaction, so a
+// cached snapshot at the stored version is current and a read or a change
+// set on a big map skips reading it again. Edits made by hand in Neo4j
+// Browser must bump the version too (SET m.version = m.version + 1) to be
+// seen before the next chanmap write.
 package neo4j
 
 import (
@@ -17,6 +24,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -39,6 +47,9 @@ type Store struct {
 	drv     driver.DriverWithContext
 	cfg     Config
 	version string // the server's version, from dbms.components()
+
+	mu    sync.Mutex
+	cache map[string]*graph.Map // decoded snapshots by map id, see cached
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -66,7 +77,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: bad URI %q: %w", cfg.URI, err)
 	}
-	s := &Store{drv: drv, cfg: cfg}
+	s := &Store{drv: drv, cfg: cfg, cache: map[string]*graph.Map{}}
 	if err := s.connect(ctx); err != nil {
 		drv.Close(context.Background())
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/gen"
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
@@ -200,5 +201,68 @@ func TestSchema(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("a duplicate (map, id) node was accepted: %v", err)
+	}
+}
+
+// TestTwoStores: two Stores (two chanmap processes) on one server see each
+// other's writes, whatever they cached, and conflict on stale versions.
+func TestTwoStores(t *testing.T) {
+	a, b := open(t), open(t)
+	defer a.Close()
+	defer b.Close()
+	ctx := context.Background()
+	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
+	m.ID = storetest.FreshID("two")
+	if _, err := a.CreateMap(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	defer a.DeleteMap(ctx, m.ID)
+	for i, s := range []*Store{a, b} { // both cache version 1
+		if got, err := s.GetMap(ctx, m.ID); err != nil || got.Version != 1 {
+			t.Fatalf("store %d: GetMap = %v, %v", i, got, err)
+		}
+	}
+	title := func(x string) graph.ChangeSet {
+		return graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpSetMap, Map: &graph.Map{Title: x, Currency: m.Currency, Classification: m.Classification}}}}
+	}
+	if _, err := a.Apply(ctx, m.ID, 1, title("from a")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.GetMap(ctx, m.ID)
+	if err != nil || got.Version != 2 || got.Title != "from a" {
+		t.Fatalf("store b after a's write: version %d title %q err %v; want 2 %q", got.Version, got.Title, err, "from a")
+	}
+	if _, err := b.Apply(ctx, m.ID, 1, title("stale b")); !errors.Is(err, graph.ErrConflict) {
+		t.Fatalf("b's stale write: err = %v, want ErrConflict", err)
+	}
+	if _, err := b.Apply(ctx, m.ID, 2, title("from b")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.GetMap(ctx, m.ID); err != nil || got.Version != 3 || got.Title != "from b" {
+		t.Fatalf("store a after b's write: %v %v", got, err)
+	}
+}
+
+// BenchmarkSnapshotUncached reads a 10k-node map from the server, bypassing
+// the snapshot cache (what a first read or another process's read costs).
+func BenchmarkSnapshotUncached(b *testing.B) {
+	s := open(b)
+	defer s.Close()
+	ctx := context.Background()
+	m := gen.Generate(10000, 7)
+	m.ID = storetest.FreshID("bench")
+	if _, err := s.CreateMap(ctx, m); err != nil {
+		b.Fatal(err)
+	}
+	defer s.DeleteMap(ctx, m.ID)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+			_, err := snapshot(ctx, tx, m.ID)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }

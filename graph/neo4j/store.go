@@ -128,15 +128,91 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 	var m *graph.Map
 	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
-		var err error
-		m, err = snapshot(ctx, tx, id)
-		return err
+		// Read transactions are read-committed: a writer may commit between
+		// the queries of a snapshot. Every write bumps the version, so a
+		// snapshot whose version is unchanged at its end is whole.
+		for attempt := 0; ; attempt++ {
+			v, err := version(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if m = s.cached(id, v); m != nil {
+				return nil
+			}
+			m, err = snapshot(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			after, err := version(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if m.Version == v && after == v {
+				s.remember(m)
+				return nil
+			}
+			if attempt == 10 {
+				return fmt.Errorf("map %q: %w: it changed during every one of 10 reads", id, graph.ErrUnavailable)
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return m.Clone(), nil
 }
+
+// version reads the stored version of map id.
+func version(ctx context.Context, tx driver.ManagedTransaction, id string) (int64, error) {
+	recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) RETURN m.version", map[string]any{"map": id})
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) == 0 {
+		return 0, fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+	}
+	v, _ := recs[0].Values[0].(int64)
+	return v, nil
+}
+
+// cached returns the cached snapshot of map id if it is at version v.
+// Every chanmap write bumps the version in the same transaction, so such a
+// snapshot is current. (An edit made by hand in Neo4j Browser must bump
+// the ChannelMap's version too, or chanmap keeps serving the snapshot it
+// has until the next chanmap write.)
+func (s *Store) cached(id string, v int64) *graph.Map {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m := s.cache[id]; m != nil && m.Version == v {
+		return m
+	}
+	return nil
+}
+
+// remember caches m, which nobody may modify afterwards.
+func (s *Store) remember(m *graph.Map) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.cache[m.ID]; old != nil && old.Version > m.Version {
+		return
+	}
+	if _, ok := s.cache[m.ID]; !ok && len(s.cache) >= maxCached {
+		for k := range s.cache {
+			delete(s.cache, k)
+			break
+		}
+	}
+	s.cache[m.ID] = m
+}
+
+func (s *Store) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.cache, id)
+}
+
+// maxCached bounds how many decoded maps a Store keeps.
+const maxCached = 16
 
 // snapshot reads map id inside tx, with its nodes and edges in stored order.
 func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*graph.Map, error) {
@@ -194,6 +270,7 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*gr
 // and writes only what changed — all in one write transaction.
 func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
 	var version int64
+	var committed *graph.Map
 	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		// Taking the write lock first makes concurrent writers queue here;
 		// the version read after it is the latest committed one.
@@ -208,9 +285,13 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		if cur != expected {
 			return fmt.Errorf("map %q is at version %d, not %d: %w", id, cur, expected, graph.ErrConflict)
 		}
-		old, err := snapshot(ctx, tx, id)
-		if err != nil {
-			return err
+		// The lock keeps every other chanmap writer out, so the cached
+		// snapshot at this version, or one read now, is the current map.
+		old := s.cached(id, cur)
+		if old == nil {
+			if old, err = snapshot(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		next, err := graph.ApplyChanges(old, cs)
 		if err != nil {
@@ -231,16 +312,20 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 			return err
 		}
 		version = cur + 1
+		next.Version = version
+		committed = next
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
+	s.remember(committed)
 	return version, nil
 }
 
 // DeleteMap removes the map, its nodes and their relationships.
 func (s *Store) DeleteMap(ctx context.Context, id string) error {
+	defer s.forget(id)
 	return s.write(ctx, func(tx driver.ManagedTransaction) error {
 		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) DETACH DELETE m RETURN 1", map[string]any{"map": id})
 		if err != nil {
