@@ -182,3 +182,18 @@ func TestGraphCommandsHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateStdin(t *testing.T) {
+	f, err := os.Open(badMapFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	old := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = old }()
+	code, out, _ := graphCmdRun(t, "validate", "-")
+	if code != 1 || !strings.HasPrefix(out, "stdin:2:1: unknown top-level key") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}

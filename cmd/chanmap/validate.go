@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/spf13/cobra"
@@ -32,13 +33,26 @@ channels, margins in [0,1), shares in [0,1] adding up to at most 1 per node,
 no supplies cycles, scores 0-100, quality 1-5, tiers 1-4, no negative figures.
 
 All problems are listed at once as FILE:LINE:COL: message (value "..."), and
-the exit code is 1. A valid map prints "ok: N nodes, M edges".`,
+the exit code is 1. A valid map prints "ok: N nodes, M edges". "-" reads the
+map from standard input.`,
 		Example: `  chanmap validate testdata/maps/hybrid.yaml
-  chanmap validate map.yaml --json | jq '.problems[].message'`,
+  chanmap validate map.yaml --json | jq '.problems[].message'
+  curl -s localhost:8080/api/v1/maps/acme/export.yaml | chanmap validate -`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
-			m, err := graph.ReadFile(args[0])
+			var m *graph.Map
+			var err error
+			if args[0] == "-" {
+				var data []byte
+				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), graph.MaxFileSize+1))
+				if err != nil {
+					return fmt.Errorf("read standard input: %w", err)
+				}
+				m, err = graph.Read(data, "stdin")
+			} else {
+				m, err = graph.ReadFile(args[0])
+			}
 			var verr *graph.ValidationError
 			if err != nil && !errors.As(err, &verr) {
 				return err // the file could not be read at all
