@@ -17,8 +17,8 @@ import (
 
 // This file turns the bytes of a map file into a small positioned document
 // tree (tnode): every value knows the line and column it came from. YAML goes
-// through goccy/go-yaml's AST; JSON documents take a faster path through
-// encoding/json's tokenizer, with the same tree as the result. The map
+// through goccy/go-yaml's AST; a document that is strict JSON takes a faster
+// path through a small scanner here, with the same tree as the result. The map
 // decoder (format.go) and the locator of validation problems work on the tree
 // only, so both syntaxes give the same messages at the same places.
 
