@@ -240,3 +240,48 @@ func TestSupplyPathsParallelEdges(t *testing.T) {
 		t.Fatalf("paths %+v", ps)
 	}
 }
+
+// The hybrid sample is what the web page, the API seed and the analysis
+// tests show: it must keep every market, a manual tier, a scorecard,
+// replacement cycles, and weak spots (a segment nobody reaches, one nobody
+// supports, an unmet preference).
+func TestHybridSampleShowsWeakSpots(t *testing.T) {
+	m := sample(t, "hybrid")
+	markets := map[string]bool{}
+	manual, cycles := false, false
+	var unreachable, unsupported, unmet []string
+	for _, n := range m.Nodes {
+		if n.Market != "" {
+			markets[n.Market] = true
+		}
+		if n.Tier != nil {
+			manual = true
+		}
+		if n.ReplacementMonths != nil {
+			cycles = true
+		}
+		if n.Kind != graph.KindSegment {
+			continue
+		}
+		s, err := graph.SupportOf(m, n.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Paths) == 0 {
+			unreachable = append(unreachable, n.ID)
+		}
+		if len(s.Supporters) == 0 {
+			unsupported = append(unsupported, n.ID)
+		}
+		if !s.PreferenceMet {
+			unmet = append(unmet, n.ID)
+		}
+	}
+	if len(markets) != len(graph.Markets) || !manual || !cycles || m.Classification == nil || len(m.Classification.Scorecard) != 4 {
+		t.Errorf("markets %v, manual tier %v, replacement cycles %v, classification %+v", markets, manual, cycles, m.Classification)
+	}
+	if !reflect.DeepEqual(unreachable, []string{"landlords"}) || !reflect.DeepEqual(unsupported, []string{"export", "landlords"}) ||
+		!reflect.DeepEqual(unmet, []string{"export", "landlords"}) {
+		t.Errorf("unreachable %v, unsupported %v, preference unmet %v", unreachable, unsupported, unmet)
+	}
+}
