@@ -18,8 +18,9 @@ func init() { subcommands = append(subcommands, newRenderCmd) }
 
 func newRenderCmd() *cobra.Command {
 	var (
-		out, format string
-		opt         render.Options
+		out, format        string
+		opt                render.Options
+		weakSpots, figures bool
 	)
 	cmd := &cobra.Command{
 		Use:   "render MAP.yaml",
@@ -36,7 +37,8 @@ or customer (--focus ID; only what reaches it, supports it or talks to it).
 Colours: kind (default), tier (segments by tier 1-4 from the analysis, with
 weak spots marked: unreachable and unsupported segments outlined, single
 points of failure double-bordered), profit (a red-to-green heat of each
-segment's profit, with the same marks).
+segment's profit, with the same marks). --weak-spots marks weak spots with
+the kind colours too; --figures adds net revenue and margin to segment boxes.
 
 A map with more than 150 drawn nodes is drawn as an overview that groups nodes
 of the same kind (and region) into one counted box; --detail draws every node.
@@ -45,7 +47,8 @@ The format comes from --format, else from the -o extension (.svg, .png,
 .dot/.gv), else svg. Without -o (or with -o -) SVG and DOT go to standard
 output; PNG needs -o. The file is written only when the drawing succeeded.`,
 		Example: `  chanmap render testdata/maps/hybrid.yaml -o hybrid.svg
-  chanmap render testdata/maps/hybrid.yaml -o hybrid.png --color tier
+  chanmap render testdata/maps/hybrid.yaml -o hybrid.png --color tier --figures
+  chanmap render testdata/maps/hybrid.yaml --weak-spots -o weak.svg
   chanmap render testdata/maps/hybrid.yaml --focus homeowners --color profit -o homeowners.svg
   chanmap render testdata/maps/hybrid.yaml --view supply --format dot | dot -Tpdf > supply.pdf
   chanmap render testdata/maps/generated-1000.yaml --detail -o all.svg`,
@@ -62,12 +65,20 @@ output; PNG needs -o. The file is written only when the drawing succeeded.`,
 			if err != nil {
 				return err
 			}
-			if opt.Color == render.ColorTier || opt.Color == render.ColorProfit {
+			coloured := opt.Color == render.ColorTier || opt.Color == render.ColorProfit
+			if coloured || weakSpots || figures {
 				rep, err := analysis.Analyze(m)
 				if err != nil {
-					return fmt.Errorf("%s: analysing the map for --color %s: %w", args[0], opt.Color, err)
+					return fmt.Errorf("%s: analysing the map for the diagram: %w", args[0], err)
 				}
-				opt.Overlay = render.OverlayOf(rep)
+				ov := render.OverlayOf(rep)
+				if !figures {
+					ov.Figures = nil
+				}
+				if !coloured && !weakSpots {
+					ov.Unreachable, ov.Unsupported, ov.SPOF = nil, nil, nil
+				}
+				opt.Overlay = ov
 			}
 			data, err := draw(cmd.Context(), m, opt, format)
 			if errors.Is(err, render.ErrOptions) {
@@ -90,6 +101,8 @@ output; PNG needs -o. The file is written only when the drawing succeeded.`,
 	f.StringVar(&opt.Focus, "focus", "", "segment or customer id to focus on (implies --view focus)")
 	f.StringVar(&opt.Color, "color", render.ColorKind, "kind, tier or profit")
 	f.BoolVar(&opt.Detail, "detail", false, "draw every node even past the 150-node overview budget")
+	f.BoolVar(&weakSpots, "weak-spots", false, "mark weak spots from the analysis (always on with --color tier|profit)")
+	f.BoolVar(&figures, "figures", false, "add a line with net revenue and margin from the analysis to segment boxes")
 	return cmd
 }
 

@@ -23,7 +23,15 @@ func TestRenderCommandWritesEachFormat(t *testing.T) {
 		{[]string{"-o", "m.out", "--format", "dot"}, "m.out", func(b []byte) bool { return bytes.HasPrefix(b, []byte("digraph")) }},
 		{[]string{"-o", "m.png", "--color", "tier"}, "m.png", func(b []byte) bool { _, err := png.Decode(bytes.NewReader(b)); return err == nil }},
 		{[]string{"-o", "f.svg", "--focus", "homeowners", "--color", "profit"}, "f.svg", func(b []byte) bool {
-			return bytes.Contains(b, []byte("focus on Homeowners")) && !bytes.Contains(b, []byte("Small private landlords"))
+			return bytes.Contains(b, []byte("focus on Homeowners")) && !bytes.Contains(b, []byte("Small private landlords")) &&
+				!bytes.Contains(b, []byte("net EUR"))
+		}},
+		// The hybrid map's landlords are reached by nobody: marked with kind colours too.
+		{[]string{"-o", "m.svg", "--weak-spots"}, "m.svg", func(b []byte) bool {
+			return bytes.Contains(b, []byte("unreachable: no supply path")) && !bytes.Contains(b, []byte("net EUR"))
+		}},
+		{[]string{"-o", "m.svg", "--figures"}, "m.svg", func(b []byte) bool {
+			return bytes.Contains(b, []byte("net EUR")) && !bytes.Contains(b, []byte("unreachable: no supply path"))
 		}},
 	} {
 		args := append([]string{"render", hybridMap}, tc.args...)
