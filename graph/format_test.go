@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -395,5 +396,38 @@ func TestMinifiedJSON(t *testing.T) {
 	_, err := graph.Read([]byte(`{"id":"e","title":"üü","nodes":[{"id":"x","kind":"wizard","name":"ä"}]}`), "u.json")
 	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Line != 1 || ps[0].Col != 50 {
 		t.Fatalf("%+v", ps)
+	}
+}
+
+// Random strings over YAML's special characters survive a round trip as
+// names, list items, attribute values and attribute keys.
+func TestRandomStringsRoundTrip(t *testing.T) {
+	alphabet := []rune("aZ09 -_:#,[]{}&*!|>'\"%@`?~=<.\\/\t\n\r+éü🚀\u2028\x7f")
+	r := rand.New(rand.NewPCG(1, 2))
+	m := &graph.Map{ID: "r", Nodes: []*graph.Node{{ID: "co", Kind: graph.KindCompany, Name: "Co"}}}
+	for i := 0; i < 2000; i++ {
+		n := 1 + r.IntN(12)
+		rs := make([]rune, n)
+		for j := range rs {
+			rs[j] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(rs)
+		m.Nodes = append(m.Nodes, &graph.Node{ID: fmt.Sprintf("n%d", i), Kind: graph.KindSegment, Name: "x" + s,
+			Tags: []string{s}, Attrs: map[string]any{"k" + strings.ReplaceAll(s, "/", ""): s}})
+	}
+	if err := graph.Validate(m); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []func(testing.TB, *graph.Map) []byte{writeYAML, writeJSON} {
+		got := mustRead(t, w(t, m), "random")
+		if !graph.Equal(m, got) {
+			for i := range m.Nodes {
+				a, b := m.Nodes[i], got.Nodes[i]
+				if a.Name != b.Name || a.Tags[0] != b.Tags[0] || fmt.Sprint(a.Attrs) != fmt.Sprint(b.Attrs) {
+					t.Fatalf("node %d: wrote %q %q %v, read %q %q %v", i, a.Name, a.Tags, a.Attrs, b.Name, b.Tags, b.Attrs)
+				}
+			}
+			t.Fatal("round trip differs")
+		}
 	}
 }
