@@ -49,7 +49,7 @@ type Store struct {
 	version string // the server's version, from dbms.components()
 
 	mu    sync.Mutex
-	cache map[string]*graph.Map // decoded snapshots by map id, see cached
+	cache map[string]*snap // decoded snapshots by map id, see cached
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -77,7 +77,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: bad URI %q: %w", cfg.URI, err)
 	}
-	s := &Store{drv: drv, cfg: cfg, cache: map[string]*graph.Map{}}
+	s := &Store{drv: drv, cfg: cfg, cache: map[string]*snap{}}
 	if err := s.connect(ctx); err != nil {
 		drv.Close(context.Background())
 		return nil, err

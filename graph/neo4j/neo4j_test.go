@@ -51,6 +51,25 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store { return open(t) })
 }
 
+// uncached reads and writes through the server every time, so the contract
+// checks what is stored, not what the snapshot cache remembers.
+type uncached struct{ *Store }
+
+func (u uncached) GetMap(ctx context.Context, id string) (*graph.Map, error) {
+	u.forget(id)
+	return u.Store.GetMap(ctx, id)
+}
+
+func (u uncached) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
+	u.forget(id)
+	return u.Store.Apply(ctx, id, expected, cs)
+}
+
+func TestContractUncached(t *testing.T) {
+	testConfig(t)
+	storetest.Run(t, func(t *testing.T) graph.Store { return uncached{open(t)} })
+}
+
 func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) graph.Store { return open(b) })
 }

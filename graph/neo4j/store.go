@@ -126,7 +126,7 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 
 // GetMap reads the whole map in one read transaction.
 func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
-	var m *graph.Map
+	var m *snap
 	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
 		// Read transactions are read-committed: a writer may commit between
 		// the queries of a snapshot. Every write bumps the version, so a
@@ -147,7 +147,7 @@ func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 			if err != nil {
 				return err
 			}
-			if m.Version == v && after == v {
+			if m.m.Version == v && after == v {
 				s.remember(m)
 				return nil
 			}
@@ -159,7 +159,16 @@ func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.Clone(), nil
+	return m.m.Clone(), nil
+}
+
+// snap is a decoded map with the stored position (ord) of each node, by
+// id, and of each edge, by key. Positions are strictly increasing in map
+// order but need not be dense, so a change rewrites only what it touches.
+type snap struct {
+	m       *graph.Map
+	nodeOrd map[string]int64
+	edgeOrd map[string]int64
 }
 
 // version reads the stored version of map id.
@@ -180,29 +189,30 @@ func version(ctx context.Context, tx driver.ManagedTransaction, id string) (int6
 // snapshot is current. (An edit made by hand in Neo4j Browser must bump
 // the ChannelMap's version too, or chanmap keeps serving the snapshot it
 // has until the next chanmap write.)
-func (s *Store) cached(id string, v int64) *graph.Map {
+func (s *Store) cached(id string, v int64) *snap {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m := s.cache[id]; m != nil && m.Version == v {
+	if m := s.cache[id]; m != nil && m.m.Version == v {
 		return m
 	}
 	return nil
 }
 
 // remember caches m, which nobody may modify afterwards.
-func (s *Store) remember(m *graph.Map) {
+func (s *Store) remember(m *snap) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old := s.cache[m.ID]; old != nil && old.Version > m.Version {
+	id := m.m.ID
+	if old := s.cache[id]; old != nil && old.m.Version > m.m.Version {
 		return
 	}
-	if _, ok := s.cache[m.ID]; !ok && len(s.cache) >= maxCached {
+	if _, ok := s.cache[id]; !ok && len(s.cache) >= maxCached {
 		for k := range s.cache {
 			delete(s.cache, k)
 			break
 		}
 	}
-	s.cache[m.ID] = m
+	s.cache[id] = m
 }
 
 func (s *Store) forget(id string) {
@@ -215,7 +225,7 @@ func (s *Store) forget(id string) {
 const maxCached = 16
 
 // snapshot reads map id inside tx, with its nodes and edges in stored order.
-func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*graph.Map, error) {
+func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*snap, error) {
 	params := map[string]any{"map": id}
 	recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) RETURN properties(m) AS p", params)
 	if err != nil {
@@ -240,13 +250,15 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*gr
 	if err != nil {
 		return nil, err
 	}
+	out := &snap{m: m, nodeOrd: make(map[string]int64, len(recs))}
 	m.Nodes = make([]*graph.Node, 0, len(recs))
 	for _, r := range recs {
-		n, _, err := decodeNode(r.Values[0].(map[string]any))
+		n, ord, err := decodeNode(r.Values[0].(map[string]any))
 		if err != nil {
 			return nil, fmt.Errorf("map %q: %w", id, err)
 		}
 		m.Nodes = append(m.Nodes, n)
+		out.nodeOrd[n.ID] = ord
 	}
 
 	recs, err = run(ctx, tx, `MATCH (a:ChannelNode {map: $map})-[r]->(b:ChannelNode {map: $map}) WHERE r.map = $map
@@ -255,14 +267,16 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*gr
 		return nil, err
 	}
 	m.Edges = make([]*graph.Edge, 0, len(recs))
+	out.edgeOrd = make(map[string]int64, len(recs))
 	for _, r := range recs {
-		e, _, err := decodeEdge(r.Values[2].(string), r.Values[0].(string), r.Values[1].(string), r.Values[3].(map[string]any))
+		e, ord, err := decodeEdge(r.Values[2].(string), r.Values[0].(string), r.Values[1].(string), r.Values[3].(map[string]any))
 		if err != nil {
 			return nil, fmt.Errorf("map %q: %w", id, err)
 		}
 		m.Edges = append(m.Edges, e)
+		out.edgeOrd[e.Key()] = ord
 	}
-	return m, nil
+	return out, nil
 }
 
 // Apply locks the map's ChannelMap node, checks its version, reads the
@@ -270,7 +284,7 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*gr
 // and writes only what changed — all in one write transaction.
 func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
 	var version int64
-	var committed *graph.Map
+	var committed *snap
 	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		// Taking the write lock first makes concurrent writers queue here;
 		// the version read after it is the latest committed one.
@@ -293,11 +307,12 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 				return err
 			}
 		}
-		next, err := graph.ApplyChanges(old, cs)
+		next, err := graph.ApplyChanges(old.m, cs)
 		if err != nil {
 			return err
 		}
-		if err := diff(old, next).write(ctx, tx, id, false); err != nil {
+		d, stored := diff(old, next)
+		if err := d.write(ctx, tx, id, false); err != nil {
 			return err
 		}
 		props, err := mapProps(next)
@@ -313,7 +328,7 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		}
 		version = cur + 1
 		next.Version = version
-		committed = next
+		committed = stored
 		return nil
 	})
 	if err != nil {
@@ -382,47 +397,47 @@ func (d *delta) delEdge(e *graph.Edge) {
 	d.delEdges[t] = append(d.delEdges[t], map[string]any{"from": e.From, "id": e.Key()})
 }
 
-// diff is the delta from old to next. Positions (ord) are kept where the
-// order allows, so a change far from the end rewrites only what it touches.
-func diff(old, next *graph.Map) *delta {
+// diff is the delta from old to next, and next with the positions it will
+// have once the delta is written. Positions are kept where the order
+// allows, so a change far from the end rewrites only what it touches.
+func diff(old *snap, next *graph.Map) (*delta, *snap) {
 	d := &delta{}
-	oldNodes := make(map[string]*graph.Node, len(old.Nodes))
-	oldNodeOrd := make(map[string]int64, len(old.Nodes))
-	for i, n := range old.Nodes {
+	oldNodes := make(map[string]*graph.Node, len(old.m.Nodes))
+	for _, n := range old.m.Nodes {
 		oldNodes[n.ID] = n
-		oldNodeOrd[n.ID] = int64(i)
 	}
-	oldEdges := make(map[string]*graph.Edge, len(old.Edges))
-	oldEdgeOrd := make(map[string]int64, len(old.Edges))
-	for i, e := range old.Edges {
+	oldEdges := make(map[string]*graph.Edge, len(old.m.Edges))
+	for _, e := range old.m.Edges {
 		oldEdges[e.Key()] = e
-		oldEdgeOrd[e.Key()] = int64(i)
 	}
+	out := &snap{m: next, nodeOrd: make(map[string]int64, len(next.Nodes)), edgeOrd: make(map[string]int64, len(next.Edges))}
 
 	keptNodes := map[string]bool{}
-	nodeOrds := ords(next.Nodes, func(n *graph.Node) string { return n.ID }, oldNodeOrd)
+	nodeOrds := ords(next.Nodes, func(n *graph.Node) string { return n.ID }, old.nodeOrd)
 	for i, n := range next.Nodes {
+		out.nodeOrd[n.ID] = nodeOrds[i]
 		o, had := oldNodes[n.ID]
 		if had {
 			keptNodes[n.ID] = true
-			if nodeOrds[i] == oldNodeOrd[n.ID] && reflect.DeepEqual(nodeProps("", o, 0), nodeProps("", n, 0)) {
+			if nodeOrds[i] == old.nodeOrd[n.ID] && reflect.DeepEqual(nodeProps("", o, 0), nodeProps("", n, 0)) {
 				continue
 			}
 		}
 		d.addNode(next.ID, n, nodeOrds[i])
 	}
-	for _, n := range old.Nodes {
+	for _, n := range old.m.Nodes {
 		if !keptNodes[n.ID] {
 			d.delNodes = append(d.delNodes, n.ID)
 		}
 	}
 
 	keptEdges := map[string]bool{}
-	edgeOrds := ords(next.Edges, (*graph.Edge).Key, oldEdgeOrd)
+	edgeOrds := ords(next.Edges, (*graph.Edge).Key, old.edgeOrd)
 	for i, e := range next.Edges {
 		k := e.Key()
+		out.edgeOrd[k] = edgeOrds[i]
 		if o, had := oldEdges[k]; had {
-			same := o.From == e.From && o.To == e.To && o.Kind == e.Kind && edgeOrds[i] == oldEdgeOrd[k] &&
+			same := o.From == e.From && o.To == e.To && o.Kind == e.Kind && edgeOrds[i] == old.edgeOrd[k] &&
 				reflect.DeepEqual(edgeProps("", o, 0), edgeProps("", e, 0))
 			if same {
 				keptEdges[k] = true
@@ -431,12 +446,12 @@ func diff(old, next *graph.Map) *delta {
 		}
 		d.addEdge(next.ID, e, edgeOrds[i])
 	}
-	for _, e := range old.Edges {
+	for _, e := range old.m.Edges {
 		if !keptEdges[e.Key()] {
 			d.delEdge(e) // removed or changed: a relationship's ends and type cannot change
 		}
 	}
-	return d
+	return d, out
 }
 
 // ords gives every item of next a strictly increasing position, reusing its
