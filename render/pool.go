@@ -120,6 +120,9 @@ func NewPool(cfg PoolConfig) (*Pool, error) {
 // the SVG, the deadline (ErrTimeout; the worker is killed and replaced), or
 // ctx. A full queue gives ErrBusy without waiting.
 func (p *Pool) Layout(ctx context.Context, dot []byte) ([]byte, error) {
+	if len(dot) > maxFrame {
+		return nil, fmt.Errorf("%w: %d bytes of DOT exceed the %d byte limit", ErrLayout, len(dot), maxFrame)
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 	j := &job{ctx: ctx, dot: dot, res: make(chan result, 1)}
