@@ -273,15 +273,15 @@ func DeleteNodeCascade(m *Map, id string) ChangeSet {
 // Diff returns changes that turn old into new: ApplyChanges(old, Diff(old,
 // new)) is Equal to new (when new is valid). Nodes are matched by id and
 // edges by key; when new keeps the surviving nodes and edges in their old
-// order (additions at the end) the diff is minimal, otherwise it rebuilds
-// the lists.
+// order (additions at the end) the diff is minimal; when it reorders edges
+// they are rebuilt, and when it reorders nodes everything is.
 func Diff(old, new *Map) ChangeSet {
 	var cs ChangeSet
 	old, new = withoutNils(old), withoutNils(new)
 	if !equalMeta(old, new) {
 		cs.Changes = append(cs.Changes, Change{Op: OpSetMap, Map: &Map{ID: old.ID, Title: new.Title, Currency: new.Currency, Classification: new.Classification.clone()}})
 	}
-	if !orderKept(nodeIDs(old.Nodes), nodeIDs(new.Nodes)) || !orderKept(edgeKeys(old.Edges), edgeKeys(new.Edges)) {
+	if !orderKept(nodeIDs(old.Nodes), nodeIDs(new.Nodes)) {
 		for _, e := range old.Edges {
 			cs.Changes = append(cs.Changes, Change{Op: OpDeleteEdge, ID: e.Key()})
 		}
@@ -309,11 +309,15 @@ func Diff(old, new *Map) ChangeSet {
 		newEdges[e.Key()] = e
 	}
 	oldEdges := make(map[string]*Edge, len(old.Edges))
-	for _, e := range old.Edges {
-		oldEdges[e.Key()] = e
+	if orderKept(edgeKeys(old.Edges), edgeKeys(new.Edges)) {
+		for _, e := range old.Edges {
+			oldEdges[e.Key()] = e
+		}
 	}
+	// Edges that are not kept in place (all of them when new reorders
+	// edges) are deleted first and added again after the nodes.
 	for _, e := range old.Edges {
-		if _, ok := newEdges[e.Key()]; !ok {
+		if _, ok := newEdges[e.Key()]; !ok || oldEdges[e.Key()] == nil {
 			cs.Changes = append(cs.Changes, Change{Op: OpDeleteEdge, ID: e.Key()})
 		}
 	}

@@ -214,3 +214,24 @@ func TestEqualTreatsNilAndEmptyAlike(t *testing.T) {
 		t.Fatal("different tags are equal")
 	}
 }
+
+// Reordering edges only rebuilds the edges, not the nodes.
+func TestDiffReorderedEdges(t *testing.T) {
+	a := sample(t, "industrial")
+	b := a.Clone()
+	b.Edges[0], b.Edges[1] = b.Edges[1], b.Edges[0]
+	b.Nodes[2].Name = "Brandt Pumpen GmbH"
+	cs := graph.Diff(a, b)
+	for _, c := range cs.Changes {
+		if c.Op == graph.OpDeleteNode || c.Op == graph.OpAddNode {
+			t.Fatalf("node rebuilt: %+v", c)
+		}
+	}
+	if want := 2*len(a.Edges) + 1; len(cs.Changes) != want {
+		t.Errorf("%d changes, want %d", len(cs.Changes), want)
+	}
+	got, err := graph.ApplyChanges(a, cs)
+	if err != nil || !graph.Equal(got, b) {
+		t.Fatalf("ApplyChanges(a, Diff(a, b)) != b: %v", err)
+	}
+}
