@@ -311,7 +311,7 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		if err != nil {
 			return err
 		}
-		d, stored := diff(old, next)
+		d, stored := diff(old, next, touchedBy(cs))
 		if err := d.write(ctx, tx, id, false); err != nil {
 			return err
 		}
@@ -400,7 +400,10 @@ func (d *delta) delEdge(e *graph.Edge) {
 // diff is the delta from old to next, and next with the positions it will
 // have once the delta is written. Positions are kept where the order
 // allows, so a change far from the end rewrites only what it touches.
-func diff(old *snap, next *graph.Map) (*delta, *snap) {
+//
+// touched, when not nil, names the node ids and edge keys the change set
+// names; everything else is known unchanged and is not compared.
+func diff(old *snap, next *graph.Map, touched map[string]bool) (*delta, *snap) {
 	d := &delta{}
 	oldNodes := make(map[string]*graph.Node, len(old.m.Nodes))
 	for _, n := range old.m.Nodes {
@@ -419,7 +422,7 @@ func diff(old *snap, next *graph.Map) (*delta, *snap) {
 		o, had := oldNodes[n.ID]
 		if had {
 			keptNodes[n.ID] = true
-			if nodeOrds[i] == old.nodeOrd[n.ID] && reflect.DeepEqual(nodeProps("", o, 0), nodeProps("", n, 0)) {
+			if nodeOrds[i] == old.nodeOrd[n.ID] && (touched != nil && !touched["n:"+n.ID] || reflect.DeepEqual(nodeProps("", o, 0), nodeProps("", n, 0))) {
 				continue
 			}
 		}
@@ -438,7 +441,7 @@ func diff(old *snap, next *graph.Map) (*delta, *snap) {
 		out.edgeOrd[k] = edgeOrds[i]
 		if o, had := oldEdges[k]; had {
 			same := o.From == e.From && o.To == e.To && o.Kind == e.Kind && edgeOrds[i] == old.edgeOrd[k] &&
-				reflect.DeepEqual(edgeProps("", o, 0), edgeProps("", e, 0))
+				(touched != nil && !touched["e:"+k] || reflect.DeepEqual(edgeProps("", o, 0), edgeProps("", e, 0)))
 			if same {
 				keptEdges[k] = true
 				continue
@@ -452,6 +455,27 @@ func diff(old *snap, next *graph.Map) (*delta, *snap) {
 		}
 	}
 	return d, out
+}
+
+// touchedBy names what cs may change: "n:ID" for nodes, "e:KEY" for edges.
+// graph.ApplyChanges changes nothing else.
+func touchedBy(cs graph.ChangeSet) map[string]bool {
+	t := map[string]bool{}
+	for _, c := range cs.Changes {
+		switch c.Op {
+		case graph.OpAddNode, graph.OpUpdateNode, graph.OpDeleteNode:
+			t["n:"+c.ID] = true
+			if c.Node != nil {
+				t["n:"+c.Node.ID] = true
+			}
+		case graph.OpAddEdge, graph.OpUpdateEdge, graph.OpDeleteEdge:
+			t["e:"+c.ID] = true
+			if c.Edge != nil {
+				t["e:"+c.Edge.Key()] = true
+			}
+		}
+	}
+	return t
 }
 
 // ords gives every item of next a strictly increasing position, reusing its
