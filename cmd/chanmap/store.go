@@ -201,7 +201,17 @@ give --title and --currency on import).
 				return usagef("--format must be yaml or json, not %q", f.format)
 			}
 			ctx := cmd.Context()
-			s, cfg, err := f.open(ctx, "")
+			cfg, err := storeconfig.FromFlags("", f.db, f.neo4jURI)
+			if err != nil {
+				return usageError{err}
+			}
+			if cfg.Kind == storeconfig.Embedded {
+				// Reading must not leave an empty store file behind.
+				if _, err := os.Stat(cfg.DB); errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("no embedded store file %s (import a map first, or point --db or CHANMAP_DB at the store)", cfg.DB)
+				}
+			}
+			s, err := storeconfig.Open(ctx, cfg)
 			if err != nil {
 				return err
 			}

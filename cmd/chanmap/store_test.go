@@ -175,6 +175,9 @@ func TestImportErrors(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("id: bad\nnodes:\n  - {id: a, kind: company, name: A}\nedges:\n  - {from: a, to: ghost, kind: supplies}\n"), 0o644)
 
+	if code, _, errOut := storeRun(t, "import", path, "--into", "embedded", "--db", db); code != 0 {
+		t.Fatalf("setup import: %s", errOut)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -191,6 +194,7 @@ func TestImportErrors(t *testing.T) {
 		{"invalid map", []string{"import", bad, "--into", "embedded", "--db", db}, 1, "bad.yaml:5"},
 		{"neo4j without server", []string{"import", path, "--into", "neo4j"}, 2, "CHANMAP_NEO4J_URI"},
 		{"export unknown map", []string{"export", "nope", "--db", db}, 1, `no map "nope"`},
+		{"export from a missing store file", []string{"export", "x", "--db", filepath.Join(dir, "missing.db")}, 1, "no embedded store file"},
 		{"export bad format", []string{"export", "x", "--db", db, "--format", "xml"}, 2, "yaml or json"},
 		{"export both stores", []string{"export", "x", "--db", db, "--neo4j-uri", "bolt://127.0.0.1:1"}, 2, "not both"},
 	}
