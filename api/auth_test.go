@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -233,4 +234,23 @@ func TestNoServerErrorsOnOddInput(t *testing.T) {
 	if m.Version != 1 {
 		t.Errorf("odd input changed the map to version %d", m.Version)
 	}
+}
+
+// panicStore fails in the worst way: it panics.
+type panicStore struct{ graph.Store }
+
+func (panicStore) GetMap(context.Context, string) (*graph.Map, error) { panic("store bug") }
+
+func TestPanicIsA500ProblemAndTheServerGoesOn(t *testing.T) {
+	base := newEnv(t)
+	base.seed()
+	e := newEnvOn(t, panicStore{base.store})
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/maps/acme-pumps", nil))
+	r := resp{Code: rec.Code, Header: rec.Result().Header, Body: rec.Body.Bytes()}
+	wantStatus(t, r, 500)
+	if p := r.problem(t); p.RequestID == "" || strings.Contains(string(r.Body), "store bug") {
+		t.Errorf("500 problem %s: want a request id and no internals", r.Body)
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps", nil, nil), 200)
 }
