@@ -89,7 +89,10 @@ func (s *Store) connect(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	if err := s.drv.VerifyConnectivity(ctx); err != nil {
-		return s.describe(err)
+		if d := s.describe(err); d != err {
+			return d
+		}
+		return fmt.Errorf("neo4j %s: cannot talk Bolt to it: %w", s.cfg.URI, err)
 	}
 	res, err := driver.ExecuteQuery(ctx, s.drv,
 		"CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition",

@@ -124,8 +124,8 @@ func TestNotNeo4j(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, err = Open(ctx, Config{URI: "bolt://" + l.Addr().String(), Timeout: 5 * time.Second})
-	if err == nil {
-		t.Fatal("Open of a non-Bolt server succeeded")
+	if err == nil || !strings.Contains(err.Error(), l.Addr().String()) || !strings.Contains(err.Error(), "cannot talk Bolt") {
+		t.Fatalf("Open of a non-Bolt server: err = %v, want it to name the address and say it does not talk Bolt", err)
 	}
 }
 
