@@ -116,6 +116,10 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		}
 	}
 
+	if n := runtime.NumCPU(); o.renderWorkers > n {
+		logger.Warn("more render workers than cores gain nothing: using one per core", "asked", o.renderWorkers, "cores", n)
+		o.renderWorkers = n
+	}
 	pool, err := render.NewPool(render.PoolConfig{Size: o.renderWorkers, Timeout: o.renderTimeout})
 	if err != nil {
 		return fmt.Errorf("start render workers: %w", err)
