@@ -13,6 +13,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/graph/gen"
 	"github.com/chanmap/chanmap/render"
 )
 
@@ -310,3 +311,75 @@ func TestImport(t *testing.T) {
 }
 
 func itoa(v int64) string { return strings.TrimSpace(strings.Trim(etag(v), `"`)) }
+
+// TestRenderDeadlineAndQueueThroughPool drives the real worker pool past its
+// limits: a layout beyond the deadline is a 504 and its worker is killed and
+// replaced; requests beyond the queue are 503 with Retry-After; a small
+// diagram right after draws again.
+func TestRenderDeadlineAndQueueThroughPool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lays out a large map")
+	}
+	pool, err := render.NewPool(render.PoolConfig{Size: 1, QueueLen: 1, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	e := newEnv(t, func(c *Config) { c.Engine = pool; c.RenderTimeout = 3 * time.Second })
+	e.seed()
+	big := gen.Generate(3000, 3)
+	big.ID = "big"
+	if _, err := e.store.CreateMap(context.Background(), big); err != nil {
+		t.Fatal(err)
+	}
+
+	r := e.do("GET", "/api/v1/maps/big/diagram.svg?detail=true", nil, nil)
+	wantStatus(t, r, 504)
+	r.problem(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for pool.Stats().Timeouts == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if pool.Stats().Timeouts == 0 {
+		t.Fatalf("the worker past the deadline was not killed: %+v", pool.Stats())
+	}
+
+	// One layout runs, one waits, the rest are turned away at once.
+	views := []string{"full", "supply", "support", "touchpoints", "full&color=tier", "supply&color=tier"}
+	codes := make(chan resp, len(views))
+	for _, v := range views {
+		go func(v string) {
+			codes <- e.do("GET", "/api/v1/maps/big/diagram.svg?detail=true&view="+v, nil, nil)
+		}(v)
+	}
+	busy := 0
+	for range views {
+		r := <-codes
+		switch r.Code {
+		case 503:
+			busy++
+			if r.Header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+		case 504, 200:
+		default:
+			t.Errorf("overloaded pool answered %d: %s", r.Code, r.Body)
+		}
+	}
+	if busy == 0 {
+		t.Errorf("%d concurrent layouts on 1 worker with a queue of 1: none turned away", len(views))
+	}
+
+	// Once the abandoned layouts are cleared (their workers killed at the
+	// deadline and replaced), a small diagram draws again.
+	deadline = time.Now().Add(20 * time.Second)
+	for {
+		r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, nil)
+		if r.Code != 503 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	wantStatus(t, r, 200)
+	t.Logf("pool after the storm: %+v", pool.Stats())
+}
