@@ -22,7 +22,7 @@ func testConfig(t testing.TB) Config {
 	t.Helper()
 	uri := os.Getenv("CHANMAP_NEO4J_URI")
 	if uri == "" {
-		msg := "CHANMAP_NEO4J_URI is not set: no Neo4j to test against (start one with: eval \"export $(bash .ci/neo4j-up | tr '\\n' ' ')\")"
+		msg := "CHANMAP_NEO4J_URI is not set: no Neo4j to test against (start one with: set -a; eval \"$(bash .ci/neo4j-up)\"; set +a)"
 		if os.Getenv("CHANMAP_REQUIRE_NEO4J") == "1" {
 			t.Fatal(msg + "; CHANMAP_REQUIRE_NEO4J=1 makes this a failure")
 		}
