@@ -45,7 +45,7 @@ opportunities.
 net revenue and profit lost, and new single points of failure.`,
 		Example: `  chanmap analyze testdata/maps/hybrid.yaml
   chanmap analyze testdata/maps/hybrid.yaml --json > report.json
-  chanmap analyze testdata/maps/hybrid.yaml --without nordic`,
+  chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := graph.ReadFile(args[0])

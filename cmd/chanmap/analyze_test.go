@@ -200,7 +200,7 @@ func TestAnalyzeErrors(t *testing.T) {
 
 func TestAnalyzeHelp(t *testing.T) {
 	code, out, _ := analyzeRun(t, "analyze", "--help")
-	if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--without nordic") || !strings.Contains(out, "--json") {
+	if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--without hvac-nord") || !strings.Contains(out, "--json") {
 		t.Errorf("help (exit %d):\n%s", code, out)
 	}
 }
