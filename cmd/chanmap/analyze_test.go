@@ -11,29 +11,6 @@ import (
 	"github.com/chanmap/chanmap/graph/analysis"
 )
 
-// analyzeRun runs chanmap with args through run and returns the exit code and
-// what it wrote to standard output and standard error.
-func analyzeRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	dir := t.TempDir()
-	outF, err := os.Create(filepath.Join(dir, "stdout"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	errF, err := os.Create(filepath.Join(dir, "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = outF, errF
-	defer func() { os.Stdout, os.Stderr = oldOut, oldErr }()
-	code = run(args)
-	outF.Close()
-	errF.Close()
-	o, _ := os.ReadFile(outF.Name())
-	e, _ := os.ReadFile(errF.Name())
-	return code, string(o), string(e)
-}
 
 // analyzeMapFile writes a small map: acme sells through nordic (18 %) to
 // contractors (2,400,000 spend → 1,968,000 net, cost 310,000, profit
@@ -67,7 +44,7 @@ func writeAnalyzeMap(t *testing.T, text string) string {
 }
 
 func TestAnalyzeText(t *testing.T) {
-	code, out, errOut := analyzeRun(t, "analyze", writeAnalyzeMap(t, analyzeMapFile))
+	code, out, errOut := runCLI(t, "analyze", writeAnalyzeMap(t, analyzeMapFile))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -111,7 +88,7 @@ func TestAnalyzeText(t *testing.T) {
 
 func TestAnalyzeJSON(t *testing.T) {
 	path := writeAnalyzeMap(t, analyzeMapFile)
-	code, out, errOut := analyzeRun(t, "analyze", path, "--json")
+	code, out, errOut := runCLI(t, "analyze", path, "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -139,7 +116,7 @@ func TestAnalyzeJSON(t *testing.T) {
 
 func TestAnalyzeWithout(t *testing.T) {
 	path := writeAnalyzeMap(t, analyzeMapFile)
-	code, out, errOut := analyzeRun(t, "analyze", path, "--without", "nordic")
+	code, out, errOut := runCLI(t, "analyze", path, "--without", "nordic")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -155,7 +132,7 @@ func TestAnalyzeWithout(t *testing.T) {
 		}
 	}
 
-	code, out, _ = analyzeRun(t, "analyze", path, "--without", "nordic", "--json")
+	code, out, _ = runCLI(t, "analyze", path, "--without", "nordic", "--json")
 	var w analysis.WhatIf
 	if code != 0 || json.Unmarshal([]byte(out), &w) != nil {
 		t.Fatalf("exit %d, output %s", code, out)
@@ -184,7 +161,7 @@ func TestAnalyzeErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := analyzeRun(t, tc.args...)
+			code, out, errOut := runCLI(t, tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d (stderr %s)", code, tc.code, errOut)
 			}
@@ -199,7 +176,7 @@ func TestAnalyzeErrors(t *testing.T) {
 }
 
 func TestAnalyzeHelp(t *testing.T) {
-	code, out, _ := analyzeRun(t, "analyze", "--help")
+	code, out, _ := runCLI(t, "analyze", "--help")
 	if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--without hvac-nord") || !strings.Contains(out, "--json") {
 		t.Errorf("help (exit %d):\n%s", code, out)
 	}

@@ -10,29 +10,6 @@ import (
 	"github.com/chanmap/chanmap/graph"
 )
 
-// graphCmdRun runs chanmap with args through run and returns the exit code
-// and what it wrote to standard output and standard error.
-func graphCmdRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	dir := t.TempDir()
-	outF, err := os.Create(filepath.Join(dir, "stdout"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	errF, err := os.Create(filepath.Join(dir, "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = outF, errF
-	defer func() { os.Stdout, os.Stderr = oldOut, oldErr }()
-	code = run(args)
-	outF.Close()
-	errF.Close()
-	o, _ := os.ReadFile(outF.Name())
-	e, _ := os.ReadFile(errF.Name())
-	return code, string(o), string(e)
-}
 
 const samplesDir = "../../testdata/maps/"
 
@@ -54,12 +31,12 @@ edges:
 }
 
 func TestValidateCommand(t *testing.T) {
-	code, out, _ := graphCmdRun(t, "validate", samplesDir+"hybrid.yaml")
+	code, out, _ := runCLI(t, "validate", samplesDir+"hybrid.yaml")
 	if code != 0 || out != "ok: 28 nodes, 47 edges\n" {
 		t.Fatalf("valid map: exit %d, %q", code, out)
 	}
 	bad := badMapFile(t)
-	code, out, errOut := graphCmdRun(t, "validate", bad)
+	code, out, errOut := runCLI(t, "validate", bad)
 	want := bad + ":2:1: unknown top-level key \"colour\" (known: id, title, currency, nodes, edges, classification) (value \"colour\")\n" +
 		bad + ":7:54: edge acme--supplies--nordic: margin must be at least 0 and below 1 (value \"1.18\")\n"
 	if code != 1 || out != want {
@@ -72,7 +49,7 @@ func TestValidateCommand(t *testing.T) {
 
 func TestValidateCommandJSON(t *testing.T) {
 	bad := badMapFile(t)
-	code, out, _ := graphCmdRun(t, "validate", "--json", bad)
+	code, out, _ := runCLI(t, "validate", "--json", bad)
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
@@ -87,7 +64,7 @@ func TestValidateCommandJSON(t *testing.T) {
 	if res.Valid || len(res.Problems) != 2 || res.Problems[1].Pointer != "/edges/0/margin" || res.Problems[1].Line != 7 || res.Problems[1].Value != "1.18" {
 		t.Fatalf("%+v", res)
 	}
-	code, out, _ = graphCmdRun(t, "validate", "--json", samplesDir+"industrial.yaml")
+	code, out, _ = runCLI(t, "validate", "--json", samplesDir+"industrial.yaml")
 	if code != 0 || !strings.Contains(out, `"valid": true`) || !strings.Contains(out, `"problems": []`) || !strings.Contains(out, `"nodes": 25`) {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -109,20 +86,20 @@ func TestValidateCommandErrors(t *testing.T) {
 		{[]string{"support", "/no/such/map.yaml", "x"}, 1, "no such file"},
 	}
 	for _, c := range cases {
-		code, _, errOut := graphCmdRun(t, c.args...)
+		code, _, errOut := runCLI(t, c.args...)
 		if code != c.code || !strings.Contains(errOut, c.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errOut, c.code, c.msg)
 		}
 	}
 	// support on an invalid map shows the located problems.
-	code, _, errOut := graphCmdRun(t, "support", badMapFile(t), "x")
+	code, _, errOut := runCLI(t, "support", badMapFile(t), "x")
 	if code != 1 || !strings.Contains(errOut, "bad.yaml:7:54:") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
 
 func TestSupportCommand(t *testing.T) {
-	code, out, _ := graphCmdRun(t, "support", samplesDir+"industrial.yaml", "chem-plants")
+	code, out, _ := runCLI(t, "support", samplesDir+"industrial.yaml", "chem-plants")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -142,11 +119,11 @@ func TestSupportCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	code, out, _ = graphCmdRun(t, "support", samplesDir+"hybrid.yaml", "stadt-freiburg")
+	code, out, _ = runCLI(t, "support", samplesDir+"hybrid.yaml", "stadt-freiburg")
 	if code != 0 || !strings.Contains(out, "It is supplied through the segment it belongs to: Municipalities and public housing (public-buyers).") {
 		t.Fatalf("stadt-freiburg: %s", out)
 	}
-	code, out, _ = graphCmdRun(t, "support", samplesDir+"hybrid.yaml", "landlords")
+	code, out, _ = runCLI(t, "support", samplesDir+"hybrid.yaml", "landlords")
 	if code != 0 || !strings.Contains(out, "No supply path reaches it") || !strings.Contains(out, "Nobody supports it.") ||
 		!strings.Contains(out, "Prefers online: NOT met (offered: nothing).") {
 		t.Fatalf("landlords: %s", out)
@@ -154,7 +131,7 @@ func TestSupportCommand(t *testing.T) {
 }
 
 func TestSupportCommandJSON(t *testing.T) {
-	code, out, _ := graphCmdRun(t, "support", "--json", samplesDir+"hybrid.yaml", "homeowners")
+	code, out, _ := runCLI(t, "support", "--json", samplesDir+"hybrid.yaml", "homeowners")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -176,7 +153,7 @@ func TestSupportCommandJSON(t *testing.T) {
 
 func TestGraphCommandsHelp(t *testing.T) {
 	for _, c := range []string{"validate", "support"} {
-		code, out, _ := graphCmdRun(t, c, "--help")
+		code, out, _ := runCLI(t, c, "--help")
 		if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "chanmap "+c+" testdata/maps/") {
 			t.Errorf("%s --help: exit %d\n%s", c, code, out)
 		}
@@ -192,7 +169,7 @@ func TestValidateStdin(t *testing.T) {
 	old := os.Stdin
 	os.Stdin = f
 	defer func() { os.Stdin = old }()
-	code, out, _ := graphCmdRun(t, "validate", "-")
+	code, out, _ := runCLI(t, "validate", "-")
 	if code != 1 || !strings.HasPrefix(out, "stdin:2:1: unknown top-level key") {
 		t.Fatalf("exit %d: %s", code, out)
 	}

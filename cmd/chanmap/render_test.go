@@ -40,7 +40,7 @@ func TestRenderCommandWritesEachFormat(t *testing.T) {
 				args[i] = filepath.Join(dir, a)
 			}
 		}
-		code, _, stderr := analyzeRun(t, args...)
+		code, _, stderr := runCLI(t, args...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr)
 		}
@@ -52,7 +52,7 @@ func TestRenderCommandWritesEachFormat(t *testing.T) {
 }
 
 func TestRenderCommandStdoutAndErrors(t *testing.T) {
-	code, stdout, _ := analyzeRun(t, "render", hybridMap, "--view", "supply")
+	code, stdout, _ := runCLI(t, "render", hybridMap, "--view", "supply")
 	if code != 0 || !strings.Contains(stdout, "<svg") || !strings.Contains(stdout, "view: supply") {
 		t.Errorf("SVG to stdout: exit %d, %.100s", code, stdout)
 	}
@@ -69,7 +69,7 @@ func TestRenderCommandStdoutAndErrors(t *testing.T) {
 		{[]string{"render", "missing.yaml"}, 1, "missing.yaml"},
 		{[]string{"render"}, 2, "accepts 1 arg"},
 	} {
-		code, _, stderr := analyzeRun(t, tc.args...)
+		code, _, stderr := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d saying %q", tc.args, code, stderr, tc.code, tc.msg)
 		}
@@ -79,7 +79,7 @@ func TestRenderCommandStdoutAndErrors(t *testing.T) {
 func TestRenderCommandLeavesNoPartialFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "x.svg")
-	if code, _, _ := analyzeRun(t, "render", hybridMap, "--focus", "nobody", "-o", out); code == 0 {
+	if code, _, _ := runCLI(t, "render", hybridMap, "--focus", "nobody", "-o", out); code == 0 {
 		t.Fatal("focus on an unknown id succeeded")
 	}
 	entries, _ := os.ReadDir(dir)

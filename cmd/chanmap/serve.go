@@ -17,8 +17,6 @@ import (
 
 	"github.com/chanmap/chanmap/api"
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/embedded"
-	"github.com/chanmap/chanmap/graph/neo4j"
 	"github.com/chanmap/chanmap/render"
 	"github.com/chanmap/chanmap/testdata"
 	"github.com/spf13/cobra"
@@ -29,8 +27,7 @@ func init() { subcommands = append(subcommands, newServeCmd) }
 // serveOptions are the flags of chanmap serve.
 type serveOptions struct {
 	addr          string
-	db            string
-	neo4jURI      string
+	store         storeFlags
 	logFormat     string
 	insecure      bool
 	bodyLimit     int64
@@ -62,9 +59,6 @@ render workers and the store are closed.`,
 			if o.logFormat != "text" && o.logFormat != "json" {
 				return usagef("--log-format must be text or json, not %q", o.logFormat)
 			}
-			if o.db != "" && o.neo4jURI != "" {
-				return usagef("give --db or --neo4j-uri, not both")
-			}
 			if o.renderWorkers < 1 {
 				return usagef("--render-workers must be at least 1")
 			}
@@ -75,8 +69,7 @@ render workers and the store are closed.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	f.StringVar(&o.db, "db", "", "embedded store file (default $CHANMAP_DB, else chanmap.db)")
-	f.StringVar(&o.neo4jURI, "neo4j-uri", "", "Neo4j bolt URI (default $CHANMAP_NEO4J_URI); user and password from CHANMAP_NEO4J_USER/PASSWORD")
+	o.store.add(cmd)
 	f.StringVar(&o.logFormat, "log-format", "text", "request log format on stderr: text or json")
 	f.BoolVar(&o.insecure, "insecure", false, "serve a non-loopback address without tokens (anyone who reaches it can edit)")
 	f.Int64Var(&o.bodyLimit, "body-limit", api.DefaultBodyLimit, "largest accepted request body, bytes")
@@ -104,12 +97,12 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 	}
 	logger := slog.New(handler)
 
-	store, where, err := openServeStore(ctx, o)
+	store, where, err := o.store.open(ctx, "")
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer store.Close()
-	logger.Info("store open", "store", where)
+	logger.Info("store open", "store", where.String())
 	if o.seed {
 		if err := seed(ctx, store, logger); err != nil {
 			return err
@@ -168,31 +161,6 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 	}
 	logger.Info("stopped")
 	return nil
-}
-
-// openServeStore opens the store serve was pointed at: flags first, then
-// CHANMAP_NEO4J_URI (Neo4j), then CHANMAP_DB, else the embedded file
-// chanmap.db in the working directory.
-func openServeStore(ctx context.Context, o serveOptions) (graph.Store, string, error) {
-	uri := o.neo4jURI
-	if uri == "" && o.db == "" {
-		uri = os.Getenv("CHANMAP_NEO4J_URI")
-	}
-	if uri != "" {
-		st, err := neo4j.Open(ctx, neo4j.Config{
-			URI: uri, User: os.Getenv("CHANMAP_NEO4J_USER"), Password: os.Getenv("CHANMAP_NEO4J_PASSWORD"),
-		})
-		return st, "neo4j " + uri, err
-	}
-	path := o.db
-	if path == "" {
-		path = os.Getenv("CHANMAP_DB")
-	}
-	if path == "" {
-		path = "chanmap.db"
-	}
-	st, err := embedded.Open(path)
-	return st, "embedded " + path, err
 }
 
 // requireLoopback refuses addresses reachable from other machines.

@@ -46,7 +46,7 @@ func TestServeRefusesOpenAddressWithoutTokens(t *testing.T) {
 	t.Setenv("CHANMAP_TOKENS", "")
 	db := filepath.Join(t.TempDir(), "x.db")
 	var out, errb bytes.Buffer
-	o := serveOptions{addr: "0.0.0.0:0", db: db, logFormat: "text", renderWorkers: 1}
+	o := serveOptions{addr: "0.0.0.0:0", store: storeFlags{db: db}, logFormat: "text", renderWorkers: 1}
 	err := serve(context.Background(), o, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "refusing to serve 0.0.0.0:0 without tokens") {
 		t.Fatalf("serve on 0.0.0.0 without tokens: %v", err)

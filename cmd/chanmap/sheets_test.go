@@ -15,7 +15,7 @@ func sheetPath(name string) string { return filepath.Join("..", "..", "testdata"
 func TestImportCSVToMapFile(t *testing.T) {
 	noStoreEnv(t)
 	out := filepath.Join(t.TempDir(), "quirks.yaml")
-	code, stdout, stderr := storeRun(t, "import", sheetPath("quirks-nodes.csv"), sheetPath("quirks-edges.csv"), "-o", out, "--currency", "EUR")
+	code, stdout, stderr := runCLI(t, "import", sheetPath("quirks-nodes.csv"), sheetPath("quirks-edges.csv"), "-o", out, "--currency", "EUR")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -40,7 +40,7 @@ func TestImportCSVToMapFile(t *testing.T) {
 func TestImportDecimalCommaAndNames(t *testing.T) {
 	noStoreEnv(t)
 	out := filepath.Join(t.TempDir(), "m.yaml")
-	code, _, stderr := storeRun(t, "import", sheetPath("comma-nodes.csv"), sheetPath("comma-edges.csv"), "-o", out, "--decimal-comma", "--id", "acme", "--title", "ACME 2026", "--quiet")
+	code, _, stderr := runCLI(t, "import", sheetPath("comma-nodes.csv"), sheetPath("comma-edges.csv"), "-o", out, "--decimal-comma", "--id", "acme", "--title", "ACME 2026", "--quiet")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -52,7 +52,7 @@ func TestImportDecimalCommaAndNames(t *testing.T) {
 		t.Errorf("got %q %q %v", m.ID, m.Title, *m.Node("contractors").Revenue)
 	}
 	// Without --decimal-comma the same files are refused with a hint.
-	code, _, stderr = storeRun(t, "import", sheetPath("comma-nodes.csv"), sheetPath("comma-edges.csv"), "-o", filepath.Join(t.TempDir(), "x.yaml"))
+	code, _, stderr = runCLI(t, "import", sheetPath("comma-nodes.csv"), sheetPath("comma-edges.csv"), "-o", filepath.Join(t.TempDir(), "x.yaml"))
 	if code != 1 || !strings.Contains(stderr, "decimal-comma") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -63,7 +63,7 @@ func TestImportCSVErrorsWriteNothing(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "bad.yaml")
 	db := filepath.Join(dir, "maps.db")
-	code, _, stderr := storeRun(t, "import", sheetPath("bad-nodes.csv"), sheetPath("bad-edges.csv"), "-o", out)
+	code, _, stderr := runCLI(t, "import", sheetPath("bad-nodes.csv"), sheetPath("bad-edges.csv"), "-o", out)
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
@@ -80,10 +80,10 @@ func TestImportCSVErrorsWriteNothing(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a map file was written despite errors")
 	}
-	if code, _, _ := storeRun(t, "import", sheetPath("bad-nodes.csv"), sheetPath("bad-edges.csv"), "--into", "embedded", "--db", db); code != 1 {
+	if code, _, _ := runCLI(t, "import", sheetPath("bad-nodes.csv"), sheetPath("bad-edges.csv"), "--into", "embedded", "--db", db); code != 1 {
 		t.Fatalf("store import of bad tables: exit %d", code)
 	}
-	if code, _, _ := storeRun(t, "export", "bad", "--db", db); code != 1 {
+	if code, _, _ := runCLI(t, "export", "bad", "--db", db); code != 1 {
 		t.Errorf("bad tables were stored")
 	}
 	entries, _ := os.ReadDir(dir)
@@ -102,7 +102,7 @@ func TestImportUsage(t *testing.T) {
 		{"import", "book.xlsx", "other.xlsx", "-o", out},
 		{"import", "notes.pdf", "-o", out},
 	} {
-		if code, _, stderr := storeRun(t, args...); code != 2 {
+		if code, _, stderr := runCLI(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2: %s", args, code, stderr)
 		}
 	}
@@ -118,12 +118,12 @@ func TestExportImportRoundTrip(t *testing.T) {
 	// CSV into a directory.
 	tables := filepath.Join(dir, "tables")
 	os.Mkdir(tables, 0o755)
-	if code, _, stderr := storeRun(t, "export", path, "--format", "csv", "-o", tables); code != 0 {
+	if code, _, stderr := runCLI(t, "export", path, "--format", "csv", "-o", tables); code != 0 {
 		t.Fatalf("export csv: exit %d: %s", code, stderr)
 	}
 	nodes, edges := filepath.Join(tables, m.ID+"-nodes.csv"), filepath.Join(tables, m.ID+"-edges.csv")
 	back := filepath.Join(dir, "back.yaml")
-	if code, _, stderr := storeRun(t, "import", nodes, edges, "-o", back, "--id", m.ID, "--title", m.Title, "--currency", m.Currency); code != 0 {
+	if code, _, stderr := runCLI(t, "import", nodes, edges, "-o", back, "--id", m.ID, "--title", m.Title, "--currency", m.Currency); code != 0 {
 		t.Fatalf("import csv: exit %d: %s", code, stderr)
 	}
 	got, err := graph.ReadFile(back)
@@ -138,10 +138,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 	// XLSX by file name, carrying everything.
 	book := filepath.Join(dir, "hybrid.xlsx")
-	if code, _, stderr := storeRun(t, "export", path, "-o", book); code != 0 {
+	if code, _, stderr := runCLI(t, "export", path, "-o", book); code != 0 {
 		t.Fatalf("export xlsx: exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := storeRun(t, "import", book, "-o", back); code != 0 {
+	if code, _, stderr := runCLI(t, "import", book, "-o", back); code != 0 {
 		t.Fatalf("import xlsx: exit %d: %s", code, stderr)
 	}
 	if got, err := graph.ReadFile(back); err != nil || !graph.Equal(got, m) {
@@ -150,10 +150,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 	// Through the embedded store: import the workbook, export its tables by id.
 	db := filepath.Join(dir, "maps.db")
-	if code, _, stderr := storeRun(t, "import", book, "--into", "embedded", "--db", db); code != 0 {
+	if code, _, stderr := runCLI(t, "import", book, "--into", "embedded", "--db", db); code != 0 {
 		t.Fatalf("import into store: exit %d: %s", code, stderr)
 	}
-	if code, _, stderr := storeRun(t, "export", m.ID, "--format", "csv", "-o", filepath.Join(dir, "stored.csv"), "--db", db); code != 0 {
+	if code, _, stderr := runCLI(t, "export", m.ID, "--format", "csv", "-o", filepath.Join(dir, "stored.csv"), "--db", db); code != 0 {
 		t.Fatalf("export from store: exit %d: %s", code, stderr)
 	}
 	a, _ := os.ReadFile(nodes)
@@ -161,7 +161,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("nodes table from the store differs from the one from the file")
 	}
-	if code, _, _ := storeRun(t, "export", "no-such-map", "--format", "xlsx", "--db", db); code != 1 {
+	if code, _, _ := runCLI(t, "export", "no-such-map", "--format", "xlsx", "--db", db); code != 1 {
 		t.Errorf("export of a missing map: exit %d", code)
 	}
 }

@@ -12,28 +12,6 @@ import (
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
-// storeRun runs chanmap with args through run, capturing stdout and stderr.
-func storeRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	dir := t.TempDir()
-	outF, err := os.Create(filepath.Join(dir, "stdout"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	errF, err := os.Create(filepath.Join(dir, "stderr"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = outF, errF
-	defer func() { os.Stdout, os.Stderr = oldOut, oldErr }()
-	code = run(args)
-	outF.Close()
-	errF.Close()
-	o, _ := os.ReadFile(outF.Name())
-	e, _ := os.ReadFile(errF.Name())
-	return code, string(o), string(e)
-}
 
 func sampleMap(t *testing.T, name string) (string, *graph.Map) {
 	t.Helper()
@@ -58,7 +36,7 @@ func TestImportExportEmbedded(t *testing.T) {
 	db := filepath.Join(dir, "maps.db")
 	path, m := sampleMap(t, "industrial.yaml")
 
-	code, out, errOut := storeRun(t, "import", path, "--into", "embedded", "--db", db)
+	code, out, errOut := runCLI(t, "import", path, "--into", "embedded", "--db", db)
 	if code != 0 {
 		t.Fatalf("import: exit %d: %s", code, errOut)
 	}
@@ -67,7 +45,7 @@ func TestImportExportEmbedded(t *testing.T) {
 	}
 
 	// YAML on stdout reads back as the same map.
-	code, out, errOut = storeRun(t, "export", m.ID, "--db", db)
+	code, out, errOut = runCLI(t, "export", m.ID, "--db", db)
 	if code != 0 {
 		t.Fatalf("export: exit %d: %s", code, errOut)
 	}
@@ -81,7 +59,7 @@ func TestImportExportEmbedded(t *testing.T) {
 
 	// JSON to a file, format from the name.
 	jsonPath := filepath.Join(dir, "out.json")
-	if code, _, errOut = storeRun(t, "export", m.ID, "--db", db, "-o", jsonPath); code != 0 {
+	if code, _, errOut = runCLI(t, "export", m.ID, "--db", db, "-o", jsonPath); code != 0 {
 		t.Fatalf("export -o: exit %d: %s", code, errOut)
 	}
 	data, err := os.ReadFile(jsonPath)
@@ -96,7 +74,7 @@ func TestImportExportEmbedded(t *testing.T) {
 	}
 
 	// A second import of the same id is refused without --replace.
-	code, _, errOut = storeRun(t, "import", path, "--into", "embedded", "--db", db)
+	code, _, errOut = runCLI(t, "import", path, "--into", "embedded", "--db", db)
 	if code != 1 || !strings.Contains(errOut, "already exists") || !strings.Contains(errOut, "--replace") {
 		t.Fatalf("second import: exit %d, %q; want exit 1 suggesting --replace", code, errOut)
 	}
@@ -115,17 +93,17 @@ func TestImportExportEmbedded(t *testing.T) {
 	changed.Edges = edges
 	changedPath := filepath.Join(dir, "changed.yaml")
 	writeTestMap(t, changedPath, changed)
-	code, out, errOut = storeRun(t, "import", changedPath, "--into", "embedded", "--db", db, "--replace")
+	code, out, errOut = runCLI(t, "import", changedPath, "--into", "embedded", "--db", db, "--replace")
 	if code != 0 || !strings.Contains(out, "version 2") {
 		t.Fatalf("import --replace: exit %d, %q %q; want version 2", code, out, errOut)
 	}
-	code, out, _ = storeRun(t, "export", m.ID, "--db", db, "--format", "json")
+	code, out, _ = runCLI(t, "export", m.ID, "--db", db, "--format", "json")
 	back, err = graph.Read([]byte(out), "export")
 	if code != 0 || err != nil || !graph.Equal(back, changed) {
 		t.Fatalf("after --replace the stored map is not the new file (exit %d, %v)", code, err)
 	}
 	// Replacing with the same content changes nothing.
-	code, out, _ = storeRun(t, "import", changedPath, "--into", "embedded", "--db", db, "--replace")
+	code, out, _ = runCLI(t, "import", changedPath, "--into", "embedded", "--db", db, "--replace")
 	if code != 0 || !strings.Contains(out, "unchanged at version 2") {
 		t.Fatalf("same-content --replace: exit %d, %q", code, out)
 	}
@@ -148,11 +126,11 @@ func TestImportIDTitleAndEnvDB(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "env.db")
 	t.Setenv("CHANMAP_DB", db)
 	path, m := sampleMap(t, "hybrid.yaml")
-	code, _, errOut := storeRun(t, "import", path, "--into", "embedded", "--id", "copy-1", "--title", "A copy")
+	code, _, errOut := runCLI(t, "import", path, "--into", "embedded", "--id", "copy-1", "--title", "A copy")
 	if code != 0 {
 		t.Fatalf("import --id: exit %d: %s", code, errOut)
 	}
-	code, out, errOut := storeRun(t, "export", "copy-1")
+	code, out, errOut := runCLI(t, "export", "copy-1")
 	if code != 0 {
 		t.Fatalf("export from CHANMAP_DB: exit %d: %s", code, errOut)
 	}
@@ -175,7 +153,7 @@ func TestImportErrors(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("id: bad\nnodes:\n  - {id: a, kind: company, name: A}\nedges:\n  - {from: a, to: ghost, kind: supplies}\n"), 0o644)
 
-	if code, _, errOut := storeRun(t, "import", path, "--into", "embedded", "--db", db); code != 0 {
+	if code, _, errOut := runCLI(t, "import", path, "--into", "embedded", "--db", db); code != 0 {
 		t.Fatalf("setup import: %s", errOut)
 	}
 	tests := []struct {
@@ -200,14 +178,14 @@ func TestImportErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, errOut := storeRun(t, tc.args...)
+			code, _, errOut := runCLI(t, tc.args...)
 			if code != tc.code || !strings.Contains(errOut, tc.want) {
 				t.Fatalf("exit %d, stderr %q; want exit %d containing %q", code, errOut, tc.code, tc.want)
 			}
 		})
 	}
 	// The invalid map left nothing behind.
-	if code, _, _ := storeRun(t, "export", "bad", "--db", db); code != 1 {
+	if code, _, _ := runCLI(t, "export", "bad", "--db", db); code != 1 {
 		t.Fatalf("an invalid import was stored")
 	}
 }
@@ -217,7 +195,7 @@ func TestImportToFile(t *testing.T) {
 	dir := t.TempDir()
 	path, m := sampleMap(t, "industrial.yaml")
 	out := filepath.Join(dir, "conv.json")
-	if code, _, errOut := storeRun(t, "import", path, "-o", out); code != 0 {
+	if code, _, errOut := runCLI(t, "import", path, "-o", out); code != 0 {
 		t.Fatalf("import -o: exit %d: %s", code, errOut)
 	}
 	back, err := graph.ReadFile(out)
@@ -235,12 +213,12 @@ func TestImportExportNeo4j(t *testing.T) {
 	}
 	path, m := sampleMap(t, "hybrid.yaml")
 	id := storetest.FreshID("cli")
-	code, out, errOut := storeRun(t, "import", path, "--into", "neo4j", "--id", id)
+	code, out, errOut := runCLI(t, "import", path, "--into", "neo4j", "--id", id)
 	if code != 0 || !strings.Contains(out, "into Neo4j "+os.Getenv("CHANMAP_NEO4J_URI")) {
 		t.Fatalf("import --into neo4j: exit %d, %q %q", code, out, errOut)
 	}
 	t.Cleanup(func() { deleteNeo4jMap(t, id) })
-	code, out, errOut = storeRun(t, "export", id)
+	code, out, errOut = runCLI(t, "export", id)
 	if code != 0 {
 		t.Fatalf("export from neo4j: exit %d: %s", code, errOut)
 	}
