@@ -11,7 +11,6 @@ import (
 	"github.com/chanmap/chanmap/graph/analysis"
 )
 
-
 // analyzeMapFile writes a small map: acme sells through nordic (18 %) to
 // contractors (2,400,000 spend → 1,968,000 net, cost 310,000, profit
 // 1,658,000, margin 84.2 %: tier 1) and directly to farms (400,000 → 400,000,

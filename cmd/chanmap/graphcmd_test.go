@@ -10,7 +10,6 @@ import (
 	"github.com/chanmap/chanmap/graph"
 )
 
-
 const samplesDir = "../../testdata/maps/"
 
 func badMapFile(t *testing.T) string {

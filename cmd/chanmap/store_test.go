@@ -12,7 +12,6 @@ import (
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
-
 func sampleMap(t *testing.T, name string) (string, *graph.Map) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "maps", name)
