@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -11,32 +12,34 @@ import (
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
-// The example queries the README gives strategists for Neo4j Browser (set
-// the parameters with `:param map => 'brandt-pumps'` and
-// `:param segment => 'contractors'`). The test below runs them on the
-// sample maps and checks them against graph.SupportOf, so the README's
-// Cypher keeps working with the schema.
-const (
-	readmeWhoSupports = `MATCH (s:ChannelNode {map: $map, id: $segment})<-[r:SUPPORTS]-(o:ChannelNode)
-RETURN o.id AS id, o.name AS supporter, o.kind AS kind, r.services AS services, r.why AS why
-ORDER BY o.id`
-
-	readmeHowSupplied = `MATCH p = (c:Company {map: $map})-[:SUPPLIES*]->(s:ChannelNode {map: $map, id: $segment})
-RETURN [n IN nodes(p) | n.id] AS route,
-       [r IN relationships(p) | coalesce(r.delivery, '?')] AS delivery,
-       [r IN relationships(p) | r.margin] AS margin
-ORDER BY route`
-
-	readmeOnEveryPath = `MATCH p = (c:Company {map: $map})-[:SUPPLIES*]->(s:ChannelNode {map: $map, id: $segment})
-WITH collect(nodes(p)) AS paths
-UNWIND paths[0] AS n
-WITH n, paths
-WHERE NOT n:Company AND NOT n:Segment AND NOT n:Customer AND all(q IN paths WHERE n IN q)
-RETURN n.id AS id, n.name AS partner
-ORDER BY id`
-)
+// readmeQueries returns the Cypher examples README.md gives strategists for
+// Neo4j Browser (with `:param map => ...` and `:param segment => ...`), in
+// their order there: who supports the segment, how it gets the products,
+// partners on every supply path. The test below runs them on the sample maps
+// and checks them against graph.SupportOf, so the README's Cypher keeps
+// working with the schema.
+func readmeQueries(t *testing.T) (whoSupports, howSupplied, onEveryPath string) {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(data), "```cypher\n")[1:] {
+		end := strings.Index(part, "```")
+		if end < 0 {
+			t.Fatal("README.md: a ```cypher block is not closed")
+		}
+		blocks = append(blocks, part[:end])
+	}
+	if len(blocks) != 3 {
+		t.Fatalf("README.md has %d ```cypher blocks, want the 3 example queries", len(blocks))
+	}
+	return blocks[0], blocks[1], blocks[2]
+}
 
 func TestREADMEQueries(t *testing.T) {
+	readmeWhoSupports, readmeHowSupplied, readmeOnEveryPath := readmeQueries(t)
 	s := open(t)
 	defer s.Close()
 	ctx := context.Background()
