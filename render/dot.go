@@ -195,6 +195,9 @@ func nodeAttrs(n Node, lines []Line) string {
 	if n.Tooltip != "" {
 		attrs = append(attrs, "tooltip="+escString(n.Tooltip))
 	}
+	if n.Count == 0 && isSlug(n.ID) {
+		attrs = append(attrs, "id="+quote("node:"+n.ID))
+	}
 	return strings.Join(attrs, ", ")
 }
 
@@ -219,6 +222,9 @@ func edgeAttrs(e Edge) string {
 	}
 	if e.Tooltip != "" {
 		attrs = append(attrs, "tooltip="+escString(e.Tooltip), "labeltooltip="+escString(e.Tooltip))
+	}
+	if e.Count == 0 && isSlug(e.Key) {
+		attrs = append(attrs, "id="+quote("edge:"+e.Key))
 	}
 	return strings.Join(attrs, ", ")
 }
@@ -290,6 +296,23 @@ func htmlText(s string) string {
 // quote writes a constant or generated value as a DOT string. It is only for
 // values this package chooses (colours, shapes, ids); user text goes through
 // htmlText or escString.
+// isSlug reports whether s is made of the characters of node ids and edge
+// keys only ([a-z0-9_-], not starting with '-' or '_'), so it can be written
+// as an SVG element id without escaping. The page finds nodes and edges by
+// these ids ("node:ID", "edge:KEY"); anything else keeps Graphviz's own id.
+func isSlug(s string) bool {
+	if s == "" || s[0] == '-' || s[0] == '_' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 func quote(s string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, ``), `"`, ``) + `"`
 }
