@@ -262,10 +262,12 @@ func yamlFlowMapping(fs []field) string {
 	return b.String()
 }
 
-func yamlValue(v any) string {
+// flowValue writes a field value in flow style, with str quoting strings
+// and keys: YAML and JSON share the shape and differ only in quoting.
+func flowValue(v any, str func(string) string) string {
 	switch x := v.(type) {
 	case string:
-		return yamlString(x)
+		return str(x)
 	case float64:
 		return formatNumber(x)
 	case bool:
@@ -273,24 +275,26 @@ func yamlValue(v any) string {
 	case []string:
 		parts := make([]string, len(x))
 		for i, s := range x {
-			parts[i] = yamlString(s)
+			parts[i] = str(s)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]float64:
 		parts := make([]string, 0, len(x))
 		for _, k := range sortedKeys(x) {
-			parts = append(parts, yamlKey(k)+": "+formatNumber(x[k]))
+			parts = append(parts, str(k)+": "+formatNumber(x[k]))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case map[string][]string:
 		parts := make([]string, 0, len(x))
 		for _, k := range sortedKeys(x) {
-			parts = append(parts, yamlKey(k)+": "+yamlValue(x[k]))
+			parts = append(parts, str(k)+": "+flowValue(x[k], str))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return "null"
 }
+
+func yamlValue(v any) string { return flowValue(v, yamlString) }
 
 func yamlKey(s string) string { return yamlString(s) }
 
@@ -438,35 +442,7 @@ func writeJSONList(bw *bufio.Writer, key string, n int, fieldsAt func(int) []fie
 	bw.WriteByte(']')
 }
 
-func jsonValue(v any) string {
-	switch x := v.(type) {
-	case string:
-		return jsonString(x)
-	case float64:
-		return formatNumber(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case []string:
-		parts := make([]string, len(x))
-		for i, s := range x {
-			parts[i] = jsonString(s)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]float64:
-		parts := make([]string, 0, len(x))
-		for _, k := range sortedKeys(x) {
-			parts = append(parts, jsonString(k)+": "+formatNumber(x[k]))
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case map[string][]string:
-		parts := make([]string, 0, len(x))
-		for _, k := range sortedKeys(x) {
-			parts = append(parts, jsonString(k)+": "+jsonValue(x[k]))
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return "null"
-}
+func jsonValue(v any) string { return flowValue(v, jsonString) }
 
 func jsonString(s string) string {
 	var b strings.Builder
