@@ -343,6 +343,15 @@ func plainSafe(s string) bool {
 // quoteYAML double-quotes s with escapes YAML understands. s is valid
 // UTF-8 on every map Read returns; invalid bytes are replaced.
 func quoteYAML(s string) string {
+	return quoteEscaped(s, func(r rune) bool {
+		return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || r == 0xFEFF
+	})
+}
+
+// quoteEscaped double-quotes s with backslash escapes for quotes,
+// backslashes and \n \t \r, and \uXXXX for the other runes escape names.
+// YAML's and JSON's double-quoted strings share these escapes.
+func quoteEscaped(s string, escape func(rune) bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
@@ -359,7 +368,7 @@ func quoteYAML(s string) string {
 		case '\r':
 			b.WriteString(`\r`)
 		default:
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || r == 0xFEFF {
+			if escape(r) {
 				fmt.Fprintf(&b, `\u%04x`, r)
 			} else {
 				b.WriteRune(r)
@@ -445,29 +454,5 @@ func writeJSONList(bw *bufio.Writer, key string, n int, fieldsAt func(int) []fie
 func jsonValue(v any) string { return flowValue(v, jsonString) }
 
 func jsonString(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < 0x20 || r == 0x2028 || r == 0x2029 {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+	return quoteEscaped(s, func(r rune) bool { return r < 0x20 || r == 0x2028 || r == 0x2029 })
 }
