@@ -12,8 +12,11 @@
 //
 // A Store keeps the snapshots it read or wrote by (map id, version). Every
 // chanmap write bumps the ChannelMap's version in its transaction, so a
-// cached snapshot at the stored version is current and a read or a change
-// set on a big map skips reading it again. Edits made by hand in Neo4j
+// cached snapshot at the stored version is current and a read on a big map
+// skips reading it again; so does a change set, when the snapshot is one
+// this Store's own write committed (a read can see another process's
+// commit half applied, and is checked against the stored counts, but only
+// a write's own result is trusted as the base of the next write). Edits made by hand in Neo4j
 // Browser must bump the version too (SET m.version = m.version + 1) to be
 // seen before the next chanmap write.
 package neo4j

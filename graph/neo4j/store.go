@@ -129,14 +129,20 @@ func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 	var m *snap
 	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
 		// Read transactions are read-committed: a writer may commit between
-		// the queries of a snapshot. Every write bumps the version, so a
-		// snapshot whose version is unchanged at its end is whole.
+		// the queries of a snapshot, and even during one, since Neo4j makes
+		// a commit's record changes visible before its index changes (the
+		// new version may show while the (map) index still lacks a new
+		// node). Every write bumps the version and stores the node and edge
+		// counts, so a snapshot whose version is unchanged at its end and
+		// whose counts match is taken as whole; one that keeps missing the
+		// counts at one version (edited by hand) is returned but not cached.
+		var torn *snap
 		for attempt := 0; ; attempt++ {
 			v, err := version(ctx, tx, id)
 			if err != nil {
 				return err
 			}
-			if m = s.cached(id, v); m != nil {
+			if m = s.cached(id, v, false); m != nil {
 				return nil
 			}
 			m, err = snapshot(ctx, tx, id)
@@ -148,8 +154,14 @@ func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 				return err
 			}
 			if m.m.Version == v && after == v {
-				s.remember(m)
-				return nil
+				if m.whole() {
+					s.remember(m)
+					return nil
+				}
+				if torn != nil && torn.m.Version == v && attempt >= 3 {
+					return nil
+				}
+				torn = m
 			}
 			if attempt == 10 {
 				return fmt.Errorf("map %q: %w: it changed during every one of 10 reads", id, graph.ErrUnavailable)
@@ -169,6 +181,19 @@ type snap struct {
 	m       *graph.Map
 	nodeOrd map[string]int64
 	edgeOrd map[string]int64
+
+	// nodes and edges are the counts the ChannelMap node stores (-1 if
+	// missing), to tell a snapshot torn by a concurrent commit.
+	nodes, edges int64
+	// written: this is what a write of this Store committed, not what a
+	// read saw; only such snapshots stand in for the map in Apply.
+	written bool
+}
+
+// whole reports whether the snapshot holds as many nodes and edges as the
+// ChannelMap node says.
+func (m *snap) whole() bool {
+	return m.nodes == int64(len(m.m.Nodes)) && m.edges == int64(len(m.m.Edges))
 }
 
 // version reads the stored version of map id.
@@ -189,10 +214,14 @@ func version(ctx context.Context, tx driver.ManagedTransaction, id string) (int6
 // snapshot is current. (An edit made by hand in Neo4j Browser must bump
 // the ChannelMap's version too, or chanmap keeps serving the snapshot it
 // has until the next chanmap write.)
-func (s *Store) cached(id string, v int64) *snap {
+//
+// written asks for a snapshot this Store's own write committed: a read may
+// have seen a commit half applied (see GetMap), which is harmless for one
+// answer but would make Apply write a change against a wrong map.
+func (s *Store) cached(id string, v int64, written bool) *snap {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m := s.cache[id]; m != nil && m.m.Version == v {
+	if m := s.cache[id]; m != nil && m.m.Version == v && (m.written || !written) {
 		return m
 	}
 	return nil
@@ -203,7 +232,7 @@ func (s *Store) remember(m *snap) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := m.m.ID
-	if old := s.cache[id]; old != nil && old.m.Version > m.m.Version {
+	if old := s.cache[id]; old != nil && (old.m.Version > m.m.Version || old.m.Version == m.m.Version && old.written && !m.written) {
 		return
 	}
 	if _, ok := s.cache[id]; !ok && len(s.cache) >= maxCached {
@@ -239,6 +268,12 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 	m.Title, _ = mp["title"].(string)
 	m.Currency, _ = mp["currency"].(string)
 	m.Version, _ = mp["version"].(int64)
+	counts := [2]int64{-1, -1}
+	for i, k := range []string{"node_count", "edge_count"} {
+		if c, ok := mp[k].(int64); ok {
+			counts[i] = c
+		}
+	}
 	if c, ok := mp["classification"].(string); ok && c != "" {
 		m.Classification = &graph.Classification{}
 		if err := json.Unmarshal([]byte(c), m.Classification); err != nil {
@@ -250,7 +285,7 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 	if err != nil {
 		return nil, err
 	}
-	out := &snap{m: m, nodeOrd: make(map[string]int64, len(recs))}
+	out := &snap{m: m, nodeOrd: make(map[string]int64, len(recs)), nodes: counts[0], edges: counts[1]}
 	m.Nodes = make([]*graph.Node, 0, len(recs))
 	for _, r := range recs {
 		n, ord, err := decodeNode(r.Values[0].(map[string]any))
@@ -301,7 +336,7 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		}
 		// The lock keeps every other chanmap writer out, so the cached
 		// snapshot at this version, or one read now, is the current map.
-		old := s.cached(id, cur)
+		old := s.cached(id, cur, true)
 		if old == nil {
 			if old, err = snapshot(ctx, tx, id); err != nil {
 				return err
@@ -329,6 +364,8 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		version = cur + 1
 		next.Version = version
 		committed = stored
+		committed.written = true
+		committed.nodes, committed.edges = int64(len(next.Nodes)), int64(len(next.Edges))
 		return nil
 	})
 	if err != nil {
