@@ -254,25 +254,33 @@ func (b *builder) attr(j int, cell string, src source) any {
 
 func trimmed(s string) string { return strings.TrimSpace(s) }
 
-func (b *builder) node(rec []string, row int, src source) {
-	const t = nodesTable
-	idx := len(b.m.Nodes)
-	n := &graph.Node{}
+// eachCell calls set for each cell of a row of table t (idx is the row's
+// node or edge index) that has a value, a header and valid UTF-8; a value
+// without a header and a cell that is not UTF-8 are reported instead.
+func (b *builder) eachCell(t table, rec []string, row, idx int, set func(j int, c column, cell string)) {
 	cols := b.cols[t]
 	for j, cell := range rec {
 		if strings.TrimSpace(cell) == "" {
 			continue
 		}
 		if j >= len(cols) || cols[j].name == "" {
-			b.add(t, graph.Problem{File: b.files[t], Line: row, Col: j + 1, Pointer: fmt.Sprintf("/nodes/%d", idx), Value: cell,
+			b.add(t, graph.Problem{File: b.files[t], Line: row, Col: j + 1, Pointer: fmt.Sprintf("/%s/%d", t, idx), Value: cell,
 				Message: fmt.Sprintf("a value in column %d, which has no header", j+1)})
 			continue
 		}
-		c := cols[j]
 		if !utf8.ValidString(cell) {
-			b.cellProblem(t, row, j, idx, c, strings.ToValidUTF8(cell, "\uFFFD"), notUTF8)
+			b.cellProblem(t, row, j, idx, cols[j], strings.ToValidUTF8(cell, "\uFFFD"), notUTF8)
 			continue
 		}
+		set(j, cols[j], cell)
+	}
+}
+
+func (b *builder) node(rec []string, row int, src source) {
+	const t = nodesTable
+	idx := len(b.m.Nodes)
+	n := &graph.Node{}
+	b.eachCell(t, rec, row, idx, func(j int, c column, cell string) {
 		switch c.f {
 		case fID:
 			n.ID = trimmed(cell)
@@ -301,7 +309,7 @@ func (b *builder) node(rec []string, row int, src source) {
 		case fCustomers, fRevenue, fCostToServe, fReplacementMonths, fTier, fScore, fQuality:
 			v, ok := b.number(t, row, j, idx, c, cell, src, false)
 			if !ok {
-				continue
+				return
 			}
 			switch c.f {
 			case fCustomers:
@@ -315,7 +323,7 @@ func (b *builder) node(rec []string, row int, src source) {
 			case fTier:
 				if v != math.Trunc(v) || math.Abs(v) > 1e9 {
 					b.cellProblem(t, row, j, idx, c, cell, "not a whole number")
-					continue
+					return
 				}
 				iv := int(v)
 				n.Tier = &iv
@@ -338,7 +346,7 @@ func (b *builder) node(rec []string, row int, src source) {
 		default:
 			b.cellProblem(t, row, j, idx, c, cell, "not a node column")
 		}
-	}
+	})
 	b.m.Nodes = append(b.m.Nodes, n)
 	b.rows[t] = append(b.rows[t], int32(row))
 }
@@ -347,21 +355,7 @@ func (b *builder) edge(rec []string, row int, src source) {
 	const t = edgesTable
 	idx := len(b.m.Edges)
 	e := &graph.Edge{}
-	cols := b.cols[t]
-	for j, cell := range rec {
-		if strings.TrimSpace(cell) == "" {
-			continue
-		}
-		if j >= len(cols) || cols[j].name == "" {
-			b.add(t, graph.Problem{File: b.files[t], Line: row, Col: j + 1, Pointer: fmt.Sprintf("/edges/%d", idx), Value: cell,
-				Message: fmt.Sprintf("a value in column %d, which has no header", j+1)})
-			continue
-		}
-		c := cols[j]
-		if !utf8.ValidString(cell) {
-			b.cellProblem(t, row, j, idx, c, strings.ToValidUTF8(cell, "\uFFFD"), notUTF8)
-			continue
-		}
+	b.eachCell(t, rec, row, idx, func(j int, c column, cell string) {
 		switch c.f {
 		case fID:
 			e.ID = trimmed(cell)
@@ -386,7 +380,7 @@ func (b *builder) edge(rec []string, row int, src source) {
 		case fMargin, fShare:
 			v, ok := b.number(t, row, j, idx, c, cell, src, true)
 			if !ok {
-				continue
+				return
 			}
 			if c.f == fMargin {
 				e.Margin = &v
@@ -401,7 +395,7 @@ func (b *builder) edge(rec []string, row int, src source) {
 		default:
 			b.cellProblem(t, row, j, idx, c, cell, "not an edge column")
 		}
-	}
+	})
 	b.m.Edges = append(b.m.Edges, e)
 	b.rows[t] = append(b.rows[t], int32(row))
 }
