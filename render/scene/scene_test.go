@@ -23,3 +23,26 @@ func TestColorNone(t *testing.T) {
 		t.Fatal("the zero colour draws nothing and black draws")
 	}
 }
+
+func TestTextWidthUsesTheFontsMetrics(t *testing.T) {
+	// Liberation Sans (like Arial) sets "i" narrow and "W" wide; bold is wider.
+	narrow, wide := TextWidth("iiii", 12, false, false), TextWidth("WWWW", 12, false, false)
+	if !(narrow > 0 && wide > 3*narrow) {
+		t.Fatalf("widths i=%v W=%v: expected W much wider than i", narrow, wide)
+	}
+	if r, b := TextWidth("Distributor", 12, false, false), TextWidth("Distributor", 12, true, false); !(b > r) {
+		t.Fatalf("bold %v not wider than regular %v", b, r)
+	}
+	// Arial's advances (Liberation Sans shares them): H 0.722, e 0.556,
+	// l 0.222, o 0.556 em, so "Hello" is 2.278 em: 22.78 pt at 10 pt.
+	if got := TextWidth("Hello", 10, false, false); got < 22.7 || got > 22.9 {
+		t.Fatalf("Hello at 10 pt = %v pt, want about 22.78", got)
+	}
+	if TextWidth("", 12, false, false) != 0 {
+		t.Fatal("empty text has width")
+	}
+	// A rune the font lacks still takes room.
+	if TextWidth("\U0001F600", 12, false, false) == 0 {
+		t.Fatal("an emoji measured as zero width")
+	}
+}
