@@ -97,7 +97,7 @@ type Box struct {
 	X, Y, W, H float64 // top-left corner and size
 	Fill       Color
 	Stroke     Stroke
-	Double     bool  // a second outline inside the first
+	Double     bool // a second outline inside the first
 	Lines      []Span
 	Align      Align // horizontal alignment of Lines; vertical is centred
 	Padding    float64
