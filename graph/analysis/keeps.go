@@ -57,3 +57,39 @@ func ChannelKeeps(m *graph.Map) (map[string]float64, error) {
 	}
 	return keeps, nil
 }
+
+// SupplyFlows returns, for every supplies edge (by key) on a path from a
+// company, the company net revenue from segments (kind segment) that flows
+// over it: the value its buyer sells, times the edge's share and (1 −
+// margin), times the fraction of the seller's value that reaches a company.
+// What flows into a segment adds up to its net revenue; what leaves the
+// company adds up to the total.
+func SupplyFlows(m *graph.Map) (map[string]float64, error) {
+	if m == nil {
+		return nil, fmt.Errorf("supply flows: no map")
+	}
+	net, err := newSupplyNet(m)
+	if err != nil {
+		return nil, fmt.Errorf("supply flows of %s: %w", m.ID, err)
+	}
+	sold := make([]float64, len(net.nodes))
+	for v, node := range net.nodes {
+		if node.Kind == graph.KindSegment && node.Revenue != nil {
+			sold[v] = *node.Revenue
+		}
+	}
+	net.credit(sold)
+	flows := map[string]float64{}
+	for v := range net.nodes {
+		if net.company[v] {
+			continue
+		}
+		for _, a := range net.in[v] {
+			if f := sold[v] * a.weight() * net.coef[a.from]; f != 0 {
+				cleanNum(&f)
+				flows[a.edge.Key()] = f
+			}
+		}
+	}
+	return flows, nil
+}

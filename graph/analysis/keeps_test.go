@@ -61,3 +61,39 @@ func TestChannelKeepsBalanceHybrid(t *testing.T) {
 }
 
 func ptr(v float64) *float64 { return &v }
+
+func TestSupplyFlowsAddUpToNetRevenue(t *testing.T) {
+	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustAnalyze(t, m)
+	f, err := SupplyFlows(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	into := map[string]float64{}
+	fromCompany, total := 0.0, 0.0
+	for _, e := range m.Edges {
+		into[e.To] += f[e.Key()]
+		if m.Node(e.From).Kind == graph.KindCompany {
+			fromCompany += f[e.Key()]
+		}
+	}
+	for _, s := range r.Segments {
+		if s.Kind == "segment" {
+			total += *s.NetRevenue
+			if !near(into[s.ID], *s.NetRevenue) {
+				t.Errorf("%s: flows in %v, net revenue %v", s.ID, into[s.ID], *s.NetRevenue)
+			}
+		}
+	}
+	// Partners pass on what they take in: the company sends out the total.
+	if !near(fromCompany, total) {
+		t.Errorf("flows out of the company %v, total net revenue %v", fromCompany, total)
+	}
+	// developers buy only through hvac-nord (margin 0.18): 4,800,000 · 0.82.
+	if got := f["hvac-nord--supplies--developers"]; !near(got, 3936000) {
+		t.Errorf("hvac-nord → developers carries %v, want 3,936,000", got)
+	}
+}
