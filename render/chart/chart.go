@@ -279,3 +279,25 @@ func percentOf(part, whole float64) string {
 	}
 	return fmt.Sprintf("%.0f %%", part/whole*100)
 }
+
+// Slide starts a page in the charts' style: title, subtitle (may be empty)
+// and footer, and returns the area left for content (x0, y0)–(x1, y1).
+// Other page builders (the deck) use it so every slide looks alike.
+func Slide(title, subtitle string, o Options) (p *scene.Page, x0, y0, x1, y1 float64) {
+	f := newFrame(title, subtitle, o.norm())
+	return f.page, f.x0, f.y0, f.x1, f.y1
+}
+
+// Wrap breaks s into at most maxLines lines no wider than width at size
+// (maxLines ≤ 0: no limit); a cut last line ends in "…" at a word boundary.
+func Wrap(s string, size float64, bold bool, width float64, maxLines int) []string {
+	if maxLines <= 0 {
+		return wrap(s, size, bold, width)
+	}
+	return wrapMax(s, size, bold, width, maxLines)
+}
+
+// Shorten cuts s to width at size, ending in "…" when it had to cut.
+func Shorten(s string, size float64, bold bool, width float64) string {
+	return ellipsize(s, size, bold, width)
+}
