@@ -115,14 +115,28 @@ func count(n int, what string) string {
 // fitList sets names as a comma-separated list wrapped to width in at most
 // rows lines; what does not fit becomes "+N more".
 func fitList(names []string, size, width float64, rows int) []string {
-	for k := len(names); k >= 1; k-- {
+	set := func(k int) []string {
 		text := strings.Join(names[:k], ", ")
 		if k < len(names) {
 			text += fmt.Sprintf(" +%d more", len(names)-k)
 		}
-		if lines := wrap(text, size, false, width); len(lines) <= rows {
-			return lines
+		return wrap(text, size, false, width)
+	}
+	if lines := set(len(names)); len(lines) <= rows {
+		return lines
+	}
+	// More names never take fewer lines: find the most that fit.
+	lo, hi := 0, len(names) // set(lo) fits (lo 0 checked below), set(hi) does not
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if len(set(mid)) <= rows {
+			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	return []string{ellipsize(fmt.Sprintf("%d segments", len(names)), size, false, width)}
+	if lo == 0 {
+		return []string{ellipsize(fmt.Sprintf("%d segments", len(names)), size, false, width)}
+	}
+	return set(lo)
 }
