@@ -268,3 +268,19 @@ func TestBadPagesAreRefusedWithWhere(t *testing.T) {
 		})
 	}
 }
+
+// A title drawn inside a group stays text in the group (PowerPoint allows no
+// placeholder inside a group); the slide gets a hidden title placeholder.
+func TestTitleInsideAGroupIsNotAPlaceholder(t *testing.T) {
+	p := &scene.Page{Width: 960, Height: 540, Title: "Map", Items: []scene.Item{
+		&scene.Group{ID: "header", Items: []scene.Item{&scene.Text{X: 10, Y: 10, Lines: []scene.Span{{Text: "Map", Size: 20}}}}},
+	}}
+	s := parts(t, encode(t, []*scene.Page{p}))["ppt/slides/slide1.xml"]
+	grp := s[strings.Index(s, "<p:grpSp>"):strings.Index(s, "</p:grpSp>")]
+	if strings.Contains(grp, `type="title"`) {
+		t.Error("the title placeholder is inside a group")
+	}
+	if !strings.Contains(s, `name="Title" hidden="1"`) {
+		t.Error("no hidden title placeholder")
+	}
+}

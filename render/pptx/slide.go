@@ -39,6 +39,7 @@ type slideWriter struct {
 	id      int
 	title   string
 	titled  bool // the title placeholder is written
+	depth   int  // groups open: a placeholder cannot be inside a group
 	pageW   int64
 	pageH   int64
 	counter map[string]int
@@ -86,7 +87,7 @@ func (w *slideWriter) item(it scene.Item) {
 	case *scene.Line:
 		w.line(v)
 	case *scene.Text:
-		if !w.titled && w.title != "" && joined(v.Lines) == w.title {
+		if !w.titled && w.depth == 0 && w.title != "" && joined(v.Lines) == w.title {
 			w.titlePlaceholder(v, false)
 			return
 		}
@@ -161,9 +162,11 @@ func (w *slideWriter) group(g *scene.Group) {
 		w.nextID(), esc(w.name(g.ID, "Group")), descr)
 	fmt.Fprintf(&w.b, `<p:grpSpPr><a:xfrm><a:off x="%d" y="%d"/><a:ext cx="%d" cy="%d"/><a:chOff x="%d" y="%d"/><a:chExt cx="%d" cy="%d"/></a:xfrm></p:grpSpPr>`,
 		x, y, cx, cy, x, y, cx, cy)
+	w.depth++
 	for _, it := range g.Items {
 		w.item(it)
 	}
+	w.depth--
 	w.b.WriteString(`</p:grpSp>`)
 }
 
