@@ -75,7 +75,10 @@ var insightFinders = []func(*insightCtx) []Insight{
 // stake (largest first; ties by severity, then ID). m gives the names the
 // headlines use; a node m lacks is named by its id.
 func Insights(r *Report, m *graph.Map) []Insight {
-	c := &insightCtx{r: r, names: map[string]string{}, segOf: map[string][]string{}}
+	c := &insightCtx{r: r, names: map[string]string{}, segOf: map[string][]string{}, segs: make(map[string]*Segment, len(r.Segments))}
+	for i := range r.Segments {
+		c.segs[r.Segments[i].ID] = &r.Segments[i]
+	}
 	if r.Currency != nil {
 		c.currency = *r.Currency
 	}
@@ -95,17 +98,27 @@ func Insights(r *Report, m *graph.Map) []Insight {
 	for _, find := range insightFinders {
 		out = append(out, find(c)...)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		ai, aj := stake(out[i]), stake(out[j])
-		if ai != aj {
-			return ai > aj
+	// Sort an index (an Insight is large to move); IDs are unique, so the
+	// order is total.
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		x, y := &out[idx[a]], &out[idx[b]]
+		if sx, sy := stake(*x), stake(*y); sx != sy {
+			return sx > sy
 		}
-		if si, sj := severityRank[out[i].Severity], severityRank[out[j].Severity]; si != sj {
-			return si < sj
+		if rx, ry := severityRank[x.Severity], severityRank[y.Severity]; rx != ry {
+			return rx < ry
 		}
-		return out[i].ID < out[j].ID
+		return x.ID < y.ID
 	})
-	return out
+	sorted := make([]Insight, len(out))
+	for i, k := range idx {
+		sorted[i] = out[k]
+	}
+	return sorted
 }
 
 func stake(in Insight) float64 {
@@ -120,6 +133,7 @@ type insightCtx struct {
 	currency string
 	names    map[string]string
 	segOf    map[string][]string // customer -> its segments
+	segs     map[string]*Segment // the report's segments by id
 }
 
 func (c *insightCtx) name(id string) string {
@@ -133,7 +147,7 @@ func (c *insightCtx) money(v float64) string { return Money(c.currency, v) }
 
 // revenue is the segment's spend, or nil.
 func (c *insightCtx) revenue(id string) *float64 {
-	if s := c.r.Segment(id); s != nil && s.Revenue != nil {
+	if s := c.segs[id]; s != nil && s.Revenue != nil {
 		v := *s.Revenue
 		return &v
 	}
@@ -150,7 +164,7 @@ func (c *insightCtx) verb(id, plural string) string {
 }
 
 func (c *insightCtx) kindOf(id string) string {
-	if s := c.r.Segment(id); s != nil {
+	if s := c.segs[id]; s != nil {
 		return s.Kind
 	}
 	return ""
@@ -352,7 +366,7 @@ func (c *insightCtx) channelConflicts() []Insight {
 		ps, prods := sortedKeys(sellers[seg]), sortedKeys(products[seg])
 		var amount *float64
 		figs := []Figure{}
-		if s := c.r.Segment(seg); s != nil && s.Revenue != nil && s.NetRevenue != nil {
+		if s := c.segs[seg]; s != nil && s.Revenue != nil && s.NetRevenue != nil {
 			pool := math.Max(*s.Revenue-*s.NetRevenue, 0)
 			amount = &pool
 			figs = append(figs, Figure{Name: "revenue", Value: *s.Revenue, Unit: "currency"},
