@@ -2,6 +2,7 @@ package pptx
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -44,30 +45,49 @@ func relsXML(rels []rel) string {
 		if !strings.HasPrefix(typ, "http") {
 			typ = relBase + typ
 		}
-		fmt.Fprintf(&b, `<Relationship Id="%s" Type="%s" Target="%s"/>`, r.id, typ, r.target)
+		fmt.Fprintf(&b, `<Relationship Id="%s" Type="%s" Target="%s"/>`, esc(r.id), esc(typ), esc(r.target))
 	}
 	b.WriteString(`</Relationships>`)
 	return b.String()
 }
 
-func contentTypesXML(slides int, notes []bool) string {
+func (pl *plan) contentTypesXML(slides int, notes []bool) string {
 	var b strings.Builder
 	b.WriteString(xmlHeader)
 	b.WriteString(`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`)
-	b.WriteString(`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>`)
-	b.WriteString(`<Default Extension="xml" ContentType="application/xml"/>`)
+	defaults := map[string]string{
+		"rels": "application/vnd.openxmlformats-package.relationships+xml",
+		"xml":  "application/xml",
+	}
+	if pl.tpl != nil {
+		for ext, ct := range pl.tpl.defaults {
+			if _, ok := defaults[ext]; !ok {
+				defaults[ext] = ct
+			}
+		}
+	}
+	for _, ext := range sortedKeys(defaults) {
+		fmt.Fprintf(&b, `<Default Extension="%s" ContentType="%s"/>`, esc(ext), esc(defaults[ext]))
+	}
 	over := func(part, ct string) {
-		fmt.Fprintf(&b, `<Override PartName="/%s" ContentType="%s"/>`, part, ct)
+		fmt.Fprintf(&b, `<Override PartName="/%s" ContentType="%s"/>`, esc(part), esc(ct))
 	}
 	over("ppt/presentation.xml", ctBase+"presentation.main+xml")
-	over("ppt/slideMasters/slideMaster1.xml", ctBase+"slideMaster+xml")
-	over("ppt/slideLayouts/slideLayout1.xml", ctBase+"slideLayout+xml")
-	over("ppt/notesMasters/notesMaster1.xml", ctBase+"notesMaster+xml")
-	over("ppt/theme/theme1.xml", "application/vnd.openxmlformats-officedocument.theme+xml")
-	over("ppt/theme/theme2.xml", "application/vnd.openxmlformats-officedocument.theme+xml")
 	over("ppt/presProps.xml", ctBase+"presProps+xml")
 	over("ppt/viewProps.xml", ctBase+"viewProps+xml")
 	over("ppt/tableStyles.xml", ctBase+"tableStyles+xml")
+	for _, p := range pl.own {
+		if p.ct != "" {
+			over(p.name, p.ct)
+		}
+	}
+	if pl.tpl != nil {
+		for _, name := range pl.tpl.copied {
+			if ct, ok := pl.tpl.types[name]; ok {
+				over(name, ct)
+			}
+		}
+	}
 	for i := 1; i <= slides; i++ {
 		over(fmt.Sprintf("ppt/slides/slide%d.xml", i), ctBase+"slide+xml")
 		if notes[i-1] {
@@ -78,6 +98,23 @@ func contentTypesXML(slides int, notes []bool) string {
 	over("docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml")
 	b.WriteString(`</Types>`)
 	return b.String()
+}
+
+func sortedKeys(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// fromPpt is the target of a relationship from ppt/presentation.xml.
+func fromPpt(part string) string {
+	if strings.HasPrefix(part, "ppt/") {
+		return strings.TrimPrefix(part, "ppt/")
+	}
+	return "/" + part
 }
 
 func rootRelsXML() string {
@@ -101,38 +138,49 @@ func appXML(slides, notes int) string {
 		`</Properties>`
 }
 
-// presentationXML lists the master, the notes master and the slides
-// (relationship ids rId10 and up) at one slide size.
-func presentationXML(slides int, cx, cy int64) string {
+// presentationXML lists the masters (relationships rIdM1...), the notes
+// master (rIdN) and the slides (rIdS1...) at one slide size.
+func (pl *plan) presentationXML(slides int) string {
 	var b strings.Builder
 	b.WriteString(xmlHeader)
 	b.WriteString(`<p:presentation ` + nsAll + ` saveSubsetFonts="1">`)
-	fmt.Fprintf(&b, `<p:sldMasterIdLst><p:sldMasterId id="%d" r:id="rId1"/></p:sldMasterIdLst>`, masterID)
-	b.WriteString(`<p:notesMasterIdLst><p:notesMasterId r:id="rId2"/></p:notesMasterIdLst>`)
+	b.WriteString(`<p:sldMasterIdLst>`)
+	for i, m := range pl.masters {
+		fmt.Fprintf(&b, `<p:sldMasterId id="%s" r:id="rIdM%d"/>`, esc(m.id), i+1)
+	}
+	b.WriteString(`</p:sldMasterIdLst>`)
+	b.WriteString(`<p:notesMasterIdLst><p:notesMasterId r:id="rIdN"/></p:notesMasterIdLst>`)
 	if slides > 0 {
 		b.WriteString(`<p:sldIdLst>`)
 		for i := 0; i < slides; i++ {
-			fmt.Fprintf(&b, `<p:sldId id="%d" r:id="rId%d"/>`, 256+i, 10+i)
+			fmt.Fprintf(&b, `<p:sldId id="%d" r:id="rIdS%d"/>`, 256+i, i+1)
 		}
 		b.WriteString(`</p:sldIdLst>`)
 	}
-	fmt.Fprintf(&b, `<p:sldSz cx="%d" cy="%d"/><p:notesSz cx="%d" cy="%d"/>`, cx, cy, notesW, notesH)
-	b.WriteString(`<p:defaultTextStyle><a:lvl1pPr><a:defRPr sz="1800"><a:latin typeface="` + typeface + `"/></a:defRPr></a:lvl1pPr></p:defaultTextStyle>`)
+	fmt.Fprintf(&b, `<p:sldSz cx="%d" cy="%d"/><p:notesSz cx="%d" cy="%d"/>`, pl.cx, pl.cy, notesW, notesH)
+	b.WriteString(`<p:defaultTextStyle><a:lvl1pPr><a:defRPr sz="1800"><a:latin typeface="` + pl.font + `"/></a:defRPr></a:lvl1pPr></p:defaultTextStyle>`)
 	b.WriteString(`</p:presentation>`)
 	return b.String()
 }
 
-func presentationRelsXML(slides int) string {
-	rels := []rel{
-		{"rId1", "slideMaster", "slideMasters/slideMaster1.xml"},
-		{"rId2", "notesMaster", "notesMasters/notesMaster1.xml"},
-		{"rId3", "theme", "theme/theme1.xml"},
-		{"rId4", "presProps", "presProps.xml"},
-		{"rId5", "viewProps", "viewProps.xml"},
-		{"rId6", "tableStyles", "tableStyles.xml"},
+func (pl *plan) presentationRelsXML(slides int) string {
+	var rels []rel
+	for i, m := range pl.masters {
+		rels = append(rels, rel{fmt.Sprintf("rIdM%d", i+1), "slideMaster", fromPpt(m.part)})
+	}
+	rels = append(rels,
+		rel{"rIdN", "notesMaster", fromPpt(pl.notesMaster)},
+		rel{"rIdP", "presProps", "presProps.xml"},
+		rel{"rIdV", "viewProps", "viewProps.xml"},
+		rel{"rIdT", "tableStyles", "tableStyles.xml"},
+	)
+	if pl.tpl == nil {
+		rels = append(rels, rel{"rIdH", "theme", "theme/theme1.xml"})
+	} else if theme := pl.tpl.masterTheme(pl.masters[0].part); theme != "" {
+		rels = append(rels, rel{"rIdH", "theme", fromPpt(theme)})
 	}
 	for i := 0; i < slides; i++ {
-		rels = append(rels, rel{fmt.Sprintf("rId%d", 10+i), "slide", fmt.Sprintf("slides/slide%d.xml", i+1)})
+		rels = append(rels, rel{fmt.Sprintf("rIdS%d", i+1), "slide", fmt.Sprintf("slides/slide%d.xml", i+1)})
 	}
 	return relsXML(rels)
 }
@@ -197,8 +245,8 @@ func notesMasterXML() string {
 		`</p:notesMaster>`
 }
 
-func notesMasterRelsXML() string {
-	return relsXML([]rel{{"rId1", "theme", "../theme/theme2.xml"}})
+func notesMasterRelsXML(theme string) string {
+	return relsXML([]rel{{"rId1", "theme", theme}})
 }
 
 func presPropsXML() string { return xmlHeader + `<p:presentationPr ` + nsAll + `/>` }

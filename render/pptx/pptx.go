@@ -23,6 +23,13 @@ type Options struct {
 	// Title is the document title in its properties (File > Properties);
 	// empty takes the first page's title.
 	Title string
+	// Template is a company presentation (.pptx or .potx) whose slide
+	// size, masters, layouts, themes and theme fonts the slides take: they
+	// use its "Title Only" layout (else its first layout with a title), and
+	// their text is set in the theme's body font. The pages must have the
+	// template's size (TemplateSize). Empty: chanmap's own plain master,
+	// text in Arial.
+	Template []byte
 }
 
 // Slide size limits of the format: 1 to 56 inches.
@@ -52,7 +59,10 @@ func Encode(pages []*scene.Page, opts Options) ([]byte, error) {
 	if err := check(pages); err != nil {
 		return nil, fmt.Errorf("pptx: %w", err)
 	}
-	cx, cy := emu(pages[0].Width), emu(pages[0].Height)
+	pl, err := newPlan(pages[0], opts)
+	if err != nil {
+		return nil, fmt.Errorf("pptx: %w", err)
+	}
 	title := opts.Title
 	if title == "" {
 		title = pages[0].Title
@@ -68,49 +78,45 @@ func Encode(pages []*scene.Page, opts Options) ([]byte, error) {
 
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
-	put := func(name, body string) error {
+	put := func(name string, body []byte) error {
 		f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: zipTime})
 		if err != nil {
 			return err
 		}
-		_, err = io.WriteString(f, body)
+		_, err = f.Write(body)
 		return err
 	}
-	parts := []struct{ name, body string }{
-		{"[Content_Types].xml", contentTypesXML(len(pages), notes)},
-		{"_rels/.rels", rootRelsXML()},
-		{"docProps/core.xml", coreXML(title)},
-		{"docProps/app.xml", appXML(len(pages), nNotes)},
-		{"ppt/presentation.xml", presentationXML(len(pages), cx, cy)},
-		{"ppt/_rels/presentation.xml.rels", presentationRelsXML(len(pages))},
-		{"ppt/presProps.xml", presPropsXML()},
-		{"ppt/viewProps.xml", viewPropsXML()},
-		{"ppt/tableStyles.xml", tableStylesXML()},
-		{"ppt/theme/theme1.xml", themeXML("chanmap")},
-		{"ppt/theme/theme2.xml", themeXML("chanmap notes")},
-		{"ppt/slideMasters/slideMaster1.xml", slideMasterXML(cx, cy)},
-		{"ppt/slideMasters/_rels/slideMaster1.xml.rels", slideMasterRelsXML()},
-		{"ppt/slideLayouts/slideLayout1.xml", slideLayoutXML()},
-		{"ppt/slideLayouts/_rels/slideLayout1.xml.rels", slideLayoutRelsXML()},
-		{"ppt/notesMasters/notesMaster1.xml", notesMasterXML()},
-		{"ppt/notesMasters/_rels/notesMaster1.xml.rels", notesMasterRelsXML()},
+	var parts []part
+	add := func(name, body string) { parts = append(parts, part{name: name, body: []byte(body)}) }
+	add("[Content_Types].xml", pl.contentTypesXML(len(pages), notes))
+	add("_rels/.rels", rootRelsXML())
+	add("docProps/core.xml", coreXML(title))
+	add("docProps/app.xml", appXML(len(pages), nNotes))
+	add("ppt/presentation.xml", pl.presentationXML(len(pages)))
+	add("ppt/_rels/presentation.xml.rels", pl.presentationRelsXML(len(pages)))
+	add("ppt/presProps.xml", presPropsXML())
+	add("ppt/viewProps.xml", viewPropsXML())
+	add("ppt/tableStyles.xml", tableStylesXML())
+	parts = append(parts, pl.own...)
+	if pl.tpl != nil {
+		for _, name := range pl.tpl.copied {
+			parts = append(parts, part{name: name, body: pl.tpl.parts[name]})
+		}
 	}
 	for i, p := range pages {
 		n := i + 1
-		rels := []rel{{"rId1", "slideLayout", "../slideLayouts/slideLayout1.xml"}}
+		rels := []rel{{"rId1", "slideLayout", relTarget("ppt/slides", pl.layout)}}
 		if notes[i] {
 			rels = append(rels, rel{"rId2", "notesSlide", fmt.Sprintf("../notesSlides/notesSlide%d.xml", n)})
 		}
-		parts = append(parts,
-			struct{ name, body string }{fmt.Sprintf("ppt/slides/slide%d.xml", n), slideXML(p, cx, cy)},
-			struct{ name, body string }{fmt.Sprintf("ppt/slides/_rels/slide%d.xml.rels", n), relsXML(rels)})
+		add(fmt.Sprintf("ppt/slides/slide%d.xml", n), slideXML(p, pl.cx, pl.cy, pl.font))
+		add(fmt.Sprintf("ppt/slides/_rels/slide%d.xml.rels", n), relsXML(rels))
 		if notes[i] {
-			parts = append(parts,
-				struct{ name, body string }{fmt.Sprintf("ppt/notesSlides/notesSlide%d.xml", n), notesXML(p.Notes)},
-				struct{ name, body string }{fmt.Sprintf("ppt/notesSlides/_rels/notesSlide%d.xml.rels", n), relsXML([]rel{
-					{"rId1", "notesMaster", "../notesMasters/notesMaster1.xml"},
-					{"rId2", "slide", fmt.Sprintf("../slides/slide%d.xml", n)},
-				})})
+			add(fmt.Sprintf("ppt/notesSlides/notesSlide%d.xml", n), notesXML(p.Notes))
+			add(fmt.Sprintf("ppt/notesSlides/_rels/notesSlide%d.xml.rels", n), relsXML([]rel{
+				{"rId1", "notesMaster", relTarget("ppt/notesSlides", pl.notesMaster)},
+				{"rId2", "slide", fmt.Sprintf("../slides/slide%d.xml", n)},
+			}))
 		}
 	}
 	for _, p := range parts {
@@ -122,6 +128,84 @@ func Encode(pages []*scene.Page, opts Options) ([]byte, error) {
 		return nil, fmt.Errorf("pptx: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+type part struct {
+	name string
+	body []byte
+	ct   string // content type of a part written as an override
+}
+
+// plan says where the slides' master, layout and notes master are, at what
+// size and in what font: chanmap's own parts, or a template's.
+type plan struct {
+	cx, cy      int64
+	masters     []masterRef
+	notesMaster string
+	layout      string
+	font        string
+	own         []part    // parts written besides slides and package parts
+	tpl         *template // nil without a template
+}
+
+func newPlan(first *scene.Page, opts Options) (*plan, error) {
+	cx, cy := emu(first.Width), emu(first.Height)
+	if len(opts.Template) == 0 {
+		master := "ppt/slideMasters/slideMaster1.xml"
+		return &plan{cx: cx, cy: cy, font: typeface,
+			masters:     []masterRef{{id: fmt.Sprint(masterID), part: master}},
+			layout:      "ppt/slideLayouts/slideLayout1.xml",
+			notesMaster: "ppt/notesMasters/notesMaster1.xml",
+			own: []part{
+				{name: "ppt/theme/theme1.xml", body: []byte(themeXML("chanmap")), ct: "application/vnd.openxmlformats-officedocument.theme+xml"},
+				{name: "ppt/theme/theme2.xml", body: []byte(themeXML("chanmap notes")), ct: "application/vnd.openxmlformats-officedocument.theme+xml"},
+				{name: master, body: []byte(slideMasterXML(cx, cy)), ct: ctBase + "slideMaster+xml"},
+				{name: "ppt/slideMasters/_rels/slideMaster1.xml.rels", body: []byte(slideMasterRelsXML())},
+				{name: "ppt/slideLayouts/slideLayout1.xml", body: []byte(slideLayoutXML()), ct: ctBase + "slideLayout+xml"},
+				{name: "ppt/slideLayouts/_rels/slideLayout1.xml.rels", body: []byte(slideLayoutRelsXML())},
+				{name: "ppt/notesMasters/notesMaster1.xml", body: []byte(notesMasterXML()), ct: ctBase + "notesMaster+xml"},
+				{name: "ppt/notesMasters/_rels/notesMaster1.xml.rels", body: []byte(notesMasterRelsXML("../theme/theme2.xml"))},
+			}}, nil
+	}
+	t, err := readTemplate(opts.Template)
+	if err != nil {
+		return nil, err
+	}
+	// Half a point of rounding either way is the same size.
+	if abs(t.cx-cx) > 6350 || abs(t.cy-cy) > 6350 {
+		return nil, fmt.Errorf("the pages are %g × %g pt but the template's slides are %g × %g pt; lay the pages out at the template's size",
+			first.Width, first.Height, float64(t.cx)/12700, float64(t.cy)/12700)
+	}
+	pl := &plan{cx: t.cx, cy: t.cy, masters: t.masters, layout: t.layout, notesMaster: t.notesMaster, font: "+mn-lt", tpl: t}
+	if pl.notesMaster == "" {
+		// The template has none: add chanmap's, with a theme of its own
+		// under a name the template does not use.
+		pl.notesMaster = freeName(t.parts, "ppt/notesMasters/notesMaster%d.xml")
+		theme := freeName(t.parts, "ppt/theme/theme%d.xml")
+		pl.own = []part{
+			{name: theme, body: []byte(themeXML("chanmap notes")), ct: "application/vnd.openxmlformats-officedocument.theme+xml"},
+			{name: pl.notesMaster, body: []byte(notesMasterXML()), ct: ctBase + "notesMaster+xml"},
+			{name: relsName(pl.notesMaster), body: []byte(notesMasterRelsXML(relTarget("ppt/notesMasters", theme)))},
+		}
+	}
+	return pl, nil
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// freeName is the first of pattern's names (numbered from 1) that parts
+// lack.
+func freeName(parts map[string][]byte, pattern string) string {
+	for i := 1; ; i++ {
+		if name := fmt.Sprintf(pattern, i); parts[name] == nil {
+			return name
+		}
+	}
 }
 
 // check refuses what a presentation cannot hold: no pages, pages of

@@ -15,7 +15,15 @@ import (
 // one line), other control characters and anything XML 1.0 cannot carry
 // become U+FFFD.
 func esc(s string) string {
-	s = strings.Map(func(r rune) rune {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(clean(s))) // writing to a strings.Builder cannot fail
+	return b.String()
+}
+
+// clean is the text a reader sees: line breaks and tabs as spaces, control
+// characters as U+FFFD.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			return ' '
@@ -24,9 +32,6 @@ func esc(s string) string {
 		}
 		return r
 	}, s)
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s)) // writing to a strings.Builder cannot fail
-	return b.String()
 }
 
 func xfrm(x, y, cx, cy int64) string {
@@ -43,10 +48,11 @@ type slideWriter struct {
 	pageW   int64
 	pageH   int64
 	counter map[string]int
+	font    string // the typeface of every run
 }
 
-func slideXML(p *scene.Page, cx, cy int64) string {
-	w := &slideWriter{id: 1, title: strings.TrimSpace(p.Title), pageW: cx, pageH: cy, counter: map[string]int{}}
+func slideXML(p *scene.Page, cx, cy int64, font string) string {
+	w := &slideWriter{id: 1, title: strings.TrimSpace(p.Title), pageW: cx, pageH: cy, counter: map[string]int{}, font: font}
 	w.b.WriteString(xmlHeader)
 	w.b.WriteString(`<p:sld ` + nsAll + `><p:cSld>`)
 	if !p.Background.None() {
@@ -273,7 +279,7 @@ func (w *slideWriter) paragraphs(lines []scene.Span, a scene.Align) {
 		if !s.Color.None() {
 			font = solid(s.Color)
 		}
-		font += `<a:latin typeface="` + typeface + `"/><a:cs typeface="` + typeface + `"/>`
+		font += `<a:latin typeface="` + w.font + `"/><a:cs typeface="` + w.font + `"/>`
 		if s.Text == "" {
 			fmt.Fprintf(&w.b, `<a:endParaRPr %s dirty="0">%s</a:endParaRPr></a:p>`, rpr, font)
 			continue
