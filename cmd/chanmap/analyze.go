@@ -157,6 +157,7 @@ func (rw *reportWriter) table(header []string, right []bool, rows [][]string) {
 func writeReport(w io.Writer, m *graph.Map, r *analysis.Report) error {
 	rw := newReportWriter(w, m)
 	rw.header()
+	rw.insights(r.Insights)
 
 	rw.printf("\nSEGMENTS AND CUSTOMERS\n")
 	if len(r.Segments) == 0 {

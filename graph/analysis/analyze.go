@@ -97,6 +97,7 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 	sort.Strings(w)
 	a.report.Warnings = w
 	a.report.clean()
+	a.report.Insights = Insights(a.report, m)
 	return a, nil
 }
 

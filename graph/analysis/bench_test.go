@@ -48,3 +48,17 @@ func benchAnalyze(b *testing.B, m *graph.Map) {
 		}
 	}
 }
+
+// BenchmarkInsights10000 times the findings alone on a report of 10,000
+// nodes.
+func BenchmarkInsights10000(b *testing.B) {
+	m := gen.Generate(10000, 1)
+	r, err := Analyze(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Insights(r, m)
+	}
+	b.ReportMetric(float64(len(r.Insights)), "insights")
+}

@@ -15,6 +15,8 @@ type Report struct {
 	Partners  []Partner `json:"partners"`
 	WeakSpots WeakSpots `json:"weak_spots"`
 	Warnings  []string  `json:"warnings"`
+	// Insights are the findings ranked by the money at stake (insights.go).
+	Insights []Insight `json:"insights"`
 }
 
 // Segment holds the figures of one segment or customer.

@@ -1,0 +1,155 @@
+package analysis
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// insightMap: acme sells to city directly and through the marketplace web
+// (margin 0.10), both naming seals (a product replaced every 24 months);
+// farms buy only through the distributor south (margin 0.20) and prefer
+// field installation, south delivers by pickup; nobody reaches lost;
+// nobody supports anyone.
+func insightMap() *graph.Map {
+	farms := seg("farms", 400000, 100000)
+	farms.Name = "Farms"
+	farms.Prefers = []string{"field_install"}
+	city := seg("city", 1000000, 50000)
+	city.Name = "City buyers"
+	lost := seg("lost", 200000, 300000)
+	lost.Name = "Lost landlords"
+	south := org("south", graph.KindDistributor)
+	south.Name = "Skåne VVS Grossist"
+	seals := product("seals", 24)
+	seals.Name = "Seals"
+	return mapOf([]*graph.Node{company("acme"), south, org("web", graph.KindMarketplace), farms, city, lost, seals},
+		sup("acme", "south", "m", 0.2), sup("south", "farms", "d", "pickup"),
+		sup("acme", "city", "p", []string{"seals"}), sup("acme", "web", "m", 0.1), sup("web", "city", "p", []string{"seals"}))
+}
+
+func TestInsightsRankedByMoney(t *testing.T) {
+	r := mustAnalyze(t, insightMap())
+	// Net revenue: farms 400,000 · (1 − 0.2) = 320,000; city splits evenly
+	// over two unshared edges: 500,000 · 1 + 500,000 · (1 − 0.1) = 950,000;
+	// lost 0. Total 1,270,000, so city is 950/1270 = 75 % (flagged).
+	want := []struct {
+		id       string
+		severity string
+		atStake  float64
+	}{
+		{"unsupported:city", SeverityMedium, 1000000},           // city's spend; medium before low on a tie
+		{"service_opportunity:city", SeverityLow, 1000000},      // city buys seals (24 months), nobody services them
+		{"concentration:city", SeverityMedium, 950000},          // the top segment's net revenue
+		{"single_point_of_failure:south", SeverityHigh, 400000}, // farms' spend; high first on the tie
+		{"unsupported:farms", SeverityMedium, 400000},
+		{"preference_unmet:farms", SeverityLow, 400000},
+		{"service_opportunity:farms", SeverityLow, 400000}, // south's edge names no products: it sells seals too
+		{"money_loser:lost", SeverityHigh, 300000},         // 0 net revenue − 300,000 cost to serve
+		{"unreachable:lost", SeverityHigh, 200000},         // its spend goes unserved
+		{"unsupported:lost", SeverityMedium, 200000},
+		{"channel_conflict:city", SeverityMedium, 50000}, // margin pool 1,000,000 − 950,000
+	}
+	if len(r.Insights) != len(want) {
+		for _, in := range r.Insights {
+			t.Logf("%s %v", in.ID, stake(in))
+		}
+		t.Fatalf("%d insights, want %d", len(r.Insights), len(want))
+	}
+	for i, w := range want {
+		got := r.Insights[i]
+		if got.ID != w.id || got.Severity != w.severity {
+			t.Errorf("insight %d is %s (%s), want %s (%s)", i+1, got.ID, got.Severity, w.id, w.severity)
+			continue
+		}
+		checkNum(t, got.ID+".at_stake", got.AtStake, w.atStake)
+		if got.Headline == "" || len(got.Nodes) == 0 || len(got.Figures) == 0 {
+			t.Errorf("%s: headline %q, nodes %v, figures %v", got.ID, got.Headline, got.Nodes, got.Figures)
+		}
+	}
+}
+
+func TestInsightHeadlinesInPlainWords(t *testing.T) {
+	r := mustAnalyze(t, insightMap())
+	by := map[string]Insight{}
+	for _, in := range r.Insights {
+		by[in.ID] = in
+	}
+	for id, want := range map[string]string{
+		"single_point_of_failure:south": "Skåne VVS Grossist carries every sale to Farms: EUR 400 k at risk",
+		"unreachable:lost":              "No channel reaches Lost landlords: EUR 200 k of spend unserved",
+		"money_loser:lost":              "Lost landlords lose EUR 300 k a year (tier 4)",
+		"concentration:city":            "City buyers bring 75 % of net revenue (EUR 950 k); the top three bring 100 %",
+		"preference_unmet:farms":        "Farms prefer field install but get pickup: EUR 400 k of spend",
+		"service_opportunity:city":      "Nobody services Seals for City buyers, a EUR 1 m segment",
+		"channel_conflict:city":         "acme and web compete for City buyers over Seals: EUR 50 k of channel margin contested",
+	} {
+		if got := by[id].Headline; got != want {
+			t.Errorf("%s headline\n got %q\nwant %q", id, got, want)
+		}
+	}
+	if n := by["single_point_of_failure:south"].Nodes; strings.Join(n, ",") != "south,farms" {
+		t.Errorf("single point of failure nodes %v, want the partner then the segment", n)
+	}
+}
+
+// A customer inside a segment that the same partner carries is not counted
+// twice in the spend at risk.
+func TestInsightSpendCountsCustomersOnce(t *testing.T) {
+	m := insightMap()
+	acct := &graph.Node{ID: "farm-1", Kind: graph.KindCustomer, Name: "Big Farm", Revenue: num(150000), CostToServe: num(10000)}
+	m.Nodes = append(m.Nodes, acct)
+	m.Edges = append(m.Edges, sup("south", "farm-1"), &graph.Edge{From: "farm-1", To: "farms", Kind: graph.EdgeBelongsTo})
+	r := mustAnalyze(t, m)
+	for _, in := range r.Insights {
+		if in.ID == "single_point_of_failure:south" {
+			// farms 400,000; Big Farm's 150,000 is part of the farms segment.
+			checkNum(t, "spend at risk", in.AtStake, 400000)
+			return
+		}
+	}
+	t.Fatal("no single point of failure for south")
+}
+
+func TestInsightsWithoutFigures(t *testing.T) {
+	// A segment without revenue nobody reaches: the finding stays, with no
+	// amount, and ranks after findings with money.
+	m := mapOf([]*graph.Node{company("acme"), seg("ghosts", -1, -1), seg("paying", 1000, 10)}, sup("acme", "paying"))
+	r := mustAnalyze(t, m)
+	last := r.Insights[len(r.Insights)-1]
+	if last.AtStake != nil || !strings.HasPrefix(last.Headline, "No channel reaches ghosts") && !strings.HasPrefix(last.Headline, "Nobody supports ghosts") {
+		t.Errorf("last insight %+v: want a ghosts finding without an amount", last)
+	}
+	if r.Insights[0].AtStake == nil {
+		t.Errorf("first insight %s has no amount but others do", r.Insights[0].ID)
+	}
+}
+
+func TestMoney(t *testing.T) {
+	for _, c := range []struct {
+		cur  string
+		v    float64
+		want string
+	}{
+		{"EUR", 4800000, "EUR 4.8 m"},
+		{"SEK", 400000, "SEK 400 k"},
+		{"EUR", 950, "EUR 950"},
+		{"EUR", 999.6, "EUR 1 k"},     // rounds up into thousands
+		{"EUR", 999600, "EUR 1 m"},    // and into millions
+		{"EUR", 6900920, "EUR 6.9 m"}, // one decimal
+		{"EUR", 6000000, "EUR 6 m"},   // no trailing .0
+		{"USD", 1.26e9, "USD 1.3 bn"},
+		{"", 150000, "150 k"},          // no currency
+		{"EUR", -150000, "EUR −150 k"}, // a loss keeps its sign
+		{"EUR", 0, "EUR 0"},
+	} {
+		got := Money(c.cur, c.v)
+		if got != c.want {
+			t.Errorf("Money(%q, %v) = %q, want %q", c.cur, c.v, got, c.want)
+		}
+	}
+	if got := Percent(0.348); got != "35 %" {
+		t.Errorf("Percent(0.348) = %q", got)
+	}
+}
