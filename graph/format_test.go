@@ -137,7 +137,7 @@ func TestHostileStringsRoundTrip(t *testing.T) {
 }
 
 func TestNumbersRoundTrip(t *testing.T) {
-	for _, v := range []float64{0, 1, 0.18, 2400000, 1e15, 1e21, 123456789.123, 1e-7, 0.1 + 0.2} {
+	for _, v := range []float64{0, 1, 0.18, 2400000, 1e15, 123456789.123, 1e-7, 0.1 + 0.2} {
 		m := &graph.Map{ID: "n", Nodes: []*graph.Node{{ID: "s", Kind: graph.KindSegment, Name: "S", Revenue: &v}}}
 		for _, w := range []func(testing.TB, *graph.Map) []byte{writeYAML, writeJSON} {
 			got := mustRead(t, w(t, m), "n")
