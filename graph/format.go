@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,7 +79,7 @@ func coveredBy(ptr string, bad map[string]bool) bool {
 
 // ReadFile reads and validates the map file at path (see Read).
 func ReadFile(path string) (*Map, error) {
-	f, err := os.Open(path)
+	f, err := OpenInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("read map: %w", err)
 	}

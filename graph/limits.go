@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -212,4 +213,35 @@ func (b *yamlBuilder) countText(n, line, col int) error {
 		return &posError{line, col, fmt.Sprintf("the document's text, with its aliases expanded, is more than %d MiB (MaxExpandedBytes); write the values out or make the map smaller", MaxExpandedBytes>>20)}
 	}
 	return nil
+}
+
+// OpenInput opens a file to read a map or a table from. A regular file or a
+// pipe is opened (reading stays within the size limits); a device, a
+// directory or a socket is refused at once with a clear error, since reading
+// one (/dev/urandom, /dev/zero) would never end or never make sense.
+func OpenInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	mode := fi.Mode()
+	if mode.IsRegular() || mode&os.ModeNamedPipe != 0 {
+		return f, nil
+	}
+	f.Close()
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&os.ModeDevice != 0:
+		what = "a device"
+	case mode&os.ModeSocket != 0:
+		what = "a socket"
+	}
+	return nil, fmt.Errorf("%s is %s; give a file (or a pipe) to read", path, what)
 }

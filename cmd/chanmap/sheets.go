@@ -53,7 +53,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 		if len(paths) != 1 {
 			return nil, usagef("a workbook (%s) is imported alone; got %d files", paths[0], len(paths))
 		}
-		f, err := os.Open(paths[0])
+		f, err := graph.OpenInput(paths[0])
 		if err != nil {
 			return nil, fmt.Errorf("read workbook: %w", err)
 		}
@@ -63,7 +63,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 		if len(paths) > 2 {
 			return nil, usagef("give NODES.csv and EDGES.csv; got %d files", len(paths))
 		}
-		nf, err := os.Open(paths[0])
+		nf, err := graph.OpenInput(paths[0])
 		if err != nil {
 			return nil, fmt.Errorf("read nodes table: %w", err)
 		}
@@ -71,7 +71,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 		var edges io.Reader
 		edgesName := ""
 		if len(paths) == 2 {
-			ef, err := os.Open(paths[1])
+			ef, err := graph.OpenInput(paths[1])
 			if err != nil {
 				return nil, fmt.Errorf("read edges table: %w", err)
 			}

@@ -27,9 +27,9 @@ func ReadCSV(nodes, edges io.Reader, nodesName, edgesName string, opt Options) (
 	if opt.Progress != nil {
 		b.total = csvRowsHint(nodes) + csvRowsHint(edges)
 	}
-	b.readTable(nodesTable, newCSVSource(nodes), nodesName)
+	b.readTable(nodesTable, newCSVSource(newLimitedReader(nodes)), nodesName)
 	if edges != nil {
-		b.readTable(edgesTable, newCSVSource(edges), edgesName)
+		b.readTable(edgesTable, newCSVSource(newLimitedReader(edges)), edgesName)
 	}
 	return b.finish(nodesName)
 }

@@ -110,9 +110,14 @@ func (b *builder) readTable(t table, src source, file string) {
 	if !b.header(t, header, hrow, file) {
 		return
 	}
+	var lim tableLimits
 	for {
 		rec, row, err := src.next()
 		if errors.Is(err, io.EOF) {
+			return
+		}
+		if msg := lim.add(rec); err == nil && msg != "" {
+			b.add(t, graph.Problem{File: file, Line: row, Pointer: "/" + t.String(), Message: msg})
 			return
 		}
 		if err != nil {
