@@ -119,7 +119,9 @@ func (c *xmlCounter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func isTagEnd(b byte) bool { return b == ' ' || b == '>' || b == '/' || b == '\t' || b == '\n' || b == '\r' }
+func isTagEnd(b byte) bool {
+	return b == ' ' || b == '>' || b == '/' || b == '\t' || b == '\n' || b == '\r'
+}
 
 // tableLimits counts the rows and cells of one table as they are read.
 type tableLimits struct {
