@@ -145,7 +145,7 @@ func parseTreeSized(data []byte, name string) (*tnode, error) {
 		if err == nil {
 			return t, nil
 		}
-		if len(data) > MaxYAMLSize {
+		if je := (*jsonError)(nil); len(data) > MaxYAMLSize || (errors.As(err, &je) && je.dup) {
 			return nil, jsonProblem(data, name, err)
 		}
 	} else if len(data) > MaxYAMLSize {

@@ -402,7 +402,7 @@ func (b *yamlBuilder) addEntry(t *tnode, mv *ast.MappingValueNode, depth int) er
 	}
 	for _, e := range t.keys {
 		if e.name == name {
-			return &posError{kl, kc, fmt.Sprintf("key %q appears twice (first at line %d)", name, e.line)}
+			return &posError{kl, kc, fmt.Sprintf("duplicate key %q (first at line %d)", name, e.line)}
 		}
 	}
 	val, err := b.build(mv.Value, depth+1)
@@ -445,6 +445,7 @@ func parseJSONTree(data []byte) (*tnode, error) {
 type jsonError struct {
 	off int
 	msg string
+	dup bool // a duplicate key: the document is not YAML either
 }
 
 func (e *jsonError) Error() string { return e.msg }
@@ -517,7 +518,7 @@ func (p *jsonScanner) value(depth int) (*tnode, error) {
 			}
 			for _, e := range t.keys {
 				if e.name == name {
-					return nil, p.errorf("key %q appears twice", name)
+					return nil, &jsonError{off: p.i, msg: fmt.Sprintf("duplicate key %q (first at line %d)", name, e.line), dup: true}
 				}
 			}
 			p.skipSpace()
