@@ -218,7 +218,7 @@ nodes: *g
 		{"merge key", "base: &b {kind: company}\nid: x\nnodes:\n  - <<: *b\n    id: co\n", "merge keys"},
 		{"nodes a mapping", "id: t\nnodes: {a: 1}\n", "nodes must be a list"},
 		{"duplicate key", "id: a\nid: b\n", `mapping key "id" already defined`},
-		{"duplicate JSON key", `{"id": "a", "id": "b"}`, `mapping key "id" already defined`},
+		{"duplicate JSON key", `{"id": "a", "id": "b"}`, `not valid JSON: duplicate key "id"`},
 		{"broken JSON", `{"id": "a", "nodes": [}`, "not valid"},
 	}
 	for _, c := range cases {
