@@ -245,3 +245,20 @@ func OpenInput(path string) (*os.File, error) {
 	}
 	return nil, fmt.Errorf("%s is %s; give a file (or a pipe) to read", path, what)
 }
+
+// CheckLimits reports the ids, texts, lists and figures of m that pass the
+// limits above, as Validate would, without the other rules. Code that takes
+// a map from somewhere other than a fresh validation (a map stored before
+// a limit existed) calls it before computing with its figures.
+func CheckLimits(m *Map) error {
+	if m == nil {
+		return nil
+	}
+	v := &validator{m: m}
+	v.limits()
+	if len(v.probs) == 0 {
+		return nil
+	}
+	sortProblems(v.probs)
+	return &ValidationError{Problems: v.probs}
+}
