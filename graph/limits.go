@@ -5,7 +5,9 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -107,7 +109,7 @@ func (v *validator) limits() {
 		v.textLen(p+"/channel", "channel", n.Channel, MaxNameLen)
 		v.textLen(p+"/purpose", "purpose", n.Purpose, MaxTextLen)
 		v.figure(p+"/replacement_months", "replacement_months", n.ReplacementMonths)
-		v.attrs(p, n.Attrs)
+		v.attrs(p, n.Attrs, nodeFields)
 	}
 	for i, e := range m.Edges {
 		if e == nil {
@@ -124,7 +126,7 @@ func (v *validator) limits() {
 		v.textLen(p+"/why", "why", e.Why, MaxTextLen)
 		v.textLen(p+"/purpose", "purpose", e.Purpose, MaxTextLen)
 		v.textLen(p+"/what", "what", e.What, MaxTextLen)
-		v.attrs(p, e.Attrs)
+		v.attrs(p, e.Attrs, edgeFields)
 	}
 	if c := m.Classification; c != nil {
 		for k := range c.Tiers {
@@ -150,7 +152,29 @@ func (v *validator) idLen(ptr, field, s string) {
 func (v *validator) textLen(ptr, field, s string, limit int) {
 	if len(s) > limit {
 		v.add(ptr, field, s, "%s is %d bytes long; this field holds at most %d bytes", field, len(s), limit)
+		return
 	}
+	if msg := plainText(s); msg != "" {
+		v.add(ptr, field, s, "%s %s", field, msg)
+	}
+}
+
+// plainText says what keeps s from being written to any format and read
+// back the same (a spreadsheet reads a blank cell as no value and cannot
+// hold most control characters), or "" when nothing does.
+func plainText(s string) string {
+	if s == "" {
+		return ""
+	}
+	if strings.TrimSpace(s) == "" {
+		return "holds only white space; leave it out or write something"
+	}
+	for _, r := range s {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return fmt.Sprintf("holds the character %U; text holds no control characters but tabs and line feeds", r)
+		}
+	}
+	return ""
 }
 
 func (v *validator) list(p, field string, items []string) {
@@ -159,7 +183,17 @@ func (v *validator) list(p, field string, items []string) {
 		v.add(ptr, field, strconv.Itoa(len(items)), "%s has %d items; a list holds at most %d (MaxListItems)", field, len(items), MaxListItems)
 	}
 	for j, s := range items {
-		v.textLen(ptr+"/"+strconv.Itoa(j), field, s, MaxNameLen)
+		p := ptr + "/" + strconv.Itoa(j)
+		switch {
+		case s == "":
+			v.add(p, field, s, "%s has an empty item", field)
+		case strings.Contains(s, ";"):
+			v.add(p, field, s, "%s item %q holds ';', which separates list items in a spreadsheet cell", field, s)
+		case strings.TrimSpace(s) != s:
+			v.add(p, field, s, "%s item %q starts or ends with white space", field, s)
+		default:
+			v.textLen(p, field, s, MaxNameLen)
+		}
 	}
 }
 
@@ -175,11 +209,15 @@ func (v *validator) figureValue(ptr, field string, f float64) {
 	}
 }
 
-func (v *validator) attrs(p string, attrs map[string]any) {
+func (v *validator) attrs(p string, attrs map[string]any, fields []string) {
 	for _, k := range sortedKeys(attrs) {
 		ptr := p + "/" + escapePointer(k)
 		if len(k) > MaxNameLen {
 			v.add(p, k, k, "a free attribute's name is %d bytes long; names hold at most %d bytes", len(k), MaxNameLen)
+			continue
+		}
+		if msg := attrNameProblem(k, fields); msg != "" {
+			v.add(ptr, k, k, "free attribute %q %s", k, msg)
 			continue
 		}
 		switch x := attrs[k].(type) {
@@ -261,4 +299,66 @@ func CheckLimits(m *Map) error {
 	}
 	sortProblems(v.probs)
 	return &ValidationError{Problems: v.probs}
+}
+
+// attrNameProblem says why a free attribute's name would not come back as
+// itself from a spreadsheet header, or "". A header is matched to a field
+// without regard to case, spaces and punctuation, and any other header
+// becomes an attribute named as written when it is letters, digits, '_'
+// and '-', else its snake_case form (graph/sheet does the same).
+func attrNameProblem(name string, fields []string) string {
+	if isField(fields, name) || name == "attrs" {
+		return "" // validation says so already
+	}
+	if name != headerKey(name) {
+		return fmt.Sprintf("would come back from a spreadsheet as %q; name attributes with letters, digits, '_' and '-'", headerKey(name))
+	}
+	n := normHeader(name)
+	for _, f := range fields {
+		if normHeader(f) == n {
+			return fmt.Sprintf("would come back from a spreadsheet as the field %s; rename it", f)
+		}
+	}
+	return ""
+}
+
+// normHeader reduces a header to lower-case letters and digits.
+func normHeader(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// headerKey is the attribute name a spreadsheet header gives: the header
+// when it is letters, digits, '_' and '-', else its snake_case form.
+func headerKey(h string) string {
+	plain := h != ""
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return h
+	}
+	var b strings.Builder
+	sep := false
+	for _, r := range h {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if sep && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			sep = false
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		sep = true
+	}
+	return b.String()
 }

@@ -61,6 +61,14 @@ func TestLimitsAreValidationRules(t *testing.T) {
 		{"why", fmt.Sprintf("  - {from: co, to: seg, kind: supports, why: %s}", long(graph.MaxTextLen+1)), "/edges/2/why", "at most 10000 bytes"},
 		{"revenue", "  - {id: x, kind: segment, name: X, revenue: 1.7e308}", "/nodes/5/revenue", "range of figures"},
 		{"cost", "  - {id: x, kind: segment, name: X, cost_to_serve: 2e15}", "/nodes/5/cost_to_serve", "range of figures"},
+		{"tag with ;", "  - {id: x, kind: company, name: X, tags: [\"a;b\"]}", "/nodes/5/tags/0", "holds ';'"},
+		{"tag with a space", "  - {id: x, kind: company, name: X, tags: [\" x\"]}", "/nodes/5/tags/0", "white space"},
+		{"empty tag", "  - {id: x, kind: company, name: X, tags: [\"\"]}", "/nodes/5/tags/0", "empty item"},
+		{"blank description", "  - {id: x, kind: company, name: X, description: \"  \"}", "/nodes/5/description", "only white space"},
+		{"control character", "  - {id: x, kind: company, name: \"bell\\a\"}", "/nodes/5/name", "U+0007"},
+		{"carriage return", "  - {id: x, kind: company, name: X, description: \"a\\r\\nb\"}", "/nodes/5/description", "U+000D"},
+		{"attribute named like a column", "  - {id: x, kind: company, name: X, Region: north}", "/nodes/5/Region", "the field region"},
+		{"attribute name with a space", "  - {id: x, kind: company, name: X, account manager: Kim}", "/nodes/5/account manager", "account_manager"},
 		{"numeric attribute", "  - {id: x, kind: company, name: X, staff: -1.0e+300}", "/nodes/5/staff", "range of figures"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

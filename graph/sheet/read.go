@@ -61,6 +61,9 @@ type builder struct {
 	done     int
 	total    int
 	nextTick int
+	// titleGiven: the workbook's map sheet has a title row, even an empty
+	// one, so no title is made up from the file name.
+	titleGiven bool
 }
 
 // located is a problem with the position it sorts by.
@@ -411,7 +414,11 @@ func (b *builder) finish(name string) (*graph.Map, error) {
 	if b.opt.Progress != nil {
 		b.opt.Progress(b.done, b.done)
 	}
+	title := b.m.Title
 	fill(b.m, b.opt, name)
+	if b.titleGiven && b.opt.Title == "" {
+		b.m.Title = title
+	}
 	parsed := make(map[string]bool, len(b.problems))
 	for _, p := range b.problems {
 		parsed[p.Pointer] = true

@@ -184,6 +184,9 @@ func readMapSheet(f *excelize.File, sheet, book string, b *builder) error {
 			}
 			return v, true
 		}
+		if key == "title" {
+			b.titleGiven = true
+		}
 		if strings.TrimSpace(val) == "" {
 			continue
 		}
@@ -238,9 +241,7 @@ func mapRows(m *graph.Map) [][]any {
 	if m.ID != "" {
 		add("id", m.ID)
 	}
-	if m.Title != "" {
-		add("title", m.Title)
-	}
+	add("title", m.Title) // even empty: an empty title stays empty
 	if m.Currency != "" {
 		add("currency", m.Currency)
 	}
