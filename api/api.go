@@ -48,6 +48,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Web serves the browser page at /; nil uses the embedded page (api/web).
 	Web http.Handler
+	// AllowedHosts are the names (host or host:port) besides loopback ones
+	// that a server without tokens answers to (see guard.go).
+	AllowedHosts []string
+	// BodyTimeout bounds how long a request body may take to arrive
+	// (default graph.MaxBodyTime): 408 past it.
+	BodyTimeout time.Duration
 }
 
 // Server answers chanmap's HTTP API. Create it with New, serve Handler, and
@@ -74,6 +80,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = 15 * time.Second
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = graph.MaxBodyTime
 	}
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = 512
@@ -121,12 +130,15 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(preGuard)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		Generator: newRequestID,
 	}))
 	e.Use(s.requestLog())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
+	e.Use(s.guard)
 	e.Use(s.bodyLimit)
+	e.Use(jsonGuard)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz, s.auth(RoleViewer))

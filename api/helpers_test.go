@@ -78,7 +78,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 func newEnvOn(t *testing.T, st graph.Store, opts ...envOption) *env {
 	t.Helper()
-	cfg := Config{Store: st, Engine: render.NewInProcess()}
+	// httptest requests carry Host example.com.
+	cfg := Config{Store: st, Engine: render.NewInProcess(), AllowedHosts: []string{"example.com"}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -161,6 +162,10 @@ func (e *env) do(method, path string, body any, h hdr) resp {
 		req.Header.Set("Authorization", "Bearer "+e.token)
 	}
 	for k, v := range h {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		if v == "" {
 			req.Header.Del(k)
 		} else {

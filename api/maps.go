@@ -30,20 +30,14 @@ func present(m *graph.Map) *graph.Map {
 // etag is the ETag of a map version: "7".
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// ifMatch reads the version a write is based on. 428 when If-Match is
-// missing; 400 when it names no version (a "*" would allow blind overwrites).
-func ifMatch(c echo.Context) (int64, error) {
+// ifMatch reads the versions a write may be based on (see ifMatchVersions):
+// 428 when If-Match is missing, 400 when it is "*" or malformed.
+func ifMatch(c echo.Context) ([]int64, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if h == "" {
-		return 0, preconditionRequired()
+		return nil, preconditionRequired()
 	}
-	h = strings.TrimPrefix(h, "W/")
-	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
-	if err != nil || v <= 0 {
-		return 0, badRequest(fmt.Sprintf(`If-Match %q names no map version; send the ETag of the map, like "3"`, h),
-			problemField{Field: "If-Match", Value: short(h), Message: "not a map version"})
-	}
-	return v, nil
+	return ifMatchVersions(h)
 }
 
 // notModified reports whether If-None-Match already holds tag.
@@ -85,7 +79,7 @@ func (s *Server) loadMap(c echo.Context) (*graph.Map, error) {
 // without it, 412 when the map has moved on. The store checks the version
 // again when it applies the change, atomically.
 func (s *Server) loadForWrite(c echo.Context) (*graph.Map, int64, error) {
-	expected, err := ifMatch(c)
+	tags, err := ifMatch(c)
 	if err != nil {
 		// A missing map is 404 even without If-Match.
 		if _, nf := s.loadMap(c); nf != nil {
@@ -100,6 +94,7 @@ func (s *Server) loadForWrite(c echo.Context) (*graph.Map, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	expected := matchVersion(tags, m.Version)
 	if m.Version != expected {
 		return nil, 0, preconditionFailed(m.ID, expected, m.Version)
 	}

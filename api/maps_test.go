@@ -214,7 +214,8 @@ func TestIfMatchForms(t *testing.T) {
 		code    int
 	}{
 		{`"1"`, 200}, {`W/"2"`, 200}, {`3`, 200},
-		{`*`, 400}, {`"abc"`, 400}, {`"0"`, 400}, {`"99"`, 412},
+		{`*`, 400}, {`"abc"`, 412}, {`"0"`, 412}, {`"99"`, 412}, {`"stale-0"`, 412},
+		{`"98", "4"`, 200}, {`"1", W/"2"`, 412}, {`"a b"`, 400}, {`abc`, 400},
 	} {
 		r := e.do("PATCH", "/api/v1/maps/acme-pumps/nodes/acme", map[string]any{"description": "v" + c.ifMatch}, hdr{"If-Match": c.ifMatch})
 		if r.Code != c.code {

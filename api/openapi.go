@@ -70,6 +70,11 @@ func OpenAPI() (*openapi3.T, routers.Router, error) {
 func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
+		if req.Method == http.MethodHead {
+			// HEAD is validated as the GET it stands for.
+			req = req.Clone(req.Context())
+			req.Method = http.MethodGet
+		}
 		route, params, err := s.spec.router.FindRoute(req)
 		if err != nil {
 			return next(c)

@@ -80,7 +80,7 @@ func TestDiagrams(t *testing.T) {
 	if !bytes.Contains(r.Body, []byte("<svg")) || !bytes.Contains(r.Body, []byte("Nordic Industrial Supply")) {
 		t.Fatalf("not the map's SVG: %.300s", r.Body)
 	}
-	if got := r.Header.Get("Content-Security-Policy"); got != "default-src 'none'; style-src 'unsafe-inline'" {
+	if got := r.Header.Get("Content-Security-Policy"); got != "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" {
 		t.Errorf("CSP %q", got)
 	}
 	if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Content-Type") != "image/svg+xml" {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,7 +79,7 @@ func coveredBy(ptr string, bad map[string]bool) bool {
 
 // ReadFile reads and validates the map file at path (see Read).
 func ReadFile(path string) (*Map, error) {
-	f, err := os.Open(path)
+	f, err := OpenInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("read map: %w", err)
 	}
@@ -146,7 +145,7 @@ func parseTreeSized(data []byte, name string) (*tnode, error) {
 		if err == nil {
 			return t, nil
 		}
-		if len(data) > MaxYAMLSize {
+		if je := (*jsonError)(nil); len(data) > MaxYAMLSize || (errors.As(err, &je) && je.dup) {
 			return nil, jsonProblem(data, name, err)
 		}
 	} else if len(data) > MaxYAMLSize {

@@ -264,6 +264,9 @@ type yamlBuilder struct {
 	// aliases to aliases cannot expand into an exponential tree.
 	expanded   int
 	aliasDepth int
+	// textBytes counts the bytes of every scalar and key built, aliases
+	// included (see MaxExpandedBytes).
+	textBytes int
 }
 
 // maxAliasExpansion bounds the values built through aliases; without
@@ -288,12 +291,18 @@ func (b *yamlBuilder) build(n ast.Node, depth int) (*tnode, error) {
 	case *ast.NullNode:
 		return &tnode{kind: tNull, line: line, col: col}, nil
 	case *ast.StringNode:
+		if err := b.countText(len(v.Value), line, col); err != nil {
+			return nil, err
+		}
 		plain := v.Token != nil && v.Token.Type == token.StringType
 		return &tnode{kind: tString, text: v.Value, plain: plain, line: line, col: col}, nil
 	case *ast.LiteralNode:
 		s := ""
 		if v.Value != nil {
 			s = v.Value.Value
+		}
+		if err := b.countText(len(s), line, col); err != nil {
+			return nil, err
 		}
 		return &tnode{kind: tString, text: s, line: line, col: col}, nil
 	case *ast.IntegerNode:
@@ -388,9 +397,12 @@ func (b *yamlBuilder) addEntry(t *tnode, mv *ast.MappingValueNode, depth int) er
 	default:
 		return &posError{kl, kc, "a mapping key must be a plain value"}
 	}
+	if err := b.countText(len(name), kl, kc); err != nil {
+		return err
+	}
 	for _, e := range t.keys {
 		if e.name == name {
-			return &posError{kl, kc, fmt.Sprintf("key %q appears twice (first at line %d)", name, e.line)}
+			return &posError{kl, kc, fmt.Sprintf("duplicate key %q (first at line %d)", name, e.line)}
 		}
 	}
 	val, err := b.build(mv.Value, depth+1)
@@ -433,6 +445,7 @@ func parseJSONTree(data []byte) (*tnode, error) {
 type jsonError struct {
 	off int
 	msg string
+	dup bool // a duplicate key: the document is not YAML either
 }
 
 func (e *jsonError) Error() string { return e.msg }
@@ -505,7 +518,7 @@ func (p *jsonScanner) value(depth int) (*tnode, error) {
 			}
 			for _, e := range t.keys {
 				if e.name == name {
-					return nil, p.errorf("key %q appears twice", name)
+					return nil, &jsonError{off: p.i, msg: fmt.Sprintf("duplicate key %q (first at line %d)", name, e.line), dup: true}
 				}
 			}
 			p.skipSpace()

@@ -37,7 +37,7 @@ type validator struct {
 }
 
 func (v *validator) add(ptr, field, value, format string, a ...any) {
-	v.probs = append(v.probs, Problem{Pointer: ptr, Field: field, Value: value, Message: fmt.Sprintf(format, a...)})
+	v.probs = append(v.probs, Problem{Pointer: ptr, Field: field, Value: clip(value), Message: fmt.Sprintf(format, a...)})
 }
 
 // ValidSlug reports whether s is a valid id: [a-z0-9][a-z0-9_-]*.
@@ -74,6 +74,7 @@ func (v *validator) run() {
 		v.add("", "", "", "no map")
 		return
 	}
+	v.limits()
 	switch {
 	case m.ID == "":
 		v.add("/id", "id", "", "the map needs an id (a slug like acme-pumps)")

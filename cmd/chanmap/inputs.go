@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -52,7 +51,7 @@ func readMapFile(path string, opt importOptions) (*graph.Map, error) {
 	if opt.ID == "" && opt.Title == "" {
 		return graph.ReadFile(path)
 	}
-	f, err := os.Open(path)
+	f, err := graph.OpenInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("read map: %w", err)
 	}

@@ -143,27 +143,7 @@ func draw(ctx context.Context, m *graph.Map, opt render.Options, format string) 
 	}
 }
 
-// writeFileAtomic writes data to a temporary file next to path and renames
-// it into place, so a failure never leaves a half-written diagram.
+// writeFileAtomic writes the diagram to -o as every command does (output.go).
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, werr)
-	}
-	return nil
+	return writeOutput(os.Stdout, path, data)
 }

@@ -34,6 +34,7 @@ type serveOptions struct {
 	renderWorkers int
 	renderTimeout time.Duration
 	seed          bool
+	allowedHosts  []string
 }
 
 func newServeCmd() *cobra.Command {
@@ -49,7 +50,10 @@ CHANMAP_NEO4J_USER and CHANMAP_NEO4J_PASSWORD.
 
 CHANMAP_TOKENS=token=role,... (roles viewer, editor, admin) turns on bearer
 authentication. On an address other than loopback serve refuses to start
-without tokens unless --insecure is given.
+without tokens unless --insecure is given. Without tokens it answers only
+requests whose Host is a loopback name or address, the --addr host, or a
+name given with --allowed-host (against DNS rebinding), and refuses writes
+from browser pages of other sites.
 
 The first line on standard output is "chanmap: listening on http://HOST:PORT/".
 SIGINT or SIGTERM stops it gracefully: requests in flight finish, then the
@@ -76,6 +80,7 @@ render workers and the store are closed.`,
 	f.IntVar(&o.renderWorkers, "render-workers", runtime.NumCPU(), "diagram layout worker processes (at most one per core is useful)")
 	f.DurationVar(&o.renderTimeout, "render-timeout", api.DefaultRenderTimeout, "deadline for one diagram layout (the worker is killed past it)")
 	f.BoolVar(&o.seed, "seed", true, "put the hybrid sample map into an empty store")
+	f.StringArrayVar(&o.allowedHosts, "allowed-host", nil, "a name (host or host:port) clients use for this server besides loopback ones; repeatable (matters without tokens)")
 	return cmd
 }
 
@@ -126,6 +131,7 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		BodyLimit:     o.bodyLimit,
 		RenderTimeout: o.renderTimeout,
 		Logger:        logger,
+		AllowedHosts:  allowedHosts(o.addr, o.allowedHosts),
 	})
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 		if len(paths) != 1 {
 			return nil, usagef("a workbook (%s) is imported alone; got %d files", paths[0], len(paths))
 		}
-		f, err := os.Open(paths[0])
+		f, err := graph.OpenInput(paths[0])
 		if err != nil {
 			return nil, fmt.Errorf("read workbook: %w", err)
 		}
@@ -63,7 +63,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 		if len(paths) > 2 {
 			return nil, usagef("give NODES.csv and EDGES.csv; got %d files", len(paths))
 		}
-		nf, err := os.Open(paths[0])
+		nf, err := graph.OpenInput(paths[0])
 		if err != nil {
 			return nil, fmt.Errorf("read nodes table: %w", err)
 		}
@@ -71,7 +71,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 		var edges io.Reader
 		edgesName := ""
 		if len(paths) == 2 {
-			ef, err := os.Open(paths[1])
+			ef, err := graph.OpenInput(paths[1])
 			if err != nil {
 				return nil, fmt.Errorf("read edges table: %w", err)
 			}
@@ -184,12 +184,20 @@ func exportSheets(cmd *cobra.Command, f *exportFlags, arg string) (handled bool,
 	}
 	switch format {
 	case "csv":
+		if f.output == stdoutName {
+			return true, usagef("a CSV export is two files (nodes and edges); give -o NAME or -o DIR/, or use --format xlsx for one file")
+		}
 		nodes, edges := csvExportPaths(f.output, m.ID)
+		if strings.HasSuffix(f.output, string(filepath.Separator)) && !isDir(f.output) {
+			if err := os.MkdirAll(f.output, 0o755); err != nil {
+				return true, fmt.Errorf("write %s: %w", f.output, err)
+			}
+		}
 		var nb, eb bytes.Buffer
 		if err := sheet.WriteCSV(&nb, &eb, m); err != nil {
 			return true, fmt.Errorf("export %s as CSV: %w", m.ID, err)
 		}
-		if err := writeFilesAtomically(map[string][]byte{nodes: nb.Bytes(), edges: eb.Bytes()}); err != nil {
+		if err := writeOutputs(map[string][]byte{nodes: nb.Bytes(), edges: eb.Bytes()}); err != nil {
 			return true, err
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s: map %s, %d nodes, %d edges\n", nodes, edges, m.ID, len(m.Nodes), len(m.Edges))
@@ -204,8 +212,11 @@ func exportSheets(cmd *cobra.Command, f *exportFlags, arg string) (handled bool,
 		if err := sheet.WriteXLSX(&b, m); err != nil {
 			return true, fmt.Errorf("export %s as XLSX: %w", m.ID, err)
 		}
-		if err := writeFilesAtomically(map[string][]byte{out: b.Bytes()}); err != nil {
+		if err := writeOutput(cmd.OutOrStdout(), out, b.Bytes()); err != nil {
 			return true, err
+		}
+		if out == stdoutName {
+			return true, nil
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s, %d nodes, %d edges\n", out, m.ID, len(m.Nodes), len(m.Edges))
 	default: // a map file converted to YAML or JSON
@@ -256,46 +267,4 @@ func csvExportPaths(output, id string) (nodes, edges string) {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
-}
-
-// writeFilesAtomically writes each file to a temporary file beside it and
-// renames them into place only when all were written, so an error leaves no
-// partial output.
-func writeFilesAtomically(files map[string][]byte) error {
-	tmps := map[string]string{}
-	defer func() {
-		for _, tmp := range tmps {
-			os.Remove(tmp)
-		}
-	}()
-	for path, data := range files {
-		if dir := filepath.Dir(path); !isDir(dir) {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("write %s: %w", path, err)
-			}
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		tmps[path] = tmp.Name()
-		if err := tmp.Chmod(0o644); err != nil {
-			tmp.Close()
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if _, err := tmp.Write(data); err != nil {
-			tmp.Close()
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := tmp.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	for path, tmp := range tmps {
-		if err := os.Rename(tmp, path); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		delete(tmps, path)
-	}
-	return nil
 }

@@ -104,7 +104,9 @@ name), which converts between the formats.
 				if err := writeMapFile(f.output, "", m); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: map %s, %d nodes, %d edges\n", f.output, m.ID, len(m.Nodes), len(m.Edges))
+				if f.output != stdoutName {
+					fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: map %s, %d nodes, %d edges\n", f.output, m.ID, len(m.Nodes), len(m.Edges))
+				}
 				return nil
 			}
 			return importIntoStore(cmd.Context(), cmd.OutOrStdout(), &f, m)
@@ -229,6 +231,9 @@ give --title and --currency on import).
 			if err := writeMapFile(f.output, format, m); err != nil {
 				return err
 			}
+			if f.output == stdoutName {
+				return nil
+			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s version %d, %d nodes, %d edges\n", f.output, m.ID, m.Version, len(m.Nodes), len(m.Edges))
 			return nil
 		},
@@ -264,24 +269,5 @@ func writeMapFile(path, format string, m *graph.Map) error {
 	if err := encodeMap(&buf, format, m); err != nil {
 		return fmt.Errorf("encode map %s: %w", m.ID, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return writeOutput(os.Stdout, path, buf.Bytes())
 }

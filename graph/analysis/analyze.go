@@ -16,6 +16,9 @@ func Analyze(m *graph.Map) (*Report, error) {
 	if m == nil {
 		return nil, fmt.Errorf("analyze: no map")
 	}
+	if err := graph.CheckLimits(m); err != nil {
+		return nil, fmt.Errorf("analyze %s: %w", m.ID, err) // figures past the range would overflow
+	}
 	a, err := newAnalysis(m)
 	if err != nil {
 		return nil, fmt.Errorf("analyze %s: %w", m.ID, err)

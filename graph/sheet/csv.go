@@ -27,9 +27,9 @@ func ReadCSV(nodes, edges io.Reader, nodesName, edgesName string, opt Options) (
 	if opt.Progress != nil {
 		b.total = csvRowsHint(nodes) + csvRowsHint(edges)
 	}
-	b.readTable(nodesTable, newCSVSource(nodes), nodesName)
+	b.readTable(nodesTable, newCSVSource(newLimitedReader(nodes)), nodesName)
 	if edges != nil {
-		b.readTable(edgesTable, newCSVSource(edges), edgesName)
+		b.readTable(edgesTable, newCSVSource(newLimitedReader(edges)), edgesName)
 	}
 	return b.finish(nodesName)
 }
@@ -119,7 +119,8 @@ type csvSource struct {
 	err     error // the table cannot be read at all
 	r       *csv.Reader
 	row     int
-	prevEnd int // the line the previous record ended on
+	prevEnd int    // the line the previous record ended on
+	text    []bool // cells of the current record written as text ('12)
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -161,29 +162,52 @@ func (s *csvSource) next() ([]string, int, error) {
 	last := len(rec) - 1
 	endLine, _ := s.r.FieldPos(last)
 	s.prevEnd = endLine + strings.Count(rec[last], "\n")
+	s.text = s.text[:0]
 	for i, c := range rec {
 		rec[i] = unescapeCell(c)
+		s.text = append(s.text, len(rec[i]) != len(c))
 	}
 	return rec, s.row, nil
 }
 
-func (s *csvSource) kind(int) cellKind { return kindUnknown }
+// kind is text for a cell written with a leading apostrophe, else unknown
+// (the reader guesses from the text).
+func (s *csvSource) kind(j int) cellKind {
+	if j < len(s.text) && s.text[j] {
+		return kindText
+	}
+	return kindUnknown
+}
 
 // A text cell that starts like a formula (= + - @, a tab or CR) is written
 // with a leading apostrophe, so that a spreadsheet opening the CSV shows text
 // and never runs it; reading drops that apostrophe again.
+//
+// Text that would read back as a number or a boolean ("12", "true") gets
+// the same apostrophe, so a text attribute stays text.
 func escapeCell(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r'", s[0]) >= 0 {
+	if needsApostrophe(s) {
 		return "'" + s
 	}
 	return s
 }
 
 func unescapeCell(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte("=+-@\t\r'", s[1]) >= 0 {
+	if len(s) >= 2 && s[0] == '\'' && needsApostrophe(s[1:]) {
 		return s[1:]
 	}
 	return s
+}
+
+func needsApostrophe(s string) bool {
+	if s == "" {
+		return false
+	}
+	if strings.IndexByte("=+-@\t\r'", s[0]) >= 0 {
+		return true
+	}
+	_, isText := parseAttr(s, false).(string)
+	return !isText
 }
 
 // WriteCSV writes m as a nodes table and an edges table in CSV (UTF-8

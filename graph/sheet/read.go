@@ -61,6 +61,9 @@ type builder struct {
 	done     int
 	total    int
 	nextTick int
+	// titleGiven: the workbook's map sheet has a title row, even an empty
+	// one, so no title is made up from the file name.
+	titleGiven bool
 }
 
 // located is a problem with the position it sorts by.
@@ -110,9 +113,14 @@ func (b *builder) readTable(t table, src source, file string) {
 	if !b.header(t, header, hrow, file) {
 		return
 	}
+	var lim tableLimits
 	for {
 		rec, row, err := src.next()
 		if errors.Is(err, io.EOF) {
+			return
+		}
+		if msg := lim.add(rec); err == nil && msg != "" {
+			b.add(t, graph.Problem{File: file, Line: row, Pointer: "/" + t.String(), Message: msg})
 			return
 		}
 		if err != nil {
@@ -406,7 +414,11 @@ func (b *builder) finish(name string) (*graph.Map, error) {
 	if b.opt.Progress != nil {
 		b.opt.Progress(b.done, b.done)
 	}
+	title := b.m.Title
 	fill(b.m, b.opt, name)
+	if b.titleGiven && b.opt.Title == "" {
+		b.m.Title = title
+	}
 	parsed := make(map[string]bool, len(b.problems))
 	for _, p := range b.problems {
 		parsed[p.Pointer] = true

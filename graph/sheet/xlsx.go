@@ -19,9 +19,12 @@ import (
 // the workbook in problems. Cells keep their spreadsheet types: a number cell
 // is read as stored, a text cell in an attribute column stays text.
 func ReadXLSX(r io.Reader, name string, opt Options) (*graph.Map, error) {
-	data, err := io.ReadAll(r)
+	data, err := readWorkbook(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, err
+	}
+	if err := checkWorkbook(data, name); err != nil {
+		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), unzipLimits)
 	if err != nil {
@@ -59,10 +62,9 @@ func ReadXLSX(r io.Reader, name string, opt Options) (*graph.Map, error) {
 }
 
 // MaxUnzipSize is the most a workbook may unpack to (its XML parts
-// together). Workbooks are zip files: a small upload may unpack to gigabytes,
-// so bigger ones are refused rather than read. 512 MiB holds a few million
-// cells.
-const MaxUnzipSize = 512 << 20
+// together), graph.MaxSheetBytes. Workbooks are zip files: a small upload
+// may unpack to gigabytes, so bigger ones are refused rather than read.
+const MaxUnzipSize = graph.MaxSheetBytes
 
 var unzipLimits = excelize.Options{UnzipSizeLimit: MaxUnzipSize}
 
@@ -182,6 +184,9 @@ func readMapSheet(f *excelize.File, sheet, book string, b *builder) error {
 			}
 			return v, true
 		}
+		if key == "title" {
+			b.titleGiven = true
+		}
 		if strings.TrimSpace(val) == "" {
 			continue
 		}
@@ -236,9 +241,7 @@ func mapRows(m *graph.Map) [][]any {
 	if m.ID != "" {
 		add("id", m.ID)
 	}
-	if m.Title != "" {
-		add("title", m.Title)
-	}
+	add("title", m.Title) // even empty: an empty title stays empty
 	if m.Currency != "" {
 		add("currency", m.Currency)
 	}

@@ -1,0 +1,364 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The limits of chanmap: every size, length, count and time that bounds what
+// a file, a spreadsheet or a request may hold. Each is enforced where the
+// input is read (before anything big is built) or by validation (so a map
+// that passes one of them cannot be valid), and the error names the limit
+// and the value. The README's limits table lists them; a test keeps the two
+// in agreement. The input sizes themselves are MaxFileSize and MaxYAMLSize
+// (format.go).
+const (
+	// MaxExpandedBytes bounds the text a YAML document holds once its
+	// aliases are expanded (every scalar and key counted in bytes, each time
+	// an alias repeats it). It is no bigger than the largest YAML input, so
+	// aliases can never make a document bigger than one written out in full.
+	MaxExpandedBytes = MaxYAMLSize
+
+	// MaxIDLen is the longest id, in bytes: map ids, node ids and edge ids
+	// given in the file. The API's path parameters take the same limit.
+	MaxIDLen = 200
+
+	// MaxEdgeKeyLen is the longest edge key: an edge without an id is
+	// addressed as FROM--KIND--TO, two node ids and the longest kind.
+	MaxEdgeKeyLen = 2*MaxIDLen + len("----partners_with")
+
+	// MaxNameLen is the longest short text, in bytes: the map's title and
+	// currency, node names, regions, markets, channels, delivery methods,
+	// every item of a list (tags, services, prefers, products) and the names
+	// of scores, quality criteria and free attributes.
+	MaxNameLen = 500
+
+	// MaxTextLen is the longest long text, in bytes: descriptions, needs,
+	// why, purpose, what and string values of free attributes. It keeps
+	// every value inside one spreadsheet cell (32,767 characters).
+	MaxTextLen = 10000
+
+	// MaxListItems is the most items of one list field (tags, services,
+	// prefers, products); with MaxNameLen it keeps a list, joined with ";",
+	// inside one spreadsheet cell.
+	MaxListItems = 50
+
+	// MaxFigure bounds the absolute value of every figure (customers,
+	// revenue, cost to serve, replacement months and numeric free
+	// attributes), so sums over any map stay finite and exact enough.
+	MaxFigure = 1e15
+
+	// MaxSheetBytes bounds the uncompressed size of a workbook's sheets and
+	// shared strings together, counted while they are unzipped.
+	MaxSheetBytes = 64 << 20
+
+	// MaxSheetRows bounds the rows of one spreadsheet table (CSV file or
+	// sheet), counted while reading.
+	MaxSheetRows = 200000
+
+	// MaxSheetCells bounds the cells of one spreadsheet table.
+	MaxSheetCells = 4000000
+
+	// MaxBodyTime is how long a request body may take to arrive, from the
+	// end of its headers; a slower client is cut off (408).
+	MaxBodyTime = 30 * time.Second
+
+	// MaxRequestIDLen is the longest X-Request-Id taken from a client
+	// (letters, digits, '-', '_', '.', ':'); any other is replaced.
+	MaxRequestIDLen = 64
+)
+
+// limits checks the sizes of every id, text, list and figure of the map.
+// It runs first in validation; the slug, range and pairing rules then see
+// values that are already bounded.
+func (v *validator) limits() {
+	m := v.m
+	v.idLen("/id", "id", m.ID)
+	v.textLen("/title", "title", m.Title, MaxNameLen)
+	v.textLen("/currency", "currency", m.Currency, MaxNameLen)
+	for i, n := range m.Nodes {
+		if n == nil {
+			continue
+		}
+		p := "/nodes/" + strconv.Itoa(i)
+		v.idLen(p+"/id", "id", n.ID)
+		v.textLen(p+"/kind", "kind", string(n.Kind), MaxNameLen)
+		v.textLen(p+"/name", "name", n.Name, MaxNameLen)
+		v.textLen(p+"/description", "description", n.Description, MaxTextLen)
+		v.list(p, "tags", n.Tags)
+		v.textLen(p+"/region", "region", n.Region, MaxNameLen)
+		v.list(p, "services", n.Services)
+		v.textLen(p+"/market", "market", n.Market, MaxNameLen)
+		v.figure(p+"/customers", "customers", n.Customers)
+		v.figure(p+"/revenue", "revenue", n.Revenue)
+		v.figure(p+"/cost_to_serve", "cost_to_serve", n.CostToServe)
+		v.list(p, "prefers", n.Prefers)
+		v.textLen(p+"/needs", "needs", n.Needs, MaxTextLen)
+		for k := range n.Scores {
+			v.textLen(p+"/scores", "scores", k, MaxNameLen)
+		}
+		for k := range n.Quality {
+			v.textLen(p+"/quality", "quality", k, MaxNameLen)
+		}
+		v.textLen(p+"/channel", "channel", n.Channel, MaxNameLen)
+		v.textLen(p+"/purpose", "purpose", n.Purpose, MaxTextLen)
+		v.figure(p+"/replacement_months", "replacement_months", n.ReplacementMonths)
+		v.attrs(p, n.Attrs, nodeFields)
+	}
+	for i, e := range m.Edges {
+		if e == nil {
+			continue
+		}
+		p := "/edges/" + strconv.Itoa(i)
+		v.idLen(p+"/id", "id", e.ID)
+		v.idLen(p+"/from", "from", e.From)
+		v.idLen(p+"/to", "to", e.To)
+		v.textLen(p+"/kind", "kind", string(e.Kind), MaxNameLen)
+		v.textLen(p+"/delivery", "delivery", e.Delivery, MaxNameLen)
+		v.list(p, "products", e.Products)
+		v.list(p, "services", e.Services)
+		v.textLen(p+"/why", "why", e.Why, MaxTextLen)
+		v.textLen(p+"/purpose", "purpose", e.Purpose, MaxTextLen)
+		v.textLen(p+"/what", "what", e.What, MaxTextLen)
+		v.attrs(p, e.Attrs, edgeFields)
+	}
+	if c := m.Classification; c != nil {
+		for k := range c.Tiers {
+			v.textLen("/classification/tiers", "tiers", k, MaxNameLen)
+		}
+		for k, w := range c.Indicators {
+			v.textLen("/classification/indicators", "indicators", k, MaxNameLen)
+			v.figureValue("/classification/indicators/"+escapePointer(k), "indicators", w)
+		}
+		for k, l := range c.Scorecard {
+			v.textLen("/classification/scorecard", "scorecard", k, MaxNameLen)
+			v.list("/classification/scorecard", k, l)
+		}
+	}
+}
+
+func (v *validator) idLen(ptr, field, s string) {
+	if len(s) > MaxIDLen {
+		v.add(ptr, field, s, "%s is %d bytes long; ids are at most %d bytes (MaxIDLen)", field, len(s), MaxIDLen)
+	}
+}
+
+func (v *validator) textLen(ptr, field, s string, limit int) {
+	if len(s) > limit {
+		v.add(ptr, field, s, "%s is %d bytes long; this field holds at most %d bytes", field, len(s), limit)
+		return
+	}
+	if msg := plainText(s); msg != "" {
+		v.add(ptr, field, s, "%s %s", field, msg)
+	}
+}
+
+// plainText says what keeps s from being written to any format and read
+// back the same (a spreadsheet reads a blank cell as no value and cannot
+// hold most control characters), or "" when nothing does.
+func plainText(s string) string {
+	if s == "" {
+		return ""
+	}
+	if strings.TrimSpace(s) == "" {
+		return "holds only white space; leave it out or write something"
+	}
+	for _, r := range s {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return fmt.Sprintf("holds the character %U; text holds no control characters but tabs and line feeds", r)
+		}
+	}
+	return ""
+}
+
+func (v *validator) list(p, field string, items []string) {
+	ptr := p + "/" + escapePointer(field)
+	if len(items) > MaxListItems {
+		v.add(ptr, field, strconv.Itoa(len(items)), "%s has %d items; a list holds at most %d (MaxListItems)", field, len(items), MaxListItems)
+	}
+	for j, s := range items {
+		p := ptr + "/" + strconv.Itoa(j)
+		switch {
+		case s == "":
+			v.add(p, field, s, "%s has an empty item", field)
+		case strings.Contains(s, ";"):
+			v.add(p, field, s, "%s item %q holds ';', which separates list items in a spreadsheet cell", field, s)
+		case strings.TrimSpace(s) != s:
+			v.add(p, field, s, "%s item %q starts or ends with white space", field, s)
+		default:
+			v.textLen(p, field, s, MaxNameLen)
+		}
+	}
+}
+
+func (v *validator) figure(ptr, field string, f *float64) {
+	if f != nil {
+		v.figureValue(ptr, field, *f)
+	}
+}
+
+func (v *validator) figureValue(ptr, field string, f float64) {
+	if !math.IsNaN(f) && !math.IsInf(f, 0) && math.Abs(f) > MaxFigure {
+		v.add(ptr, field, fnum(f), "%s %s is outside the range of figures (at most %g in absolute value)", field, fnum(f), float64(MaxFigure))
+	}
+}
+
+func (v *validator) attrs(p string, attrs map[string]any, fields []string) {
+	for _, k := range sortedKeys(attrs) {
+		ptr := p + "/" + escapePointer(k)
+		if len(k) > MaxNameLen {
+			v.add(p, k, k, "a free attribute's name is %d bytes long; names hold at most %d bytes", len(k), MaxNameLen)
+			continue
+		}
+		if msg := attrNameProblem(k, fields); msg != "" {
+			v.add(ptr, k, k, "free attribute %q %s", k, msg)
+			continue
+		}
+		switch x := attrs[k].(type) {
+		case string:
+			v.textLen(ptr, k, x, MaxTextLen)
+		case float64:
+			v.figureValue(ptr, k, x)
+		}
+	}
+}
+
+// clip shortens a value quoted in a problem, so that a huge value is never
+// echoed back whole.
+func clip(s string) string {
+	const max = 120
+	if len(s) <= max {
+		return s
+	}
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..." + fmt.Sprintf(" (%d bytes)", len(s))
+}
+
+// countText adds n bytes of scalar text to what a YAML document expands to
+// and refuses the document past MaxExpandedBytes.
+func (b *yamlBuilder) countText(n, line, col int) error {
+	b.textBytes += n
+	if b.textBytes > MaxExpandedBytes {
+		return &posError{line, col, fmt.Sprintf("the document's text, with its aliases expanded, is more than %d MiB (MaxExpandedBytes); write the values out or make the map smaller", MaxExpandedBytes>>20)}
+	}
+	return nil
+}
+
+// OpenInput opens a file to read a map or a table from. A regular file or a
+// pipe is opened (reading stays within the size limits); a device, a
+// directory or a socket is refused at once with a clear error, since reading
+// one (/dev/urandom, /dev/zero) would never end or never make sense.
+func OpenInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	mode := fi.Mode()
+	if mode.IsRegular() || mode&os.ModeNamedPipe != 0 {
+		return f, nil
+	}
+	f.Close()
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&os.ModeDevice != 0:
+		what = "a device"
+	case mode&os.ModeSocket != 0:
+		what = "a socket"
+	}
+	return nil, fmt.Errorf("%s is %s; give a file (or a pipe) to read", path, what)
+}
+
+// CheckLimits reports the ids, texts, lists and figures of m that pass the
+// limits above, as Validate would, without the other rules. Code that takes
+// a map from somewhere other than a fresh validation (a map stored before
+// a limit existed) calls it before computing with its figures.
+func CheckLimits(m *Map) error {
+	if m == nil {
+		return nil
+	}
+	v := &validator{m: m}
+	v.limits()
+	if len(v.probs) == 0 {
+		return nil
+	}
+	sortProblems(v.probs)
+	return &ValidationError{Problems: v.probs}
+}
+
+// attrNameProblem says why a free attribute's name would not come back as
+// itself from a spreadsheet header, or "". A header is matched to a field
+// without regard to case, spaces and punctuation, and any other header
+// becomes an attribute named as written when it is letters, digits, '_'
+// and '-', else its snake_case form (graph/sheet does the same).
+func attrNameProblem(name string, fields []string) string {
+	if isField(fields, name) || name == "attrs" {
+		return "" // validation says so already
+	}
+	if name != headerKey(name) {
+		return fmt.Sprintf("would come back from a spreadsheet as %q; name attributes with letters, digits, '_' and '-'", headerKey(name))
+	}
+	n := normHeader(name)
+	for _, f := range fields {
+		if normHeader(f) == n {
+			return fmt.Sprintf("would come back from a spreadsheet as the field %s; rename it", f)
+		}
+	}
+	return ""
+}
+
+// normHeader reduces a header to lower-case letters and digits.
+func normHeader(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// headerKey is the attribute name a spreadsheet header gives: the header
+// when it is letters, digits, '_' and '-', else its snake_case form.
+func headerKey(h string) string {
+	plain := h != ""
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return h
+	}
+	var b strings.Builder
+	sep := false
+	for _, r := range h {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if sep && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			sep = false
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		sep = true
+	}
+	return b.String()
+}
