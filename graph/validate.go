@@ -89,6 +89,7 @@ func (v *validator) run() {
 	}
 	v.edges()
 	v.classification()
+	v.mapMeta()
 }
 
 func isCurrency(s string) bool {
@@ -144,6 +145,7 @@ func (v *validator) node(i int, n *Node) {
 	v.nonNeg(p+"/customers", "customers", n.Customers)
 	v.nonNeg(p+"/revenue", "revenue", n.Revenue)
 	v.nonNeg(p+"/cost_to_serve", "cost_to_serve", n.CostToServe)
+	v.grossMargin(p+"/gross_margin", n.GrossMargin)
 	if r := n.ReplacementMonths; r != nil && !(*r > 0) {
 		v.add(p+"/replacement_months", "replacement_months", fnum(*r), "replacement_months must be above 0")
 	}
@@ -279,13 +281,13 @@ func (v *validator) edges() {
 		}
 		if e.Margin != nil {
 			if mg := *e.Margin; !(mg >= 0 && mg < 1) {
-				v.add(p+"/margin", "margin", fnum(mg), "edge %s: margin must be at least 0 and below 1", name)
+				v.add(p+"/margin", "margin", fnum(mg), "edge %s: margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps)%s", name, percentHint(mg))
 			}
 		}
 		if e.Share != nil {
 			sh := *e.Share
 			if !(sh >= 0 && sh <= 1) {
-				v.add(p+"/share", "share", fnum(sh), "edge %s: share must be between 0 and 1", name)
+				v.add(p+"/share", "share", fnum(sh), "edge %s: share must be between 0 and 1 (the fraction of the buyer's purchases through this edge)%s", name, percentHint(sh))
 			} else if e.Kind == EdgeSupplies {
 				shareSum[e.To] += sh
 				if shareSum[e.To] > 1+1e-9 && !shareOver[e.To] {

@@ -306,6 +306,12 @@ func (b *builder) node(rec []string, row int, src source) {
 			n.Purpose = cell
 		case fPrefers:
 			n.Prefers = splitList(cell)
+		case fGrossMargin:
+			v, ok := b.number(t, row, j, idx, c, cell, src, true)
+			if !ok {
+				return
+			}
+			n.GrossMargin = &v
 		case fCustomers, fRevenue, fCostToServe, fReplacementMonths, fTier, fScore, fQuality:
 			v, ok := b.number(t, row, j, idx, c, cell, src, false)
 			if !ok {

@@ -173,7 +173,7 @@ func TestReadCSVErrorsAllAtOnce(t *testing.T) {
 		{n, 4, "kind", "segmnt", `unknown node kind "segmnt"`},
 		{n, 4, "tier", "2.5", "tier: not a whole number"},
 		{n, 5, "revenue", "0,5", "decimal-comma"},
-		{n, 5, "customers", "12%", "percentage is only allowed for margin and share"},
+		{n, 5, "customers", "12%", "percentage is only allowed for margin, share and gross_margin"},
 		{e, 2, "kind", "teleports", `unknown edge kind "teleports"`},
 		{e, 3, "margin", "1.5", "margin must be at least 0 and below 1"},
 		{e, 4, "share", "abc", "share: not a number"},

@@ -66,6 +66,7 @@ const (
 	fCustomers
 	fRevenue
 	fCostToServe
+	fGrossMargin
 	fPrefers
 	fNeeds
 	fTier
@@ -96,7 +97,7 @@ var nodeColumns = []known{
 	{"id", fID}, {"kind", fKind}, {"name", fName}, {"description", fDescription}, {"tags", fTags},
 	{"region", fRegion}, {"services", fServices},
 	{"market", fMarket}, {"customers", fCustomers}, {"revenue", fRevenue}, {"cost_to_serve", fCostToServe},
-	{"prefers", fPrefers}, {"needs", fNeeds}, {"tier", fTier},
+	{"gross_margin", fGrossMargin}, {"prefers", fPrefers}, {"needs", fNeeds}, {"tier", fTier},
 	{"channel", fChannel}, {"purpose", fPurpose}, {"replacement_months", fReplacementMonths},
 }
 

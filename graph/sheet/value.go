@@ -25,7 +25,7 @@ func parseNumber(s string, decimalComma, percent bool) (float64, error) {
 	pct := false
 	if strings.HasSuffix(t, "%") {
 		if !percent {
-			return 0, &numberError{"a percentage is only allowed for margin and share"}
+			return 0, &numberError{"a percentage is only allowed for margin, share and gross_margin"}
 		}
 		pct = true
 		t = strings.TrimSpace(t[:len(t)-1])

@@ -1,0 +1,60 @@
+package graph
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds the rules of the fractions a map file carries (margin,
+// share, gross_margin) and of the map's own source and as_of.
+
+// fraction reads a fraction field: a number, or a percentage written as
+// "15 %" or "15%" (0.15), as spreadsheets write it.
+func (d *decoder) fraction(v *tnode, p, field string) *float64 {
+	if v.kind == tString {
+		t := strings.TrimSpace(v.text)
+		if strings.HasSuffix(t, "%") {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(t, "%")), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				f /= 100
+				return &f
+			}
+		}
+	}
+	return d.num(v, p, field)
+}
+
+// percentHint suggests the fraction a user probably meant when a fraction
+// was written as a percentage number: "margin: 15" -> 0.15 (15 %).
+func percentHint(f float64) string {
+	if f > 1 && f <= 100 {
+		return "; for " + fnum(f) + " % write " + fnum(f/100) + " or \"" + fnum(f) + " %\""
+	}
+	return ""
+}
+
+// grossMargin checks a gross margin: a fraction 0-1 of the net price.
+func (v *validator) grossMargin(ptr string, f *float64) {
+	if f == nil {
+		return
+	}
+	if g := *f; !(g >= 0 && g <= 1) {
+		v.add(ptr, "gross_margin", fnum(g), "gross_margin must be between 0 and 1 (the company's gross margin on its net price)%s", percentHint(g))
+	}
+}
+
+// AsOfLayout is the layout of a map's as_of date.
+const AsOfLayout = "2006-01-02"
+
+// mapMeta checks the map's as_of date.
+func (v *validator) mapMeta() {
+	if a := v.m.AsOf; a != "" {
+		if _, err := time.Parse(AsOfLayout, a); err != nil {
+			v.add("/as_of", "as_of", a, "as_of (the date the figures hold for) must be a date like 2026-03-31")
+		}
+	}
+	if c := v.m.Classification; c != nil {
+		v.grossMargin("/classification/gross_margin", c.GrossMargin)
+	}
+}
