@@ -260,7 +260,9 @@ func TestReportJSON(t *testing.T) {
 	// contractors: net 2,400,000 · 0.82 = 1,968,000, profit 1,968,000 − 310,000 =
 	// 1,658,000, margin 1,658,000 / 1,968,000 = 0.842479674796748 (15 digits).
 	// n = 1 in the pyramid: profit scores 100; growth 70, payment 40 given:
-	// value 0.5·100 + 0.3·70 + 0.2·40 = 79, level base.
+	// value 0.5·100 + 0.3·70 + 0.2·40 = 79, rank 1 of 1: level top.
+	// No gross margin anywhere: gross_margin null and one warning. Nobody
+	// uses a touchpoint; both segments have no market: one "unknown" row.
 	c := seg("contractors", 2400000, 310000)
 	c.Scores = map[string]float64{"growth": 70, "payment": 40}
 	m := mapOf([]*graph.Node{company("acme"), org("nordic", graph.KindDistributor), c, seg("households", -1, -1)},
@@ -274,16 +276,18 @@ func TestReportJSON(t *testing.T) {
 	want := `{"map":"acme-pumps","currency":"EUR",
 	"segments":[
 	 {"id":"contractors","kind":"segment","revenue":2400000,"net_revenue":1968000,"cost_to_serve":310000,
-	  "profit":1658000,"margin":0.842479674796748,"tier":1,"tier_source":"computed","value":79,"level":"top",
+	  "gross_margin":null,"profit":1658000,"margin":0.842479674796748,"tier":1,"tier_source":"computed","value":79,"level":"top",
 	  "quality":null,"flags":[]},
-	 {"id":"households","kind":"segment","revenue":null,"net_revenue":null,"cost_to_serve":null,"profit":null,
+	 {"id":"households","kind":"segment","revenue":null,"net_revenue":null,"cost_to_serve":null,"gross_margin":null,"profit":null,
 	  "margin":null,"tier":"unclassified","tier_source":"computed","value":null,"level":null,"quality":null,"flags":[]}],
 	"partners":[{"id":"nordic","net_revenue":1968000,"profit":1658000}],
 	"weak_spots":{"unreachable":["households"],"unsupported":["contractors","households"],"preference_unmet":[],
 	 "single_points_of_failure":[{"segment":"contractors","partner":"nordic","spend_at_risk":2400000}],
 	 "concentration":{"top1":1,"top3":1,"hhi":1,"flagged":true},
-	 "channel_conflicts":[],"service_opportunities":[]},
-	"warnings":["households: no revenue and no cost_to_serve, so unclassified"]}`
+	 "channel_conflicts":[],"service_opportunities":[],"no_touchpoint":["contractors","households"],"unaccounted_flow":[]},
+	"markets":[{"market":"unknown","count":2,"revenue":2400000,"net_revenue":1968000,"profit":1658000,"margin":0.842479674796748}],
+	"warnings":["households: no revenue and no cost_to_serve, so unclassified",
+	 "no gross margin is given, so profit counts no cost of goods (profit = net revenue − cost to serve); set classification.gross_margin or a node's gross_margin"]}`
 	var g, w any
 	if err := json.Unmarshal(got, &g); err != nil {
 		t.Fatal(err)
