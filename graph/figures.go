@@ -26,9 +26,10 @@ func (d *decoder) fraction(v *tnode, p, field string) *float64 {
 }
 
 // percentHint suggests the fraction a user probably meant when a fraction
-// was written as a percentage number: "margin: 15" -> 0.15 (15 %).
+// was written as a percentage number: "margin: 15" -> 0.15 (15 %). Values
+// just above 1 get no hint: 1.18 is as likely 118 % as 1.18 %.
 func percentHint(f float64) string {
-	if f > 1 && f <= 100 {
+	if f >= 2 && f <= 100 {
 		return "; for " + fnum(f) + " % write " + fnum(f/100) + " or \"" + fnum(f) + " %\""
 	}
 	return ""

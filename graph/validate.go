@@ -265,7 +265,7 @@ func (v *validator) edges() {
 		fk, fromOK := v.end(p+"/from", "from", name, e.From)
 		tk, toOK := v.end(p+"/to", "to", name, e.To)
 		if kindOK && fromOK && toOK && fk.Valid() && tk.Valid() && !e.Kind.Allows(fk, tk) {
-			v.add(p, "kind", string(e.Kind), "edge %s: a %s edge cannot go from a %s to a %s (%s)", name, e.Kind, fk, tk, pairingRule(e.Kind))
+			v.add(p, "kind", string(e.Kind), "edge %s: %s (%s)", name, PairingError(e.Kind, fk, tk), pairingRule(e.Kind))
 		}
 		if e.Delivery != "" && !inList(Methods, e.Delivery) {
 			v.add(p+"/delivery", "delivery", e.Delivery, "edge %s: unknown delivery method %q (known: %s)", name, e.Delivery, strings.Join(Methods, ", "))

@@ -95,7 +95,7 @@ func newSupplyNet(m *graph.Map) (*supplyNet, error) {
 		}
 		fk, tk := s.nodes[from].Kind, s.nodes[to].Kind
 		if !graph.EdgeSupplies.Allows(fk, tk) {
-			return nil, fmt.Errorf("edge %s: a %s cannot supply a %s", e.Key(), fk, tk)
+			return nil, fmt.Errorf("edge %s: %s", e.Key(), graph.PairingError(graph.EdgeSupplies, fk, tk))
 		}
 		a := arc{from: from, edge: e}
 		if e.Share != nil && (*e.Share < 0 || *e.Share > 1) {

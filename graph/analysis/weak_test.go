@@ -179,14 +179,38 @@ func TestServiceOpportunities(t *testing.T) {
 }
 
 func TestWithoutPartner(t *testing.T) {
-	t.Run("one of two distributors", func(t *testing.T) {
+	t.Run("one of two distributors, variable costs", func(t *testing.T) {
 		// Without d1 the reseller keeps only d2's frozen 0.4 share:
-		// coef(r) = 0.4 · 0.75 · 0.8 = 0.24, net 2,400 (was 6,450): 4,050 lost, which
-		// is what d1 carried. Profit 2,450 → 2,400 − 4,000 = −1,600: 4,050 lost.
-		// d2 becomes a single point of failure of s (r already was one).
+		// coef(r) = 0.4 · 0.75 · 0.8 = 0.24, net 2,400 (was 6,450): 4,050 lost.
+		// Cost 4,000 scales with the net kept: 4,000 · 2,400 / 6,450 = 1,488.372…;
+		// profit 2,400 − 1,488.372… = 911.627… (= 2,450 · 2,400 / 6,450): the
+		// margin stays 2,450 / 6,450 = 38 %, tier 1; 1,538.372… lost.
 		w, err := WithoutPartner(twoDistributors(), "d1")
 		if err != nil {
 			t.Fatal(err)
+		}
+		if w.Costs != CostsVariable || len(w.Losses) != 1 {
+			t.Fatalf("costs %q, losses %+v", w.Costs, w.Losses)
+		}
+		l := w.Losses[0]
+		checkNum(t, "net lost", &l.NetRevenueLost, 4050)
+		checkNum(t, "cost after", l.CostAfter, 4000*2400/6450.0)
+		checkNum(t, "profit after", l.ProfitAfter, 2450*2400/6450.0)
+		checkNum(t, "total profit lost", &w.ProfitLost, 2450-2450*2400/6450.0)
+		if tier := w.After.Segment("s").Tier; tier != 1 {
+			t.Errorf("s after: tier %v, want 1 (its margin is unchanged)", tier)
+		}
+	})
+	t.Run("one of two distributors, fixed costs", func(t *testing.T) {
+		// As before but cost stays 4,000: profit 2,450 → 2,400 − 4,000 = −1,600:
+		// 4,050 lost, which is what d1 carried.
+		// d2 becomes a single point of failure of s (r already was one).
+		w, err := Without(twoDistributors(), []string{"d1"}, WhatIfOptions{FixedCosts: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Costs != CostsFixed {
+			t.Errorf("costs %q, want fixed", w.Costs)
 		}
 		if len(w.CutOff) != 0 {
 			t.Errorf("cut off %q, want none", w.CutOff)
