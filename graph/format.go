@@ -233,9 +233,9 @@ func (d *decoder) mapOf(t *tnode) *Map {
 			m.Source = d.str(v, ptr, "source")
 		case "as_of":
 			m.AsOf = d.str(v, ptr, "as_of")
-		case "version":
+		case "version", "warnings":
 			// Written by stores and the API next to a map; not part of the file.
-			if v.kind != tNumber && v.kind != tNull {
+			if k.name == "version" && v.kind != tNumber && v.kind != tNull {
 				d.add(ptr, "version", short(v), "version must be a number")
 			}
 		case "nodes":

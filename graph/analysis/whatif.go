@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -34,6 +35,22 @@ type WhatIf struct {
 
 	Before *Report `json:"-"`
 	After  *Report `json:"-"`
+}
+
+// ErrNotPartner is the error of a what-if given an id that names no partner
+// (no node, or the company, a segment, a touchpoint...).
+var ErrNotPartner = errors.New("not a partner of the map")
+
+// AnalyzeWithout is the report of m as if the partners were gone, with its
+// what_if block saying what changed (the API's analysis with ?without=).
+func AnalyzeWithout(m *graph.Map, partners []string, opt WhatIfOptions) (*Report, error) {
+	w, err := Without(m, partners, opt)
+	if err != nil {
+		return nil, err
+	}
+	r := *w.After
+	r.WhatIf = w
+	return &r, nil
 }
 
 // Cost models of a what-if.
@@ -96,10 +113,10 @@ func Without(m *graph.Map, partners []string, opt WhatIfOptions) (*WhatIf, error
 					known = append(known, n.ID)
 				}
 			}
-			return nil, fmt.Errorf("what-if on %s: no node %q%s", m.ID, partner, graph.DidYouMean(partner, known))
+			return nil, fmt.Errorf("what-if on %s: no node %q%s: %w", m.ID, partner, graph.DidYouMean(partner, known), ErrNotPartner)
 		}
 		if k := base.net.nodes[v].Kind; !isPartner(k) {
-			return nil, fmt.Errorf("what-if on %s: %s is %s, not a partner (an organisation other than the company)", m.ID, partner, graph.Article(string(k)))
+			return nil, fmt.Errorf("what-if on %s: %s is %s, not a partner (an organisation other than the company): %w", m.ID, partner, graph.KindPhrase(k), ErrNotPartner)
 		}
 		gone[partner] = true
 	}
