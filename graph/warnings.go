@@ -13,7 +13,34 @@ import (
 type Warning struct {
 	// Pointer is a JSON pointer into the map document (/nodes/3/revnue).
 	Pointer string `json:"pointer"`
+	// Line is the line in the map file, when the warning comes from one.
+	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
+}
+
+// String is "LINE: message" when the line is known, else the message.
+func (w Warning) String() string {
+	if w.Line > 0 {
+		return strconv.Itoa(w.Line) + ": warning: " + w.Message
+	}
+	return "warning: " + w.Message
+}
+
+// FileWarnings is Warnings of m, read from data, with the line of each
+// warning in data.
+func FileWarnings(data []byte, name string, m *Map) []Warning {
+	ws := Warnings(m)
+	if len(ws) == 0 {
+		return ws
+	}
+	_, tree, _, err := decode(data, name)
+	if err != nil || tree == nil {
+		return ws
+	}
+	for i := range ws {
+		ws[i].Line, _ = tree.locate(ws[i].Pointer)
+	}
+	return ws
 }
 
 // Warnings lists the warnings of m in document order: unknown keys within
