@@ -50,7 +50,7 @@ func normalise(m *graph.Map, opt Options) (Options, error) {
 		}
 		n := m.Node(opt.Focus)
 		if n == nil {
-			return opt, fmt.Errorf("%w: focus %q: %w in map %q%s", ErrOptions, opt.Focus, graph.ErrNotFound, m.ID,
+			return opt, fmt.Errorf("%w: focus %q: no such node in map %q%s", ErrOptions, opt.Focus, m.ID,
 				graph.DidYouMean(opt.Focus, m.NodesOfKind(graph.KindSegment, graph.KindCustomer)))
 		}
 		if !n.Kind.IsCustomer() {
