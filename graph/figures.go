@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,5 +59,25 @@ func (v *validator) mapMeta() {
 	}
 	if c := v.m.Classification; c != nil {
 		v.grossMargin("/classification/gross_margin", c.GrossMargin)
+	}
+}
+
+// firstUse matches the pointer a duplicate-id problem names ("first used by
+// /nodes/2", "first is /edges/4").
+var firstUse = regexp.MustCompile(`\((first used by|first is) (/(?:nodes|edges)/[0-9]+)\)`)
+
+// relateLines adds the line of the first use to duplicate-id problems read
+// from a file: "(first used by /nodes/2 on line 6)".
+func relateLines(probs []Problem, tree *tnode) {
+	for i := range probs {
+		p := &probs[i]
+		p.Message = firstUse.ReplaceAllStringFunc(p.Message, func(s string) string {
+			m := firstUse.FindStringSubmatch(s)
+			line, _ := tree.locate(m[2])
+			if line == 0 {
+				return s
+			}
+			return fmt.Sprintf("(%s %s on line %d)", m[1], m[2], line)
+		})
 	}
 }

@@ -61,6 +61,7 @@ func Read(data []byte, name string) (*Map, error) {
 			probs[i].Line, probs[i].Col = tree.locate(probs[i].Pointer)
 		}
 	}
+	relateLines(probs, tree)
 	sortProblems(probs)
 	return nil, &ValidationError{Problems: probs}
 }

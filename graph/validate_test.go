@@ -74,7 +74,7 @@ func TestValidationRules(t *testing.T) {
 		{"currency code", 2, "currency: euro", "three-letter", "euro", false},
 		{"unknown node kind", 5, "  - {id: dist, kind: distributer, name: Dist}", `unknown node kind "distributer"`, "distributer", true},
 		{"missing node kind", 8, "  - {id: pr, name: Pr}", "has no kind", "", false},
-		{"duplicate node id", 8, "  - {id: seg, kind: product, name: Pr}", `duplicate node id "seg" (first used by /nodes/2)`, "seg", false},
+		{"duplicate node id", 8, "  - {id: seg, kind: product, name: Pr}", `duplicate node id "seg" (first used by /nodes/2 on line 6)`, "seg", false},
 		{"bad slug upper case", 8, "  - {id: Pr, kind: product, name: Pr}", "not a slug", "Pr", false},
 		{"bad slug leading underscore", 8, "  - {id: _pr, kind: product, name: Pr}", "not a slug", "_pr", false},
 		{"bad slug space", 8, "  - {id: p r, kind: product, name: Pr}", "not a slug", "p r", false},
@@ -127,6 +127,11 @@ func TestValidationRules(t *testing.T) {
 		{"unknown tier threshold", 12, "classification: {tiers: {tier9: 0.1}}", `unknown tier threshold "tier9"`, "tier9", false},
 		{"unknown scorecard group", 12, "classification: {scorecard: {money: [profit]}}", `unknown scorecard group "money"`, "money", false},
 		{"negative indicator weight", 12, "classification: {indicators: {profit: -1}}", "indicator weight profit must be 0 or more", "-1", false},
+		{"gross margin over 1", 6, "  - {id: seg, kind: segment, name: Seg, gross_margin: 1.5}", "gross_margin must be between 0 and 1 (the company's gross margin on its net price)", "1.5", false},
+		{"gross margin as percent number", 6, "  - {id: seg, kind: segment, name: Seg, gross_margin: 35}", `for 35 % write 0.35 or "35 %"`, "35", false},
+		{"map gross margin", 12, "classification: {gross_margin: -0.1}", "gross_margin must be between 0 and 1", "-0.1", false},
+		{"margin as percent number", 10, "  - {from: co, to: dist, kind: supplies, margin: 15}", `margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps); for 15 % write 0.15 or "15 %"`, "15", false},
+		{"as_of not a date", 2, "as_of: 31.12.2025", "as_of (the date the figures hold for) must be a date like 2026-03-31", "31.12.2025", false},
 		{"infinite number", 6, "  - {id: seg, kind: segment, name: Seg, revenue: .inf}", "revenue must be a finite number", ".inf", false},
 	}
 	for _, c := range cases {
