@@ -230,7 +230,7 @@ func TestReadCSVErrorKinds(t *testing.T) {
 			{"n.csv", 3, "id", "a", "duplicate node id"},
 		}},
 		{"wrong pairing names the row", "id,kind,name\na,company,A\ns,segment,S\n", "from,to,kind\ns,a,supplies\n", Options{}, []want{
-			{"e.csv", 2, "kind", "supplies", "cannot go from a segment"},
+			{"e.csv", 2, "kind", "supplies", "a segment cannot supply a company"},
 		}},
 		{"UTF-16 table", "\xff\xfei\x00d\x00", "from,to,kind\n", Options{}, []want{
 			{"n.csv", 1, "", "", "UTF-16"},
