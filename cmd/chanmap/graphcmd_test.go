@@ -79,8 +79,12 @@ func TestValidateCommandErrors(t *testing.T) {
 		{[]string{"validate", "a", "b"}, 2, "accepts 1 arg"},
 		{[]string{"validate", "--nope", "x"}, 2, "unknown flag"},
 		{[]string{"validate", "/no/such/map.yaml"}, 1, "no such file"},
-		{[]string{"support", samplesDir + "hybrid.yaml"}, 2, "accepts 2 arg"},
+		{[]string{"support", samplesDir + "hybrid.yaml"}, 2, "missing SEGMENT: give the id of a segment or customer"},
+		{[]string{"support"}, 2, "missing MAP.yaml and SEGMENT"},
 		{[]string{"support", samplesDir + "hybrid.yaml", "nobody"}, 1, `segment "nobody": not found; segments and customers on`},
+		{[]string{"support", samplesDir + "hybrid.yaml", "homeowner"}, 1, `segment "homeowner": not found; did you mean homeowners?`},
+		// An unknown segment is a user error everywhere: exit 1, as in support.
+		{[]string{"render", samplesDir + "hybrid.yaml", "--focus", "homeowner", "-o", os.DevNull}, 1, "did you mean homeowners?"},
 		{[]string{"support", samplesDir + "hybrid.yaml", "hvac-nord"}, 1, "is a distributor, not a segment or customer"},
 		{[]string{"support", "/no/such/map.yaml", "x"}, 1, "no such file"},
 	}

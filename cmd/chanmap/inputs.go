@@ -18,6 +18,7 @@ type importOptions struct {
 	Title string // overrides the map title of the input
 
 	// Spreadsheets only (see sheets.go).
+	Output       string // the map file written (-o): its name is the default id
 	Currency     string // the map's currency
 	DecimalComma bool   // numbers written 1.200.000,50
 	Quiet        bool   // no progress bar

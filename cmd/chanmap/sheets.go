@@ -27,8 +27,12 @@ Spreadsheets: import NODES.csv EDGES.csv (in that order; EDGES.csv may be
 left out for a map without edges) or BOOK.xlsx (sheets "nodes" and "edges").
 Columns are the map-file field names in any case or spacing ("Cost to
 serve"), scores.NAME and quality.NAME fill nested scores, lists are split on
-';', other columns become free attributes. The map id and title default to
-the file name ("acme-nodes.csv" -> acme). Numbers may group thousands
+';', other columns become free attributes. The map id is --id, else the
+workbook's map sheet, else the -o file's name (-o acme.yaml -> acme), else
+the nodes file's name ("acme-nodes.csv" -> acme); the title is --title, else
+the map sheet's, else the id. Share is the fraction of the buyer's
+purchases that come through a supplies edge; margin, share and gross_margin
+may be written as percentages ("18 %"). Numbers may group thousands
 ("1,200,000"); --decimal-comma reads "1.200.000,50". Every bad cell is
 listed as FILE:ROW:COLUMN with its value, and nothing is written. Imports of
 more than a few thousand rows show a progress bar on a terminal (--quiet
@@ -45,6 +49,9 @@ func addSheetImportFlags(fl *pflag.FlagSet, opt *importOptions) {
 // readSheets reads CSV tables or an XLSX workbook for readInputs.
 func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, error) {
 	sopt := sheet.Options{ID: opt.ID, Title: opt.Title, Currency: opt.Currency, DecimalComma: opt.DecimalComma}
+	if opt.Output != "" {
+		sopt.FallbackID = sheet.DefaultID(opt.Output)
+	}
 	bar := newProgress(opt.Quiet, os.Stderr, isTerminal)
 	sopt.Progress = bar.update
 	defer bar.close()

@@ -23,12 +23,14 @@ import (
 
 // Options controls how tables are read into a map.
 type Options struct {
-	// ID, Title and Currency set the map's fields. An empty ID is derived
-	// from the nodes file name (see DefaultID); an empty Title likewise.
-	// Values given here override a workbook's "map" sheet.
-	ID       string
-	Title    string
-	Currency string
+	// ID, Title and Currency set the map's fields. Values given here
+	// override a workbook's "map" sheet. Without an ID from either, the id
+	// is FallbackID (the output file's name, say), else derived from the
+	// nodes file name (see DefaultID); without a Title, the title is the id.
+	ID         string
+	Title      string
+	Currency   string
+	FallbackID string
 	// DecimalComma reads numbers as "1.200.000,50": '.' groups thousands
 	// and ',' is the decimal mark. Without it "1,200,000.50" is expected.
 	DecimalComma bool
@@ -262,13 +264,16 @@ func fill(m *graph.Map, opt Options, name string) {
 		m.ID = opt.ID
 	}
 	if m.ID == "" {
+		m.ID = opt.FallbackID
+	}
+	if m.ID == "" {
 		m.ID = DefaultID(name)
 	}
 	if opt.Title != "" {
 		m.Title = opt.Title
 	}
 	if m.Title == "" {
-		m.Title = DefaultTitle(name)
+		m.Title = m.ID
 	}
 	if opt.Currency != "" {
 		m.Currency = opt.Currency
