@@ -47,6 +47,13 @@ func (v *validator) grossMargin(ptr string, f *float64) {
 	}
 }
 
+// count checks a count of things (customers): a whole number.
+func (v *validator) count(ptr, field string, f *float64) {
+	if f != nil && *f >= 0 && *f != math.Trunc(*f) && !math.IsInf(*f, 0) {
+		v.add(ptr, field, fnum(*f), "%s is a count and must be a whole number (1.2 customers? a spreadsheet's 1.200 may have meant 1200)", field)
+	}
+}
+
 // AsOfLayout is the layout of a map's as_of date.
 const AsOfLayout = "2006-01-02"
 

@@ -143,6 +143,7 @@ func (v *validator) node(i int, n *Node) {
 		v.add(p+"/channel", "channel", n.Channel, "unknown touchpoint channel %q (known: %s)", n.Channel, strings.Join(Channels, ", "))
 	}
 	v.nonNeg(p+"/customers", "customers", n.Customers)
+	v.count(p+"/customers", "customers", n.Customers)
 	v.nonNeg(p+"/revenue", "revenue", n.Revenue)
 	v.nonNeg(p+"/cost_to_serve", "cost_to_serve", n.CostToServe)
 	v.grossMargin(p+"/gross_margin", n.GrossMargin)

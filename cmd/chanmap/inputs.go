@@ -21,6 +21,7 @@ type importOptions struct {
 	Output       string // the map file written (-o): its name is the default id
 	Currency     string // the map's currency
 	DecimalComma bool   // numbers written 1.200.000,50
+	Thousands    string // the thousands separator the user named: "," or "."
 	Quiet        bool   // no progress bar
 }
 

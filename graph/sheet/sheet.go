@@ -34,6 +34,11 @@ type Options struct {
 	// DecimalComma reads numbers as "1.200.000,50": '.' groups thousands
 	// and ',' is the decimal mark. Without it "1,200,000.50" is expected.
 	DecimalComma bool
+	// Thousands is the thousands separator when the user named it: "," (the
+	// decimal mark is then '.') or "." (the same as DecimalComma). Empty
+	// means not said: a number whose reading depends on it (1.200) is then
+	// an error showing both readings.
+	Thousands string
 	// Progress, when set, is called as rows are read, with the rows done so
 	// far over both tables and the expected total (0 when not known). It is
 	// called at most every progressEvery rows and once at the end with
