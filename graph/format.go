@@ -266,7 +266,7 @@ func (d *decoder) mapOf(t *tnode) *Map {
 		case "classification":
 			m.Classification = d.classification(v, ptr)
 		default:
-			d.addKey(k, ptr, "unknown top-level key %q (known: %s)", k.name, strings.Join(mapFields, ", "))
+			d.addKey(k, ptr, "unknown top-level key %q%s (known: %s)", k.name, didYouMeanField(k.name, mapFields), strings.Join(mapFields, ", "))
 		}
 	}
 	return m
@@ -528,7 +528,8 @@ func (d *decoder) classification(v *tnode, p string) *Classification {
 				c.Scorecard[g.name] = d.strs(g.val, kp+"/"+escapePointer(g.name), "scorecard")
 			}
 		default:
-			d.addKey(k, kp, "unknown classification key %q (known: tiers, indicators, scorecard, gross_margin)", k.name)
+			d.addKey(k, kp, "unknown classification key %q%s (known: tiers, indicators, scorecard, gross_margin)", k.name,
+				didYouMeanField(k.name, []string{"tiers", "indicators", "scorecard", "gross_margin"}))
 		}
 	}
 	return c

@@ -57,6 +57,15 @@ func nearestField(key string, fields []string) string {
 	return best
 }
 
+// didYouMeanField is ": did you mean FIELD?" for a key near a known field,
+// else "".
+func didYouMeanField(key string, fields []string) string {
+	if f := nearestField(key, fields); f != "" {
+		return "; did you mean " + f + "?"
+	}
+	return ""
+}
+
 // Nearest returns up to n of the known ids nearest to id by edit distance,
 // nearest first (ties by id): those within MaxSuggestDistance, else those
 // that contain id or that id contains. An empty result means nothing is

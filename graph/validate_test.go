@@ -132,6 +132,9 @@ func TestValidationRules(t *testing.T) {
 		{"map gross margin", 12, "classification: {gross_margin: -0.1}", "gross_margin must be between 0 and 1", "-0.1", false},
 		{"margin as percent number", 10, "  - {from: co, to: dist, kind: supplies, margin: 15}", `margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps); for 15 % write 0.15 or "15 %"`, "15", false},
 		{"as_of not a date", 2, "as_of: 31.12.2025", "as_of (the date the figures hold for) must be a date like 2026-03-31", "31.12.2025", false},
+		{"near-miss top-level key", 2, "titel: T", `unknown top-level key "titel"; did you mean title?`, "titel", false},
+		{"near-miss classification key", 12, "classification: {gross_margn: 0.3}", `unknown classification key "gross_margn"; did you mean gross_margin?`, "gross_margn", false},
+		{"fractional customers", 6, "  - {id: seg, kind: segment, name: Seg, customers: 1.2}", "customers is a count and must be a whole number", "1.2", false},
 		{"infinite number", 6, "  - {id: seg, kind: segment, name: Seg, revenue: .inf}", "revenue must be a finite number", ".inf", false},
 	}
 	for _, c := range cases {
