@@ -169,6 +169,7 @@ func Without(m *graph.Map, partners []string, opt WhatIfOptions) (*WhatIf, error
 // before is its net revenue in the whole map and after in cut. A node that
 // had no net revenue keeps its cost.
 func scaleCosts(cut *graph.Map, before, after *Report) *graph.Map {
+	bs, as := byID(before), byID(after)
 	out := *cut
 	out.Nodes = make([]*graph.Node, len(cut.Nodes))
 	for i, n := range cut.Nodes {
@@ -176,7 +177,7 @@ func scaleCosts(cut *graph.Map, before, after *Report) *graph.Map {
 		if n == nil || n.CostToServe == nil {
 			continue
 		}
-		b, a := before.Segment(n.ID), after.Segment(n.ID)
+		b, a := bs[n.ID], as[n.ID]
 		if b == nil || a == nil || b.NetRevenue == nil || a.NetRevenue == nil || *b.NetRevenue <= 0 {
 			continue
 		}
@@ -203,8 +204,9 @@ func compare(before, after *Report, partners []string) *WhatIf {
 			w.CutOff = append(w.CutOff, id)
 		}
 	}
+	afterByID := byID(after)
 	for _, b := range before.Segments {
-		a := after.Segment(b.ID)
+		a := afterByID[b.ID]
 		if a == nil || b.NetRevenue == nil || a.NetRevenue == nil || *a.NetRevenue >= *b.NetRevenue {
 			continue
 		}
@@ -242,4 +244,13 @@ func compare(before, after *Report, partners []string) *WhatIf {
 	cleanNum(&w.NetRevenueLost)
 	cleanNum(&w.ProfitLost)
 	return w
+}
+
+// byID indexes the segments and customers of r by id.
+func byID(r *Report) map[string]*Segment {
+	m := make(map[string]*Segment, len(r.Segments))
+	for i := range r.Segments {
+		m[r.Segments[i].ID] = &r.Segments[i]
+	}
+	return m
 }
