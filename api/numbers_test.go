@@ -100,3 +100,25 @@ func TestSupportNeeds(t *testing.T) {
 		t.Errorf("detail %q names no nearest id", p.Detail)
 	}
 }
+
+func TestImportThousands(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	// A ';' table from European Excel: customers 1.200 reads two ways, so
+	// without ?thousands= it is a bad cell with both readings; with
+	// thousands=. it is 1200.
+	nodes := "id;kind;name;customers\nacme;company;ACME;\nseg;segment;Seg;1.200\n"
+	edges := "from;to;kind\nacme;seg;supplies\n"
+	body, ct := multipartBody(t, [3]string{"nodes", "nodes.csv", nodes}, [3]string{"edges", "edges.csv", edges})
+	r := e.do("POST", "/api/v1/maps/acme-pumps/import", body, hdr{"Content-Type": ct, "If-Match": `"1"`})
+	wantStatus(t, r, 400)
+	if !strings.Contains(string(r.Body), "ambiguous number: 1.200 is 1.2") {
+		t.Errorf("problem does not show both readings: %s", r.Body)
+	}
+	r = e.do("POST", "/api/v1/maps/acme-pumps/import?thousands=.", body, hdr{"Content-Type": ct, "If-Match": `"1"`})
+	wantStatus(t, r, 200)
+	m, _ := e.store.GetMap(t.Context(), "acme-pumps")
+	if c := m.Node("seg").Customers; c == nil || *c != 1200 {
+		t.Errorf("customers %v, want 1200", c)
+	}
+}

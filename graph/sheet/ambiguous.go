@@ -16,6 +16,20 @@ import (
 // leading digits (not starting with 0, which no grouped number does).
 var groupedLike = regexp.MustCompile(`^[+-]?[1-9][0-9]{0,2}([.,])[0-9]{3}$`)
 
+// groupable tells the columns whose numbers may be big enough to be written
+// with thousands separators: counts and money. A score, margin or month
+// count is never 1200, so 1.200 there is plainly 1.2.
+func groupable(f field) bool { return f == fCustomers || f == fRevenue || f == fCostToServe }
+
+// unambiguous writes a number so that reading it back cannot take it for a
+// grouped one: 1.125 becomes 1.1250.
+func unambiguous(s string) string {
+	if groupedLike.MatchString(s) {
+		return s + "0"
+	}
+	return s
+}
+
 // separator is the CSV field separator of the table.
 func (s *csvSource) separator() rune {
 	if s.r == nil {

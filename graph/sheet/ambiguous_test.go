@@ -48,6 +48,19 @@ func TestAmbiguousNumbers(t *testing.T) {
 		t.Errorf("comma table: customers %v, revenue %v", *s.Customers, *s.Revenue)
 	}
 
+	// Only counts and money are taken for grouped: a score of 40.125 is 40.125.
+	const score = "id,kind,name,scores.growth\nseg,segment,Seg,40.125\n"
+	m, err = ReadCSV(strings.NewReader(score), nil, "n.csv", "", Options{})
+	if err != nil || m.Node("seg").Scores["growth"] != 40.125 {
+		t.Errorf("score 40.125: %v", err)
+	}
+
+	// Export never writes a number that reads two ways: revenue 1.125 is
+	// written 1.1250 and reads back as 1.125.
+	if got := formatNumber(1.125); got != "1.1250" {
+		t.Errorf("formatNumber(1.125) = %q, want 1.1250", got)
+	}
+
 	// Counts must be whole: 1.5 customers is an error whatever the convention.
 	const half = "id,kind,name,customers\nseg,segment,Seg,1.5\n"
 	_, err = ReadCSV(strings.NewReader(half), nil, "n.csv", "", Options{})

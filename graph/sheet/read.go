@@ -217,7 +217,7 @@ func (b *builder) number(t table, row, j, idx int, c column, cell string, src so
 	if dc && strings.ContainsAny(s, ".eE") && src.kind(j) == kindNumber {
 		dc = false // a workbook's number cell is stored as 1234.5 whatever the locale
 	}
-	if src.kind(j) != kindNumber {
+	if src.kind(j) != kindNumber && groupable(c.f) {
 		if msg := ambiguity(s, b.opt, src); msg != "" {
 			b.cellProblem(t, row, j, idx, c, cell, msg)
 			return 0, false
