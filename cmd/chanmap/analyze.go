@@ -301,6 +301,14 @@ func (rw *reportWriter) header() {
 	if rw.currency != "" {
 		rw.printf("Yearly figures in %s.\n", rw.currency)
 	}
+	switch m := rw.m; {
+	case m.Source != "" && m.AsOf != "":
+		rw.printf("Source: %s, as of %s.\n", m.Source, m.AsOf)
+	case m.Source != "":
+		rw.printf("Source: %s.\n", m.Source)
+	case m.AsOf != "":
+		rw.printf("As of %s.\n", m.AsOf)
+	}
 }
 
 func (rw *reportWriter) weakSpots(ws analysis.WeakSpots) {

@@ -217,3 +217,30 @@ func TestFormatMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzeGrossMarginText(t *testing.T) {
+	src := strings.Replace(analyzeMapFile, "currency: EUR\n", "currency: EUR\nsource: FY2025 ledger\nas_of: 2025-12-31\n", 1) +
+		"classification: {gross_margin: 0.4}\n"
+	code, out, errOut := runCLI(t, "analyze", writeAnalyzeMap(t, src))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"Source: FY2025 ledger, as of 2025-12-31.",
+		"GROSS MARGIN", "40.0 %",
+		// contractors: 1,968,000 · 0.4 − 310,000 = 477,200; 477,200 / 1,968,000 = 24.2 %.
+		"EUR 477,200", "24.2 %",
+		// farms: 400,000 · 0.4 − 420,000 = −260,000.
+		"EUR -260,000",
+		"Levels rank these 2 with revenue and cost to serve",
+		"MARKETS (segments rolled up by market type)",
+		"No interaction point: nobody knows how Small contractors (contractors) talks to us",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "cost of goods") || strings.Contains(out, "CUSTOMERS") {
+		t.Errorf("a cost-of-goods warning or a customers table without reason:\n%s", out)
+	}
+}
