@@ -56,11 +56,12 @@ func (s *Server) addNode(c echo.Context) error {
 	if m.Node(n.ID) != nil {
 		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has a node %q", m.ID, n.ID))
 	}
-	if _, err := s.apply(c, m.ID, expected, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddNode, Node: &n}}}); err != nil {
+	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddNode, Node: &n}}}
+	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Location", "/api/v1/maps/"+url.PathEscape(m.ID)+"/nodes/"+url.PathEscape(n.ID))
-	return c.JSON(http.StatusCreated, &n)
+	return c.JSON(http.StatusCreated, nodeWritten{&n, warningsAfter(m, cs)})
 }
 
 func (s *Server) patchNode(c echo.Context) error {
@@ -80,10 +81,11 @@ func (s *Server) patchNode(c echo.Context) error {
 	if n.ID != id && m.Node(n.ID) != nil {
 		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has a node %q", m.ID, n.ID))
 	}
-	if _, err := s.apply(c, m.ID, expected, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: id, Node: &n}}}); err != nil {
+	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: id, Node: &n}}}
+	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, &n)
+	return c.JSON(http.StatusOK, nodeWritten{&n, warningsAfter(m, cs)})
 }
 
 func (s *Server) deleteNode(c echo.Context) error {
@@ -141,11 +143,12 @@ func (s *Server) addEdge(c echo.Context) error {
 		return newProblem(http.StatusConflict, "exists",
 			fmt.Sprintf("map %q already has an edge %q; give the new edge an id", m.ID, e.Key()))
 	}
-	if _, err := s.apply(c, m.ID, expected, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddEdge, Edge: &e}}}); err != nil {
+	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddEdge, Edge: &e}}}
+	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Location", "/api/v1/maps/"+url.PathEscape(m.ID)+"/edges/"+url.PathEscape(e.Key()))
-	return c.JSON(http.StatusCreated, &e)
+	return c.JSON(http.StatusCreated, edgeWritten{&e, warningsAfter(m, cs)})
 }
 
 func (s *Server) patchEdge(c echo.Context) error {
@@ -165,10 +168,11 @@ func (s *Server) patchEdge(c echo.Context) error {
 	if e.Key() != key && m.Edge(e.Key()) != nil {
 		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has an edge %q", m.ID, e.Key()))
 	}
-	if _, err := s.apply(c, m.ID, expected, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateEdge, ID: key, Edge: &e}}}); err != nil {
+	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateEdge, ID: key, Edge: &e}}}
+	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, &e)
+	return c.JSON(http.StatusOK, edgeWritten{&e, warningsAfter(m, cs)})
 }
 
 func (s *Server) deleteEdge(c echo.Context) error {

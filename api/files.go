@@ -125,8 +125,9 @@ func (s *Server) importMap(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		th := c.QueryParam("thousands")
 		next, err = sheet.ReadCSV(bytes.NewReader(nodes), bytes.NewReader(edges), nodesName, edgesName,
-			sheet.Options{ID: old.ID, Title: old.Title, Currency: old.Currency})
+			sheet.Options{ID: old.ID, Title: old.Title, Currency: old.Currency, Thousands: th, DecimalComma: th == "."})
 		if err != nil {
 			return sheetErr(err)
 		}
@@ -135,7 +136,8 @@ func (s *Server) importMap(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		next, err = sheet.ReadXLSX(bytes.NewReader(data), name, sheet.Options{ID: old.ID})
+		th := c.QueryParam("thousands")
+		next, err = sheet.ReadXLSX(bytes.NewReader(data), name, sheet.Options{ID: old.ID, Thousands: th, DecimalComma: th == "."})
 		if err != nil {
 			return sheetErr(err)
 		}

@@ -214,7 +214,7 @@ func (s *Server) createMap(c echo.Context) error {
 	h := c.Response().Header()
 	h.Set("ETag", etag(v))
 	h.Set("Location", "/api/v1/maps/"+url.PathEscape(m.ID))
-	return c.JSON(http.StatusCreated, present(m))
+	return c.JSON(http.StatusCreated, mapWritten{present(m), warningsOf(m)})
 }
 
 func (s *Server) getMap(c echo.Context) error {
@@ -245,7 +245,7 @@ func (s *Server) replace(c echo.Context, old, next *graph.Map, expected int64) e
 		return err
 	}
 	next.Version = v
-	return c.JSON(http.StatusOK, present(next))
+	return c.JSON(http.StatusOK, mapWritten{present(next), warningsOf(next)})
 }
 
 func (s *Server) replaceMap(c echo.Context) error {
@@ -275,9 +275,10 @@ func (s *Server) deleteMap(c echo.Context) error {
 
 // applied is the answer to POST /changes.
 type applied struct {
-	Map     string `json:"map"`
-	Version int64  `json:"version"`
-	Changes int    `json:"changes"`
+	Map      string          `json:"map"`
+	Version  int64           `json:"version"`
+	Changes  int             `json:"changes"`
+	Warnings []graph.Warning `json:"warnings"`
 }
 
 func (s *Server) applyChanges(c echo.Context) error {
@@ -293,5 +294,5 @@ func (s *Server) applyChanges(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, applied{Map: m.ID, Version: v, Changes: len(cs.Changes)})
+	return c.JSON(http.StatusOK, applied{Map: m.ID, Version: v, Changes: len(cs.Changes), Warnings: warningsAfter(m, cs)})
 }

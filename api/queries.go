@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
@@ -30,6 +32,9 @@ func (s *Server) supportErr(c echo.Context, mapID, seg string, err error) error 
 	var ve *graph.ValidationError
 	switch {
 	case errors.Is(err, graph.ErrNotFound):
+		if m, gerr := s.cfg.Store.GetMap(c.Request().Context(), mapID); gerr == nil {
+			return notFound("%v%s", err, graph.DidYouMean(seg, m.NodesOfKind(graph.KindSegment, graph.KindCustomer)))
+		}
 		return notFound("%v", err)
 	case errors.As(err, &ve):
 		return validationProblem(ve)
@@ -51,7 +56,20 @@ func (s *Server) analysis(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := analysis.Analyze(m)
+	var rep *analysis.Report
+	if without := c.QueryParams()["without"]; len(without) > 0 {
+		fixed, ferr := strconv.ParseBool(c.QueryParam("fixed_costs"))
+		if ferr != nil && c.QueryParam("fixed_costs") != "" {
+			return badRequest("fixed_costs must be true or false",
+				problemField{Field: "fixed_costs", Value: short(c.QueryParam("fixed_costs")), Message: "true keeps cost to serve whole; false (the default) scales it with the net revenue kept"})
+		}
+		rep, err = analysis.AnalyzeWithout(m, without, analysis.WhatIfOptions{FixedCosts: fixed})
+		if errors.Is(err, analysis.ErrNotPartner) {
+			return badRequest(err.Error(), problemField{Field: "without", Value: short(strings.Join(without, ",")), Message: "not a partner of map " + m.ID})
+		}
+	} else {
+		rep, err = analysis.Analyze(m)
+	}
 	if err != nil {
 		return unanalysable(m.ID, err)
 	}

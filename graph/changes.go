@@ -28,8 +28,9 @@ func (m *Map) Clone() *Map {
 	}
 	if m.Classification != nil {
 		cl := &Classification{
-			Tiers:      maps.Clone(m.Classification.Tiers),
-			Indicators: maps.Clone(m.Classification.Indicators),
+			Tiers:       maps.Clone(m.Classification.Tiers),
+			Indicators:  maps.Clone(m.Classification.Indicators),
+			GrossMargin: cloneFloat(m.Classification.GrossMargin),
 		}
 		if m.Classification.Scorecard != nil {
 			cl.Scorecard = make(map[string][]string, len(m.Classification.Scorecard))
@@ -53,6 +54,7 @@ func (n *Node) clone() *Node {
 	c.Customers = cloneFloat(n.Customers)
 	c.Revenue = cloneFloat(n.Revenue)
 	c.CostToServe = cloneFloat(n.CostToServe)
+	c.GrossMargin = cloneFloat(n.GrossMargin)
 	c.ReplacementMonths = cloneFloat(n.ReplacementMonths)
 	c.Scores = maps.Clone(n.Scores)
 	c.Quality = maps.Clone(n.Quality)
@@ -138,6 +140,7 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			}
 			nm := c.Map.Clone()
 			out.Title, out.Currency, out.Classification = nm.Title, nm.Currency, nm.Classification
+			out.Source, out.AsOf = nm.Source, nm.AsOf
 		case OpAddNode:
 			if c.Node == nil {
 				return nil, bad(i, "/node", "node", "", "add_node needs a node")
@@ -279,7 +282,7 @@ func Diff(old, new *Map) ChangeSet {
 	var cs ChangeSet
 	old, new = withoutNils(old), withoutNils(new)
 	if !equalMeta(old, new) {
-		cs.Changes = append(cs.Changes, Change{Op: OpSetMap, Map: &Map{ID: old.ID, Title: new.Title, Currency: new.Currency, Classification: new.Classification.clone()}})
+		cs.Changes = append(cs.Changes, Change{Op: OpSetMap, Map: &Map{ID: old.ID, Title: new.Title, Currency: new.Currency, Source: new.Source, AsOf: new.AsOf, Classification: new.Classification.clone()}})
 	}
 	if !orderKept(nodeIDs(old.Nodes), nodeIDs(new.Nodes)) {
 		for _, e := range old.Edges {
@@ -414,7 +417,8 @@ func Equal(a, b *Map) bool {
 }
 
 func equalMeta(a, b *Map) bool {
-	return a.ID == b.ID && a.Title == b.Title && a.Currency == b.Currency && equalClassification(a.Classification, b.Classification)
+	return a.ID == b.ID && a.Title == b.Title && a.Currency == b.Currency && a.Source == b.Source && a.AsOf == b.AsOf &&
+		equalClassification(a.Classification, b.Classification)
 }
 
 func equalClassification(a, b *Classification) bool {
@@ -424,7 +428,8 @@ func equalClassification(a, b *Classification) bool {
 	if b == nil {
 		b = &Classification{}
 	}
-	if !equalNums(a.Tiers, b.Tiers) || !equalNums(a.Indicators, b.Indicators) || len(a.Scorecard) != len(b.Scorecard) {
+	if !equalNums(a.Tiers, b.Tiers) || !equalNums(a.Indicators, b.Indicators) || len(a.Scorecard) != len(b.Scorecard) ||
+		!equalFloat(a.GrossMargin, b.GrossMargin) {
 		return false
 	}
 	for k, v := range a.Scorecard {
@@ -443,7 +448,7 @@ func equalNode(a, b *Node) bool {
 	return a.ID == b.ID && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description &&
 		equalStrs(a.Tags, b.Tags) && a.Region == b.Region && equalStrs(a.Services, b.Services) &&
 		a.Market == b.Market && equalFloat(a.Customers, b.Customers) && equalFloat(a.Revenue, b.Revenue) &&
-		equalFloat(a.CostToServe, b.CostToServe) && equalStrs(a.Prefers, b.Prefers) && a.Needs == b.Needs &&
+		equalFloat(a.CostToServe, b.CostToServe) && equalFloat(a.GrossMargin, b.GrossMargin) && equalStrs(a.Prefers, b.Prefers) && a.Needs == b.Needs &&
 		equalNums(a.Scores, b.Scores) && equalNums(a.Quality, b.Quality) && equalInt(a.Tier, b.Tier) &&
 		a.Channel == b.Channel && a.Purpose == b.Purpose && equalFloat(a.ReplacementMonths, b.ReplacementMonths) &&
 		equalAttrs(a.Attrs, b.Attrs)

@@ -18,8 +18,8 @@ edges:
 	fmt.Println(err)
 	// Output:
 	// 2 problem(s):
-	// acme.yaml:6:6: edge farms--supplies--acme: a supplies edge cannot go from a segment to a company (supplies go from an organisation other than a service provider to an organisation, segment or customer) (value "supplies")
-	// acme.yaml:6:53: edge farms--supplies--acme: margin must be at least 0 and below 1 (value "1.5")
+	// acme.yaml:6:6: edge farms--supplies--acme: a segment cannot supply a company (supplies go from an organisation other than a service provider to an organisation, segment or customer) (value "supplies")
+	// acme.yaml:6:53: edge farms--supplies--acme: margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps) (value "1.5")
 }
 
 func ExampleSupportOf() {

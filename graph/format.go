@@ -60,6 +60,7 @@ func Read(data []byte, name string) (*Map, error) {
 			probs[i].Line, probs[i].Col = tree.locate(probs[i].Pointer)
 		}
 	}
+	relateLines(probs, tree)
 	sortProblems(probs)
 	return nil, &ValidationError{Problems: probs}
 }
@@ -182,11 +183,11 @@ func firstInvalid(data []byte) int {
 // The node and edge fields of format v1, in the order they are written.
 var (
 	nodeFields = []string{"id", "kind", "name", "description", "tags", "region", "services",
-		"market", "customers", "revenue", "cost_to_serve", "prefers", "needs", "scores", "quality", "tier",
+		"market", "customers", "revenue", "cost_to_serve", "gross_margin", "prefers", "needs", "scores", "quality", "tier",
 		"channel", "purpose", "replacement_months"}
 	edgeFields = []string{"id", "from", "to", "kind", "delivery", "products", "margin", "share",
 		"services", "why", "purpose", "what"}
-	mapFields = []string{"id", "title", "currency", "nodes", "edges", "classification"}
+	mapFields = []string{"id", "title", "currency", "source", "as_of", "nodes", "edges", "classification"}
 )
 
 func isField(list []string, k string) bool {
@@ -228,9 +229,13 @@ func (d *decoder) mapOf(t *tnode) *Map {
 			m.Title = d.str(v, ptr, "title")
 		case "currency":
 			m.Currency = d.str(v, ptr, "currency")
-		case "version":
+		case "source":
+			m.Source = d.str(v, ptr, "source")
+		case "as_of":
+			m.AsOf = d.str(v, ptr, "as_of")
+		case "version", "warnings":
 			// Written by stores and the API next to a map; not part of the file.
-			if v.kind != tNumber && v.kind != tNull {
+			if k.name == "version" && v.kind != tNumber && v.kind != tNull {
 				d.add(ptr, "version", short(v), "version must be a number")
 			}
 		case "nodes":
@@ -260,7 +265,7 @@ func (d *decoder) mapOf(t *tnode) *Map {
 		case "classification":
 			m.Classification = d.classification(v, ptr)
 		default:
-			d.addKey(k, ptr, "unknown top-level key %q (known: %s)", k.name, strings.Join(mapFields, ", "))
+			d.addKey(k, ptr, "unknown top-level key %q%s (known: %s)", k.name, didYouMeanField(k.name, mapFields), strings.Join(mapFields, ", "))
 		}
 	}
 	return m
@@ -298,6 +303,8 @@ func (d *decoder) node(t *tnode, ptr string) *Node {
 			n.Revenue = d.num(v, p, k.name)
 		case "cost_to_serve":
 			n.CostToServe = d.num(v, p, k.name)
+		case "gross_margin":
+			n.GrossMargin = d.fraction(v, p, k.name)
 		case "prefers":
 			n.Prefers = d.strs(v, p, k.name)
 		case "needs":
@@ -353,9 +360,9 @@ func (d *decoder) edge(t *tnode, ptr string) *Edge {
 		case "products":
 			e.Products = d.strs(v, p, k.name)
 		case "margin":
-			e.Margin = d.num(v, p, k.name)
+			e.Margin = d.fraction(v, p, k.name)
 		case "share":
-			e.Share = d.num(v, p, k.name)
+			e.Share = d.fraction(v, p, k.name)
 		case "services":
 			e.Services = d.strs(v, p, k.name)
 		case "why":
@@ -505,6 +512,8 @@ func (d *decoder) classification(v *tnode, p string) *Classification {
 			c.Tiers = d.nums(k.val, kp, "tiers")
 		case "indicators":
 			c.Indicators = d.nums(k.val, kp, "indicators")
+		case "gross_margin":
+			c.GrossMargin = d.fraction(k.val, kp, "gross_margin")
 		case "scorecard":
 			if k.val.kind == tNull {
 				continue
@@ -518,7 +527,8 @@ func (d *decoder) classification(v *tnode, p string) *Classification {
 				c.Scorecard[g.name] = d.strs(g.val, kp+"/"+escapePointer(g.name), "scorecard")
 			}
 		default:
-			d.addKey(k, kp, "unknown classification key %q (known: tiers, indicators, scorecard)", k.name)
+			d.addKey(k, kp, "unknown classification key %q%s (known: tiers, indicators, scorecard, gross_margin)", k.name,
+				didYouMeanField(k.name, []string{"tiers", "indicators", "scorecard", "gross_margin"}))
 		}
 	}
 	return c

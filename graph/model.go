@@ -143,7 +143,9 @@ type Map struct {
 	ID             string          `json:"id" yaml:"id"`
 	Title          string          `json:"title,omitempty" yaml:"title,omitempty"`
 	Currency       string          `json:"currency,omitempty" yaml:"currency,omitempty"`
-	Version        int64           `json:"version,omitempty" yaml:"-"` // set by stores; not part of the file
+	Source         string          `json:"source,omitempty" yaml:"source,omitempty"` // where the figures come from (shown in a diagram's footer)
+	AsOf           string          `json:"as_of,omitempty" yaml:"as_of,omitempty"`   // the date the figures hold for, YYYY-MM-DD
+	Version        int64           `json:"version,omitempty" yaml:"-"`               // set by stores; not part of the file
 	Nodes          []*Node         `json:"nodes" yaml:"nodes"`
 	Edges          []*Edge         `json:"edges" yaml:"edges"`
 	Classification *Classification `json:"classification,omitempty" yaml:"classification,omitempty"`
@@ -154,6 +156,9 @@ type Classification struct {
 	Tiers      map[string]float64  `json:"tiers,omitempty" yaml:"tiers,omitempty"`           // tier1, tier2, tier3 margin thresholds
 	Indicators map[string]float64  `json:"indicators,omitempty" yaml:"indicators,omitempty"` // value pyramid weights
 	Scorecard  map[string][]string `json:"scorecard,omitempty" yaml:"scorecard,omitempty"`   // financial, sales, customer, service
+	// GrossMargin is the company's gross margin on its own net price (0-1),
+	// the default of every segment and customer without its own.
+	GrossMargin *float64 `json:"gross_margin,omitempty" yaml:"gross_margin,omitempty"`
 }
 
 // Node is one thing on the map: an organisation, a customer segment or
@@ -174,6 +179,7 @@ type Node struct {
 	Customers   *float64           `json:"customers,omitempty"`
 	Revenue     *float64           `json:"revenue,omitempty"`
 	CostToServe *float64           `json:"cost_to_serve,omitempty"`
+	GrossMargin *float64           `json:"gross_margin,omitempty"` // overrides classification.gross_margin
 	Prefers     []string           `json:"prefers,omitempty"`
 	Needs       string             `json:"needs,omitempty"`
 	Scores      map[string]float64 `json:"scores,omitempty"`

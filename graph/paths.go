@@ -114,10 +114,10 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 		return nil, fmt.Errorf("segment %q: %w", segment, ErrNotFound)
 	}
 	if !n.Kind.IsCustomer() {
-		return nil, fmt.Errorf("%q is a %s, not a segment or customer", segment, n.Kind)
+		return nil, fmt.Errorf("%q is %s, not a segment or customer", segment, KindPhrase(n.Kind))
 	}
 	s := &Support{
-		Map: m.ID, Segment: n.ID, Name: n.Name, Kind: string(n.Kind),
+		Map: m.ID, Segment: n.ID, Name: n.Name, Kind: string(n.Kind), Needs: n.Needs,
 		Paths:       SupplyPaths(ix, segment),
 		KeyPlayers:  []string{},
 		Supporters:  []Supporter{},

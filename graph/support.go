@@ -8,6 +8,8 @@ type Support struct {
 	Segment string `json:"segment"`
 	Name    string `json:"name"`
 	Kind    string `json:"kind"`
+	// Needs are the segment's reasons for purchase, as written in the map.
+	Needs string `json:"needs"`
 	// Paths are every supply path from a company node to the segment (for a
 	// customer without own supplies edges, those of its segment), sorted by
 	// their node ids joined.

@@ -90,6 +90,7 @@ func (v *validator) run() {
 	}
 	v.edges()
 	v.classification()
+	v.mapMeta()
 }
 
 func isCurrency(s string) bool {
@@ -143,8 +144,10 @@ func (v *validator) node(i int, n *Node) {
 		v.add(p+"/channel", "channel", n.Channel, "unknown touchpoint channel %q (known: %s)", n.Channel, strings.Join(Channels, ", "))
 	}
 	v.nonNeg(p+"/customers", "customers", n.Customers)
+	v.count(p+"/customers", "customers", n.Customers)
 	v.nonNeg(p+"/revenue", "revenue", n.Revenue)
 	v.nonNeg(p+"/cost_to_serve", "cost_to_serve", n.CostToServe)
+	v.grossMargin(p+"/gross_margin", n.GrossMargin)
 	if r := n.ReplacementMonths; r != nil && !(*r > 0) {
 		v.add(p+"/replacement_months", "replacement_months", fnum(*r), "replacement_months must be above 0")
 	}
@@ -264,7 +267,7 @@ func (v *validator) edges() {
 		fk, fromOK := v.end(p+"/from", "from", name, e.From)
 		tk, toOK := v.end(p+"/to", "to", name, e.To)
 		if kindOK && fromOK && toOK && fk.Valid() && tk.Valid() && !e.Kind.Allows(fk, tk) {
-			v.add(p, "kind", string(e.Kind), "edge %s: a %s edge cannot go from a %s to a %s (%s)", name, e.Kind, fk, tk, pairingRule(e.Kind))
+			v.add(p, "kind", string(e.Kind), "edge %s: %s (%s)", name, PairingError(e.Kind, fk, tk), pairingRule(e.Kind))
 		}
 		if e.Delivery != "" && !inList(Methods, e.Delivery) {
 			v.add(p+"/delivery", "delivery", e.Delivery, "edge %s: unknown delivery method %q (known: %s)", name, e.Delivery, strings.Join(Methods, ", "))
@@ -280,13 +283,13 @@ func (v *validator) edges() {
 		}
 		if e.Margin != nil {
 			if mg := *e.Margin; !(mg >= 0 && mg < 1) {
-				v.add(p+"/margin", "margin", fnum(mg), "edge %s: margin must be at least 0 and below 1", name)
+				v.add(p+"/margin", "margin", fnum(mg), "edge %s: margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps)%s", name, percentHint(mg))
 			}
 		}
 		if e.Share != nil {
 			sh := *e.Share
 			if !(sh >= 0 && sh <= 1) {
-				v.add(p+"/share", "share", fnum(sh), "edge %s: share must be between 0 and 1", name)
+				v.add(p+"/share", "share", fnum(sh), "edge %s: share must be between 0 and 1 (the fraction of the buyer's purchases through this edge)%s", name, percentHint(sh))
 			} else if e.Kind == EdgeSupplies {
 				shareSum[e.To] += sh
 				if shareSum[e.To] > 1+1e-9 && !shareOver[e.To] {

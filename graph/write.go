@@ -33,6 +33,7 @@ func nodeFieldsOf(n *Node) []field {
 	fs = appendNum(fs, "customers", n.Customers)
 	fs = appendNum(fs, "revenue", n.Revenue)
 	fs = appendNum(fs, "cost_to_serve", n.CostToServe)
+	fs = appendNum(fs, "gross_margin", n.GrossMargin)
 	fs = appendList(fs, "prefers", n.Prefers)
 	fs = appendStr(fs, "needs", n.Needs)
 	if len(n.Scores) > 0 {
@@ -76,6 +77,7 @@ func classificationFieldsOf(c *Classification) []field {
 	if len(c.Scorecard) > 0 {
 		fs = append(fs, field{"scorecard", c.Scorecard})
 	}
+	fs = appendNum(fs, "gross_margin", c.GrossMargin)
 	return fs
 }
 
@@ -170,6 +172,12 @@ func WriteYAML(w io.Writer, m *Map) error {
 	}
 	if m.Currency != "" {
 		fmt.Fprintf(bw, "currency: %s\n", yamlString(m.Currency))
+	}
+	if m.Source != "" {
+		fmt.Fprintf(bw, "source: %s\n", yamlString(m.Source))
+	}
+	if m.AsOf != "" {
+		fmt.Fprintf(bw, "as_of: %s\n", yamlString(m.AsOf))
 	}
 	if len(m.Nodes) == 0 {
 		bw.WriteString("nodes: []\n")
@@ -387,6 +395,8 @@ func WriteJSON(w io.Writer, m *Map) error {
 	top := []field{{"id", m.ID}}
 	top = appendStr(top, "title", m.Title)
 	top = appendStr(top, "currency", m.Currency)
+	top = appendStr(top, "source", m.Source)
+	top = appendStr(top, "as_of", m.AsOf)
 	for _, f := range top {
 		fmt.Fprintf(bw, "  %s: %s,\n", jsonString(f.key), jsonValue(f.val))
 	}

@@ -50,10 +50,11 @@ func normalise(m *graph.Map, opt Options) (Options, error) {
 		}
 		n := m.Node(opt.Focus)
 		if n == nil {
-			return opt, fmt.Errorf("%w: focus %q: no such node in map %q", ErrOptions, opt.Focus, m.ID)
+			return opt, fmt.Errorf("%w: focus %q: no such node in map %q%s", ErrOptions, opt.Focus, m.ID,
+				graph.DidYouMean(opt.Focus, m.NodesOfKind(graph.KindSegment, graph.KindCustomer)))
 		}
 		if !n.Kind.IsCustomer() {
-			return opt, fmt.Errorf("%w: focus %q is a %s; focus on a segment or customer", ErrOptions, opt.Focus, n.Kind)
+			return opt, fmt.Errorf("%w: focus %q is %s; focus on a segment or customer", ErrOptions, opt.Focus, graph.KindPhrase(n.Kind))
 		}
 	default:
 		return opt, fmt.Errorf("%w: unknown view %q (want full, supply, support, touchpoints or focus)", ErrOptions, opt.View)

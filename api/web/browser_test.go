@@ -530,7 +530,7 @@ func TestBrowserListAndOpenMap(t *testing.T) {
 		chromedp.WaitVisible(`#support-answer`, chromedp.ByQuery),
 		chromedp.Text(`#support-answer`, &answer, chromedp.ByQuery),
 		chromedp.Click(`#fit-button`, chromedp.ByQuery))
-	for _, want := range []string{"How it gets the products", "Who supports it", seg.Name} {
+	for _, want := range []string{"What it needs", "How it gets the products", "Who supports it", seg.Name} {
 		if !strings.Contains(answer, want) {
 			t.Errorf("support answer lacks %q:\n%s", want, answer)
 		}
@@ -1032,4 +1032,33 @@ func waitFile(t *testing.T, path, want string) []byte {
 	}
 	t.Fatalf("no %s with %q downloaded (found %v)", filepath.Base(path), want, names)
 	return nil
+}
+
+// TestBrowserWhatIf takes a partner away in the analysis panel: the report
+// is drawn again without it, says what was lost and how costs were treated,
+// and goes back to the whole map.
+func TestBrowserWhatIf(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	seed, _ := seededMap(t, base)
+	var result string
+	run(t, ctx, "open the map and take the first partner away",
+		chromedp.Navigate(base+"#/maps/"+seed),
+		waitJS(`!!document.querySelector('#whatif-partners option')`),
+		chromedp.Click(`details.whatif > summary`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#whatif-partners option').selected = true`, nil),
+		chromedp.Click(`#whatif-run`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#whatif-result`, chromedp.ByQuery),
+		chromedp.Text(`#whatif-result`, &result, chromedp.ByQuery))
+	for _, want := range []string{"Without", "of net revenue and", "variable costs"} {
+		if !strings.Contains(result, want) {
+			t.Errorf("what-if result lacks %q:\n%s", want, result)
+		}
+	}
+	run(t, ctx, "fixed costs, then back to the whole map",
+		chromedp.Click(`#whatif-fixed`, chromedp.ByQuery),
+		chromedp.Click(`#whatif-run`, chromedp.ByQuery),
+		waitJS(`(document.querySelector('#whatif-result')?.textContent || '').includes('fixed costs')`),
+		chromedp.Click(`#whatif-clear`, chromedp.ByQuery),
+		waitJS(`!document.querySelector('#whatif-result') && !!document.querySelector('#analysis-report table')`))
 }

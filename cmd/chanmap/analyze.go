@@ -27,25 +27,38 @@ var tierWords = map[analysis.Tier]string{
 }
 
 func newAnalyzeCmd() *cobra.Command {
-	var asJSON bool
-	var without string
+	var asJSON, fixedCosts bool
+	var without []string
 	cmd := &cobra.Command{
 		Use:   "analyze MAP.yaml",
 		Short: "Find the profit centres and the weak spots of a channel map",
-		Long: `analyze reports, for every segment and customer with figures, the net revenue
-that reaches the company after channel margins, the profit after cost to serve,
-the tier (1 ideal ... 4 money losers), the value-pyramid level, the scorecard
-quadrant and the customer quality; for every partner the net revenue and
-profit that flow through it; and the weak spots: segments nobody reaches or
-supports, unmet acquisition preferences, partners that are single points of
-failure, concentration on few segments, channel conflicts and service
-opportunities.
+		Long: `analyze reports, for every segment and customer with figures:
+  net revenue   what reaches the company of the segment's spend after every
+                channel partner's margin on the way;
+  profit        net revenue × gross margin − cost to serve (gross_margin is the
+                company's own margin after the cost of the goods; without one,
+                profit counts no cost of goods and the report says so);
+  margin        profit / net revenue, which sets the tier (1 ideal ... 4 money
+                losers);
+  level         the value-pyramid level, by rank among the segments (and
+                apart among the customers): top 10 %, key 30 %, core 60 %, base;
+and the scorecard quadrant and customer quality; for every partner the net
+revenue and profit that flow through it; the roll-up by market type; and the
+weak spots: segments nobody reaches, supports or talks to (no touchpoint),
+unmet acquisition preferences, partners that are single points of failure,
+concentration on few segments, channel conflicts and service opportunities
+(on the products named on supplies edges), and spend that comes from nowhere
+because shares add up to less than 1. Share is the fraction of the buyer's
+purchases that come through a supplies edge.
 
---without PARTNER shows what is lost if that partner goes: segments cut off,
-net revenue and profit lost, and new single points of failure.`,
+--without PARTNER (repeatable) shows what is lost if those partners go:
+segments cut off, net revenue and profit lost, and new single points of
+failure. A segment's cost to serve shrinks with the net revenue it keeps;
+--fixed-costs keeps it whole.`,
 		Example: `  chanmap analyze testdata/maps/hybrid.yaml
   chanmap analyze testdata/maps/hybrid.yaml --json > report.json
-  chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord`,
+  chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord
+  chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord --fixed-costs`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := graph.ReadFile(args[0])
@@ -53,8 +66,8 @@ net revenue and profit lost, and new single points of failure.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
-			if without != "" {
-				w, err := analysis.WithoutPartner(m, without)
+			if len(without) > 0 {
+				w, err := analysis.Without(m, without, analysis.WhatIfOptions{FixedCosts: fixedCosts})
 				if err != nil {
 					return err
 				}
@@ -74,7 +87,8 @@ net revenue and profit lost, and new single points of failure.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (the contract of GET /api/v1/maps/{map}/analysis)")
-	cmd.Flags().StringVar(&without, "without", "", "show what changes if this partner (node id) is lost")
+	cmd.Flags().StringArrayVar(&without, "without", nil, "show what changes if this partner (node id) is lost; repeat for several")
+	cmd.Flags().BoolVar(&fixedCosts, "fixed-costs", false, "with --without: keep each segment's cost to serve whole instead of scaling it with the net revenue it keeps")
 	return cmd
 }
 
@@ -159,45 +173,25 @@ func writeReport(w io.Writer, m *graph.Map, r *analysis.Report) error {
 	rw.header()
 	rw.insights(r.Insights)
 
-	rw.printf("\nSEGMENTS AND CUSTOMERS\n")
-	if len(r.Segments) == 0 {
+	var segs, custs []analysis.Segment
+	for _, s := range r.Segments {
+		if s.Kind == string(graph.KindCustomer) {
+			custs = append(custs, s)
+		} else {
+			segs = append(segs, s)
+		}
+	}
+	rw.printf("\nSEGMENTS\n")
+	if len(segs) == 0 {
 		rw.printf("  The map has no segments.\n")
 	} else {
-		scorecard := false
-		for _, s := range r.Segments {
-			scorecard = scorecard || s.Scorecard != nil
-		}
-		header := []string{"ID", "KIND", "REVENUE", "NET REVENUE", "COST TO SERVE", "PROFIT", "MARGIN", "TIER", "LEVEL", "VALUE"}
-		right := []bool{false, false, true, true, true, true, true, false, false, true}
-		if scorecard {
-			header = append(header, "QUADRANT")
-			right = append(right, false)
-		}
-		header = append(header, "QUALITY", "FLAGS")
-		right = append(right, true, false)
-		var rows [][]string
-		for _, s := range r.Segments {
-			tier := s.Tier.String()
-			if s.TierSource == analysis.TierManual {
-				tier += " (manual)"
-			}
-			row := []string{s.ID, s.Kind, rw.moneyPtr(s.Revenue), rw.moneyPtr(s.NetRevenue), rw.moneyPtr(s.CostToServe),
-				rw.moneyPtr(s.Profit), percent(s.Margin), tier, str(s.Level), decimal(s.Value)}
-			if scorecard {
-				q := "-"
-				if s.Scorecard != nil && s.Quadrant != nil {
-					q = fmt.Sprintf("%s (%.0f/%.0f)", *s.Quadrant, *s.Actual, *s.Potential)
-				}
-				row = append(row, q)
-			}
-			flags := strings.ReplaceAll(strings.Join(s.Flags, ", "), "_", " ")
-			if flags == "" {
-				flags = "-"
-			}
-			rows = append(rows, append(row, decimal(s.Quality), flags))
-		}
-		rw.table(header, right, rows)
-
+		rw.segmentTable(segs)
+	}
+	if len(custs) > 0 {
+		rw.printf("\nCUSTOMERS (named accounts, ranked among themselves)\n")
+		rw.segmentTable(custs)
+	}
+	if len(r.Segments) > 0 {
 		rw.printf("\nTIERS\n")
 		for _, t := range []analysis.Tier{1, 2, 3, 4, analysis.Unclassified} {
 			var ids []string
@@ -216,6 +210,17 @@ func writeReport(w io.Writer, m *graph.Map, r *analysis.Report) error {
 		}
 	}
 
+	if len(r.Markets) > 0 {
+		rw.printf("\nMARKETS (segments rolled up by market type)\n")
+		var rows [][]string
+		for _, k := range r.Markets {
+			rows = append(rows, []string{k.Market, strconv.Itoa(k.Count), rw.money(k.Revenue), rw.money(k.NetRevenue),
+				rw.moneyPtr(k.Profit), percent(k.Margin)})
+		}
+		rw.table([]string{"MARKET", "SEGMENTS", "REVENUE", "NET REVENUE", "PROFIT", "MARGIN"},
+			[]bool{false, true, true, true, true, true}, rows)
+	}
+
 	rw.printf("\nPARTNERS (company net revenue and segment profit that flow through each)\n")
 	if len(r.Partners) == 0 {
 		rw.printf("  The company sells through no partner.\n")
@@ -231,12 +236,59 @@ func writeReport(w io.Writer, m *graph.Map, r *analysis.Report) error {
 	rw.weakSpots(r.WeakSpots)
 
 	if len(r.Warnings) > 0 {
-		rw.printf("\nWARNINGS (missing data)\n")
+		rw.printf("\nWARNINGS (missing or doubtful data)\n")
 		for _, w := range r.Warnings {
 			rw.printf("  - %s\n", w)
 		}
 	}
 	return rw.err
+}
+
+// segmentTable writes the figures of segments of one kind, ranked among
+// themselves in the pyramid: the header says how many were ranked.
+func (rw *reportWriter) segmentTable(segs []analysis.Segment) {
+	ranked, scorecard := 0, false
+	for _, s := range segs {
+		scorecard = scorecard || s.Scorecard != nil
+		if s.Level != nil {
+			ranked++
+		}
+	}
+	header := []string{"ID", "REVENUE", "NET REVENUE", "GROSS MARGIN", "COST TO SERVE", "PROFIT", "MARGIN", "TIER", "LEVEL", "VALUE"}
+	right := []bool{false, true, true, true, true, true, true, false, false, true}
+	if scorecard {
+		header = append(header, "QUADRANT")
+		right = append(right, false)
+	}
+	header = append(header, "QUALITY", "FLAGS")
+	right = append(right, true, false)
+	var rows [][]string
+	for _, s := range segs {
+		tier := s.Tier.String()
+		if s.TierSource == analysis.TierManual {
+			tier += " (manual)"
+		}
+		gm := "-"
+		if s.GrossMargin != nil {
+			gm = percent(s.GrossMargin)
+		}
+		row := []string{s.ID, rw.moneyPtr(s.Revenue), rw.moneyPtr(s.NetRevenue), gm, rw.moneyPtr(s.CostToServe),
+			rw.moneyPtr(s.Profit), percent(s.Margin), tier, str(s.Level), decimal(s.Value)}
+		if scorecard {
+			q := "-"
+			if s.Scorecard != nil && s.Quadrant != nil {
+				q = fmt.Sprintf("%s (%.0f/%.0f)", *s.Quadrant, *s.Actual, *s.Potential)
+			}
+			row = append(row, q)
+		}
+		flags := strings.ReplaceAll(strings.Join(s.Flags, ", "), "_", " ")
+		if flags == "" {
+			flags = "-"
+		}
+		rows = append(rows, append(row, decimal(s.Quality), flags))
+	}
+	rw.table(header, right, rows)
+	rw.printf("  Levels rank these %d with revenue and cost to serve: top ≤ 10 %%, key ≤ 30 %%, core ≤ 60 %%, base the rest.\n", ranked)
 }
 
 func (rw *reportWriter) header() {
@@ -249,6 +301,14 @@ func (rw *reportWriter) header() {
 	rw.printf("%s\n", title)
 	if rw.currency != "" {
 		rw.printf("Yearly figures in %s.\n", rw.currency)
+	}
+	switch m := rw.m; {
+	case m.Source != "" && m.AsOf != "":
+		rw.printf("Source: %s, as of %s.\n", m.Source, m.AsOf)
+	case m.Source != "":
+		rw.printf("Source: %s.\n", m.Source)
+	case m.AsOf != "":
+		rw.printf("As of %s.\n", m.AsOf)
 	}
 }
 
@@ -293,6 +353,17 @@ func (rw *reportWriter) weakSpots(ws analysis.WeakSpots) {
 	for _, s := range ws.ServiceOpportunities {
 		add("Service opportunity: %s buys %s, which wears out, and nobody supports it on that product.", rw.name(s.Segment), rw.name(s.Product))
 	}
+	for _, id := range ws.NoTouchpoint {
+		add("No interaction point: nobody knows how %s talks to us (it uses no touchpoint).", rw.name(id))
+	}
+	for _, u := range ws.UnaccountedFlow {
+		spend := ""
+		if u.Spend != nil {
+			spend = " (" + rw.money(*u.Spend) + ")"
+		}
+		add("%s of the spend of %s%s comes from nowhere: inbound shares add up to less than 1 at %s.",
+			percent(&u.Fraction), rw.name(u.Segment), spend, strings.Join(u.Nodes, ", "))
+	}
 	if len(lines) == 0 {
 		rw.printf("  None found.\n")
 	}
@@ -304,7 +375,16 @@ func (rw *reportWriter) weakSpots(ws analysis.WeakSpots) {
 func writeWhatIf(w io.Writer, m *graph.Map, wi *analysis.WhatIf) error {
 	rw := newReportWriter(w, m)
 	rw.header()
-	rw.printf("\nWITHOUT %s\n", rw.name(wi.Without))
+	names := make([]string, len(wi.Without))
+	for i, id := range wi.Without {
+		names[i] = rw.name(id)
+	}
+	rw.printf("\nWITHOUT %s\n", strings.Join(names, ", "))
+	if wi.Costs == analysis.CostsFixed {
+		rw.printf("  Cost to serve is kept whole (--fixed-costs): a segment that loses sales keeps all its costs.\n")
+	} else {
+		rw.printf("  Cost to serve shrinks with the net revenue a segment keeps (variable costs; --fixed-costs keeps it whole).\n")
+	}
 	if len(wi.CutOff) == 0 {
 		rw.printf("  No segment is cut off.\n")
 	} else {
@@ -321,12 +401,12 @@ func writeWhatIf(w io.Writer, m *graph.Map, wi *analysis.WhatIf) error {
 		var rows [][]string
 		for _, l := range wi.Losses {
 			rows = append(rows, []string{l.Segment, l.Kind, rw.money(l.NetRevenueBefore), rw.money(l.NetRevenueAfter),
-				rw.money(l.NetRevenueLost), rw.moneyPtr(l.ProfitBefore), rw.moneyPtr(l.ProfitAfter)})
+				rw.money(l.NetRevenueLost), rw.moneyPtr(l.CostAfter), rw.moneyPtr(l.ProfitBefore), rw.moneyPtr(l.ProfitAfter)})
 		}
-		rw.table([]string{"ID", "KIND", "NET BEFORE", "NET AFTER", "NET LOST", "PROFIT BEFORE", "PROFIT AFTER"},
-			[]bool{false, false, true, true, true, true, true}, rows)
+		rw.table([]string{"ID", "KIND", "NET BEFORE", "NET AFTER", "NET LOST", "COST AFTER", "PROFIT BEFORE", "PROFIT AFTER"},
+			[]bool{false, false, true, true, true, true, true, true}, rows)
 		rw.printf("\n  Lost over all segments: %s of net revenue, %s of profit.\n", rw.money(wi.NetRevenueLost), rw.money(wi.ProfitLost))
-		rw.printf("  (Customers who bought through %s are counted as lost, not moved to other channels.)\n", wi.Without)
+		rw.printf("  (Customers who bought through %s are counted as lost, not moved to other channels.)\n", strings.Join(wi.Without, ", "))
 	}
 	if len(wi.NewSinglePointsOfFailure) == 0 {
 		rw.printf("  No new single point of failure.\n")

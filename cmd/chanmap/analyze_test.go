@@ -66,7 +66,7 @@ func TestAnalyzeText(t *testing.T) {
 	lines := strings.Split(out, "\n")
 	var header string
 	for i, l := range lines {
-		if strings.Contains(l, "NET REVENUE") && strings.Contains(l, "KIND") {
+		if strings.Contains(l, "NET REVENUE") && strings.Contains(l, "GROSS MARGIN") {
 			header = l
 			end := strings.Index(l, "NET REVENUE") + len("NET REVENUE")
 			for _, row := range lines[i+1 : i+4] {
@@ -121,13 +121,28 @@ func TestAnalyzeWithout(t *testing.T) {
 	}
 	for _, want := range []string{
 		"WITHOUT Nordic Industrial Supply (nordic)",
+		"Cost to serve shrinks with the net revenue a segment keeps",
 		"Cut off (no supply path left): Small contractors (contractors).",
-		// contractors lose all 1,968,000 net; profit 1,658,000 → −310,000.
+		// contractors lose all 1,968,000 net; variable costs: cost 310,000 ·
+		// 0 / 1,968,000 = 0, profit 1,658,000 → 0: 1,658,000 lost.
+		"Lost over all segments: EUR 1,968,000 of net revenue, EUR 1,658,000 of profit.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("what-if lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = runCLI(t, "analyze", path, "--without", "nordic", "--fixed-costs")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"Cost to serve is kept whole (--fixed-costs)",
+		// Fixed costs: profit 1,658,000 → 0 − 310,000 = −310,000: 1,968,000 lost.
 		"Lost over all segments: EUR 1,968,000 of net revenue, EUR 1,968,000 of profit.",
 		"EUR -310,000",
 	} {
 		if !strings.Contains(out, want) {
-			t.Errorf("what-if lacks %q:\n%s", want, out)
+			t.Errorf("fixed-costs what-if lacks %q:\n%s", want, out)
 		}
 	}
 
@@ -136,7 +151,7 @@ func TestAnalyzeWithout(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &w) != nil {
 		t.Fatalf("exit %d, output %s", code, out)
 	}
-	if w.Without != "nordic" || len(w.CutOff) != 1 || w.CutOff[0] != "contractors" || w.NetRevenueLost != 1968000 {
+	if len(w.Without) != 1 || w.Without[0] != "nordic" || w.Costs != analysis.CostsVariable || len(w.CutOff) != 1 || w.CutOff[0] != "contractors" || w.NetRevenueLost != 1968000 {
 		t.Errorf("what-if JSON %+v", w)
 	}
 }
@@ -155,6 +170,7 @@ func TestAnalyzeErrors(t *testing.T) {
 		{"missing file", []string{"analyze", filepath.Join(t.TempDir(), "nope.yaml")}, 1, "nope.yaml"},
 		{"cycle", []string{"analyze", cycle}, 1, "acme -> nordic -> acme"},
 		{"unknown partner", []string{"analyze", good, "--without", "ghost"}, 1, `no node "ghost"`},
+		{"near-miss partner", []string{"analyze", good, "--without", "nordc"}, 1, `no node "nordc"; did you mean nordic?`},
 		{"not a partner", []string{"analyze", good, "--without", "farms"}, 1, "farms is a segment, not a partner"},
 		{"unknown flag", []string{"analyze", good, "--colour"}, 2, "unknown flag"},
 	}
@@ -199,5 +215,32 @@ func TestFormatMoney(t *testing.T) {
 		if got := formatMoney(tc.cur, tc.v); got != tc.want {
 			t.Errorf("formatMoney(%q, %v) = %q, want %q", tc.cur, tc.v, got, tc.want)
 		}
+	}
+}
+
+func TestAnalyzeGrossMarginText(t *testing.T) {
+	src := strings.Replace(analyzeMapFile, "currency: EUR\n", "currency: EUR\nsource: FY2025 ledger\nas_of: 2025-12-31\n", 1) +
+		"classification: {gross_margin: 0.4}\n"
+	code, out, errOut := runCLI(t, "analyze", writeAnalyzeMap(t, src))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"Source: FY2025 ledger, as of 2025-12-31.",
+		"GROSS MARGIN", "40.0 %",
+		// contractors: 1,968,000 · 0.4 − 310,000 = 477,200; 477,200 / 1,968,000 = 24.2 %.
+		"EUR 477,200", "24.2 %",
+		// farms: 400,000 · 0.4 − 420,000 = −260,000.
+		"EUR -260,000",
+		"Levels rank these 2 with revenue and cost to serve",
+		"MARKETS (segments rolled up by market type)",
+		"No interaction point: nobody knows how Small contractors (contractors) talks to us",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "cost of goods") || strings.Contains(out, "CUSTOMERS") {
+		t.Errorf("a cost-of-goods warning or a customers table without reason:\n%s", out)
 	}
 }

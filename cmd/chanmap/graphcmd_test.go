@@ -36,8 +36,8 @@ func TestValidateCommand(t *testing.T) {
 	}
 	bad := badMapFile(t)
 	code, out, errOut := runCLI(t, "validate", bad)
-	want := bad + ":2:1: unknown top-level key \"colour\" (known: id, title, currency, nodes, edges, classification) (value \"colour\")\n" +
-		bad + ":7:54: edge acme--supplies--nordic: margin must be at least 0 and below 1 (value \"1.18\")\n"
+	want := bad + ":2:1: unknown top-level key \"colour\" (known: id, title, currency, source, as_of, nodes, edges, classification) (value \"colour\")\n" +
+		bad + ":7:54: edge acme--supplies--nordic: margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps) (value \"1.18\")\n"
 	if code != 1 || out != want {
 		t.Fatalf("bad map: exit %d\n%s\nwant\n%s", code, out, want)
 	}
@@ -79,8 +79,12 @@ func TestValidateCommandErrors(t *testing.T) {
 		{[]string{"validate", "a", "b"}, 2, "accepts 1 arg"},
 		{[]string{"validate", "--nope", "x"}, 2, "unknown flag"},
 		{[]string{"validate", "/no/such/map.yaml"}, 1, "no such file"},
-		{[]string{"support", samplesDir + "hybrid.yaml"}, 2, "accepts 2 arg"},
+		{[]string{"support", samplesDir + "hybrid.yaml"}, 2, "missing SEGMENT: give the id of a segment or customer"},
+		{[]string{"support"}, 2, "missing MAP.yaml and SEGMENT"},
 		{[]string{"support", samplesDir + "hybrid.yaml", "nobody"}, 1, `segment "nobody": not found; segments and customers on`},
+		{[]string{"support", samplesDir + "hybrid.yaml", "homeowner"}, 1, `segment "homeowner": not found; did you mean homeowners?`},
+		// An unknown segment is a user error everywhere: exit 1, as in support.
+		{[]string{"render", samplesDir + "hybrid.yaml", "--focus", "homeowner", "-o", os.DevNull}, 1, "did you mean homeowners?"},
 		{[]string{"support", samplesDir + "hybrid.yaml", "hvac-nord"}, 1, "is a distributor, not a segment or customer"},
 		{[]string{"support", "/no/such/map.yaml", "x"}, 1, "no such file"},
 	}

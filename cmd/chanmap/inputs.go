@@ -17,8 +17,10 @@ type importOptions struct {
 	Title string // overrides the map title of the input
 
 	// Spreadsheets only (see sheets.go).
+	Output       string // the map file written (-o): its name is the default id
 	Currency     string // the map's currency
 	DecimalComma bool   // numbers written 1.200.000,50
+	Thousands    string // the thousands separator the user named: "," or "."
 	Quiet        bool   // no progress bar
 }
 

@@ -81,8 +81,8 @@ output; PNG needs -o. The file is written only when the drawing succeeded.`,
 				opt.Overlay = ov
 			}
 			data, err := draw(cmd.Context(), m, opt, format)
-			if errors.Is(err, render.ErrOptions) {
-				return usageError{err}
+			if errors.Is(err, render.ErrOptions) && (opt.Focus == "" || m.Node(opt.Focus) != nil) {
+				return usageError{err} // an unknown focus id is a user error (exit 1), as in support
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)

@@ -27,9 +27,15 @@ Spreadsheets: import NODES.csv EDGES.csv (in that order; EDGES.csv may be
 left out for a map without edges) or BOOK.xlsx (sheets "nodes" and "edges").
 Columns are the map-file field names in any case or spacing ("Cost to
 serve"), scores.NAME and quality.NAME fill nested scores, lists are split on
-';', other columns become free attributes. The map id and title default to
-the file name ("acme-nodes.csv" -> acme). Numbers may group thousands
-("1,200,000"); --decimal-comma reads "1.200.000,50". Every bad cell is
+';', other columns become free attributes. The map id is --id, else the
+workbook's map sheet, else the -o file's name (-o acme.yaml -> acme), else
+the nodes file's name ("acme-nodes.csv" -> acme); the title is --title, else
+the map sheet's, else the id. Share is the fraction of the buyer's
+purchases that come through a supplies edge; margin, share and gross_margin
+may be written as percentages ("18 %"). Numbers may group thousands
+("1,200,000"); --decimal-comma reads "1.200.000,50". A number that reads
+two ways (1.200 is 1.2 or 1200) is an error showing both readings unless
+--decimal-comma or --thousands says which; customers must be whole. Every bad cell is
 listed as FILE:ROW:COLUMN with its value, and nothing is written. Imports of
 more than a few thousand rows show a progress bar on a terminal (--quiet
 turns it off).
@@ -38,13 +44,24 @@ turns it off).
 // addSheetImportFlags adds the spreadsheet flags to `chanmap import`.
 func addSheetImportFlags(fl *pflag.FlagSet, opt *importOptions) {
 	fl.BoolVar(&opt.DecimalComma, "decimal-comma", false, "spreadsheets: numbers are written 1.200.000,50 ('.' groups, ',' decimals)")
+	fl.StringVar(&opt.Thousands, "thousands", "", "spreadsheets: the thousands separator, ',' (1,200.50) or '.' (same as --decimal-comma); without it or --decimal-comma a number like 1.200 is an error showing both readings")
 	fl.StringVar(&opt.Currency, "currency", "", "spreadsheets: the map's currency, e.g. EUR")
 	fl.BoolVarP(&opt.Quiet, "quiet", "q", false, "no progress bar")
 }
 
 // readSheets reads CSV tables or an XLSX workbook for readInputs.
 func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, error) {
-	sopt := sheet.Options{ID: opt.ID, Title: opt.Title, Currency: opt.Currency, DecimalComma: opt.DecimalComma}
+	switch opt.Thousands {
+	case "", ",":
+	case ".":
+		opt.DecimalComma = true
+	default:
+		return nil, usagef("--thousands must be ',' or '.', not %q", opt.Thousands)
+	}
+	sopt := sheet.Options{ID: opt.ID, Title: opt.Title, Currency: opt.Currency, DecimalComma: opt.DecimalComma, Thousands: opt.Thousands}
+	if opt.Output != "" {
+		sopt.FallbackID = sheet.DefaultID(opt.Output)
+	}
 	bar := newProgress(opt.Quiet, os.Stderr, isTerminal)
 	sopt.Progress = bar.update
 	defer bar.close()

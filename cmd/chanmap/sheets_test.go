@@ -131,7 +131,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := *m
-	want.Classification = nil // not carried by CSV tables
+	want.Classification = nil       // not carried by CSV tables
+	want.Source, want.AsOf = "", "" // nor these
 	if !graph.Equal(got, &want) {
 		t.Errorf("map -> CSV -> map differs")
 	}
@@ -213,6 +214,46 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 		drawn := strings.Contains(string(data), "reading rows")
 		if drawn != tt.drawn {
 			t.Errorf("%s: bar drawn %v, want %v (%q)", tt.name, drawn, tt.drawn, data)
+		}
+	}
+}
+
+// TestImportNames: tables imported to a map file take the map id from --id,
+// else from the output file's name, and the title from --title, else the
+// id; never "nodes" from nodes.csv.
+func TestImportNames(t *testing.T) {
+	noStoreEnv(t)
+	dir := t.TempDir()
+	nodes, edges := filepath.Join(dir, "nodes.csv"), filepath.Join(dir, "edges.csv")
+	for src, dst := range map[string]string{"basic-nodes.csv": nodes, "basic-edges.csv": edges} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "sheets", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args      []string
+		out       string
+		id, title string
+	}{
+		{nil, "Acme Pumps 2026.yaml", "acme-pumps-2026", "acme-pumps-2026"},
+		{[]string{"--id", "acme"}, "m.yaml", "acme", "acme"},
+		{[]string{"--title", "ACME channels"}, "acme.yaml", "acme", "ACME channels"},
+	} {
+		out := filepath.Join(dir, c.out)
+		args := append([]string{"import", nodes, edges, "-o", out}, c.args...)
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		m, err := graph.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ID != c.id || m.Title != c.title {
+			t.Errorf("%v: id %q, title %q; want %q, %q", c.args, m.ID, m.Title, c.id, c.title)
 		}
 	}
 }

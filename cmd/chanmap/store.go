@@ -96,6 +96,7 @@ name), which converts between the formats.
 			if f.opt.ID != "" && !graph.ValidSlug(f.opt.ID) {
 				return usagef("--id %q is not a slug: lower-case letters, digits, '-' and '_', starting with a letter or digit", f.opt.ID)
 			}
+			f.opt.Output = f.output
 			m, err := readInputs(args, f.opt)
 			if err != nil {
 				return err

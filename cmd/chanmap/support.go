@@ -21,12 +21,14 @@ func newSupportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "support MAP.yaml SEGMENT",
 		Short: "Show how a segment gets the products and who supports it",
-		Long: `support answers two questions for one segment or customer of a map:
+		Long: `support answers two questions for one segment or customer of a map, after
+saying what it needs (its reasons for purchase, the map's needs field):
 
 How does it get the products? Every supply path from the company to it, hop
 by hop with the delivery method, margin and share of each hop, the key
 players on those paths, and whether its preferred acquisition method is
-offered at all. A customer without supplies edges of its own gets the paths
+offered at all. Share is the fraction of the buyer's purchases that come
+through a supplies edge. A customer without supplies edges of its own gets the paths
 of the segment it belongs to.
 
 Who supports it? The organisations that support it, with what they do, for
@@ -34,7 +36,15 @@ which products and why the customer goes to them, and the touchpoints it
 uses with who runs each.`,
 		Example: `  chanmap support testdata/maps/industrial.yaml water-utilities
   chanmap support testdata/maps/hybrid.yaml homeowners --json`,
-		Args: exactArgs(2),
+		Args: func(c *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				return usagef("missing MAP.yaml and SEGMENT: give a map file and the id of a segment or customer")
+			case 1:
+				return usagef("missing SEGMENT: give the id of a segment or customer of %s after the map file", args[0])
+			}
+			return exactArgs(2)(c, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := graph.ReadFile(args[0])
 			if err != nil {
@@ -43,8 +53,9 @@ uses with who runs each.`,
 			s, err := graph.SupportOf(m, args[1])
 			if err != nil {
 				if errors.Is(err, graph.ErrNotFound) {
-					return fmt.Errorf("%w; segments and customers on %s: %s", err, args[0],
-						strings.Join(m.NodesOfKind(graph.KindSegment, graph.KindCustomer), ", "))
+					known := m.NodesOfKind(graph.KindSegment, graph.KindCustomer)
+					return fmt.Errorf("%w%s; segments and customers on %s: %s", err, graph.DidYouMean(args[1], known), args[0],
+						strings.Join(known, ", "))
 				}
 				return err
 			}
@@ -73,6 +84,11 @@ func writeSupport(w io.Writer, m *graph.Map, s *graph.Support) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s, %s) on map %s\n", s.Name, s.Segment, s.Kind, s.Map)
+	if s.Needs != "" {
+		fmt.Fprintf(&b, "Needs: %s\n", s.Needs)
+	} else {
+		b.WriteString("Needs: not given (the map's needs field says why this segment buys)\n")
+	}
 
 	b.WriteString("\nHow it gets the products\n")
 	switch len(s.Paths) {

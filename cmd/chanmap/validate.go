@@ -19,6 +19,7 @@ type validateResult struct {
 	Nodes    int             `json:"nodes"`
 	Edges    int             `json:"edges"`
 	Problems []graph.Problem `json:"problems"`
+	Warnings []graph.Warning `json:"warnings"`
 }
 
 func newValidateCmd() *cobra.Command {
@@ -33,8 +34,13 @@ channels, margins in [0,1), shares in [0,1] adding up to at most 1 per node,
 no supplies cycles, scores 0-100, quality 1-5, tiers 1-4, no negative figures.
 
 All problems are listed at once as FILE:LINE:COL: message (value "..."), and
-the exit code is 1. A valid map prints "ok: N nodes, M edges". "-" reads the
-map from standard input.`,
+the exit code is 1. A valid map prints "ok: N nodes, M edges", after any
+warnings (FILE:LINE: warning: ...) about what probably does not say what was
+meant: an unknown key close to a field name (revnue: kept as a free
+attribute; did you mean revenue?) and a node whose inbound shares all given
+add up to less than 1 (share is the fraction of the buyer's purchases that
+come through an edge, so the rest of its sales would come from nowhere).
+Warnings never fail the check. "-" reads the map from standard input.`,
 		Example: `  chanmap validate testdata/maps/hybrid.yaml
   chanmap validate map.yaml --json | jq '.problems[].message'
   curl -s localhost:8080/api/v1/maps/acme/export.yaml | chanmap validate -`,
@@ -43,27 +49,31 @@ map from standard input.`,
 			out := cmd.OutOrStdout()
 			var m *graph.Map
 			var err error
+			var data []byte
+			name := args[0]
 			if args[0] == "-" {
-				var data []byte
 				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), graph.MaxFileSize+1))
 				if err != nil {
 					return fmt.Errorf("read standard input: %w", err)
 				}
-				m, err = graph.Read(data, "stdin")
-			} else {
-				m, err = graph.ReadFile(args[0])
+				name = "stdin"
+			} else if data, err = readMapBytes(args[0]); err != nil {
+				return err
 			}
+			m, err = graph.Read(data, name)
 			var verr *graph.ValidationError
 			if err != nil && !errors.As(err, &verr) {
 				return err // the file could not be read at all
 			}
 			if asJSON {
-				res := validateResult{File: args[0], Valid: err == nil, Problems: []graph.Problem{}}
+				res := validateResult{File: args[0], Valid: err == nil, Problems: []graph.Problem{}, Warnings: []graph.Warning{}}
 				if m != nil {
 					res.Nodes, res.Edges = len(m.Nodes), len(m.Edges)
 				}
 				if verr != nil {
 					res.Problems = verr.Problems
+				} else if ws := graph.FileWarnings(data, name, m); ws != nil {
+					res.Warnings = ws
 				}
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
@@ -76,6 +86,9 @@ map from standard input.`,
 					fmt.Fprintln(out, p.String())
 				}
 			} else {
+				for _, w := range graph.FileWarnings(data, name, m) {
+					fmt.Fprintf(out, "%s:%s\n", name, w)
+				}
 				fmt.Fprintf(out, "ok: %d nodes, %d edges\n", len(m.Nodes), len(m.Edges))
 			}
 			if verr != nil {
@@ -86,4 +99,19 @@ map from standard input.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result and the problems as JSON")
 	return cmd
+}
+
+// readMapBytes reads the bytes of a map file, up to one byte over the limit
+// graph.Read refuses.
+func readMapBytes(path string) ([]byte, error) {
+	f, err := graph.OpenInput(path)
+	if err != nil {
+		return nil, fmt.Errorf("read map: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, graph.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read map %s: %w", path, err)
+	}
+	return data, nil
 }

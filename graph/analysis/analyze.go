@@ -35,6 +35,7 @@ type analysis struct {
 	supports map[int][]*graph.Edge
 	products []string // product node ids, sorted
 	replace  map[string]bool
+	uses     map[string]bool // nodes with a uses edge to a touchpoint
 }
 
 func newAnalysis(m *graph.Map) (*analysis, error) {
@@ -48,6 +49,7 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 		segOf:    map[string][]int{},
 		supports: map[int][]*graph.Edge{},
 		replace:  map[string]bool{},
+		uses:     map[string]bool{},
 		report: &Report{
 			Map:      m.ID,
 			Segments: []Segment{},
@@ -71,6 +73,10 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 		case graph.EdgeSupports:
 			if to, ok := net.index[e.To]; ok {
 				a.supports[to] = append(a.supports[to], e)
+			}
+		case graph.EdgeUses:
+			if to, ok := net.index[e.To]; ok && net.nodes[to].Kind == graph.KindTouchpoint {
+				a.uses[e.From] = true
 			}
 		}
 	}
@@ -96,7 +102,11 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 	}
 	a.partners()
 	a.weakSpots()
+	a.report.Markets = markets(m, a.report.Segments)
 	w := append(append(a.report.Warnings, net.warnings...), cl.warnings...)
+	for _, gw := range graph.Warnings(m) {
+		w = append(w, gw.Message)
+	}
 	sort.Strings(w)
 	a.report.Warnings = w
 	a.report.clean()
@@ -125,6 +135,17 @@ func (r *Report) clean() {
 	c := &r.WeakSpots.Concentration
 	for _, p := range []*float64{c.Top1, c.Top3, c.HHI} {
 		cleanNum(p)
+	}
+	for i := range r.WeakSpots.UnaccountedFlow {
+		u := &r.WeakSpots.UnaccountedFlow[i]
+		cleanNum(&u.Fraction)
+		cleanNum(u.Spend)
+	}
+	for i := range r.Markets {
+		k := &r.Markets[i]
+		for _, p := range []*float64{&k.Revenue, &k.NetRevenue, k.Profit, k.Margin} {
+			cleanNum(p)
+		}
 	}
 }
 
@@ -167,6 +188,8 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 	sort.Slice(ids, func(i, j int) bool { return a.net.nodes[ids[i]].ID < a.net.nodes[ids[j]].ID })
 	segs := make([]Segment, len(ids))
 	classified := map[graph.NodeKind][]int{}
+	var noCOGS []string // classified nodes whose profit counts no cost of goods
+	withCOGS := false
 	for i, v := range ids {
 		n := a.net.nodes[v]
 		s := &segs[i]
@@ -187,7 +210,13 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 			nr := *s.Revenue * a.coefOf(v)
 			s.NetRevenue = &nr
 			if s.CostToServe != nil {
-				p := nr - *s.CostToServe
+				g := a.grossMargin(n)
+				if g == nil {
+					noCOGS = append(noCOGS, n.ID)
+				} else {
+					s.GrossMargin, withCOGS = copyNum(g), true
+				}
+				p := grossProfit(nr, g) - *s.CostToServe
 				s.Profit = &p
 				if nr != 0 {
 					m := p / nr
@@ -208,6 +237,7 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 		}
 		cl.quality(s, n)
 	}
+	a.warnNoCOGS(noCOGS, withCOGS)
 	for _, kind := range []graph.NodeKind{graph.KindSegment, graph.KindCustomer} {
 		var group []*Segment
 		var nodes []*graph.Node

@@ -16,7 +16,7 @@ var (
 	DefaultIndicators = map[string]float64{"profit": 0.5, "growth": 0.3, "payment": 0.2}
 )
 
-// Pyramid levels, top first, with their cumulative shares in tenths.
+// Pyramid levels, top first, with their ceiling cut-offs in tenths of n.
 var levels = []struct {
 	name   string
 	tenths int
@@ -77,11 +77,12 @@ func tierOf(profit float64, margin *float64, th thresholds) Tier {
 	return 1
 }
 
-// levelOf is the pyramid level of rank r (1-based) of n: the first level
-// whose cumulative share is at least r/n, compared in integers.
+// levelOf is the pyramid level of rank r (1-based) of n: top when r ≤
+// ⌈0.1n⌉, key when r ≤ ⌈0.3n⌉, core when r ≤ ⌈0.6n⌉, else base (the
+// ceilings computed in integers, so the best of five is top).
 func levelOf(r, n int) string {
 	for _, l := range levels {
-		if r*10 <= n*l.tenths {
+		if r <= (n*l.tenths+9)/10 {
 			return l.name
 		}
 	}
@@ -238,8 +239,14 @@ func (cl *classifier) classify(segs []*Segment, nodes []*graph.Node) {
 		}
 		return ranked[a].ID < ranked[b].ID
 	})
+	// Equal values share the better level: a node's rank is one more than
+	// the number of nodes with a strictly higher value.
+	rank := 1
 	for r, s := range ranked {
-		l := levelOf(r+1, len(ranked))
+		if r > 0 && *s.Value != *ranked[r-1].Value {
+			rank = r + 1
+		}
+		l := levelOf(rank, len(ranked))
 		s.Level = &l
 	}
 }

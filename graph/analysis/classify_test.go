@@ -11,21 +11,22 @@ import (
 )
 
 func TestLevelOf(t *testing.T) {
-	// A node at rank r of n takes the first level whose cumulative share
-	// (0.1 top, 0.3 key, 0.6 core, 1.0 base) is ≥ r/n.
+	// Rank r of n is top when r ≤ ⌈0.1n⌉, key when r ≤ ⌈0.3n⌉, core when
+	// r ≤ ⌈0.6n⌉, else base.
 	tests := []struct {
 		n    int
 		want []string // by rank 1..n
 	}{
-		// 1/1 = 1.0: only base reaches it.
-		{1, []string{"base"}},
-		// 0.2 key; 0.4, 0.6 core (0.6 ≥ 0.6 exactly); 0.8, 1.0 base.
-		{5, []string{"key", "core", "core", "base", "base"}},
-		// 0.1 top; 0.2, 0.3 key; 0.4-0.6 core; 0.7-1.0 base.
+		// ⌈0.1⌉ = 1: the only node is top.
+		{1, []string{"top"}},
+		// ⌈0.2⌉ = 1 top; ⌈0.6⌉ = 1 key (none left); ⌈1.2⌉ = 2 core.
+		{2, []string{"top", "core"}},
+		// ⌈0.5⌉ = 1 top; ⌈1.5⌉ = 2 key; ⌈3⌉ = 3 core; 4, 5 base.
+		{5, []string{"top", "key", "core", "base", "base"}},
+		// ⌈1⌉ = 1 top; ⌈3⌉ = 3 key; ⌈6⌉ = 6 core; 7-10 base.
 		{10, []string{"top", "key", "key", "core", "core", "core", "base", "base", "base", "base"}},
-		// 1/11 ≤ 0.1 top; 2/11, 3/11 ≤ 0.3 key; 4/11..6/11 ≤ 0.6 core (6/11 = 0.545);
-		// 7/11 = 0.636 > 0.6: base from rank 7.
-		{11, []string{"top", "key", "key", "core", "core", "core", "base", "base", "base", "base", "base"}},
+		// ⌈1.1⌉ = 2 top; ⌈3.3⌉ = 4 key; ⌈6.6⌉ = 7 core; 8-11 base.
+		{11, []string{"top", "top", "key", "key", "core", "core", "core", "base", "base", "base", "base"}},
 	}
 	for _, tc := range tests {
 		var got []string
@@ -61,7 +62,8 @@ func TestValuePyramid(t *testing.T) {
 		// p: 0.5·100 + 0.3·80 + 0.2·40 = 50 + 24 + 8 = 82
 		// q: 0.5·50 + 0.3·20 + 0.2·100 = 25 + 6 + 20 = 51
 		// r: no scores, counted 0: 0.5·0 = 0, two warnings.
-		// n = 3: ranks 1, 2, 3 are 1/3 → core, 2/3 → base, base.
+		// n = 3: ⌈0.3⌉ = 1 top, ⌈0.9⌉ = 1 key (none left), ⌈1.8⌉ = 2 core:
+		// ranks 1, 2, 3 are top, core, base.
 		m := directSegments(nil,
 			scored(seg("p", 1000, 0), map[string]float64{"growth": 80, "payment": 40}),
 			scored(seg("q", 700, 200), map[string]float64{"growth": 20, "payment": 100}),
@@ -71,7 +73,7 @@ func TestValuePyramid(t *testing.T) {
 			id    string
 			value float64
 			level string
-		}{{"p", 82, "core"}, {"q", 51, "base"}, {"r", 0, "base"}} {
+		}{{"p", 82, "top"}, {"q", 51, "core"}, {"r", 0, "base"}} {
 			s := segOf(t, r, c.id)
 			checkNum(t, c.id+".value", s.Value, c.value)
 			if s.Level == nil || *s.Level != c.level {
@@ -91,7 +93,7 @@ func TestValuePyramid(t *testing.T) {
 
 	t.Run("levels at n = 5 from revenue", func(t *testing.T) {
 		// Only revenue counts: 100..500 normalise to 0, 25, 50, 75, 100.
-		// Ranked e, d, c, b, a: key, core, core, base, base (see TestLevelOf).
+		// Ranked e, d, c, b, a: top, key, core, base, base (see TestLevelOf).
 		class := &graph.Classification{Indicators: map[string]float64{"revenue": 1}}
 		var segs []*graph.Node
 		for i, id := range []string{"a", "b", "c", "d", "e"} {
@@ -101,7 +103,7 @@ func TestValuePyramid(t *testing.T) {
 		want := map[string]struct {
 			v float64
 			l string
-		}{"a": {0, "base"}, "b": {25, "base"}, "c": {50, "core"}, "d": {75, "core"}, "e": {100, "key"}}
+		}{"a": {0, "base"}, "b": {25, "base"}, "c": {50, "core"}, "d": {75, "key"}, "e": {100, "top"}}
 		for id, w := range want {
 			s := segOf(t, r, id)
 			checkNum(t, id+".value", s.Value, w.v)
@@ -111,10 +113,10 @@ func TestValuePyramid(t *testing.T) {
 		}
 	})
 
-	t.Run("ties go by id", func(t *testing.T) {
+	t.Run("ties share the better level", func(t *testing.T) {
 		// Ten segments; "b" and "a" share the best revenue (both 100 after
-		// normalisation), so a takes rank 1 (top) and b rank 2 (key) whatever
-		// their order in the map. The rest: 9 of them at 100..800 → ranks 3-10.
+		// normalisation), so both take rank 1 (top) whatever their order in
+		// the map. The rest: 8 of them at 100..800 → ranks 3-10.
 		class := &graph.Classification{Indicators: map[string]float64{"revenue": 1}}
 		segs := []*graph.Node{seg("b", 900, 0), seg("a", 900, 0)}
 		for i := 0; i < 8; i++ {
@@ -124,10 +126,11 @@ func TestValuePyramid(t *testing.T) {
 		if l := *segOf(t, r, "a").Level; l != "top" {
 			t.Errorf("a.level = %s, want top", l)
 		}
-		if l := *segOf(t, r, "b").Level; l != "key" {
-			t.Errorf("b.level = %s, want key", l)
+		if l := *segOf(t, r, "b").Level; l != "top" {
+			t.Errorf("b.level = %s, want top (tied with a)", l)
 		}
-		// s7 (800) rank 3: key; s6 rank 4 core; s0 (100) rank 10: base.
+		// ⌈1⌉ = 1 top, ⌈3⌉ = 3 key, ⌈6⌉ = 6 core: s7 (800) rank 3 key; s6
+		// rank 4 and s4 rank 6 core; s3 rank 7 and s0 (100) rank 10 base.
 		for id, want := range map[string]string{"s7": "key", "s6": "core", "s4": "core", "s3": "base", "s0": "base"} {
 			if l := *segOf(t, r, id).Level; l != want {
 				t.Errorf("%s.level = %s, want %s", id, l, want)
@@ -136,13 +139,14 @@ func TestValuePyramid(t *testing.T) {
 	})
 
 	t.Run("one segment", func(t *testing.T) {
-		// n = 1: every built-in is at once min and max and scores 100; level base.
+		// n = 1: every built-in is at once min and max and scores 100; rank 1
+		// of 1 ≤ ⌈0.1⌉ = 1: top.
 		class := &graph.Classification{Indicators: map[string]float64{"profit": 1}}
 		r := mustAnalyze(t, directSegments(class, seg("only", 100, 90)))
 		s := segOf(t, r, "only")
 		checkNum(t, "only.value", s.Value, 100)
-		if *s.Level != "base" {
-			t.Errorf("level %s, want base", *s.Level)
+		if *s.Level != "top" {
+			t.Errorf("level %s, want top", *s.Level)
 		}
 	})
 
@@ -256,7 +260,9 @@ func TestReportJSON(t *testing.T) {
 	// contractors: net 2,400,000 · 0.82 = 1,968,000, profit 1,968,000 − 310,000 =
 	// 1,658,000, margin 1,658,000 / 1,968,000 = 0.842479674796748 (15 digits).
 	// n = 1 in the pyramid: profit scores 100; growth 70, payment 40 given:
-	// value 0.5·100 + 0.3·70 + 0.2·40 = 79, level base.
+	// value 0.5·100 + 0.3·70 + 0.2·40 = 79, rank 1 of 1: level top.
+	// No gross margin anywhere: gross_margin null and one warning. Nobody
+	// uses a touchpoint; both segments have no market: one "unknown" row.
 	c := seg("contractors", 2400000, 310000)
 	c.Scores = map[string]float64{"growth": 70, "payment": 40}
 	m := mapOf([]*graph.Node{company("acme"), org("nordic", graph.KindDistributor), c, seg("households", -1, -1)},
@@ -270,16 +276,18 @@ func TestReportJSON(t *testing.T) {
 	want := `{"map":"acme-pumps","currency":"EUR",
 	"segments":[
 	 {"id":"contractors","kind":"segment","revenue":2400000,"net_revenue":1968000,"cost_to_serve":310000,
-	  "profit":1658000,"margin":0.842479674796748,"tier":1,"tier_source":"computed","value":79,"level":"base",
+	  "gross_margin":null,"profit":1658000,"margin":0.842479674796748,"tier":1,"tier_source":"computed","value":79,"level":"top",
 	  "quality":null,"flags":[]},
-	 {"id":"households","kind":"segment","revenue":null,"net_revenue":null,"cost_to_serve":null,"profit":null,
+	 {"id":"households","kind":"segment","revenue":null,"net_revenue":null,"cost_to_serve":null,"gross_margin":null,"profit":null,
 	  "margin":null,"tier":"unclassified","tier_source":"computed","value":null,"level":null,"quality":null,"flags":[]}],
 	"partners":[{"id":"nordic","net_revenue":1968000,"profit":1658000}],
 	"weak_spots":{"unreachable":["households"],"unsupported":["contractors","households"],"preference_unmet":[],
 	 "single_points_of_failure":[{"segment":"contractors","partner":"nordic","spend_at_risk":2400000}],
 	 "concentration":{"top1":1,"top3":1,"hhi":1,"flagged":true},
-	 "channel_conflicts":[],"service_opportunities":[]},
-	"warnings":["households: no revenue and no cost_to_serve, so unclassified"]}`
+	 "channel_conflicts":[],"service_opportunities":[],"no_touchpoint":["contractors","households"],"unaccounted_flow":[]},
+	"markets":[{"market":"unknown","count":2,"revenue":2400000,"net_revenue":1968000,"profit":1658000,"margin":0.842479674796748}],
+	"warnings":["households: no revenue and no cost_to_serve, so unclassified",
+	 "no gross margin is given, so profit counts no cost of goods (profit = net revenue − cost to serve); set classification.gross_margin or a node's gross_margin"]}`
 	var g, w any
 	if err := json.Unmarshal(got, &g); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,14 @@
 //     counted twice. Any supplies cycle, even among suppliers, is an error.
 //   - A margin on a supplies edge into a node that is not an intermediary is
 //     ignored with a warning. Shares that do not add up to 1 leave the rest
-//     of the node's sales outside the map (bought elsewhere).
+//     of the node's sales coming from nowhere: graph.Warnings says so, and
+//     weak_spots.unaccounted_flow gives, per segment, the fraction of its
+//     spend lost that way (lost = missing + Σ share·lost(from), margins not
+//     counted) and the nodes where the shares fall short.
+//   - Profit is net revenue · g − cost_to_serve with g the node's
+//     gross_margin, else classification.gross_margin; a customer does not
+//     take its segment's. Without any, g = 1 and one warning says profit
+//     counts no cost of goods.
 //   - A customer without inbound supplies edges takes the mean coef of the
 //     segments it belongs to (its segment's paths; one segment is the usual
 //     case).
@@ -42,7 +49,8 @@
 //     it has both figures.
 //   - Classified nodes are those with revenue and cost_to_serve. The pyramid
 //     and the scorecard rank segments among segments and customers among
-//     customers. When a built-in indicator is the same for every classified
+//     customers; levels use competition ranking (equal values share the
+//     better rank) against ceiling cut-offs. When a built-in indicator is the same for every classified
 //     node (n = 1 included) it scores 100 for all. A built-in a node lacks
 //     (customers, or margin without net revenue) counts 0 with a warning,
 //     like a missing score. Without classification.indicators the weights
@@ -56,10 +64,18 @@
 //     missing ones); no criteria, null quality.
 //   - Weak spots are looked for in segments and in customers with their own
 //     supplies edges; a supports edge into a customer's segment supports the
-//     customer. A channel conflict counts the company's direct edges as a
-//     seller too; two sellers of everything conflict over every product
-//     (an empty list when the map names no products).
-//   - WithoutPartner keeps every supplies edge at the share it had: the
-//     customers who bought through the lost partner are lost, not moved to
-//     the other channels, so no segment gains.
+//     customer (and its segment's uses edges count as its touchpoints). A
+//     channel conflict counts the company's direct edges as a seller too and
+//     compares only products named on edges; a segment whose inbound edges
+//     lack product lists gets one warning when a check needed them (two
+//     sellers, or products with replacement_months).
+//   - Without keeps every supplies edge at the share it had: the customers
+//     who bought through a lost partner are lost, not moved to the other
+//     channels, so no segment gains. By default cost_to_serve scales with
+//     the net revenue kept (cost · after / before, whole when before is 0):
+//     the map is analysed once without the partners to learn after, and
+//     again with the scaled costs. FixedCosts keeps costs whole.
+//   - The roll-up by market counts segments only, in graph.Markets order
+//     with "unknown" last; its margin is the profit over the net revenue of
+//     the segments that have a profit.
 package analysis

@@ -26,6 +26,13 @@ type supplyNet struct {
 	coef []float64
 	// reach tells whether some supply path leads from a company to the node.
 	reach []bool
+	// missing is 1 − Σ share for a node whose inbound supplies edges all
+	// carry a share and add up to less than 1 (0 otherwise): that part of its
+	// sales comes from nowhere on the map.
+	missing []float64
+	// lost is the fraction of what a node sells that comes from nowhere, on
+	// its own inbound edges or further upstream: missing + Σ share·lost(from).
+	lost []float64
 	// idom is the immediate dominator of each reachable node in the supplies
 	// graph below a virtual root joined to every company (rootNode for the
 	// companies themselves), noNode for unreachable nodes.
@@ -88,7 +95,7 @@ func newSupplyNet(m *graph.Map) (*supplyNet, error) {
 		}
 		fk, tk := s.nodes[from].Kind, s.nodes[to].Kind
 		if !graph.EdgeSupplies.Allows(fk, tk) {
-			return nil, fmt.Errorf("edge %s: a %s cannot supply a %s", e.Key(), fk, tk)
+			return nil, fmt.Errorf("edge %s: %s", e.Key(), graph.PairingError(graph.EdgeSupplies, fk, tk))
 		}
 		a := arc{from: from, edge: e}
 		if e.Share != nil && (*e.Share < 0 || *e.Share > 1) {
@@ -121,6 +128,7 @@ func newSupplyNet(m *graph.Map) (*supplyNet, error) {
 // splitShares gives every inbound supplies edge its share: the given one, or
 // an even split of what the given shares leave over.
 func (s *supplyNet) splitShares() error {
+	s.missing = make([]float64, len(s.in))
 	for v, arcs := range s.in {
 		given, unshared := 0.0, 0
 		for _, a := range arcs {
@@ -136,6 +144,8 @@ func (s *supplyNet) splitShares() error {
 		rest := 0.0
 		if unshared > 0 {
 			rest = max(0, 1-given) / float64(unshared)
+		} else if len(arcs) > 0 && given < 1-1e-9 {
+			s.missing[v] = 1 - given
 		}
 		for i := range arcs {
 			if arcs[i].edge.Share != nil {
@@ -232,19 +242,21 @@ func (s *supplyNet) propagate() {
 	n := len(s.nodes)
 	s.coef = make([]float64, n)
 	s.reach = make([]bool, n)
+	s.lost = make([]float64, n)
 	for _, v := range s.order {
 		if s.company[v] {
 			s.coef[v], s.reach[v] = 1, true
 			continue
 		}
-		c := 0.0
+		c, l := 0.0, s.missing[v]
 		for _, a := range s.in[v] {
 			c += a.weight() * s.coef[a.from]
+			l += a.share * s.lost[a.from]
 			if s.reach[a.from] {
 				s.reach[v] = true
 			}
 		}
-		s.coef[v] = c
+		s.coef[v], s.lost[v] = c, l
 	}
 }
 
@@ -293,6 +305,32 @@ func (s *supplyNet) dominators() {
 			s.idom[v] = d
 		}
 	}
+}
+
+// shortfalls returns the ids of v and the nodes upstream of it whose inbound
+// shares add up to less than 1, sorted.
+func (s *supplyNet) shortfalls(v int) []string {
+	seen := map[int]bool{v: true}
+	stack := []int{v}
+	var ids []string
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if s.missing[u] > 0 {
+			ids = append(ids, s.nodes[u].ID)
+		}
+		if s.company[u] {
+			continue
+		}
+		for _, a := range s.in[u] {
+			if !seen[a.from] && a.share > 0 {
+				seen[a.from] = true
+				stack = append(stack, a.from)
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // dominatingPartners returns the ids of the nodes other than companies that

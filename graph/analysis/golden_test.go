@@ -64,10 +64,28 @@ func TestHybridByHand(t *testing.T) {
 	}
 	r := mustAnalyze(t, m)
 	// developers: 4,800,000 bought only through hvac-nord, which keeps 18 %:
-	// 4,800,000 · 0.82 = 3,936,000; cost 620,000: profit 3,316,000.
+	// 4,800,000 · 0.82 = 3,936,000; its own gross margin 0.36: 1,416,960;
+	// cost 620,000: profit 796,960, margin 796,960 / 3,936,000 = 20.2 %: tier 1.
 	d := segOf(t, r, "developers")
 	checkNum(t, "developers.net_revenue", d.NetRevenue, 3936000)
-	checkNum(t, "developers.profit", d.Profit, 3316000)
+	checkNum(t, "developers.profit", d.Profit, 796960)
+	if d.Tier != 1 {
+		t.Errorf("developers tier %v, want 1", d.Tier)
+	}
+	// nordbau (a customer of developers) buys direct: net 1,100,000; it has no
+	// gross margin of its own, so the map's 0.42: 462,000 − 70,000 = 392,000.
+	checkNum(t, "nordbau.profit", segOf(t, r, "nordbau").Profit, 392000)
+	// The map's gross margin 0.42 spreads the tiers: installers lose money
+	// (net 4,137,280 · 0.42 = 1,737,657.6 < cost 1,900,000: tier 4),
+	// public-buyers break even (3,456,570 · 0.42 − 1,350,000 = 101,759.4,
+	// margin 2.9 % < 5 %: tier 3), homeowners are good revenue
+	// (6,900,920 · 0.42 − 2,100,000 = 798,386.4, margin 11.6 %: tier 2).
+	for id, want := range map[string]Tier{"installers": 4, "public-buyers": 3, "homeowners": 2} {
+		if got := segOf(t, r, id).Tier; got != want {
+			t.Errorf("%s tier %v, want %v", id, got, want)
+		}
+	}
+	checkNum(t, "public-buyers.profit", segOf(t, r, "public-buyers").Profit, 101759.4)
 	// landlords: nobody reaches them; 900,000 spend, nothing arrives, cost 150,000.
 	l := segOf(t, r, "landlords")
 	checkNum(t, "landlords.net_revenue", l.NetRevenue, 0)

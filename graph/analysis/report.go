@@ -14,9 +14,14 @@ type Report struct {
 	Segments  []Segment `json:"segments"`
 	Partners  []Partner `json:"partners"`
 	WeakSpots WeakSpots `json:"weak_spots"`
-	Warnings  []string  `json:"warnings"`
+	// Markets rolls the segments (kind segment) up by market type.
+	Markets  []Market `json:"markets"`
+	Warnings []string `json:"warnings"`
 	// Insights are the findings ranked by the money at stake (insights.go).
 	Insights []Insight `json:"insights"`
+	// WhatIf is set on the report of a map analysed without some partners
+	// (GET /maps/{map}/analysis?without=ID): what changed against the map.
+	WhatIf *WhatIf `json:"what_if,omitempty"`
 }
 
 // Segment holds the figures of one segment or customer.
@@ -26,6 +31,9 @@ type Segment struct {
 	Revenue     *float64 `json:"revenue"`
 	NetRevenue  *float64 `json:"net_revenue"`
 	CostToServe *float64 `json:"cost_to_serve"`
+	// GrossMargin is the gross margin the profit counts (the node's, else
+	// the map's), null when none is given and profit counts no cost of goods.
+	GrossMargin *float64 `json:"gross_margin"`
 	Profit      *float64 `json:"profit"`
 	Margin      *float64 `json:"margin"`
 	Tier        Tier     `json:"tier"`
@@ -64,6 +72,26 @@ type WeakSpots struct {
 	Concentration         Concentration          `json:"concentration"`
 	ChannelConflicts      []ChannelConflict      `json:"channel_conflicts"`
 	ServiceOpportunities  []ServiceOpportunity   `json:"service_opportunities"`
+	// NoTouchpoint are the segments with no uses edge to any touchpoint
+	// (nobody knows how they talk to the company).
+	NoTouchpoint []string `json:"no_touchpoint"`
+	// UnaccountedFlow are the segments part of whose spend comes from
+	// nowhere: some node on their supply paths has inbound shares that add
+	// up to less than 1.
+	UnaccountedFlow []UnaccountedFlow `json:"unaccounted_flow"`
+}
+
+// UnaccountedFlow is the part of a segment's spend that no supply path
+// carries because shares on the way add up to less than 1.
+type UnaccountedFlow struct {
+	Segment string `json:"segment"`
+	// Fraction of the segment's spend that comes from nowhere.
+	Fraction float64 `json:"fraction"`
+	// Spend is Fraction · revenue, null without revenue.
+	Spend *float64 `json:"spend"`
+	// Nodes are the segment and the nodes upstream whose inbound shares add
+	// up to less than 1.
+	Nodes []string `json:"nodes"`
 }
 
 // PreferenceUnmet is a segment whose preferred acquisition methods no inbound

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/chanmap/chanmap/graph"
 )
@@ -17,6 +18,8 @@ func (a *analysis) weakSpots() {
 		SinglePointsOfFailure: []SinglePointOfFailure{},
 		ChannelConflicts:      []ChannelConflict{},
 		ServiceOpportunities:  []ServiceOpportunity{},
+		NoTouchpoint:          []string{},
+		UnaccountedFlow:       []UnaccountedFlow{},
 	}
 	for _, s := range a.report.Segments {
 		v := a.net.index[s.ID]
@@ -38,8 +41,20 @@ func (a *analysis) weakSpots() {
 			ws.SinglePointsOfFailure = append(ws.SinglePointsOfFailure,
 				SinglePointOfFailure{Segment: s.ID, Partner: p, SpendAtRisk: copyNum(s.Revenue)})
 		}
+		a.warnUnnamedProducts(v)
 		ws.ChannelConflicts = append(ws.ChannelConflicts, a.conflicts(v)...)
 		ws.ServiceOpportunities = append(ws.ServiceOpportunities, a.serviceOpportunities(v, supports)...)
+		if !a.usesTouchpoint(v) {
+			ws.NoTouchpoint = append(ws.NoTouchpoint, s.ID)
+		}
+		if f := a.net.lost[v]; f > eps {
+			u := UnaccountedFlow{Segment: s.ID, Fraction: f, Nodes: a.net.shortfalls(v)}
+			if s.Revenue != nil {
+				sp := f * *s.Revenue
+				u.Spend = &sp
+			}
+			ws.UnaccountedFlow = append(ws.UnaccountedFlow, u)
+		}
 	}
 	ws.Concentration = concentration(a.report.Segments)
 	a.report.WeakSpots = ws
@@ -80,7 +95,7 @@ func (a *analysis) preferenceUnmet(v int) (PreferenceUnmet, bool) {
 	return PreferenceUnmet{Segment: n.ID, Prefers: prefers, Offered: sortedKeys(offered)}, false
 }
 
-// productSet is the products an edge carries: all of them, or a list.
+// productSet is the products edges carry: all of them, or a list.
 type productSet struct {
 	all bool
 	ids map[string]bool
@@ -91,6 +106,12 @@ func (p *productSet) add(e *graph.Edge) {
 		p.all = true
 		return
 	}
+	p.addNamed(e)
+}
+
+// addNamed adds only the products the edge names (none for an edge
+// without a product list).
+func (p *productSet) addNamed(e *graph.Edge) {
 	if p.ids == nil {
 		p.ids = map[string]bool{}
 	}
@@ -102,9 +123,8 @@ func (p *productSet) add(e *graph.Edge) {
 func (p *productSet) has(id string) bool { return p.all || p.ids[id] }
 
 // conflicts lists the pairs of sellers (the company included) whose supplies
-// edges into v carry overlapping products. When both sell everything the
-// overlap is every product of the map (an empty list when the map names no
-// products).
+// edges into v name overlapping products. Edges without a product list are
+// not compared (warnUnnamedProducts says so).
 func (a *analysis) conflicts(v int) []ChannelConflict {
 	sellers := map[string]*productSet{}
 	for _, arc := range a.net.in[v] {
@@ -112,7 +132,7 @@ func (a *analysis) conflicts(v int) []ChannelConflict {
 		if sellers[id] == nil {
 			sellers[id] = &productSet{}
 		}
-		sellers[id].add(arc.edge)
+		sellers[id].addNamed(arc.edge)
 	}
 	ids := sortedKeys(sellers)
 	var out []ChannelConflict
@@ -120,27 +140,55 @@ func (a *analysis) conflicts(v int) []ChannelConflict {
 		for j := i + 1; j < len(ids); j++ {
 			p, q := sellers[ids[i]], sellers[ids[j]]
 			overlap := []string{}
-			switch {
-			case p.all && q.all:
-				overlap = append(overlap, a.products...)
-			case p.all:
-				overlap = sortedKeys(q.ids)
-			case q.all:
-				overlap = sortedKeys(p.ids)
-			default:
-				for id := range p.ids {
-					if q.ids[id] {
-						overlap = append(overlap, id)
-					}
+			for id := range p.ids {
+				if q.ids[id] {
+					overlap = append(overlap, id)
 				}
-				sort.Strings(overlap)
 			}
-			if len(overlap) > 0 || (p.all && q.all) {
+			sort.Strings(overlap)
+			if len(overlap) > 0 {
 				out = append(out, ChannelConflict{Segment: a.net.nodes[v].ID, Partners: []string{ids[i], ids[j]}, Products: overlap})
 			}
 		}
 	}
 	return out
+}
+
+// warnUnnamedProducts warns once for v when some of its inbound supplies
+// edges name no products and a check needs them: channel conflicts (two
+// sellers or more) or service opportunities (products that wear out).
+func (a *analysis) warnUnnamedProducts(v int) {
+	sellers := map[string]bool{}
+	var unnamed []string
+	for _, arc := range a.net.in[v] {
+		sellers[arc.edge.From] = true
+		if len(arc.edge.Products) == 0 {
+			unnamed = append(unnamed, arc.edge.From)
+		}
+	}
+	if len(unnamed) == 0 || (len(sellers) < 2 && len(a.replace) == 0) {
+		return
+	}
+	sort.Strings(unnamed)
+	a.warn("%s: its supplies from %s name no products, so channel conflicts and service opportunities could not be checked on them",
+		a.net.nodes[v].ID, strings.Join(unnamed, ", "))
+}
+
+// usesTouchpoint tells whether v, or for a customer one of its segments,
+// has a uses edge to a touchpoint.
+func (a *analysis) usesTouchpoint(v int) bool {
+	n := a.net.nodes[v]
+	if a.uses[n.ID] {
+		return true
+	}
+	if n.Kind == graph.KindCustomer {
+		for _, s := range a.segOf[n.ID] {
+			if a.uses[a.net.nodes[s].ID] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // serviceOpportunities lists the products with replacement_months that v buys
@@ -151,7 +199,7 @@ func (a *analysis) serviceOpportunities(v int, supports []*graph.Edge) []Service
 	}
 	var bought, covered productSet
 	for _, arc := range a.net.in[v] {
-		bought.add(arc.edge)
+		bought.addNamed(arc.edge)
 	}
 	for _, e := range supports {
 		covered.add(e)

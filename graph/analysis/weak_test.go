@@ -128,51 +128,89 @@ func TestConcentration(t *testing.T) {
 func TestChannelConflicts(t *testing.T) {
 	// Into s: the company direct (pumps, seals), r1 (seals, valves) over two edges
 	// (seals; valves), r2 (valves). Pairs: acme/r1 share seals; acme/r2 nothing;
-	// r1/r2 share valves. Into u: r1 and r2 with no product list: both sell
-	// everything, overlap all three products.
+	// r1/r2 share valves. Into u: r1 and r2 with no product list: they are not
+	// compared (no conflict line) and u gets one warning instead.
 	m := mapOf([]*graph.Node{company("acme"), org("r1", graph.KindReseller), org("r2", graph.KindReseller),
 		product("pumps", 60), product("seals", 0), product("valves", 0), seg("s", 1, 1), seg("u", 1, 1)},
 		sup("acme", "r1"), sup("acme", "r2"),
 		sup("acme", "s", "p", []string{"seals", "pumps"}), sup("r1", "s", "p", []string{"seals"}),
 		&graph.Edge{ID: "r1-valves", From: "r1", To: "s", Kind: graph.EdgeSupplies, Products: []string{"valves"}},
 		sup("r2", "s", "p", []string{"valves"}), sup("r1", "u"), sup("r2", "u"))
-	got := mustAnalyze(t, m).WeakSpots.ChannelConflicts
+	r := mustAnalyze(t, m)
+	got := r.WeakSpots.ChannelConflicts
 	want := []ChannelConflict{
 		{Segment: "s", Partners: []string{"acme", "r1"}, Products: []string{"seals"}},
 		{Segment: "s", Partners: []string{"r1", "r2"}, Products: []string{"valves"}},
-		{Segment: "u", Partners: []string{"r1", "r2"}, Products: []string{"pumps", "seals", "valves"}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("conflicts %+v, want %+v", got, want)
+	}
+	w := "u: its supplies from r1, r2 name no products, so channel conflicts and service opportunities could not be checked on them"
+	if !hasWarning(r, w) {
+		t.Errorf("no warning %q in %q", w, r.Warnings)
+	}
+	for _, x := range r.Warnings {
+		if strings.HasPrefix(x, "s: its supplies") {
+			t.Errorf("s names products on every inbound edge, yet: %q", x)
+		}
 	}
 }
 
 func TestServiceOpportunities(t *testing.T) {
 	// pumps wear out (60 months), filters too (6), seals have no cycle.
-	// s buys everything from acme; fix supports s on filters: pumps uncovered.
-	// u buys pumps only and a supports edge without products covers all: none.
-	// v buys seals only: no replacement cycle, nothing to service.
+	// s buys pumps and filters from acme; fix supports s on filters: pumps
+	// uncovered. u buys pumps only and a supports edge without products covers
+	// all: none. v buys seals only: no replacement cycle, nothing to service.
+	// w buys from acme with no product list: not checked, a warning instead.
 	m := mapOf([]*graph.Node{company("acme"), org("fix", graph.KindServiceProvider),
-		product("pumps", 60), product("filters", 6), product("seals", 0), seg("s", 1, 1), seg("u", 1, 1), seg("v", 1, 1)},
-		sup("acme", "s"), supports("fix", "s", "filters"),
+		product("pumps", 60), product("filters", 6), product("seals", 0), seg("s", 1, 1), seg("u", 1, 1), seg("v", 1, 1), seg("w", 1, 1)},
+		sup("acme", "s", "p", []string{"pumps", "filters"}), supports("fix", "s", "filters"),
 		sup("acme", "u", "p", []string{"pumps"}), supports("fix", "u"),
-		sup("acme", "v", "p", []string{"seals"}))
-	got := mustAnalyze(t, m).WeakSpots.ServiceOpportunities
+		sup("acme", "v", "p", []string{"seals"}), sup("acme", "w"))
+	r := mustAnalyze(t, m)
+	got := r.WeakSpots.ServiceOpportunities
 	want := []ServiceOpportunity{{Segment: "s", Product: "pumps"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("service opportunities %+v, want %+v", got, want)
 	}
+	if w := "w: its supplies from acme name no products, so channel conflicts and service opportunities could not be checked on them"; !hasWarning(r, w) {
+		t.Errorf("no warning %q in %q", w, r.Warnings)
+	}
 }
 
 func TestWithoutPartner(t *testing.T) {
-	t.Run("one of two distributors", func(t *testing.T) {
+	t.Run("one of two distributors, variable costs", func(t *testing.T) {
 		// Without d1 the reseller keeps only d2's frozen 0.4 share:
-		// coef(r) = 0.4 · 0.75 · 0.8 = 0.24, net 2,400 (was 6,450): 4,050 lost, which
-		// is what d1 carried. Profit 2,450 → 2,400 − 4,000 = −1,600: 4,050 lost.
-		// d2 becomes a single point of failure of s (r already was one).
+		// coef(r) = 0.4 · 0.75 · 0.8 = 0.24, net 2,400 (was 6,450): 4,050 lost.
+		// Cost 4,000 scales with the net kept: 4,000 · 2,400 / 6,450 = 1,488.372…;
+		// profit 2,400 − 1,488.372… = 911.627… (= 2,450 · 2,400 / 6,450): the
+		// margin stays 2,450 / 6,450 = 38 %, tier 1; 1,538.372… lost.
 		w, err := WithoutPartner(twoDistributors(), "d1")
 		if err != nil {
 			t.Fatal(err)
+		}
+		if w.Costs != CostsVariable || len(w.Losses) != 1 {
+			t.Fatalf("costs %q, losses %+v", w.Costs, w.Losses)
+		}
+		l := w.Losses[0]
+		checkNum(t, "net lost", &l.NetRevenueLost, 4050)
+		checkNum(t, "cost after", l.CostAfter, 4000*2400/6450.0)
+		checkNum(t, "profit after", l.ProfitAfter, 2450*2400/6450.0)
+		checkNum(t, "total profit lost", &w.ProfitLost, 2450-2450*2400/6450.0)
+		if tier := w.After.Segment("s").Tier; tier != 1 {
+			t.Errorf("s after: tier %v, want 1 (its margin is unchanged)", tier)
+		}
+	})
+	t.Run("one of two distributors, fixed costs", func(t *testing.T) {
+		// As before but cost stays 4,000: profit 2,450 → 2,400 − 4,000 = −1,600:
+		// 4,050 lost, which is what d1 carried.
+		// d2 becomes a single point of failure of s (r already was one).
+		w, err := Without(twoDistributors(), []string{"d1"}, WhatIfOptions{FixedCosts: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Costs != CostsFixed {
+			t.Errorf("costs %q, want fixed", w.Costs)
 		}
 		if len(w.CutOff) != 0 {
 			t.Errorf("cut off %q, want none", w.CutOff)

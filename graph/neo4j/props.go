@@ -64,6 +64,7 @@ func nodeProps(mapID string, n *graph.Node, ord int64) map[string]any {
 	num(p, "customers", n.Customers)
 	num(p, "revenue", n.Revenue)
 	num(p, "cost_to_serve", n.CostToServe)
+	num(p, "gross_margin", n.GrossMargin)
 	list(p, "prefers", n.Prefers)
 	str(p, "needs", n.Needs)
 	for k, v := range n.Scores {
@@ -158,6 +159,8 @@ func decodeNode(p map[string]any) (*graph.Node, int64, error) {
 			n.Revenue = d.num(k, v)
 		case "cost_to_serve":
 			n.CostToServe = d.num(k, v)
+		case "gross_margin":
+			n.GrossMargin = d.num(k, v)
 		case "prefers":
 			n.Prefers = d.list(k, v)
 		case "needs":
@@ -334,6 +337,8 @@ func (d *decoder) list(k string, v any) []string {
 func mapProps(m *graph.Map) (map[string]any, error) {
 	p := map[string]any{"id": m.ID, "title": m.Title, "node_count": int64(len(m.Nodes)), "edge_count": int64(len(m.Edges))}
 	str(p, "currency", m.Currency)
+	str(p, "source", m.Source)
+	str(p, "as_of", m.AsOf)
 	if m.Classification != nil {
 		b, err := json.Marshal(m.Classification)
 		if err != nil {

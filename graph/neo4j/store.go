@@ -267,6 +267,8 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 	m := &graph.Map{ID: id}
 	m.Title, _ = mp["title"].(string)
 	m.Currency, _ = mp["currency"].(string)
+	m.Source, _ = mp["source"].(string)
+	m.AsOf, _ = mp["as_of"].(string)
 	m.Version, _ = mp["version"].(int64)
 	counts := [2]int64{-1, -1}
 	for i, k := range []string{"node_count", "edge_count"} {

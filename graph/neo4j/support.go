@@ -34,7 +34,7 @@ func (s *Store) Support(ctx context.Context, mapID, segmentID string) (*graph.Su
 const (
 	qSegment = `MATCH (m:ChannelMap {id: $map})
 		OPTIONAL MATCH (s:ChannelNode {map: $map, id: $seg})
-		RETURN s IS NOT NULL AS found, s.name AS name, s.kind AS kind, s.prefers AS prefers,
+		RETURN s IS NOT NULL AS found, s.name AS name, s.kind AS kind, s.prefers AS prefers, s.needs AS needs,
 		       EXISTS { (s)<-[:SUPPLIES]-(:ChannelNode) } AS supplied,
 		       COLLECT { MATCH (s)-[b:BELONGS_TO]->(g:ChannelNode) RETURN g.id ORDER BY b.ord } AS segments`
 	qPaths = `UNWIND $targets AS tid
@@ -71,7 +71,7 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 	}
 	kind, _ := r["kind"].(string)
 	if !graph.NodeKind(kind).IsCustomer() {
-		return nil, fmt.Errorf("%q is a %s, not a segment or customer", seg, kind)
+		return nil, fmt.Errorf("%q is %s, not a segment or customer", seg, graph.KindPhrase(graph.NodeKind(kind)))
 	}
 	var d decoder
 	out := &graph.Support{
@@ -80,6 +80,7 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 		Touchpoints: []graph.TouchpointUse{}, Prefers: []string{}, Offered: []string{},
 	}
 	out.Name, _ = r["name"].(string)
+	out.Needs, _ = r["needs"].(string)
 	if p := r["prefers"]; p != nil {
 		out.Prefers = append(out.Prefers, d.list("prefers", p)...)
 	}

@@ -225,6 +225,12 @@ func (b *builder) number(t table, row, j, idx int, c column, cell string, src so
 	if dc && strings.ContainsAny(s, ".eE") && src.kind(j) == kindNumber {
 		dc = false // a workbook's number cell is stored as 1234.5 whatever the locale
 	}
+	if src.kind(j) != kindNumber && groupable(c.f) {
+		if msg := ambiguity(s, b.opt, src); msg != "" {
+			b.cellProblem(t, row, j, idx, c, cell, msg)
+			return 0, false
+		}
+	}
 	v, err := parseNumber(s, dc, percent)
 	if err != nil {
 		b.cellProblem(t, row, j, idx, c, cell, err.Error())
@@ -314,6 +320,12 @@ func (b *builder) node(rec []string, row int, src source) {
 			n.Purpose = cell
 		case fPrefers:
 			n.Prefers = splitList(cell)
+		case fGrossMargin:
+			v, ok := b.number(t, row, j, idx, c, cell, src, true)
+			if !ok {
+				return
+			}
+			n.GrossMargin = &v
 		case fCustomers, fRevenue, fCostToServe, fReplacementMonths, fTier, fScore, fQuality:
 			v, ok := b.number(t, row, j, idx, c, cell, src, false)
 			if !ok {

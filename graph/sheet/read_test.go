@@ -173,7 +173,7 @@ func TestReadCSVErrorsAllAtOnce(t *testing.T) {
 		{n, 4, "kind", "segmnt", `unknown node kind "segmnt"`},
 		{n, 4, "tier", "2.5", "tier: not a whole number"},
 		{n, 5, "revenue", "0,5", "decimal-comma"},
-		{n, 5, "customers", "12%", "percentage is only allowed for margin and share"},
+		{n, 5, "customers", "12%", "percentage is only allowed for margin, share and gross_margin"},
 		{e, 2, "kind", "teleports", `unknown edge kind "teleports"`},
 		{e, 3, "margin", "1.5", "margin must be at least 0 and below 1"},
 		{e, 4, "share", "abc", "share: not a number"},
@@ -230,7 +230,7 @@ func TestReadCSVErrorKinds(t *testing.T) {
 			{"n.csv", 3, "id", "a", "duplicate node id"},
 		}},
 		{"wrong pairing names the row", "id,kind,name\na,company,A\ns,segment,S\n", "from,to,kind\ns,a,supplies\n", Options{}, []want{
-			{"e.csv", 2, "kind", "supplies", "cannot go from a segment"},
+			{"e.csv", 2, "kind", "supplies", "a segment cannot supply a company"},
 		}},
 		{"UTF-16 table", "\xff\xfei\x00d\x00", "from,to,kind\n", Options{}, []want{
 			{"n.csv", 1, "", "", "UTF-16"},

@@ -52,6 +52,12 @@ func randomFigure(r *rand.Rand) *float64 {
 	return &v
 }
 
+// randomCount is a whole figure across its range (customers must be whole).
+func randomCount(r *rand.Rand) *float64 {
+	v := []float64{0, 1, 1200, graph.MaxFigure, float64(r.IntN(100000))}[r.IntN(5)]
+	return &v
+}
+
 // randomMap is a valid map with hostile text in every text field, list and
 // attribute, figures across their range and an empty or hostile title.
 func randomMap(r *rand.Rand, id string) *graph.Map {
@@ -94,7 +100,7 @@ func randomMap(r *rand.Rand, id string) *graph.Map {
 		m.Nodes = append(m.Nodes,
 			&graph.Node{ID: d, Kind: graph.KindDistributor, Name: randomText(r), Region: randomText(r), Tags: list(), Attrs: attrs()},
 			&graph.Node{ID: s, Kind: graph.KindSegment, Name: randomText(r), Needs: randomText(r), Revenue: randomFigure(r),
-				CostToServe: randomFigure(r), Customers: randomFigure(r), Scores: map[string]float64{"growth": float64(r.IntN(101))}, Attrs: attrs()},
+				CostToServe: randomFigure(r), Customers: randomCount(r), Scores: map[string]float64{"growth": float64(r.IntN(101))}, Attrs: attrs()},
 			&graph.Node{ID: tp, Kind: graph.KindTouchpoint, Name: randomText(r), Channel: "web", Purpose: randomText(r)},
 		)
 		margin := float64(r.IntN(100)) / 100

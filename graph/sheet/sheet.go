@@ -23,15 +23,22 @@ import (
 
 // Options controls how tables are read into a map.
 type Options struct {
-	// ID, Title and Currency set the map's fields. An empty ID is derived
-	// from the nodes file name (see DefaultID); an empty Title likewise.
-	// Values given here override a workbook's "map" sheet.
-	ID       string
-	Title    string
-	Currency string
+	// ID, Title and Currency set the map's fields. Values given here
+	// override a workbook's "map" sheet. Without an ID from either, the id
+	// is FallbackID (the output file's name, say), else derived from the
+	// nodes file name (see DefaultID); without a Title, the title is the id.
+	ID         string
+	Title      string
+	Currency   string
+	FallbackID string
 	// DecimalComma reads numbers as "1.200.000,50": '.' groups thousands
 	// and ',' is the decimal mark. Without it "1,200,000.50" is expected.
 	DecimalComma bool
+	// Thousands is the thousands separator when the user named it: "," (the
+	// decimal mark is then '.') or "." (the same as DecimalComma). Empty
+	// means not said: a number whose reading depends on it (1.200) is then
+	// an error showing both readings.
+	Thousands string
 	// Progress, when set, is called as rows are read, with the rows done so
 	// far over both tables and the expected total (0 when not known). It is
 	// called at most every progressEvery rows and once at the end with
@@ -66,6 +73,7 @@ const (
 	fCustomers
 	fRevenue
 	fCostToServe
+	fGrossMargin
 	fPrefers
 	fNeeds
 	fTier
@@ -96,7 +104,7 @@ var nodeColumns = []known{
 	{"id", fID}, {"kind", fKind}, {"name", fName}, {"description", fDescription}, {"tags", fTags},
 	{"region", fRegion}, {"services", fServices},
 	{"market", fMarket}, {"customers", fCustomers}, {"revenue", fRevenue}, {"cost_to_serve", fCostToServe},
-	{"prefers", fPrefers}, {"needs", fNeeds}, {"tier", fTier},
+	{"gross_margin", fGrossMargin}, {"prefers", fPrefers}, {"needs", fNeeds}, {"tier", fTier},
 	{"channel", fChannel}, {"purpose", fPurpose}, {"replacement_months", fReplacementMonths},
 }
 
@@ -261,13 +269,16 @@ func fill(m *graph.Map, opt Options, name string) {
 		m.ID = opt.ID
 	}
 	if m.ID == "" {
+		m.ID = opt.FallbackID
+	}
+	if m.ID == "" {
 		m.ID = DefaultID(name)
 	}
 	if opt.Title != "" {
 		m.Title = opt.Title
 	}
 	if m.Title == "" {
-		m.Title = DefaultTitle(name)
+		m.Title = m.ID
 	}
 	if opt.Currency != "" {
 		m.Currency = opt.Currency

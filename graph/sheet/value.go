@@ -25,7 +25,7 @@ func parseNumber(s string, decimalComma, percent bool) (float64, error) {
 	pct := false
 	if strings.HasSuffix(t, "%") {
 		if !percent {
-			return 0, &numberError{"a percentage is only allowed for margin and share"}
+			return 0, &numberError{"a percentage is only allowed for margin, share and gross_margin"}
 		}
 		pct = true
 		t = strings.TrimSpace(t[:len(t)-1])
@@ -231,8 +231,9 @@ func looksNumeric(t string, decimalComma bool) bool {
 }
 
 // formatNumber writes a number without exponent or grouping, exactly enough
-// to read back the same float64.
-func formatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// to read back the same float64, and never like a grouped number (1.1250,
+// not 1.125; see ambiguity).
+func formatNumber(v float64) string { return unambiguous(strconv.FormatFloat(v, 'f', -1, 64)) }
 
 // splitList splits a list cell on ';', trimming items and dropping empty ones.
 func splitList(s string) []string {

@@ -127,6 +127,8 @@ func nodeValue(n *graph.Node, c outCol) (any, bool) {
 		return num(n.Revenue)
 	case fCostToServe:
 		return num(n.CostToServe)
+	case fGrossMargin:
+		return num(n.GrossMargin)
 	case fPrefers:
 		return list(n.Prefers)
 	case fNeeds:

@@ -52,7 +52,7 @@ func richMap() *graph.Map {
 			{ID: "nordic", Kind: graph.KindDistributor, Name: "Nordic", Region: "North"},
 			{ID: "fixit", Kind: graph.KindServiceProvider, Name: "FixIt", Services: []string{"repair", "installation"}},
 			{ID: "contractors", Kind: graph.KindSegment, Name: "Contractors", Market: "producer", Customers: f(1200), Revenue: f(2400000.75),
-				CostToServe: f(310000), Prefers: []string{"pickup", "in_store"}, Needs: "fast parts", Tier: &tier,
+				CostToServe: f(310000), GrossMargin: f(0.35), Prefers: []string{"pickup", "in_store"}, Needs: "fast parts", Tier: &tier,
 				Scores:  map[string]float64{"growth": 70, "payment": 40.5},
 				Quality: map[string]float64{"payment": 2, "focus": 5, "team": 3}},
 			{ID: "bob", Kind: graph.KindCustomer, Name: "Bob's Builds", Revenue: f(1e-7), CostToServe: f(123456789.123)},
@@ -95,6 +95,7 @@ func TestMapCSVMapRoundTrip(t *testing.T) {
 			}
 			want := *m
 			want.Classification = nil // CSV tables carry nodes and edges only
+			want.Source, want.AsOf = "", ""
 			if !graph.Equal(got, &want) {
 				t.Errorf("map -> CSV -> map differs\n%s", firstDiff(got, &want))
 			}

@@ -198,6 +198,14 @@ func readMapSheet(f *excelize.File, sheet, book string, b *builder) error {
 			m.Title = val
 		case key == "currency":
 			m.Currency = strings.TrimSpace(val)
+		case key == "source":
+			m.Source = val
+		case key == "as_of":
+			m.AsOf = strings.TrimSpace(val)
+		case key == "classification.gross_margin":
+			if v, ok := numberOf(); ok {
+				cls(m).GrossMargin = &v
+			}
 		case len(parts) == 3 && parts[0] == "classification" && parts[1] == "tiers":
 			if v, ok := numberOf(); ok {
 				cls(m).Tiers = setF(cls(m).Tiers, parts[2], v)
@@ -213,7 +221,7 @@ func readMapSheet(f *excelize.File, sheet, book string, b *builder) error {
 			}
 			c.Scorecard[parts[2]] = splitList(val)
 		default:
-			bad("unknown key (expected id, title, currency or classification.tiers|indicators|scorecard.NAME)")
+			bad("unknown key (expected id, title, currency, source, as_of, classification.gross_margin or classification.tiers|indicators|scorecard.NAME)")
 		}
 	}
 	return nil
@@ -245,7 +253,16 @@ func mapRows(m *graph.Map) [][]any {
 	if m.Currency != "" {
 		add("currency", m.Currency)
 	}
+	if m.Source != "" {
+		add("source", m.Source)
+	}
+	if m.AsOf != "" {
+		add("as_of", m.AsOf)
+	}
 	if c := m.Classification; c != nil {
+		if c.GrossMargin != nil {
+			add("classification.gross_margin", *c.GrossMargin)
+		}
 		for _, k := range sortedF(c.Tiers) {
 			add("classification.tiers."+k, c.Tiers[k])
 		}

@@ -177,10 +177,10 @@ func TestBuildHybridDeck(t *testing.T) {
 		"Whale curve: where the profit comes from", "Value pyramid",
 		"Where the map is weak",
 		// Focus slides, most net revenue first (analysis golden report).
-		"Homeowners replacing gas boilers: EUR 6.9 m net revenue, tier 1",
-		"Independent heating installers: EUR 4.1 m net revenue, tier 1",
+		"Homeowners replacing gas boilers: EUR 6.9 m net revenue, tier 2",
+		"Independent heating installers: EUR 4.1 m net revenue, tier 4",
 		"Housing developers: EUR 3.9 m net revenue, tier 1",
-		"Municipalities and public housing: EUR 3.5 m net revenue, tier 1",
+		"Municipalities and public housing: EUR 3.5 m net revenue, tier 3",
 		"Installers in Austria and Switzerland: EUR 1.4 m net revenue, tier 3",
 		"Small private landlords: EUR 0 net revenue, tier 4",
 		"Without HVAC Nord Grosshandel: EUR 9.4 m net revenue lost",

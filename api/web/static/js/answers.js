@@ -33,16 +33,25 @@ export function supportPanel(s, map, select) {
     t.purpose ? ` for ${t.purpose}` : '',
     t.operators && t.operators.length ? [' — run by ', t.operators.map((o, i) => [i ? ', ' : '', nodeLink(o)])] : ' — nobody operates it'], 'It uses no touchpoints.');
 
+  const needs = s.needs
+    ? h('p', { class: 'needs' }, s.needs)
+    : h('p', { class: 'empty' }, 'Not given: the needs field says why this segment buys.');
+
   return h('div', { class: 'answers', id: 'support-answer' },
     h('h2', null, `How ${s.name || s.segment} is served`),
+    section('What it needs', needs),
     section('How it gets the products', paths, pref),
     section('Key players', list(s.key_players, nodeLink, 'None besides the company.')),
     section('Who supports it', supporters),
     section('Where it talks to whom', tps));
 }
 
-/** analysisPanel renders the analysis report (see DESIGN "The report"). */
-export function analysisPanel(r, map, select) {
+/**
+ * analysisPanel renders the analysis report (see DESIGN "The report").
+ * whatIf(ids, fixedCosts) reloads the report without those partners (an
+ * empty list: the whole map again).
+ */
+export function analysisPanel(r, map, select, whatIf) {
   const cur = r.currency || map.currency;
   const money = (v) => fmtNumber(v, cur);
   const short = (v) => h('span', { title: money(v) }, fmtCompact(v, cur));
@@ -54,16 +63,34 @@ export function analysisPanel(r, map, select) {
   };
 
   const segs = r.segments || [];
-  const segTable = segs.length ? h('table', { class: 'figures segments' },
-    h('caption', null, 'Segments and customers by tier'),
-    h('colgroup', null, h('col', { class: 'c-name' }), h('col', { class: 'c-tier' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' })),
-    h('thead', null, h('tr', null, ['Segment', 'Tier', 'Net rev.', 'Profit', 'Margin'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', null, [...segs].sort((a, b) => tierOrder(a.tier) - tierOrder(b.tier) || (b.profit ?? -Infinity) - (a.profit ?? -Infinity)).map((s, i) => h('tr', { class: i >= ROWS ? 'more' : null, hidden: i >= ROWS },
+  const figTable = (rows, caption, cls) => h('table', { class: `figures ${cls}` },
+    h('caption', null, caption),
+    h('colgroup', null, h('col', { class: 'c-name' }), h('col', { class: 'c-tier' }), h('col', { class: 'c-tier' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' }), h('col', { class: 'c-num' })),
+    h('thead', null, h('tr', null, ['Name', 'Tier', 'Level', 'Net rev.', 'Profit', 'Margin'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, [...rows].sort((a, b) => tierOrder(a.tier) - tierOrder(b.tier) || (b.profit ?? -Infinity) - (a.profit ?? -Infinity)).map((s, i) => h('tr', { class: i >= ROWS ? 'more' : null, hidden: i >= ROWS },
       h('th', { scope: 'row' }, nodeLink(s.id)),
       h('td', null, tierBadge(s.tier, s.tier_source === 'manual')),
+      h('td', null, s.level || '–'),
       h('td', { class: 'num' }, short(s.net_revenue)),
       h('td', { class: 'num' }, short(s.profit)),
-      h('td', { class: 'num' }, fmtPercent(s.margin)))))) : h('p', { class: 'empty' }, 'No segments with figures.');
+      h('td', { class: 'num' }, fmtPercent(s.margin))))));
+  const segRows = segs.filter((s) => s.kind !== 'customer');
+  const custRows = segs.filter((s) => s.kind === 'customer');
+  const segTable = segRows.length ? figTable(segRows, `Segments by tier (pyramid level among ${segRows.filter((s) => s.level).length})`, 'segments')
+    : h('p', { class: 'empty' }, 'No segments with figures.');
+  const custTable = custRows.length ? figTable(custRows, `Customers by tier (pyramid level among ${custRows.filter((s) => s.level).length})`, 'customers') : null;
+  const cogs = segs.some((s) => s.revenue !== null && s.cost_to_serve !== null && (s.gross_margin === null || s.gross_margin === undefined))
+    ? h('p', { class: 'hint' }, 'Some profits count no cost of goods: set the map\'s gross margin (classification.gross_margin) or a segment\'s.') : null;
+
+  const markets = (r.markets || []).length ? h('table', { class: 'figures markets' },
+    h('caption', null, 'By market type'),
+    h('thead', null, h('tr', null, ['Market', 'Segments', 'Net rev.', 'Profit', 'Margin'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', null, r.markets.map((k) => h('tr', null,
+      h('th', { scope: 'row' }, label(k.market)),
+      h('td', { class: 'num' }, String(k.count)),
+      h('td', { class: 'num' }, short(k.net_revenue)),
+      h('td', { class: 'num' }, k.profit === null ? '–' : short(k.profit)),
+      h('td', { class: 'num' }, fmtPercent(k.margin)))))) : null;
 
   const moreRows = (table, n) => (n > ROWS ? h('button', {
     type: 'button', class: 'quiet',
@@ -88,17 +115,50 @@ export function analysisPanel(r, map, select) {
   if (c && c.flagged) items.push([`Profit is concentrated: the largest segment brings ${fmtPercent(c.top1)} of net revenue, the largest three ${fmtPercent(c.top3)} (HHI ${fmtNumber(c.hhi, null, 3)}).`]);
   for (const x of w.channel_conflicts || []) items.push(['Channel conflict at ', nodeLink(x.segment), ': ', ids(x.partners || []), ` both sell ${(x.products || []).map((p) => nameOf(map, p)).join(', ')}`]);
   for (const x of w.service_opportunities || []) items.push(['Service opportunity: ', nodeLink(x.segment), ` buys ${nameOf(map, x.product)} and nobody services it`]);
+  if (w.no_touchpoint?.length) items.push(['No interaction point (nobody knows how they talk to us): ', ids(w.no_touchpoint)]);
+  for (const x of w.unaccounted_flow || []) items.push([`${fmtPercent(x.fraction)} of the spend of `, nodeLink(x.segment), ' comes from nowhere: inbound shares add up to less than 1 at ', ids(x.nodes || [])]);
   const weak = items.length ? h('ul', { class: 'weak' }, items.map((i) => h('li', null, i))) : h('p', { class: 'ok' }, 'No weak spots found.');
 
   const manual = segs.some((s) => s.tier_source === 'manual');
   return h('div', { class: 'analysis', id: 'analysis-report' },
-    segTable, segTable.tagName === 'TABLE' ? moreRows(segTable, segs.length) : null,
-    manual ? h('p', { class: 'hint' }, '* tier set by hand in the map') : null,
+    whatIfPart(r, map, nodeLink, money, whatIf),
+    segTable, segTable.tagName === 'TABLE' ? moreRows(segTable, segRows.length) : null,
+    custTable, custTable ? moreRows(custTable, custRows.length) : null,
+    manual ? h('p', { class: 'hint' }, '* tier set by hand in the map') : null, cogs,
+    markets,
     partTable, partTable ? moreRows(partTable, partners.length) : null,
     h('h3', null, 'Weak spots'), weak,
     r.warnings?.length ? h('details', null, h('summary', null, `${r.warnings.length} warning(s)`), h('ul', null, r.warnings.map((x) => h('li', null, x)))) : null);
 }
 
 const ROWS = 15; // rows shown before "Show all"
+
+const PARTNER_KINDS = ['supplier', 'distributor', 'wholesaler', 'reseller', 'retailer', 'agent', 'marketplace', 'integrator', 'service_provider'];
+
+/**
+ * whatIfPart is the what-if form (take partners away, costs variable or
+ * fixed) and, when the report is a what-if, what it changed.
+ */
+function whatIfPart(r, map, nodeLink, money, whatIf) {
+  if (!whatIf) return null;
+  const w = r.what_if;
+  const gone = new Set(w ? w.without : []);
+  const pick = h('select', { multiple: true, id: 'whatif-partners', 'aria-label': 'Partners to take away', size: 4 },
+    map.nodes.filter((n) => PARTNER_KINDS.includes(n.kind)).map((n) => h('option', { value: n.id, selected: gone.has(n.id) }, n.name || n.id)));
+  const fixed = h('input', { type: 'checkbox', id: 'whatif-fixed', checked: w ? w.costs === 'fixed' : false });
+  const run = h('button', { type: 'button', id: 'whatif-run', onclick: () => whatIf([...pick.selectedOptions].map((o) => o.value), fixed.checked) }, 'Show what-if');
+  const clear = w ? h('button', { type: 'button', class: 'quiet', id: 'whatif-clear', onclick: () => whatIf([], false) }, 'Back to the whole map') : null;
+  const result = w ? h('div', { class: 'whatif-result', id: 'whatif-result' },
+    h('p', null, 'Without ', w.without.map((id, i) => [i ? ', ' : '', nodeLink(id)]), ': ',
+      `${money(w.net_revenue_lost)} of net revenue and ${money(w.profit_lost)} of profit lost`,
+      w.cut_off?.length ? ['; cut off: ', w.cut_off.map((id, i) => [i ? ', ' : '', nodeLink(id)])] : '', '.'),
+    h('p', { class: 'hint' }, w.costs === 'fixed'
+      ? 'Cost to serve kept whole (fixed costs). The figures below are the map without these partners.'
+      : 'Cost to serve shrinks with the net revenue a segment keeps (variable costs). The figures below are the map without these partners.')) : null;
+  return h('details', { class: 'whatif', open: !!w },
+    h('summary', null, 'What if a partner goes?'),
+    h('p', { class: 'hint' }, 'Customers who bought through a partner are lost, not moved: shares stay as written.'),
+    pick, h('label', { for: 'whatif-fixed' }, fixed, ' Fixed costs (keep each segment\'s cost to serve whole)'), run, clear, result);
+}
 
 function tierOrder(t) { return typeof t === 'number' ? t : 9; }

@@ -148,10 +148,13 @@ export class MapView {
     }
   }
 
-  async loadAnalysis() {
+  async loadAnalysis(without = [], fixedCosts = false) {
     try {
-      const { data } = await request(`${this.base()}/analysis`);
-      replace(this.analysisBody, analysisPanel(data, this.map, (id) => this.selectNode(id)));
+      const q = without.map((id) => `without=${enc(id)}`);
+      if (without.length && fixedCosts) q.push('fixed_costs=true');
+      const { data } = await request(`${this.base()}/analysis${q.length ? `?${q.join('&')}` : ''}`);
+      replace(this.analysisBody, analysisPanel(data, this.map, (id) => this.selectNode(id),
+        (ids, fixed) => this.loadAnalysis(ids, fixed)));
     } catch (e) {
       replace(this.analysisBody, h('p', { class: 'empty' }, `Analysis is not available: ${e.message}`));
     }
