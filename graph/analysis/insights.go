@@ -47,6 +47,7 @@ const (
 	InsightChannelConflict      = "channel_conflict"
 	InsightServiceOpportunity   = "service_opportunity"
 	InsightPreferenceUnmet      = "preference_unmet"
+	InsightNoTouchpoint         = "no_touchpoint"
 )
 
 // Severities, most severe first. Ties in amount at stake rank by severity.
@@ -69,6 +70,7 @@ var insightFinders = []func(*insightCtx) []Insight{
 	(*insightCtx).channelConflicts,
 	(*insightCtx).serviceOpportunities,
 	(*insightCtx).preferencesUnmet,
+	(*insightCtx).noTouchpoint,
 }
 
 // Insights turns the report r of map m into findings ranked by the money at
@@ -284,6 +286,14 @@ func (c *insightCtx) unreachable() []Insight {
 func (c *insightCtx) unsupported() []Insight {
 	return c.perSegment(c.r.WeakSpots.Unsupported, InsightUnsupported, SeverityMedium, func(n, money string) string {
 		return withMoney("Nobody supports "+n, money, "of spend without service")
+	})
+}
+
+// noTouchpoint: segments with no interaction point; their spend is at
+// stake, since nobody knows how they talk to the business.
+func (c *insightCtx) noTouchpoint() []Insight {
+	return c.perSegment(c.r.WeakSpots.NoTouchpoint, InsightNoTouchpoint, SeverityLow, func(n, money string) string {
+		return withMoney("No interaction point for "+n, money, "of spend, and nobody knows how they talk to us")
 	})
 }
 

@@ -41,10 +41,13 @@ func WaterfallSteps(m *graph.Map, r *analysis.Report) ([]Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	spend, net, cts := 0.0, 0.0, 0.0
+	spend, net, cogs, cts := 0.0, 0.0, 0.0, 0.0
 	for _, s := range d.segments(func(s analysis.Segment) bool { return s.Revenue != nil }) {
 		spend += *s.Revenue
 		net += netOf(s)
+		if s.GrossMargin != nil {
+			cogs += netOf(s) * (1 - *s.GrossMargin)
+		}
 		if s.CostToServe != nil {
 			cts += *s.CostToServe
 		}
@@ -77,8 +80,11 @@ func WaterfallSteps(m *graph.Map, r *analysis.Report) ([]Step, error) {
 		steps = append(steps, Step{Label: "Spend no channel brings in", Value: -lost})
 	}
 	steps = append(steps, Step{Label: "Company net revenue", Value: net, Total: true})
+	if cogs > 0.5 {
+		steps = append(steps, Step{Label: "Cost of goods", Value: -cogs})
+	}
 	steps = append(steps, Step{Label: "Cost to serve", Value: -cts})
-	steps = append(steps, Step{Label: "Profit", Value: net - cts, Total: true})
+	steps = append(steps, Step{Label: "Profit", Value: net - cogs - cts, Total: true})
 	return steps, nil
 }
 
