@@ -51,6 +51,12 @@ type Store struct {
 	cfg     Config
 	version string // the server's version, from dbms.components()
 
+	// bookmarks is passed to every session and query, so each transaction
+	// waits for the ones this Store committed before it: on a cluster a
+	// read routed to another member still sees the write before it (causal
+	// consistency). It is shared by every request the process serves.
+	bookmarks driver.BookmarkManager
+
 	mu    sync.Mutex
 	cache map[string]*snap // decoded snapshots by map id, see cached
 }
@@ -80,7 +86,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: bad URI %q: %w", cfg.URI, err)
 	}
-	s := &Store{drv: drv, cfg: cfg, cache: map[string]*snap{}}
+	s := &Store{drv: drv, cfg: cfg, cache: map[string]*snap{}, bookmarks: driver.NewBookmarkManager(driver.BookmarkManagerConfig{})}
 	if err := s.connect(ctx); err != nil {
 		drv.Close(context.Background())
 		return nil, err
@@ -158,7 +164,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 }
 
 func (s *Store) queryOpts(read bool) []driver.ExecuteQueryConfigurationOption {
-	opts := []driver.ExecuteQueryConfigurationOption{}
+	opts := []driver.ExecuteQueryConfigurationOption{driver.ExecuteQueryWithBookmarkManager(s.bookmarks)}
 	if s.cfg.Database != "" {
 		opts = append(opts, driver.ExecuteQueryWithDatabase(s.cfg.Database))
 	}
