@@ -46,7 +46,7 @@ func (c *composed) smallest() float64 { return c.page.SmallestText() }
 func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *composed {
 	pal := paletteOf(opt.Theme)
 	m := math.Round(fs.name * 0.8) // outer margin
-	bp := math.Round(fs.name / 2) // padding inside the lane bands
+	bp := math.Round(fs.name / 2)  // padding inside the lane bands
 	var items []scene.Item
 
 	// Width: the graph, or the title if wider.

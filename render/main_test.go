@@ -8,7 +8,6 @@ import (
 	"time"
 )
 
-
 // testWorkerEnv makes a worker started by a pool test use slowEngine.
 const testWorkerEnv = "CHANMAP_RENDER_TEST_SLOW"
 
