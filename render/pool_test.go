@@ -76,7 +76,7 @@ func TestPoolDeadlineKillsAndReplacesWorker(t *testing.T) {
 	if err != nil {
 		t.Fatalf("layout after a timeout: %v", err)
 	}
-	if !strings.Contains(string(out), `"after"`) {
+	if !strings.Contains(string(out), " after ") {
 		t.Errorf("layout after a timeout returned the wrong layout")
 	}
 	if s := p.Stats(); s.Timeouts != 1 || s.Started != 2 {
