@@ -102,8 +102,9 @@ func NeedsReport(opt Options) bool {
 // Fold levels: how much of a map is grouped into counted boxes.
 const (
 	foldNone     = iota // every node drawn
-	foldPartners        // partners and accounts grouped by kind (and region); segments kept
-	foldAll             // every kind grouped, segments too
+	foldPartners        // partners and accounts grouped by kind and region; segments kept
+	foldRegions         // every kind grouped by kind and region, segments too
+	foldAll             // every kind grouped by kind only
 )
 
 // Build selects what the view shows and styles it: the first render step.
@@ -113,10 +114,10 @@ func Build(m *graph.Map, opt Options) (*Diagram, error) {
 	return build(m, opt, foldNone)
 }
 
-// BuildOverview is Build with nodes of the same kind (and region) grouped
+// BuildOverview is Build with nodes of the same kind and region grouped
 // into one counted box.
 func BuildOverview(m *graph.Map, opt Options) (*Diagram, error) {
-	return build(m, opt, foldAll)
+	return build(m, opt, foldRegions)
 }
 
 func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
@@ -137,7 +138,8 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	}
 	d.Subtitle = b.subtitle()
 	if fold != foldNone && opt.View != ViewFocus {
-		gs := b.overview(d, nodes, edges, fold == foldPartners)
+		b.terse = true
+		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
 		d.Overview = true
 		d.Notes = append(d.Notes, fmt.Sprintf("Overview: %d boxes for %d; focus on a segment or ask for detail to see each.", gs, len(nodes)))
 	} else {
@@ -296,6 +298,7 @@ func focusEdges(ix *graph.Index, id string) map[*graph.Edge]bool {
 }
 
 type builder struct {
+	terse      bool // folded drawing: boxes carry name, tier, figures and marks; details go to tooltips
 	m          *graph.Map
 	ix         *graph.Index
 	opt        Options
@@ -366,6 +369,10 @@ func (b *builder) node(n *graph.Node) Node {
 		dn.Tooltip += "\n" + n.Description
 	}
 	for _, d := range b.details(n) {
+		if b.terse && !strings.HasPrefix(d, "Tier ") && d != "unclassified" {
+			dn.Tooltip += "\n" + d
+			continue
+		}
 		dn.Lines = append(dn.Lines, Line{Text: d, Small: true})
 	}
 	if f := b.ov.figures[n.ID]; f != "" {
@@ -378,23 +385,27 @@ func (b *builder) node(n *graph.Node) Node {
 // mark draws weak spots by outline pattern and a written mark: unreachable
 // (dashed, thick), unsupported (dotted), single point of failure (double).
 func (b *builder) mark(dn *Node, unreach, unsup, spof bool, count string) {
+	var marks []string
 	if unreach {
 		dn.Stroke, dn.PenWidth, dn.Dash = markColor, 3, Dashed
-		dn.Lines = append(dn.Lines, Line{Text: "× " + count + "unreachable", Small: true, Bold: true})
+		marks = append(marks, "× "+count+"unreachable")
 		b.drawn["mark:unreachable"] = true
 	}
 	if unsup {
 		if !unreach {
 			dn.Stroke, dn.PenWidth, dn.Dash = markColor, 2.5, Dotted
 		}
-		dn.Lines = append(dn.Lines, Line{Text: "? " + count + "unsupported", Small: true, Bold: true})
+		marks = append(marks, "? "+count+"unsupported")
 		b.drawn["mark:unsupported"] = true
 	}
 	if spof {
 		dn.Double = true
 		dn.Stroke, dn.PenWidth = markColor, 1.5
-		dn.Lines = append(dn.Lines, Line{Text: "! " + count + "single point of failure", Small: true, Bold: true})
+		marks = append(marks, "! "+count+"single point of failure")
 		b.drawn["mark:spof"] = true
+	}
+	if len(marks) > 0 {
+		dn.Lines = append(dn.Lines, Line{Text: strings.Join(marks, " · "), Small: true, Bold: true})
 	}
 }
 

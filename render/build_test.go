@@ -194,7 +194,7 @@ func TestStylesAndMarks(t *testing.T) {
 	if export.Stroke != markColor || export.Dash != Dashed || export.PenWidth != 3 {
 		t.Errorf("unreachable export: stroke %v dash %v width %v", export.Stroke, export.Dash, export.PenWidth)
 	}
-	if got := lineTexts(export); !slices.Contains(got, "× unreachable") || !slices.Contains(got, "? unsupported") {
+	if got := lineTexts(export); !slices.Contains(got, "× unreachable · ? unsupported") {
 		t.Errorf("export lines %q", got)
 	}
 	if n := findNode(t, d, "nordic"); !n.Double || !slices.Contains(lineTexts(n), "! single point of failure") {

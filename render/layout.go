@@ -53,6 +53,9 @@ func measureNode(n Node, fs sizes) measured {
 		if i == 0 && !l.Small {
 			size, ems, rows = fs.name, float64(nameEms), nameLines
 		}
+		if n.Shape == scene.Ellipse {
+			ems *= 1.4 // a flatter text block makes a smaller ellipse
+		}
 		for _, t := range wrapMeasured(l.Text, size, l.Bold, ems*size, rows) {
 			spans = append(spans, scene.Span{Text: t, Size: size, Bold: l.Bold, Color: n.Text})
 		}

@@ -57,7 +57,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	// A map far over what a page can hold folds before any layout.
 	if pw > 0 && foldable && !d.Overview && len(d.Nodes) > maxBoxesOnPage(pw, ph, fs) {
-		if d, err = BuildOverview(m, opt); err != nil {
+		if d, err = build(m, opt, foldPartners); err != nil {
 			return nil, err
 		}
 	}
@@ -67,7 +67,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	// Fold step by step while the drawing does not fit at the minimum font:
 	// partners first (segments stay visible), then everything.
-	for _, level := range []int{foldPartners, foldAll} {
+	for _, level := range []int{foldPartners, foldRegions, foldAll} {
 		if pw == 0 || !foldable || c.scale >= 1-1e-9 {
 			break
 		}

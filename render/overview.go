@@ -37,8 +37,8 @@ type group struct {
 // by tier) with edges aggregated between groups, and returns the number of
 // boxes drawn. A group of one is drawn as its node. When grouping by region
 // still leaves more boxes than the budget, regions are dropped.
-func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keepSegments bool) int {
-	groups, of := b.grouping(nodes, true, keepSegments)
+func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keepSegments, byRegion bool) int {
+	groups, of := b.grouping(nodes, byRegion, keepSegments)
 	if len(groups) > b.opt.NodeBudget {
 		groups, of = b.grouping(nodes, false, keepSegments)
 	}
@@ -57,7 +57,11 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 			dn.Tooltip += "\nregion: " + g.region
 		}
 		if g.tier >= 0 {
-			dn.Lines = append(dn.Lines, Line{Text: tierStyles[g.tier].label, Small: true})
+			t := "unclassified"
+			if g.tier > 0 {
+				t = "Tier " + strconv.Itoa(g.tier)
+			}
+			dn.Lines = append(dn.Lines, Line{Text: t, Small: true})
 		}
 		var unreach, unsup, spof int
 		for _, n := range g.members {
@@ -128,7 +132,7 @@ func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]
 		if byRegion {
 			g.region = cleanText(n.Region, true)
 		}
-		if b.opt.Color == ColorTier && n.Kind.IsCustomer() {
+		if b.opt.Color == ColorTier && (n.Kind == graph.KindSegment || n.Kind == graph.KindCustomer && byRegion) {
 			g.tier = b.tierOf(n)
 		}
 		g.id = "group:" + string(g.kind)
@@ -162,25 +166,23 @@ func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]
 	return groups, of
 }
 
-// markGroup marks a group box with the weak spots of its members.
+// markGroup marks a group box with the weak spots of its members, counted.
 func (b *builder) markGroup(dn *Node, unreach, unsup, spof int) {
-	count := func(n int) string {
-		if n == 0 {
-			return ""
-		}
-		return strconv.Itoa(n) + " "
-	}
+	n := len(dn.Lines)
 	b.mark(dn, unreach > 0, unsup > 0, spof > 0, "")
-	for i := range dn.Lines {
-		for _, m := range []struct {
-			prefix string
-			n      int
-		}{{"× ", unreach}, {"? ", unsup}, {"! ", spof}} {
-			if rest, ok := strings.CutPrefix(dn.Lines[i].Text, m.prefix); ok && dn.Lines[i].Small && dn.Lines[i].Bold {
-				dn.Lines[i].Text = m.prefix + count(m.n) + rest
-			}
+	if len(dn.Lines) == n {
+		return
+	}
+	var marks []string
+	for _, m := range []struct {
+		sign, what string
+		n          int
+	}{{"×", "unreachable", unreach}, {"?", "unsupported", unsup}, {"!", "single points of failure", spof}} {
+		if m.n > 0 {
+			marks = append(marks, m.sign+" "+strconv.Itoa(m.n)+" "+m.what)
 		}
 	}
+	dn.Lines[n].Text = strings.Join(marks, " · ")
 }
 
 // colourGroup colours a group box: by kind, by the members' shared tier, or
