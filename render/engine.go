@@ -7,8 +7,13 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/chanmap/chanmap/render/gvcache"
 	"github.com/goccy/go-graphviz"
 )
+
+// go-graphviz has compiled its engine by now (its initialiser ran before
+// this package's), with its compile cache in gvcache's private directory.
+func init() { gvcache.Restore() }
 
 // graphvizMu serialises every call into go-graphviz. v0.2.10 shares one wasm
 // instance per process: two goroutines laying out at once corrupt each other,
