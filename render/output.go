@@ -148,6 +148,9 @@ func Render(ctx context.Context, e Engine, m *graph.Map, opt Options, format str
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("render: drawing map %q: %w", m.ID, err)
+	}
 	var buf bytes.Buffer
 	switch format {
 	case "svg":
