@@ -220,5 +220,8 @@ func (s *svgWriter) text(x, y float64, align scene.Align, sp scene.Span) {
 	if sp.Italic {
 		weight += ` font-style="italic"`
 	}
-	s.put(`<text x="`, num(x), `" y="`, num(y), `" font-size="`, num(sp.Size), `"`, weight, anchor, ` fill="`, colour(sp.Color), `"`, opacity("fill-opacity", sp.Color), ">", esc(sp.Text), "</text>\n")
+	// textLength holds the text to the width measured with Liberation
+	// Sans, so a fallback font with other metrics still fits its box.
+	s.put(`<text x="`, num(x), `" y="`, num(y), `" font-size="`, num(sp.Size), `"`, weight, anchor,
+		` textLength="`, num(scene.SpanWidth(sp)), `" lengthAdjust="spacingAndGlyphs" fill="`, colour(sp.Color), `"`, opacity("fill-opacity", sp.Color), ">", esc(sp.Text), "</text>\n")
 }
