@@ -93,4 +93,3 @@ func TestSVGTextFitsWithoutLiberationSans(t *testing.T) {
 		t.Errorf("text outside its box: %s", o)
 	}
 }
-
