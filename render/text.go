@@ -36,4 +36,3 @@ func cleanText(s string, oneLine bool) string {
 	}
 	return sb.String()
 }
-
