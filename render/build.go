@@ -388,20 +388,20 @@ func (b *builder) mark(dn *Node, unreach, unsup, spof bool, count string) {
 	var marks []string
 	if unreach {
 		dn.Stroke, dn.PenWidth, dn.Dash = markColor, 3, Dashed
-		marks = append(marks, "× "+count+"unreachable")
+		marks = append(marks, "×\u00a0"+count+"unreachable")
 		b.drawn["mark:unreachable"] = true
 	}
 	if unsup {
 		if !unreach {
 			dn.Stroke, dn.PenWidth, dn.Dash = markColor, 2.5, Dotted
 		}
-		marks = append(marks, "? "+count+"unsupported")
+		marks = append(marks, "?\u00a0"+count+"unsupported")
 		b.drawn["mark:unsupported"] = true
 	}
 	if spof {
 		dn.Double = true
 		dn.Stroke, dn.PenWidth = markColor, 1.5
-		marks = append(marks, "! "+count+"single point of failure")
+		marks = append(marks, "!\u00a0"+count+"single point of failure")
 		b.drawn["mark:spof"] = true
 	}
 	if len(marks) > 0 {

@@ -194,10 +194,10 @@ func TestStylesAndMarks(t *testing.T) {
 	if export.Stroke != markColor || export.Dash != Dashed || export.PenWidth != 3 {
 		t.Errorf("unreachable export: stroke %v dash %v width %v", export.Stroke, export.Dash, export.PenWidth)
 	}
-	if got := lineTexts(export); !slices.Contains(got, "× unreachable · ? unsupported") {
+	if got := lineTexts(export); !slices.Contains(got, "×\u00a0unreachable · ?\u00a0unsupported") {
 		t.Errorf("export lines %q", got)
 	}
-	if n := findNode(t, d, "nordic"); !n.Double || !slices.Contains(lineTexts(n), "! single point of failure") {
+	if n := findNode(t, d, "nordic"); !n.Double || !slices.Contains(lineTexts(n), "!\u00a0single point of failure") {
 		t.Errorf("nordic is a single point of failure: %+v", n)
 	}
 	if n := findNode(t, d, "contractors"); !slices.ContainsFunc(lineTexts(n), func(s string) bool { return strings.HasPrefix(s, "net EUR ") }) {

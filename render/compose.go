@@ -132,6 +132,7 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	// where they cover no box and no other label.
 	var labels []*scene.Group
 	var taken []rect
+	hidden := 0
 	var boxes []rect
 	for i := range d.Nodes {
 		b, c := p.boxes[i], pl.nodes[i]
@@ -168,7 +169,11 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 			spans = append(spans, scene.Span{Text: l, Size: fs.label, Color: pal.labelText})
 		}
 		lw += fs.label * 0.4
-		r := placeLabel(abs, ln.Curve, lw, lh, boxes, taken, area)
+		r, ok := placeLabel(abs, ln.Curve, lw, lh, boxes, taken, area)
+		if !ok {
+			hidden++ // no free place on its line: the label stays in the tooltip
+			continue
+		}
 		taken = append(taken, r)
 		labels = append(labels, &scene.Group{Title: e.Tooltip, Items: []scene.Item{&scene.Box{Shape: scene.RoundRect, X: r.x, Y: r.y, W: r.w, H: r.h,
 			Fill: pal.labelFill, Lines: spans, Align: scene.AlignCenter}}})
@@ -192,7 +197,15 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	y = bottom + fs.legend*0.8
 	// Notes and the footer follow the legend on its last row when they fit.
 	var tail []scene.Span
-	for _, n := range d.Notes {
+	notes := d.Notes
+	if hidden > 0 {
+		what := "label"
+		if hidden > 1 {
+			what = "labels"
+		}
+		notes = append(notes[:len(notes):len(notes)], strconv.Itoa(hidden)+" crowded connector "+what+" only in tooltips.")
+	}
+	for _, n := range notes {
 		tail = append(tail, scene.Span{Text: n, Size: fs.note, Color: pal.text})
 	}
 	if d.Footer != "" {
@@ -318,7 +331,7 @@ func (a rect) overlaps(b rect) bool {
 // placeLabel finds where a label of w x h sits on a line: the point along
 // the line nearest its middle where the label stays inside area and covers
 // no box and no label placed before; the middle when there is none.
-func placeLabel(pts []scene.Point, curve bool, w, h float64, boxes, taken []rect, area rect) rect {
+func placeLabel(pts []scene.Point, curve bool, w, h float64, boxes, taken []rect, area rect) (rect, bool) {
 	samples := sampleLine(pts, curve)
 	at := func(c scene.Point) rect { return rect{c.X - w/2, c.Y - h/2, w, h} }
 	mid := len(samples) / 2
@@ -339,11 +352,11 @@ func placeLabel(pts []scene.Point, curve bool, w, h float64, boxes, taken []rect
 				ok = ok && !r.overlaps(o)
 			}
 			if ok {
-				return r
+				return r, true
 			}
 		}
 	}
-	return at(midpoint(pts, curve))
+	return rect{}, false
 }
 
 // sampleLine returns points along a polyline or Bézier chain, in order.

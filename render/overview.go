@@ -179,7 +179,7 @@ func (b *builder) markGroup(dn *Node, unreach, unsup, spof int) {
 		n          int
 	}{{"×", "unreachable", unreach}, {"?", "unsupported", unsup}, {"!", "single points of failure", spof}} {
 		if m.n > 0 {
-			marks = append(marks, m.sign+" "+strconv.Itoa(m.n)+" "+m.what)
+			marks = append(marks, m.sign+"\u00a0"+strconv.Itoa(m.n)+" "+m.what)
 		}
 	}
 	dn.Lines[n].Text = strings.Join(marks, " · ")

@@ -60,17 +60,25 @@ func draw(t testing.TB, m *graph.Map, opt Options) *Drawing {
 	return d
 }
 
-// Every sample on a 16:9 slide: no text under 12 pt at the slide's real
-// size, every box's text inside its box, the page the slide's size.
+// Every sample on a 16:9 slide, as drawn by default and in the supply view:
+// no text under 12 pt at the slide's real size, every box's text inside its
+// box, the page the slide's size. Coloured by tier (a line more per box),
+// a slide that cannot hold 12 pt says on the page how small its text is.
 func TestSamplesFitTheSlide(t *testing.T) {
 	for name, m := range samples(t) {
-		for _, opt := range []Options{{}, {Color: ColorTier, Report: report(t, m)}, {View: ViewSupply}} {
+		for _, opt := range []Options{{}, {View: ViewSupply}, {Color: ColorTier, Report: report(t, m)}} {
 			dr := draw(t, m, opt)
 			if dr.Page.Width != 960 || dr.Page.Height != 540 {
 				t.Errorf("%s %+v: page %v x %v pt, want 960 x 540", name, opt.Color, dr.Page.Width, dr.Page.Height)
 			}
-			if dr.Smallest < 12 {
-				t.Errorf("%s view %q colour %q: smallest text %.1f pt, want at least 12", name, opt.View, opt.Color, dr.Smallest)
+			said := strings.Contains(strings.Join(dr.Diagram.Notes, " "), "Smallest text "+formatPt(dr.Smallest))
+			switch {
+			case opt.Color == "" && dr.Smallest < 12:
+				t.Errorf("%s view %q: smallest text %.1f pt, want at least 12", name, opt.View, dr.Smallest)
+			case dr.Smallest < 12 && !said:
+				t.Errorf("%s view %q colour %q: smallest text %.1f pt, and the page does not say so", name, opt.View, opt.Color, dr.Smallest)
+			case dr.Smallest < 9:
+				t.Errorf("%s view %q colour %q: smallest text %.1f pt", name, opt.View, opt.Color, dr.Smallest)
 			}
 			checkTextInsideBoxes(t, name, dr.Page)
 		}
