@@ -383,21 +383,6 @@ func sampleLine(pts []scene.Point, curve bool) []scene.Point {
 	return append(out, pts[len(pts)-1])
 }
 
-// midpoint is the middle of a polyline or Bézier chain.
-func midpoint(pts []scene.Point, curve bool) scene.Point {
-	if !curve {
-		a, b := pts[(len(pts)-1)/2], pts[len(pts)/2]
-		return scene.Point{X: (a.X + b.X) / 2, Y: (a.Y + b.Y) / 2}
-	}
-	n := (len(pts) - 1) / 3
-	k := n / 2
-	if n%2 == 0 {
-		return pts[3*k]
-	}
-	p0, p1, p2, p3 := pts[3*k], pts[3*k+1], pts[3*k+2], pts[3*k+3]
-	return scene.Point{X: (p0.X + 3*p1.X + 3*p2.X + p3.X) / 8, Y: (p0.Y + 3*p1.Y + 3*p2.Y + p3.Y) / 8}
-}
-
 // transform scales an item by s about the origin and moves it by (ox, oy).
 func transform(it scene.Item, s, ox, oy float64) {
 	spans := func(ss []scene.Span) {
