@@ -214,6 +214,13 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	items, y = legendItems(items, d.Legend, tail, m, y, inner, fs, pal)
 	H := y + m
 
+	return fit(d, items, W, H, opt, pal, fs)
+}
+
+// fit scales a drawing of W x H points onto its page: centred across,
+// top-aligned (the title stays at the top of the slide), enlarged at most
+// maxUpscale times; page "none" keeps the natural size.
+func fit(d *Diagram, items []scene.Item, W, H float64, opt Options, pal palette, fs sizes) *composed {
 	pg := &scene.Page{Title: d.Title, Desc: d.Desc, Background: pal.background}
 	pw, ph, _ := PageSize(opt.Page)
 	s := 1.0
@@ -222,10 +229,10 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	} else {
 		s = math.Min(maxUpscale, math.Min(pw/W, ph/H))
 	}
-	ox, oy := (pw-W*s)/2, 0.0 // top-aligned: the title stays at the top of the slide
+	ox := (pw - W*s) / 2
 	pg.Width, pg.Height = pw, ph
 	for _, it := range items {
-		transform(it, s, ox, oy)
+		transform(it, s, ox, 0)
 	}
 	pg.Items = items
 	return &composed{page: pg, scale: s, fs: fs}

@@ -49,7 +49,9 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	if err != nil {
 		return nil, err
 	}
-	foldable := !opt.Detail && opt.View != ViewFocus
+	// A focus view is small by nature, and the touchpoints grid draws no
+	// connectors to save by grouping.
+	foldable := !opt.Detail && opt.View != ViewFocus && opt.View != ViewTouchpoints
 	if pw == 0 && foldable && len(d.Nodes) > opt.NodeBudget {
 		if d, err = BuildOverview(m, opt); err != nil {
 			return nil, err
@@ -91,7 +93,11 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		for i := 0; i < 2; i++ {
 			d.Notes = append(base[:len(base):len(base)], fmt.Sprintf("Smallest text %s (below %s): too much for one page.", formatPt(c.smallest()), formatPt(opt.MinFont)))
 			d.Desc = describe(d)
-			c = compose(d, p, pl, opt, fs)
+			if p == nil {
+				c = composeGrid(d, opt, fs)
+			} else {
+				c = compose(d, p, pl, opt, fs)
+			}
 		}
 	}
 	return &Drawing{Page: c.page, Diagram: d, Smallest: c.smallest(), Folded: d.Overview}, nil
@@ -105,6 +111,9 @@ func maxBoxesOnPage(pw, ph float64, fs sizes) int {
 }
 
 func layOut(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, aspect float64) (*composed, *layoutPlan, *placed, error) {
+	if opt.View == ViewTouchpoints && hasKind(d, graph.KindTouchpoint) {
+		return composeGrid(d, opt, fs), nil, nil, nil
+	}
 	furniture := 1.2*(fs.title+fs.subtitle) + 1.7*fs.header + 2*1.8*fs.legend + 3*fs.name
 	p := plan(d, fs, aspect, furniture)
 	var pl *placed
@@ -169,6 +178,15 @@ func Render(ctx context.Context, e Engine, m *graph.Map, opt Options, format str
 func isFormat(f string) bool {
 	for _, x := range Formats {
 		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func hasKind(d *Diagram, k graph.NodeKind) bool {
+	for _, n := range d.Nodes {
+		if n.Kind == k {
 			return true
 		}
 	}

@@ -283,22 +283,34 @@ func svgOf(t *testing.T, m *graph.Map, opt Options) []byte {
 // "edge:KEY"; the SVG is an accessible image with a title and description.
 func TestSVGCarriesIDsTitleAndDesc(t *testing.T) {
 	m := readMap(t, "hybrid")
-	svg := svgOf(t, m, Options{View: ViewTouchpoints, Page: "none"})
-	ids, _ := svgGroups(t, svg)
 	ix := graph.NewIndex(m)
-	for _, e := range m.Edges {
-		if e.Kind == graph.EdgeOperates || e.Kind == graph.EdgeUses {
-			if _, ok := ids["edge:"+e.Key()]; !ok {
-				t.Errorf("no <g id=%q>", "edge:"+e.Key())
-			}
-			for _, id := range []string{e.From, e.To} {
-				if got, ok := ids["node:"+id]; !ok || !strings.HasPrefix(got, displayName(ix.Nodes[id])) {
-					t.Errorf("<g id=%q> titled %q", "node:"+id, got)
-				}
-			}
+	full, _ := svgGroups(t, svgOf(t, m, Options{Detail: true, Page: "none"}))
+	grid, _ := svgGroups(t, svgOf(t, m, Options{View: ViewTouchpoints}))
+	for _, n := range m.Nodes {
+		ids := full
+		switch {
+		case n.Kind == graph.KindProduct:
+			continue // named in tooltips, not drawn as boxes
+		case n.Kind == graph.KindTouchpoint:
+			ids = grid // the touchpoints grid
+		}
+		if got, ok := ids["node:"+n.ID]; !ok || !strings.HasPrefix(got, displayName(ix.Nodes[n.ID])) {
+			t.Errorf("<g id=%q> titled %q", "node:"+n.ID, got)
 		}
 	}
-	s := string(svg)
+	for _, e := range m.Edges {
+		ids := full
+		switch e.Kind {
+		case graph.EdgeOperates:
+			continue // the operator is named in the touchpoint's header
+		case graph.EdgeUses:
+			ids = grid // a mark in the grid
+		}
+		if _, ok := ids["edge:"+e.Key()]; !ok {
+			t.Errorf("no <g id=%q>", "edge:"+e.Key())
+		}
+	}
+	s := string(svgOf(t, m, Options{View: ViewTouchpoints}))
 	for _, want := range []string{`role="img"`, `<title id="chanmap-title">Voltair Heat Pumps - hybrid channel map 2026</title>`, `<desc id="chanmap-desc">Where customers talk to the business.`, fontFamilies} {
 		if !strings.Contains(s, want) {
 			t.Errorf("SVG lacks %s", want)
