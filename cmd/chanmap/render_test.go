@@ -36,10 +36,10 @@ func TestRenderCommandWritesEachFormat(t *testing.T) {
 		}},
 		// The hybrid map's landlords are reached by nobody: marked with kind colours too.
 		{[]string{"-o", "m.svg", "--weak-spots", "--detail"}, "m.svg", func(b []byte) bool {
-			return bytes.Contains(b, []byte("× unreachable")) && !bytes.Contains(b, []byte("net EUR"))
+			return bytes.Contains(b, []byte("×\u00a0unreachable")) && !bytes.Contains(b, []byte("net EUR"))
 		}},
 		{[]string{"-o", "m.svg", "--figures", "--detail", "--footer", "Source: ledger 2025"}, "m.svg", func(b []byte) bool {
-			return bytes.Contains(b, []byte("net EUR")) && !bytes.Contains(b, []byte("× unreachable")) && bytes.Contains(b, []byte("Source: ledger 2025"))
+			return bytes.Contains(b, []byte("net EUR")) && !bytes.Contains(b, []byte("×\u00a0unreachable")) && bytes.Contains(b, []byte("Source: ledger 2025"))
 		}},
 	} {
 		args := append([]string{"render", hybridMap}, tc.args...)
