@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/render"
 	"github.com/labstack/echo/v4"
 )
@@ -32,7 +31,7 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 	q := c.QueryParams()
 	opt := render.Options{
 		View: render.View(q.Get("view")), Focus: q.Get("focus"), Color: render.Color(q.Get("color")),
-		Page: q.Get("page"), Theme: render.Theme(q.Get("theme")), Footer: q.Get("footer"),
+		Page: q.Get("page"), Theme: render.Theme(q.Get("theme")), Footer: q.Get("footer"), Without: q.Get("without"),
 	}
 	flags := []struct {
 		name string
@@ -133,12 +132,12 @@ func (s *Server) diagram(format string) echo.HandlerFunc {
 // is laid out through the engine (the worker pool), so SVG, PDF and PNG
 // share its queue and deadline.
 func (s *Server) draw(ctx context.Context, m *graph.Map, format string, opt render.Options) ([]byte, error) {
-	if render.NeedsReport(opt) {
-		rep, err := analysis.Analyze(m)
-		if err != nil {
-			return nil, unanalysable(m.ID, err)
-		}
-		opt.Report = rep
+	opt, err := render.WithAnalysis(m, opt)
+	if errors.Is(err, render.ErrOptions) {
+		return nil, badRequest(err.Error(), problemField{Field: "without", Value: short(opt.Without), Message: "no such partner"})
+	}
+	if err != nil {
+		return nil, unanalysable(m.ID, err)
 	}
 	if format == "dot" {
 		return render.Render(ctx, nil, m, opt, format)

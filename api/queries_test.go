@@ -123,7 +123,12 @@ func TestDiagrams(t *testing.T) {
 		t.Errorf("not a PDF: %.20q %v", r.Body, r.Header)
 	}
 
-	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost", "page=poster", "theme=neon", "min_font=2"} {
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?without=nordic&page=none", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte("lost in this what-if")) {
+		t.Error("without=nordic does not draw the what-if")
+	}
+	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost", "page=poster", "theme=neon", "min_font=2", "without=ghost"} {
 		r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?"+q, nil, nil)
 		wantStatus(t, r, 400)
 		r.problem(t)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/render/scene"
 )
 
@@ -87,6 +88,9 @@ func Normalise(m *graph.Map, opt Options) (Options, error) {
 	default:
 		return opt, fmt.Errorf("%w: unknown colour %q (want kind, tier or profit)", ErrOptions, opt.Color)
 	}
+	if opt.Without != "" && (opt.WhatIf == nil || opt.WhatIf.Without != opt.Without) {
+		return opt, fmt.Errorf("%w: the what-if without %q needs its analysis (WithAnalysis), and none was given", ErrOptions, opt.Without)
+	}
 	if (opt.WeakSpots || opt.Figures) && opt.Report == nil {
 		return opt, fmt.Errorf("%w: weak spots and figures need the analysis report, and none was given", ErrOptions)
 	}
@@ -96,7 +100,36 @@ func Normalise(m *graph.Map, opt Options) (Options, error) {
 // NeedsReport reports whether drawing with opt needs the analysis report:
 // callers analyse the map only then.
 func NeedsReport(opt Options) bool {
-	return opt.Color == ColorTier || opt.Color == ColorProfit || opt.WeakSpots || opt.Figures
+	return opt.Color == ColorTier || opt.Color == ColorProfit || opt.WeakSpots || opt.Figures || opt.Without != ""
+}
+
+// WithAnalysis returns opt with the analysis it needs: the report when a
+// colouring, weak spots or figures need it, and the what-if of opt.Without.
+// The CLI and the API both call it, so both draw the same figures. An error
+// from the analysis is returned as it is (the map cannot be analysed); an
+// unknown partner is ErrOptions.
+func WithAnalysis(m *graph.Map, opt Options) (Options, error) {
+	if !NeedsReport(opt) {
+		return opt, nil
+	}
+	if opt.Without != "" {
+		n := m.Node(opt.Without)
+		if n == nil || !n.Kind.IsOrg() || n.Kind == graph.KindCompany {
+			return opt, errorf("without %q: no partner of that id in map %q", opt.Without, m.ID)
+		}
+		w, err := analysis.WithoutPartner(m, opt.Without)
+		if err != nil {
+			return opt, err
+		}
+		opt.WhatIf, opt.Report = w, w.Before
+		return opt, nil
+	}
+	r, err := analysis.Analyze(m)
+	if err != nil {
+		return opt, err
+	}
+	opt.Report = r
+	return opt, nil
 }
 
 // Fold levels: how much of a map is grouped into counted boxes.
@@ -178,8 +211,12 @@ func (b *builder) subtitle() string {
 	case ColorProfit:
 		parts = append(parts, "coloured by profit")
 	}
-	if b.m.Currency != "" && (b.opt.Color != ColorKind || b.opt.Figures) {
+	if b.m.Currency != "" && (b.opt.Color != ColorKind || b.opt.Figures || b.opt.WhatIf != nil) {
 		parts = append(parts, b.m.Currency)
+	}
+	if w := b.opt.WhatIf; w != nil {
+		parts = append(parts, fmt.Sprintf("what if %s is lost: net revenue -%s, profit -%s", displayName(b.ix.Nodes[w.Without]),
+			compactMoney("", w.NetRevenueLost), compactMoney("", w.ProfitLost)))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -379,7 +416,33 @@ func (b *builder) node(n *graph.Node) Node {
 		dn.Lines = append(dn.Lines, Line{Text: f, Small: true})
 	}
 	b.mark(&dn, b.ov.unreachable[n.ID], b.ov.unsupported[n.ID], b.ov.spof[n.ID], "")
+	b.whatIf(&dn)
 	return dn
+}
+
+// whatIf draws the loss of the partner in opt.Without on a box: the partner
+// greyed and dashed, a stranded segment outlined, the figures after.
+func (b *builder) whatIf(dn *Node) {
+	w := b.opt.WhatIf
+	if w == nil {
+		return
+	}
+	if dn.ID == w.Without {
+		dn.Fill, dn.Stroke, dn.Text, dn.Dash, dn.Double = paleGrey, midGrey, ink, Dashed, false
+		dn.Lines = append(dn.Lines, Line{Text: "lost in this what-if", Small: true, Bold: true})
+		b.drawn["whatif:lost"] = true
+		return
+	}
+	if slices.Contains(w.CutOff, dn.ID) {
+		dn.Stroke, dn.PenWidth, dn.Dash = markColor, 3, Dashed
+		dn.Lines = append(dn.Lines, Line{Text: "×\u00a0stranded: no supply path left", Small: true, Bold: true})
+		b.drawn["whatif:stranded"] = true
+	}
+	for _, l := range w.Losses {
+		if l.Segment == dn.ID && l.NetRevenueLost > 0 {
+			dn.Lines = append(dn.Lines, Line{Text: "after: net " + compactMoney(b.m.Currency, l.NetRevenueAfter) + " (-" + compactMoney("", l.NetRevenueLost) + ")", Small: true})
+		}
+	}
 }
 
 // mark draws weak spots by outline pattern and a written mark: unreachable
@@ -514,6 +577,11 @@ func (b *builder) edge(e *graph.Edge) Edge {
 		}
 	}
 	de.Label = strings.Join(parts, " · ")
+	if w := b.opt.WhatIf; w != nil && (e.From == w.Without || e.To == w.Without) {
+		de.Color, de.Style = lineGrey, Dashed
+		de.Label = "lost"
+		b.drawn["whatif:lost"] = true
+	}
 	de.Tooltip = string(e.Kind) + ": " + displayName(b.ix.Nodes[e.From]) + " -> " + displayName(b.ix.Nodes[e.To])
 	if de.Label != "" {
 		de.Tooltip += "\n" + de.Label
@@ -600,6 +668,12 @@ func (b *builder) legend() []LegendEntry {
 	}
 	if b.drawn["mark:spof"] {
 		sample("! Single point of failure", Node{Shape: scene.RoundRect, Fill: neutralFill, Stroke: markColor, PenWidth: 1.5, Double: true, Text: ink})
+	}
+	if b.drawn["whatif:lost"] {
+		sample("Lost in the what-if (greyed, dashed)", Node{Shape: scene.RoundRect, Fill: paleGrey, Stroke: midGrey, Dash: Dashed, Text: ink})
+	}
+	if b.drawn["whatif:stranded"] {
+		sample("× Stranded by the loss", Node{Shape: scene.Ellipse, Fill: neutralFill, Stroke: markColor, PenWidth: 3, Dash: Dashed, Text: ink})
 	}
 	for _, k := range graph.EdgeKinds {
 		if b.edgesDrawn[k] {

@@ -317,3 +317,40 @@ func TestOverviewGroupsLargeMaps(t *testing.T) {
 		t.Error("a focus view is never an overview")
 	}
 }
+
+// --without draws the loss: the partner and its lines greyed, the segments
+// it strands marked, the figures after the loss.
+func TestWhatIfIsDrawn(t *testing.T) {
+	opt, err := WithAnalysis(smallMap(), Options{Without: "south"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Build(smallMap(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := findNode(t, d, "south"); n.Fill != paleGrey || n.Dash != Dashed || !slices.Contains(lineTexts(n), "lost in this what-if") {
+		t.Errorf("south, the lost partner, drawn as %+v", n)
+	}
+	farms := lineTexts(findNode(t, d, "farms"))
+	if !slices.Contains(farms, "×\u00a0stranded: no supply path left") || !slices.ContainsFunc(farms, func(s string) bool { return strings.HasPrefix(s, "after: net EUR 0") }) {
+		t.Errorf("farms, reached only through south, shows %q", farms)
+	}
+	for _, e := range d.Edges {
+		lost := e.From == "south" || e.To == "south"
+		if lost != (e.Label == "lost" && e.Style == Dashed) {
+			t.Errorf("edge %s: label %q style %v", e.Key, e.Label, e.Style)
+		}
+	}
+	if !strings.Contains(d.Subtitle, "what if Southern Pump Wholesale is lost") {
+		t.Errorf("subtitle %q", d.Subtitle)
+	}
+	for _, bad := range []string{"nobody", "acme", "farms"} {
+		if _, err := WithAnalysis(smallMap(), Options{Without: bad}); !errors.Is(err, ErrOptions) {
+			t.Errorf("without %q: %v, want ErrOptions", bad, err)
+		}
+	}
+	if _, err := Build(smallMap(), Options{Without: "south"}); !errors.Is(err, ErrOptions) {
+		t.Errorf("without and no what-if analysis: %v", err)
+	}
+}

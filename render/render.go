@@ -58,6 +58,13 @@ type Options struct {
 	WeakSpots bool // mark weak spots also when colouring by kind
 	Figures   bool // a net revenue and margin line on segment boxes
 
+	// Without draws the what-if of losing this partner: its box and lines
+	// greyed, the segments it strands marked, the figures after the loss.
+	// WhatIf is the analysis of it (WithAnalysis fills both Report and
+	// WhatIf).
+	Without string
+	WhatIf  *analysis.WhatIf
+
 	Page    string  // 16:9 (default), 4:3, a4, a4-landscape, letter, none
 	MinFont float64 // smallest text in points at the page's real size; 0 means 12
 	Theme   Theme   // default, print, dark

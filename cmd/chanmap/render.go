@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/render"
 	"github.com/spf13/cobra"
 )
@@ -43,7 +42,9 @@ tier (a sequential scale with the tier written, weak spots marked), profit
 (blue for profit, orange for loss, with a colour bar). Weak spots are marked
 by outline and a written mark: unreachable (dashed), unsupported (dotted),
 single point of failure (double). --weak-spots marks them with kind colours
-too; --figures adds net revenue and margin to segment boxes.
+too; --figures adds net revenue and margin to segment boxes. --without PARTNER
+draws the what-if of losing that partner: its box and lines greyed, the
+segments it strands marked, each segment's net revenue after the loss.
 
 The format comes from --format or from the -o extension (.svg, .pdf, .png,
 .dot/.gv); when both are given they must agree. Without -o (or with -o -)
@@ -53,6 +54,7 @@ written only when the drawing succeeded.`,
   chanmap render testdata/maps/hybrid.yaml -o hybrid.pdf --color tier --figures --footer "Source: sales ledger 2025"
   chanmap render testdata/maps/hybrid.yaml -o hybrid.png --theme print --page 4:3
   chanmap render testdata/maps/hybrid.yaml --focus homeowners --color profit -o homeowners.svg
+  chanmap render testdata/maps/hybrid.yaml --without hvac-nord -o without-hvac-nord.pdf
   chanmap render testdata/maps/hybrid.yaml --view supply --format dot | dot -Tpdf > supply.pdf
   chanmap render testdata/maps/generated-1000.yaml --detail --page none -o all.svg`,
 		Args: exactArgs(1),
@@ -69,12 +71,12 @@ written only when the drawing succeeded.`,
 				return err
 			}
 			opt.View, opt.Color, opt.Theme = render.View(view), render.Color(color), render.Theme(theme)
-			if render.NeedsReport(opt) {
-				rep, err := analysis.Analyze(m)
-				if err != nil {
-					return fmt.Errorf("%s: analysing the map for the diagram: %w", args[0], err)
-				}
-				opt.Report = rep
+			opt, err = render.WithAnalysis(m, opt)
+			if errors.Is(err, render.ErrOptions) {
+				return usageError{err}
+			}
+			if err != nil {
+				return fmt.Errorf("%s: analysing the map for the diagram: %w", args[0], err)
 			}
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -107,6 +109,7 @@ written only when the drawing succeeded.`,
 	f.Float64Var(&opt.MinFont, "min-font", render.DefaultMinFont, "smallest text in points at the page's real size")
 	f.StringVar(&theme, "theme", string(render.ThemeDefault), "default, print or dark")
 	f.StringVar(&opt.Footer, "footer", "", "source and date shown at the foot of the page")
+	f.StringVar(&opt.Without, "without", "", "draw the what-if of losing this partner: its lines greyed, stranded segments marked, figures after")
 	f.BoolVar(&opt.TextAsPaths, "text-as-paths", false, "SVG: draw text as outlines (exact look everywhere, not selectable)")
 	return cmd
 }
