@@ -163,6 +163,31 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	}
 	ix := graph.NewIndex(m)
 	nodes, edges := selectView(ix, opt)
+	var faded map[string]bool // --fade: what the focus does not concern
+	if opt.View == ViewFocus && opt.Fade {
+		faded = map[string]bool{}
+		in := map[string]bool{}
+		for _, n := range nodes {
+			in[n.ID] = true
+		}
+		inEdge := map[*graph.Edge]bool{}
+		for _, e := range edges {
+			inEdge[e] = true
+		}
+		all, allEdges := selectView(ix, Options{View: ViewFull})
+		for _, n := range all {
+			if !in[n.ID] {
+				faded[n.ID] = true
+				nodes = append(nodes, n)
+			}
+		}
+		for _, e := range allEdges {
+			if !inEdge[e] {
+				faded[e.Key()] = true
+				edges = append(edges, e)
+			}
+		}
+	}
 
 	b := &builder{m: m, ix: ix, opt: opt, ov: overlayFor(opt, ix), drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
 	d := &Diagram{Title: m.Title, Footer: cleanText(opt.Footer, true)}
@@ -177,10 +202,14 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 		d.Notes = append(d.Notes, fmt.Sprintf("Overview: %d boxes for %d; focus on a segment or ask for detail to see each.", gs, len(nodes)))
 	} else {
 		for _, n := range nodes {
-			d.Nodes = append(d.Nodes, b.node(n))
+			dn := b.node(n)
+			dn.Faded = faded[n.ID]
+			d.Nodes = append(d.Nodes, dn)
 		}
 		for _, e := range edges {
-			d.Edges = append(d.Edges, b.edge(e))
+			de := b.edge(e)
+			de.Faded = faded[e.Key()]
+			d.Edges = append(d.Edges, de)
 		}
 	}
 	b.sortDiagram(d)

@@ -354,3 +354,20 @@ func TestWhatIfIsDrawn(t *testing.T) {
 		t.Errorf("without and no what-if analysis: %v", err)
 	}
 }
+
+// --fade keeps the rest of the map in a focus view, faded.
+func TestFadeKeepsTheRestFaded(t *testing.T) {
+	d, err := Build(smallMap(), Options{Focus: "households", Fade: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	focus := map[string]bool{"acme": true, "bazaar": true, "households": true, "web": true}
+	for _, n := range d.Nodes {
+		if n.Faded == focus[n.ID] {
+			t.Errorf("%s faded %v", n.ID, n.Faded)
+		}
+	}
+	if got := strings.Join(nodeIDs(d), " "); !strings.Contains(got, "contractors") || !strings.Contains(got, "nordic") {
+		t.Errorf("fade drops the rest of the map: %s", got)
+	}
+}

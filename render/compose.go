@@ -152,6 +152,9 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		if !pal.edgeInk.None() && e.Kind != "supplies" {
 			col = pal.edgeInk
 		}
+		if e.Faded {
+			col = faint(col, 70)
+		}
 		ln := &scene.Line{Points: abs, Curve: len(abs) >= 4 && (len(abs)-1)%3 == 0, Stroke: scene.Stroke{Color: col, Width: e.Width, Dash: dashOf(e.Style, e.Width)}, End: e.Arrow}
 		g := &scene.Group{Title: e.Tooltip, Items: []scene.Item{ln}}
 		if e.Count == 0 && isSlug(e.Key) {
@@ -166,7 +169,11 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		var spans []scene.Span
 		for _, l := range lines {
 			lw = math.Max(lw, scene.TextWidth(l, fs.label, false, false))
-			spans = append(spans, scene.Span{Text: l, Size: fs.label, Color: pal.labelText})
+			c := pal.labelText
+			if e.Faded {
+				c = faint(c, 110)
+			}
+			spans = append(spans, scene.Span{Text: l, Size: fs.label, Color: c})
 		}
 		lw += fs.label * 0.4
 		r, ok := placeLabel(abs, ln.Curve, lw, lh, boxes, taken, area)
@@ -183,6 +190,13 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		c := pl.nodes[i]
 		box := &scene.Box{Shape: n.Shape, X: gx + c.X - b.w/2, Y: gy + c.Y - b.h/2, W: b.w, H: b.h, Fill: n.Fill,
 			Stroke: scene.Stroke{Color: n.Stroke, Width: n.PenWidth, Dash: dashOf(n.Dash, n.PenWidth)}, Double: n.Double, Lines: b.spans, Align: scene.AlignCenter}
+		if n.Faded {
+			box.Fill, box.Stroke.Color = faint(box.Fill, 60), faint(box.Stroke.Color, 80)
+			box.Lines = append([]scene.Span(nil), box.Lines...)
+			for j := range box.Lines {
+				box.Lines[j].Color = faint(box.Lines[j].Color, 110)
+			}
+		}
 		g := &scene.Group{Title: n.Tooltip, Items: []scene.Item{box}}
 		if n.Count == 0 && isSlug(n.ID) {
 			g.ID = "node:" + n.ID
@@ -315,6 +329,15 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 		}
 	}
 	return items, y + rowH
+}
+
+// faint is c at opacity a (of 255): what --fade draws outside the focus.
+func faint(c scene.Color, a uint8) scene.Color {
+	if c.None() {
+		return c
+	}
+	c.A = a
+	return c
 }
 
 // dashOf is the dash pattern of a line style at pen width w.

@@ -44,6 +44,7 @@ type Node struct {
 	Dash     LineStyle // the outline's pattern (weak spots)
 	Double   bool      // a second outline (single point of failure)
 	Count    int       // members of a group; 0 for an ordinary node
+	Faded    bool      // drawn pale: outside the focus (--fade)
 }
 
 // Line is one line of text in a box.
@@ -65,7 +66,8 @@ type Edge struct {
 	Color   scene.Color
 	Width   float64 // pen width
 	Arrow   scene.Arrow
-	Count   int // aggregated edges in an overview; 0 for an ordinary edge
+	Count   int  // aggregated edges in an overview; 0 for an ordinary edge
+	Faded   bool // drawn pale: outside the focus (--fade)
 }
 
 // LegendKind says what a legend entry shows.

@@ -50,6 +50,7 @@ type Options struct {
 	Focus  string // segment or customer id; a focus implies the focus view
 	Color  Color  // kind (default), tier, profit
 	Detail bool   // never fold into the overview; report the smallest font used
+	Fade   bool   // a focus view keeps the rest of the map, faded, instead of leaving it out
 
 	// Report is the analysis of the map. Render decides what a colouring
 	// draws from it (tiers, profit, weak-spot marks); nil draws no figures.

@@ -102,6 +102,7 @@ written only when the drawing succeeded.`,
 	f.StringVar(&view, "view", string(render.ViewFull), "full, supply, support, touchpoints or focus")
 	f.StringVar(&opt.Focus, "focus", "", "segment or customer id to focus on (implies --view focus)")
 	f.StringVar(&color, "color", string(render.ColorKind), "kind, tier or profit")
+	f.BoolVar(&opt.Fade, "fade", false, "with --focus: keep the rest of the map, faded, instead of leaving it out")
 	f.BoolVar(&opt.Detail, "detail", false, "draw every node: never fold into the overview (text may get smaller than --min-font)")
 	f.BoolVar(&opt.WeakSpots, "weak-spots", false, "mark weak spots from the analysis (always on with --color tier|profit)")
 	f.BoolVar(&opt.Figures, "figures", false, "add a line with net revenue and margin from the analysis to segment boxes")
