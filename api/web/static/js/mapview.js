@@ -55,6 +55,8 @@ export class MapView {
       h('label', { for: id, title }, text));
     this.figures = check('figures-toggle', 'figures', 'Figures', 'Net revenue and margin on segment boxes');
     this.weak = check('weak-toggle', 'weak', 'Weak spots', 'Mark unreachable and unsupported segments and single points of failure');
+    this.fade = check('fade-toggle', 'fade', 'Fade the rest', 'In a focus view, keep the rest of the map, faded');
+    this.withoutWrap = sel('without-select', 'What if we lose', [['', '(nobody)']], this.opts.without, (e) => this.setOpt('without', e.target.value));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
         // Diagrams are named after the map; exports keep the server's file name (CSV comes as a zip).
@@ -70,7 +72,7 @@ export class MapView {
     this.analysis = h('details', { id: 'analysis', class: 'panel', open: true }, h('summary', null, h('h2', null, 'Analysis')), this.analysisBody);
 
     const tb = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Diagram and map tools' },
-      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.themeSel, this.pageSel,
+      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.withoutWrap, this.themeSel, this.pageSel,
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
       h('span', { class: 'btn-group', role: 'group', 'aria-label': 'Zoom' },
         h('button', { type: 'button', id: 'zoom-in', 'aria-label': 'Zoom in', title: 'Zoom in (+)', onclick: () => this.diagram.zoom(0.8) }, '+'),
@@ -124,6 +126,12 @@ export class MapView {
       segs.map((n) => h('option', { value: n.id, selected: n.id === this.opts.focus }, n.name || n.id)));
     if (this.opts.view === 'focus' && !segs.some((n) => n.id === this.opts.focus) && segs.length) this.opts.focus = segs[0].id;
     fs.value = this.opts.focus || '';
+    const ws = this.withoutWrap.querySelector('select');
+    const partners = this.map.nodes.filter((n) => !isCustomer(n.kind) && !['company', 'touchpoint', 'product'].includes(n.kind));
+    replace(ws, h('option', { value: '' }, '(nobody)'),
+      partners.map((n) => h('option', { value: n.id, selected: n.id === this.opts.without }, n.name || n.id)));
+    if (!partners.some((n) => n.id === this.opts.without)) this.opts.without = '';
+    ws.value = this.opts.without;
     if (!this.editor) this.idle(); // the "Go to node" list follows the map
   }
 
@@ -214,6 +222,8 @@ export class MapView {
     this.detail.querySelector('input').checked = o.detail;
     this.figures.querySelector('input').checked = o.figures;
     this.weak.querySelector('input').checked = o.weak;
+    this.fade.querySelector('input').checked = o.fade;
+    this.withoutWrap.querySelector('select').value = o.without;
     this.themeSel.querySelector('select').value = o.theme;
     this.pageSel.querySelector('select').value = o.page;
     this.focusWrap.hidden = o.view !== 'focus';
@@ -371,7 +381,7 @@ function optsFrom(params) {
   const yes = (key) => params.get(key) === 'true' || params.get(key) === '1';
   return {
     view: pick(VIEWS, 'view', 'full'), focus: params.get('focus') || '', color: pick(COLORS, 'color', 'kind'),
-    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'),
+    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), without: params.get('without') || '',
     theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'),
   };
 }
@@ -382,6 +392,8 @@ function paramsOf(o) {
   if (o.detail) q.set('detail', 'true');
   if (o.figures) q.set('figures', 'true');
   if (o.weak) q.set('weak_spots', 'true');
+  if (o.fade && o.view === 'focus') q.set('fade', 'true');
+  if (o.without) q.set('without', o.without);
   if (o.theme !== 'default') q.set('theme', o.theme);
   if (o.page !== '16:9') q.set('page', o.page);
   return q;
