@@ -159,3 +159,19 @@ func BenchmarkPool(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRedraw draws the hybrid sample again with another theme and
+// colouring after a first drawing: the layout comes from the layout cache.
+func BenchmarkRedraw(b *testing.B) {
+	m := readMap(b, "hybrid")
+	draw(b, m, Options{})
+	themes := []Theme{ThemeDefault, ThemePrint, ThemeDark}
+	b.ResetTimer()
+	cpu := selfCPU()
+	for i := 0; i < b.N; i++ {
+		if _, err := Render(context.Background(), NewInProcess(), m, Options{Theme: themes[i%3]}, "svg"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, selfCPU()-cpu)
+}

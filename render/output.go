@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -120,7 +122,7 @@ func layOut(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, as
 	if len(d.Nodes) == 0 {
 		pl = &placed{}
 	} else {
-		out, err := e.Layout(ctx, layoutDOT(d, p))
+		out, err := layouts.layout(ctx, e, layoutDOT(d, p))
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -191,4 +193,25 @@ func hasKind(d *Diagram, k graph.NodeKind) bool {
 		}
 	}
 	return false
+}
+
+// layouts remembers recent layouts by their layout DOT, which holds only
+// the structure and the box sizes: a drawing that changes only colours,
+// theme, page, footer or line styles is drawn again without laying out.
+var layouts = layoutCache{c: NewCache(64)}
+
+type layoutCache struct{ c *Cache }
+
+func (lc layoutCache) layout(ctx context.Context, e Engine, dot []byte) ([]byte, error) {
+	sum := sha256.Sum256(dot)
+	key := hex.EncodeToString(sum[:])
+	if out, ok := lc.c.Get(key); ok {
+		return out, nil
+	}
+	out, err := e.Layout(ctx, dot)
+	if err != nil {
+		return nil, err
+	}
+	lc.c.Put(key, out)
+	return out, nil
 }

@@ -506,3 +506,38 @@ func checkGolden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file (%d bytes, want %d); if the change is intended, rerun with -update and review the diff", name, len(got), len(want))
 	}
 }
+
+// countingEngine counts the layouts it is asked for.
+type countingEngine struct{ n int }
+
+func (c *countingEngine) Layout(ctx context.Context, dot []byte) ([]byte, error) {
+	c.n++
+	return NewInProcess().Layout(ctx, dot)
+}
+
+// A drawing that changes only theme, page or footer is drawn again from the
+// layout cache; a change of structure lays out again.
+func TestRedrawReusesTheLayout(t *testing.T) {
+	m := smallMap()
+	m.ID = "layout-cache-test"
+	e := &countingEngine{}
+	if _, err := Render(context.Background(), e, m, Options{Detail: true, Page: "none"}, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	first := e.n
+	for _, opt := range []Options{{Detail: true, Page: "none", Theme: ThemeDark}, {Detail: true, Page: "none", Theme: ThemePrint, Footer: "Source: x"}} {
+		if _, err := Render(context.Background(), e, m, opt, "pdf"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if first == 0 || e.n != first {
+		t.Errorf("laid out %d times for the first drawing and %d for two re-themed ones", first, e.n-first)
+	}
+	m.Nodes[0].Name = "A much longer supplier name than before"
+	if _, err := Render(context.Background(), e, m, Options{Detail: true, Page: "none"}, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	if e.n == first {
+		t.Error("a longer name (a bigger box) did not lay out again")
+	}
+}
