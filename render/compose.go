@@ -264,10 +264,15 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 	for _, le := range entries {
 		label := le.Label
 		var parts []scene.Item
+		if le.Kind == LegendBar {
+			label = le.Label + " (" + le.Unit + "; 0 marked)"
+			if le.Unit == "" {
+				label = le.Label + " (0 marked)"
+			}
+		}
 		w := sw + 0.4*fs.legend + scene.TextWidth(label, fs.legend, false, false)
 		if le.Kind == LegendBar {
-			w = 16*fs.legend + scene.TextWidth(label, fs.legend, false, false)
-			rowH = math.Max(rowH, sh+fs.legend*1.6)
+			w = 10.6*fs.legend + scene.TextWidth(label, fs.legend, false, false)
 		}
 		if x > x0 && x+w > x0+width {
 			x = x0
@@ -295,17 +300,15 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 			}
 			parts = append(parts, &scene.Box{Shape: scene.Rect, X: x, Y: y, W: barW, H: sh, Stroke: scene.Stroke{Color: lineGrey, Width: 0.5}})
 			for _, t := range []struct {
-				v  float64
-				at float64
-			}{{le.Min, 0}, {0, 0.5}, {le.Max, 1}} {
+				v     float64
+				at    float64
+				align scene.Align
+			}{{le.Min, 0, scene.AlignLeft}, {0, 0.5, scene.AlignCenter}, {le.Max, 1, scene.AlignRight}} {
 				parts = append(parts, &scene.Line{Points: []scene.Point{{X: x + barW*t.at, Y: y + sh}, {X: x + barW*t.at, Y: y + sh + 3}}, Stroke: scene.Stroke{Color: pal.text, Width: 0.75}})
-				parts = append(parts, &scene.Text{X: x + barW*t.at, Y: y + sh + 3, Align: scene.AlignCenter,
+				parts = append(parts, &scene.Text{X: x + barW*t.at, Y: y + sh + 3, Align: t.align,
 					Lines: []scene.Span{{Text: compactMoney("", t.v), Size: fs.legend, Color: pal.text}}})
 			}
-			label = label + " (" + le.Unit + "; 0 marked)"
-			if le.Unit == "" {
-				label = le.Label + " (0 marked)"
-			}
+			rowH = math.Max(rowH, sh+3+fs.legend*scene.LineHeight+0.3*fs.legend)
 			parts = append(parts, &scene.Text{X: x + barW + 0.6*fs.legend, Y: y + (sh-fs.legend*scene.LineHeight)/2, Lines: []scene.Span{{Text: label, Size: fs.legend, Color: pal.text}}})
 			items = append(items, &scene.Group{Title: le.Label, Items: parts})
 			x += w + gap
@@ -364,6 +367,22 @@ func (a rect) overlaps(b rect) bool {
 func placeLabel(pts []scene.Point, curve bool, w, h float64, boxes, taken []rect, area rect) (rect, bool) {
 	samples := sampleLine(pts, curve)
 	at := func(c scene.Point) rect { return rect{c.X - w/2, c.Y - h/2, w, h} }
+	fits := func(r rect) bool {
+		if r.x < area.x || r.y < area.y || r.x+r.w > area.x+area.w || r.y+r.h > area.y+area.h {
+			return false
+		}
+		for _, o := range boxes {
+			if r.overlaps(o) {
+				return false
+			}
+		}
+		for _, o := range taken {
+			if r.overlaps(o) {
+				return false
+			}
+		}
+		return true
+	}
 	mid := len(samples) / 2
 	for k := 0; k <= mid+1; k++ {
 		for _, i := range []int{mid - k, mid + k} {
@@ -371,6 +390,12 @@ func placeLabel(pts []scene.Point, curve bool, w, h float64, boxes, taken []rect
 				continue
 			}
 			r := at(samples[i])
+			if !fits(r) {
+				r.y -= h*0.6 + 2 // just above the line
+				if !fits(r) {
+					r.y += 2 * (h*0.6 + 2) // just below it
+				}
+			}
 			if r.x < area.x || r.y < area.y || r.x+r.w > area.x+area.w || r.y+r.h > area.y+area.h {
 				continue
 			}
