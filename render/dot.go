@@ -86,13 +86,13 @@ func (p *dotWriter) write(d *Diagram) {
 	p.printf("digraph \"chanmap\" {\n")
 	title := `<<FONT POINT-SIZE="` + strconv.Itoa(titleSize) + `"><B>` + htmlText(d.Title) + `</B></FONT><BR ALIGN="LEFT"/>`
 	for _, s := range append([]string{d.Subtitle}, d.Notes...) {
-		title += `<FONT POINT-SIZE="` + strconv.Itoa(smallSize+1) + `" COLOR="#555555">` + htmlText(s) + `</FONT><BR ALIGN="LEFT"/>`
+		title += `<FONT POINT-SIZE="` + strconv.Itoa(smallSize+1) + `" COLOR="` + hexColor(greyText) + `">` + htmlText(s) + `</FONT><BR ALIGN="LEFT"/>`
 	}
 	title += `>`
-	p.printf("\tgraph [rankdir=LR, newrank=true, compound=false, fontname=%s, fontsize=%d, labelloc=t, labeljust=l, label=%s, tooltip=%s, nodesep=0.25, ranksep=0.7, pad=0.3, bgcolor=\"#ffffff\"];\n",
-		quote(FontName), textSize, title, escString(d.Title))
+	p.printf("\tgraph [rankdir=LR, newrank=true, compound=false, fontname=%s, fontsize=%d, labelloc=t, labeljust=l, label=%s, tooltip=%s, nodesep=0.25, ranksep=0.7, pad=0.3, bgcolor=%s];\n",
+		quote(FontName), textSize, title, escString(d.Title), quote(hexColor(white)))
 	p.printf("\tnode [fontname=%s, fontsize=%d, margin=\"0.14,0.07\", style=filled];\n", quote(FontName), textSize)
-	p.printf("\tedge [fontname=%s, fontsize=%d, arrowsize=0.7, fontcolor=\"#333333\"];\n", quote(FontName), edgeSize)
+	p.printf("\tedge [fontname=%s, fontsize=%d, arrowsize=0.7, fontcolor=%s];\n", quote(FontName), edgeSize, quote(hexColor(paletteOf(ThemeDefault).labelText)))
 
 	byLane := map[string][]Node{}
 	for _, n := range d.Nodes {
@@ -100,7 +100,8 @@ func (p *dotWriter) write(d *Diagram) {
 	}
 	for _, l := range d.Lanes {
 		p.printf("\tsubgraph %s {\n", quote("cluster_"+l.ID))
-		p.printf("\t\tlabel=<<B>%s</B>>; fontsize=%d; fontcolor=\"#444444\"; style=\"filled,rounded\"; fillcolor=\"#f6f6f6\"; color=\"#d0d0d0\"; margin=12; rank=same;\n", htmlText(l.Label), laneSize)
+		p.printf("\t\tlabel=<<B>%s</B>>; fontsize=%d; fontcolor=%s; style=\"filled,rounded\"; fillcolor=%s; color=%s; margin=12; rank=same;\n", htmlText(l.Label), laneSize,
+			quote(hexColor(greyText)), quote(hexColor(paletteOf(ThemeDefault).band)), quote(hexColor(paletteOf(ThemeDefault).bandLine)))
 		for _, n := range byLane[l.ID] {
 			p.printf("\t\t%s [%s];\n", p.id(n.ID), nodeAttrs(n, n.Lines))
 		}
@@ -130,7 +131,7 @@ func (p *dotWriter) writeLegend(entries []LegendEntry, after string) {
 		return
 	}
 	var sb strings.Builder
-	sb.WriteString(`<<TABLE BORDER="1" COLOR="#b0b0b0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff" STYLE="rounded">`)
+	sb.WriteString(`<<TABLE BORDER="1" COLOR="` + hexColor(lineGrey) + `" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="` + hexColor(white) + `" STYLE="rounded">`)
 	sb.WriteString(`<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>`)
 	for _, le := range entries {
 		var swatch string

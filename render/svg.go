@@ -188,7 +188,7 @@ func (s *svgWriter) line(l *scene.Line) {
 	if tip, a, b, ok := arrowHead(l); ok {
 		fill := colour(l.Stroke.Color)
 		if l.End == scene.ArrowOpen {
-			fill = "#ffffff"
+			fill = colour(white)
 		}
 		s.put(`<path d="`, pathData([]seg{{'M', []scene.Point{tip}}, {'L', []scene.Point{a}}, {'L', []scene.Point{b}}, {op: 'Z'}}),
 			`" fill="`, fill, `"`, s.strokeAttrs(scene.Stroke{Color: l.Stroke.Color, Width: math.Min(1, l.Stroke.Width)}), "/>\n")
