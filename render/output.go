@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
@@ -202,9 +203,15 @@ var layouts = layoutCache{c: NewCache(64)}
 
 type layoutCache struct{ c *Cache }
 
+// The cache is per engine: an engine that is a pointer (a Pool, a test's
+// engine) has layouts of its own; value engines (InProcess) share theirs.
 func (lc layoutCache) layout(ctx context.Context, e Engine, dot []byte) ([]byte, error) {
 	sum := sha256.Sum256(dot)
-	key := hex.EncodeToString(sum[:])
+	key := fmt.Sprintf("%T", e)
+	if v := reflect.ValueOf(e); v.Kind() == reflect.Pointer {
+		key += fmt.Sprintf("@%x", v.Pointer())
+	}
+	key += ":" + hex.EncodeToString(sum[:])
 	if out, ok := lc.c.Get(key); ok {
 		return out, nil
 	}
