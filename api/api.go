@@ -174,7 +174,7 @@ func (s *Server) routes() *echo.Echo {
 	v.POST("/maps/:map/changes", s.applyChanges, edit...)
 	get("/maps/:map/segments/:segment/support", s.support, read...)
 	get("/maps/:map/analysis", s.analysis, read...)
-	for _, f := range []string{"svg", "png", "dot"} {
+	for _, f := range render.Formats {
 		get("/maps/:map/diagram."+f, s.diagram(f), read...)
 	}
 	for _, f := range []string{"yaml", "json", "csv", "xlsx"} {

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/render"
 	"github.com/labstack/echo/v4"
 )
@@ -20,33 +19,39 @@ const svgCSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 var diagramTypes = map[string]string{
 	"svg": "image/svg+xml",
+	"pdf": "application/pdf",
 	"png": "image/png",
 	"dot": "text/vnd.graphviz",
 }
 
-// diagramOptions reads ?view=&focus=&color=&detail= (already checked
-// against the document's enums by validation).
+// diagramOptions reads the diagram's query parameters (already checked
+// against the document's enums and ranges by validation). Defaults and the
+// focus rule are render's (render.Normalise).
 func diagramOptions(c echo.Context) (render.Options, error) {
 	q := c.QueryParams()
-	opt := render.Options{View: q.Get("view"), Focus: q.Get("focus"), Color: q.Get("color")}
-	if opt.View == "" {
-		opt.View = render.ViewFull
+	opt := render.Options{
+		View: render.View(q.Get("view")), Focus: q.Get("focus"), Color: render.Color(q.Get("color")),
+		Page: q.Get("page"), Theme: render.Theme(q.Get("theme")), Footer: q.Get("footer"), Without: q["without"],
 	}
-	if opt.Color == "" {
-		opt.Color = render.ColorKind
-	}
-	if d := q.Get("detail"); d != "" {
-		b, err := strconv.ParseBool(d)
-		if err != nil {
-			return opt, badRequest("detail must be true or false", problemField{Field: "detail", Value: short(d), Message: "not a boolean"})
+	flags := []struct {
+		name string
+		to   *bool
+	}{{"detail", &opt.Detail}, {"fade", &opt.Fade}, {"figures", &opt.Figures}, {"weak_spots", &opt.WeakSpots}, {"text_as_paths", &opt.TextAsPaths}, {"fixed_costs", &opt.FixedCosts}}
+	for _, f := range flags {
+		if v := q.Get(f.name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return opt, badRequest(f.name+" must be true or false", problemField{Field: f.name, Value: short(v), Message: "not a boolean"})
+			}
+			*f.to = b
 		}
-		opt.Detail = b
 	}
-	if opt.Focus != "" && opt.View == render.ViewFull {
-		opt.View = render.ViewFocus
-	}
-	if opt.View == render.ViewFocus && opt.Focus == "" {
-		return opt, badRequest("view=focus needs focus=SEGMENT_ID", problemField{Field: "focus", Message: "required with view=focus"})
+	if v := q.Get("min_font"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return opt, badRequest("min_font must be a number of points", problemField{Field: "min_font", Value: short(v), Message: "not a number"})
+		}
+		opt.MinFont = f
 	}
 	return opt, nil
 }
@@ -58,7 +63,7 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 // remembered per (map, version, format, options); deleting a map through
 // this server forgets its hashes.
 func (d *diagramCache) tag(m *graph.Map, format string, opt render.Options) (key, tag string, err error) {
-	memoKey := strings.Join([]string{m.ID, strconv.FormatInt(m.Version, 10), format, opt.View, opt.Focus, opt.Color, strconv.FormatBool(opt.Detail)}, "\x00")
+	memoKey := strings.Join([]string{m.ID, strconv.FormatInt(m.Version, 10), format, fmt.Sprintf("%+v", opt)}, "\x00")
 	d.mu.Lock()
 	key, ok := d.keys[memoKey]
 	d.mu.Unlock()
@@ -123,27 +128,26 @@ func (s *Server) diagram(format string) echo.HandlerFunc {
 	}
 }
 
-// draw renders one diagram through the engine, under the render deadline.
+// draw renders one diagram under the render deadline: every format but DOT
+// is laid out through the engine (the worker pool), so SVG, PDF and PNG
+// share its queue and deadline.
 func (s *Server) draw(ctx context.Context, m *graph.Map, format string, opt render.Options) ([]byte, error) {
-	if opt.Color == render.ColorTier || opt.Color == render.ColorProfit {
-		rep, err := analysis.Analyze(m)
-		if err != nil {
-			return nil, unanalysable(m.ID, err)
-		}
-		opt.Overlay = render.OverlayOf(rep)
+	opt, err := render.WithAnalysis(m, opt)
+	if errors.Is(err, render.ErrOptions) {
+		return nil, badRequest(err.Error(), problemField{Field: "without", Value: short(strings.Join(opt.Without, ",")), Message: "no such partner"})
+	}
+	if err != nil {
+		return nil, unanalysable(m.ID, err)
 	}
 	if format == "dot" {
-		return render.DOT(m, opt)
+		return render.Render(ctx, nil, m, opt, format)
 	}
 	if s.cfg.Engine == nil {
 		return nil, newProblem(http.StatusServiceUnavailable, "no-renderer", "this server has no diagram renderer")
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 	defer cancel()
-	if format == "png" {
-		return render.PNG(ctx, s.cfg.Engine, m, opt)
-	}
-	return render.SVG(ctx, s.cfg.Engine, m, opt)
+	return render.Render(ctx, s.cfg.Engine, m, opt, format)
 }
 
 func drawErr(err error) error {

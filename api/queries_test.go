@@ -117,8 +117,18 @@ func TestDiagrams(t *testing.T) {
 	}
 	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?detail=true&view=support", nil, nil)
 	wantStatus(t, r, 200)
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.pdf?page=a4-landscape&theme=print&footer=Source:+test", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.HasPrefix(r.Body, []byte("%PDF-")) || r.Header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("not a PDF: %.20q %v", r.Body, r.Header)
+	}
 
-	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost"} {
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?without=nordic&page=none", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte("lost in this what-if")) {
+		t.Error("without=nordic does not draw the what-if")
+	}
+	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost", "page=poster", "theme=neon", "min_font=2", "without=ghost"} {
 		r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?"+q, nil, nil)
 		wantStatus(t, r, 400)
 		r.problem(t)
@@ -342,6 +352,15 @@ func TestRenderDeadlineAndQueueThroughPool(t *testing.T) {
 	}
 	if pool.Stats().Timeouts == 0 {
 		t.Fatalf("the worker past the deadline was not killed: %+v", pool.Stats())
+	}
+	// PNG and PDF go through the same pool and deadline.
+	for _, f := range []string{"png", "pdf"} {
+		start := time.Now()
+		r := e.do("GET", "/api/v1/maps/big/diagram."+f+"?detail=true", nil, nil)
+		wantStatus(t, r, 504)
+		if took := time.Since(start); took > 8*time.Second {
+			t.Errorf("%s past the 3 s deadline answered after %s", f, took)
+		}
 	}
 
 	// One layout runs, one waits, the rest are turned away at once.

@@ -4,40 +4,61 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/render/scene"
 )
 
-// DefaultNodeBudget is the number of drawn nodes past which a map is drawn as
-// an overview.
+// DefaultNodeBudget is the number of drawn nodes past which a map without a
+// page size is drawn as an overview.
 const DefaultNodeBudget = 150
 
-// ErrOptions marks options that cannot be drawn: an unknown view or colouring,
-// a focus on something that is not a segment or customer. Callers map it to a
-// usage error (CLI) or 400 (API).
+// DefaultMinFont is the smallest text, in points at the page's real size.
+const DefaultMinFont = 12
+
+// ErrOptions marks options that cannot be drawn: an unknown view, colouring,
+// page or theme, a focus on something that is not a segment or customer.
+// Callers map it to a usage error (CLI) or 400 (API).
 var ErrOptions = errors.New("bad render options")
 
-// Label sizes.
-const (
-	nameWidth   = 26 // runes per name line
-	nameLines   = 3  // name lines before truncation
-	detailWidth = 32 // runes per detail line
-	detailLines = 2
-)
-
-// normalise fills defaults and checks opt against m.
-func normalise(m *graph.Map, opt Options) (Options, error) {
+// Normalise fills defaults and checks opt against m. A focus implies the
+// focus view: this is the one place that rule is written.
+func Normalise(m *graph.Map, opt Options) (Options, error) {
+	if opt.Focus != "" && (opt.View == "" || opt.View == ViewFull) {
+		opt.View = ViewFocus
+	}
 	if opt.View == "" {
 		opt.View = ViewFull
-		if opt.Focus != "" {
-			opt.View = ViewFocus
-		}
 	}
 	if opt.Color == "" {
 		opt.Color = ColorKind
+	}
+	if opt.Theme == "" {
+		opt.Theme = ThemeDefault
+	}
+	if opt.Page == "" {
+		opt.Page = "16:9"
+	}
+	if opt.MinFont == 0 {
+		opt.MinFont = DefaultMinFont
+	}
+	if opt.NodeBudget <= 0 {
+		opt.NodeBudget = DefaultNodeBudget
+	}
+	if _, _, err := PageSize(opt.Page); err != nil {
+		return opt, err
+	}
+	if math.IsNaN(opt.MinFont) || opt.MinFont < 4 || opt.MinFont > 72 {
+		return opt, fmt.Errorf("%w: min font %v pt is outside 4-72 pt", ErrOptions, opt.MinFont)
+	}
+	switch opt.Theme {
+	case ThemeDefault, ThemePrint, ThemeDark:
+	default:
+		return opt, fmt.Errorf("%w: unknown theme %q (want default, print or dark)", ErrOptions, opt.Theme)
 	}
 	switch opt.View {
 	case ViewFull, ViewSupply, ViewSupport, ViewTouchpoints:
@@ -60,65 +81,197 @@ func normalise(m *graph.Map, opt Options) (Options, error) {
 		return opt, fmt.Errorf("%w: unknown view %q (want full, supply, support, touchpoints or focus)", ErrOptions, opt.View)
 	}
 	switch opt.Color {
-	case ColorKind, ColorTier:
-	case ColorProfit:
-		if opt.Overlay == nil || opt.Overlay.Profit == nil {
-			return opt, fmt.Errorf("%w: colour %q needs profit figures from analysis, and none were given", ErrOptions, opt.Color)
+	case ColorKind:
+	case ColorTier, ColorProfit:
+		if opt.Report == nil {
+			return opt, fmt.Errorf("%w: colour %q needs the figures of the analysis report, and none were given", ErrOptions, opt.Color)
 		}
 	default:
 		return opt, fmt.Errorf("%w: unknown colour %q (want kind, tier or profit)", ErrOptions, opt.Color)
 	}
-	if opt.NodeBudget <= 0 {
-		opt.NodeBudget = DefaultNodeBudget
+	if len(opt.Without) > 0 && (opt.WhatIf == nil || !slices.Equal(opt.WhatIf.Without, sortedSet(opt.Without))) {
+		return opt, fmt.Errorf("%w: the what-if without %s needs its analysis (WithAnalysis), and none was given", ErrOptions, strings.Join(opt.Without, ", "))
+	}
+	if (opt.WeakSpots || opt.Figures) && opt.Report == nil {
+		return opt, fmt.Errorf("%w: weak spots and figures need the analysis report, and none was given", ErrOptions)
 	}
 	return opt, nil
 }
 
-// Build selects what the view shows and styles it: the first of the three
-// render steps. It reads m and never changes it.
+// NeedsReport reports whether drawing with opt needs the analysis report:
+// callers analyse the map only then.
+func NeedsReport(opt Options) bool {
+	return opt.Color == ColorTier || opt.Color == ColorProfit || opt.WeakSpots || opt.Figures || len(opt.Without) > 0
+}
+
+// WithAnalysis returns opt with the analysis it needs: the report when a
+// colouring, weak spots or figures need it, and the what-if of opt.Without.
+// The CLI and the API both call it, so both draw the same figures. An error
+// from the analysis is returned as it is (the map cannot be analysed); an
+// unknown partner is ErrOptions.
+func WithAnalysis(m *graph.Map, opt Options) (Options, error) {
+	if !NeedsReport(opt) {
+		return opt, nil
+	}
+	if len(opt.Without) > 0 {
+		for _, id := range opt.Without {
+			n := m.Node(id)
+			if n == nil || !n.Kind.IsOrg() || n.Kind == graph.KindCompany {
+				return opt, errorf("without %q: no partner of that id in map %q", id, m.ID)
+			}
+		}
+		w, err := analysis.Without(m, opt.Without, analysis.WhatIfOptions{FixedCosts: opt.FixedCosts})
+		if err != nil {
+			return opt, err
+		}
+		opt.WhatIf, opt.Report = w, w.Before
+		return opt, nil
+	}
+	r, err := analysis.Analyze(m)
+	if err != nil {
+		return opt, err
+	}
+	opt.Report = r
+	return opt, nil
+}
+
+// Fold levels: how much of a map is grouped into counted boxes.
+const (
+	foldNone     = iota // every node drawn
+	foldPartners        // partners and accounts grouped by kind and region; segments kept
+	foldRegions         // every kind grouped by kind and region, segments too
+	foldAll             // every kind grouped by kind only
+)
+
+// Build selects what the view shows and styles it: the first render step.
+// It reads m and never changes it. Build draws every selected node; Draw
+// decides when to fold into the overview (BuildOverview).
 func Build(m *graph.Map, opt Options) (*Diagram, error) {
+	return build(m, opt, foldNone)
+}
+
+// BuildOverview is Build with nodes of the same kind and region grouped
+// into one counted box.
+func BuildOverview(m *graph.Map, opt Options) (*Diagram, error) {
+	return build(m, opt, foldRegions)
+}
+
+func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	if m == nil {
 		return nil, fmt.Errorf("%w: no map", ErrOptions)
 	}
-	m = withoutNils(m)
-	opt, err := normalise(m, opt)
+	opt, err := Normalise(m, opt)
 	if err != nil {
 		return nil, err
 	}
 	ix := graph.NewIndex(m)
 	nodes, edges := selectView(ix, opt)
+	var faded map[string]bool // --fade: what the focus does not concern
+	if opt.View == ViewFocus && opt.Fade {
+		faded = map[string]bool{}
+		in := map[string]bool{}
+		for _, n := range nodes {
+			in[n.ID] = true
+		}
+		inEdge := map[*graph.Edge]bool{}
+		for _, e := range edges {
+			inEdge[e] = true
+		}
+		all, allEdges := selectView(ix, Options{View: ViewFull})
+		for _, n := range all {
+			if !in[n.ID] {
+				faded[n.ID] = true
+				nodes = append(nodes, n)
+			}
+		}
+		for _, e := range allEdges {
+			if !inEdge[e] {
+				faded[e.Key()] = true
+				edges = append(edges, e)
+			}
+		}
+	}
 
-	b := &builder{m: m, ix: ix, opt: opt, drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
-	d := &Diagram{Title: m.Title}
+	b := &builder{m: m, ix: ix, opt: opt, ov: overlayFor(opt, ix), drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
+	d := &Diagram{Title: m.Title, Footer: cleanText(footer(m, opt.Footer), true)}
 	if d.Title == "" {
 		d.Title = m.ID
 	}
-	view := "view: " + opt.View
-	if opt.View == ViewFocus {
-		view += " on " + displayName(ix.Nodes[opt.Focus])
-	}
-	if opt.Color != ColorKind {
-		view += ", colour: " + opt.Color
-	}
-	d.Subtitle = append(d.Subtitle, view)
-
-	if opt.View != ViewFocus && !opt.Detail && len(nodes) > opt.NodeBudget {
-		gs := b.overview(d, nodes, edges)
+	d.Subtitle = b.subtitle()
+	if fold != foldNone && opt.View != ViewFocus {
+		b.terse = true
+		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
 		d.Overview = true
-		d.Title += " (overview)"
-		d.Subtitle = append(d.Subtitle, fmt.Sprintf("overview: %d nodes in %d boxes; ask for detail to draw every node", len(nodes), gs))
+		d.Notes = append(d.Notes, fmt.Sprintf("Overview: %d boxes for %d; focus on a segment or ask for detail to see each.", gs, len(nodes)))
 	} else {
 		for _, n := range nodes {
-			d.Nodes = append(d.Nodes, b.node(n))
+			dn := b.node(n)
+			dn.Faded = faded[n.ID]
+			d.Nodes = append(d.Nodes, dn)
 		}
 		for _, e := range edges {
-			d.Edges = append(d.Edges, b.edge(e))
+			de := b.edge(e)
+			de.Faded = faded[e.Key()]
+			d.Edges = append(d.Edges, de)
 		}
 	}
-	sortDiagram(d)
+	b.sortDiagram(d)
 	d.Lanes = usedLanes(d.Nodes)
-	d.Legend = b.legend(d)
+	d.Legend = b.legend()
+	d.Desc = describe(d)
 	return d, nil
+}
+
+// subtitle says in plain words what the drawing shows.
+func (b *builder) subtitle() string {
+	var parts []string
+	switch b.opt.View {
+	case ViewFull:
+		parts = append(parts, "How customers get the products and who serves them")
+	case ViewSupply:
+		parts = append(parts, "How customers get the products")
+	case ViewSupport:
+		parts = append(parts, "Who supports the customers")
+	case ViewTouchpoints:
+		parts = append(parts, "Where customers talk to the business")
+	case ViewFocus:
+		parts = append(parts, "Everything that reaches, supports or talks to "+displayName(b.ix.Nodes[b.opt.Focus]))
+	}
+	switch b.opt.Color {
+	case ColorTier:
+		parts = append(parts, "coloured by tier")
+	case ColorProfit:
+		parts = append(parts, "coloured by profit")
+	}
+	if b.m.Currency != "" && (b.opt.Color != ColorKind || b.opt.Figures || b.opt.WhatIf != nil) {
+		parts = append(parts, b.m.Currency)
+	}
+	if w := b.opt.WhatIf; w != nil {
+		names := make([]string, len(w.Without))
+		for i, id := range w.Without {
+			names[i] = displayName(b.ix.Nodes[id])
+		}
+		verb := "is"
+		if len(names) > 1 {
+			verb = "are"
+		}
+		parts = append(parts, fmt.Sprintf("what if %s %s lost: net revenue -%s, profit -%s", strings.Join(names, " and "), verb,
+			compactMoney("", w.NetRevenueLost), compactMoney("", w.ProfitLost)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// describe says what the drawing shows, for the SVG <desc> and alt text.
+func describe(d *Diagram) string {
+	var lanes []string
+	for _, l := range d.Lanes {
+		lanes = append(lanes, l.Label)
+	}
+	s := fmt.Sprintf("%s. %d boxes and %d connections in swimlanes from left to right: %s.", d.Subtitle, len(d.Nodes), len(d.Edges), strings.Join(lanes, ", "))
+	for _, n := range d.Notes {
+		s += " " + n
+	}
+	return s
 }
 
 // selectView returns the nodes and edges that the view draws, nodes in map
@@ -130,11 +283,14 @@ func selectView(ix *graph.Index, opt Options) ([]*graph.Node, []*graph.Edge) {
 	var edgeSet map[*graph.Edge]bool // focus: exactly these edges
 	switch opt.View {
 	case ViewFull:
+		// Touchpoints are written into the segment boxes ("via Web shop,
+		// Hotline"), not drawn as a lane of lines that cross everything;
+		// the touchpoints view draws them in full.
 		for _, n := range m.Nodes {
-			keepNode[n.ID] = laneOf(n.Kind) >= 0
+			keepNode[n.ID] = laneOf(n.Kind) >= 0 && n.Kind != graph.KindTouchpoint
 		}
 		for _, k := range graph.EdgeKinds {
-			keepEdge[k] = true
+			keepEdge[k] = k != graph.EdgeOperates && k != graph.EdgeUses
 		}
 	case ViewSupply:
 		for _, n := range m.Nodes {
@@ -219,39 +375,24 @@ func focusEdges(ix *graph.Index, id string) map[*graph.Edge]bool {
 }
 
 type builder struct {
+	terse      bool // folded drawing: boxes carry name, tier, figures and marks; details go to tooltips
 	m          *graph.Map
 	ix         *graph.Index
 	opt        Options
+	ov         *overlay
 	drawn      map[string]bool // legend keys of node styles drawn
 	edgesDrawn map[graph.EdgeKind]bool
 }
 
-func (b *builder) overlay() *Overlay {
-	if b.opt.Overlay == nil {
-		return &Overlay{}
-	}
-	return b.opt.Overlay
-}
-
 // tierOf returns the tier of a node (1-4) or 0 when unclassified.
 func (b *builder) tierOf(n *graph.Node) int {
-	if b.opt.Overlay != nil && b.opt.Overlay.Tier != nil {
-		t := b.opt.Overlay.Tier[n.ID]
-		if t >= 1 && t <= 4 {
-			return t
-		}
-		return 0
-	}
-	if n.Tier != nil && *n.Tier >= 1 && *n.Tier <= 4 {
-		return *n.Tier
-	}
-	return 0
+	return b.ov.tier[n.ID]
 }
 
-// maxProfit is the largest absolute profit in the overlay, for the heat scale.
+// maxProfit is the largest absolute profit drawn, for the heat scale.
 func (b *builder) maxProfit() float64 {
 	var mx float64
-	for _, p := range b.overlay().Profit {
+	for _, p := range b.ov.profit {
 		if !math.IsNaN(p) && !math.IsInf(p, 0) {
 			mx = math.Max(mx, math.Abs(p))
 		}
@@ -262,39 +403,35 @@ func (b *builder) maxProfit() float64 {
 // colour fills in the node's colours for the chosen colouring.
 func (b *builder) colour(dn *Node, n *graph.Node) {
 	ks := kindStyles[n.Kind]
-	dn.Shape, dn.Rounded, dn.PenWidth = ks.shape, ks.rounded, ks.pen
+	dn.Shape, dn.PenWidth = ks.shape, ks.pen
 	switch b.opt.Color {
 	case ColorKind:
 		dn.Fill, dn.Stroke, dn.Text = ks.fill, ks.stroke, ks.text
 		b.drawn["kind:"+string(n.Kind)] = true
 	case ColorTier:
 		if !n.Kind.IsCustomer() {
-			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, darkText
+			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
 			b.drawn["other"] = true
 			return
 		}
 		t := b.tierOf(n)
-		dn.Fill, dn.Stroke, dn.Text = tierStyles[t].fill, "#404040", tierText(t)
+		dn.Fill, dn.Stroke, dn.Text = tierStyles[t].fill, midGrey, tierStyles[t].text
 		b.drawn["tier:"+strconv.Itoa(t)] = true
 	case ColorProfit:
-		p, ok := b.overlay().Profit[n.ID]
+		p, ok := b.ov.profit[n.ID]
 		if !ok || math.IsNaN(p) || math.IsInf(p, 0) {
 			if n.Kind.IsCustomer() {
-				dn.Fill, dn.Stroke, dn.Text = noFigureFill, "#404040", darkText
+				dn.Fill, dn.Stroke, dn.Text = noFigures, midGrey, ink
 				b.drawn["profit:none"] = true
 			} else {
-				dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, darkText
+				dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
 				b.drawn["other"] = true
 			}
 			return
 		}
-		dn.Fill, dn.Stroke = heat(p, b.maxProfit()), "#404040"
+		dn.Fill, dn.Stroke = heat(p, b.maxProfit()), midGrey
 		dn.Text = textOn(dn.Fill)
-		if p < 0 {
-			b.drawn["profit:loss"] = true
-		} else {
-			b.drawn["profit:gain"] = true
-		}
+		b.drawn["profit:bar"] = true
 	}
 }
 
@@ -303,62 +440,75 @@ func (b *builder) node(n *graph.Node) Node {
 	dn := Node{ID: n.ID, Lane: laneID(laneOf(n.Kind)), Kind: n.Kind}
 	b.colour(&dn, n)
 	name := displayName(n)
-	for _, l := range wrap(name, nameWidth, nameLines) {
-		dn.Lines = append(dn.Lines, Line{Text: l, Bold: true})
-	}
+	dn.Lines = append(dn.Lines, Line{Text: cleanText(name, true), Bold: true})
 	dn.Tooltip = name
 	if n.Description != "" {
 		dn.Tooltip += "\n" + n.Description
 	}
 	for _, d := range b.details(n) {
-		for _, l := range wrap(d, detailWidth, detailLines) {
-			dn.Lines = append(dn.Lines, Line{Text: l, Small: true})
+		if b.terse && !strings.HasPrefix(d, "Tier ") && d != "unclassified" {
+			dn.Tooltip += "\n" + d
+			continue
 		}
+		dn.Lines = append(dn.Lines, Line{Text: d, Small: true})
 	}
-	ov := b.overlay()
-	if ov.Figures[n.ID] != "" {
-		for _, l := range wrap(ov.Figures[n.ID], detailWidth, detailLines) {
-			dn.Lines = append(dn.Lines, Line{Text: l, Small: true})
-		}
+	if f := b.ov.figures[n.ID]; f != "" {
+		dn.Lines = append(dn.Lines, Line{Text: f, Small: true})
 	}
-	if ov.Unreachable[n.ID] {
-		dn.Stroke, dn.PenWidth = markRed, 3
-		dn.Lines = append(dn.Lines, Line{Text: "unreachable: no supply path", Small: true, Bold: true, Color: markRed})
-		b.drawn["mark:unreachable"] = true
-	}
-	if ov.Unsupported[n.ID] {
-		dn.Dashed = true
-		if !ov.Unreachable[n.ID] {
-			dn.Stroke, dn.PenWidth = markOrange, 2.5
-		}
-		dn.Lines = append(dn.Lines, Line{Text: "unsupported: nobody supports it", Small: true, Bold: true, Color: markRed})
-		b.drawn["mark:unsupported"] = true
-	}
-	if ov.SPOF[n.ID] {
-		dn.Double = true
-		dn.Stroke, dn.PenWidth = markRed, 2
-		dn.Lines = append(dn.Lines, Line{Text: "! single point of failure", Small: true, Bold: true, Color: markRed})
-		b.drawn["mark:spof"] = true
-	}
-	fixMarkColours(&dn)
+	b.mark(&dn, b.ov.unreachable[n.ID], b.ov.unsupported[n.ID], b.ov.spof[n.ID], "")
+	b.whatIf(&dn)
 	return dn
 }
 
-// fixMarkColours keeps red mark lines legible: pale on dark fills, dark on
-// red fills (tier 4, losses).
-func fixMarkColours(dn *Node) {
-	var r, g, bl int
-	_, err := fmt.Sscanf(dn.Fill, "#%02x%02x%02x", &r, &g, &bl)
-	for i := range dn.Lines {
-		if dn.Lines[i].Color != markRed {
-			continue
+// whatIf draws the loss of the partner in opt.Without on a box: the partner
+// greyed and dashed, a stranded segment outlined, the figures after.
+func (b *builder) whatIf(dn *Node) {
+	w := b.opt.WhatIf
+	if w == nil {
+		return
+	}
+	if slices.Contains(w.Without, dn.ID) {
+		dn.Fill, dn.Stroke, dn.Text, dn.Dash, dn.Double = paleGrey, midGrey, ink, Dashed, false
+		dn.Lines = append(dn.Lines, Line{Text: "lost in this what-if", Small: true, Bold: true})
+		b.drawn["whatif:lost"] = true
+		return
+	}
+	if slices.Contains(w.CutOff, dn.ID) {
+		dn.Stroke, dn.PenWidth, dn.Dash = markColor, 3, Dashed
+		dn.Lines = append(dn.Lines, Line{Text: "×\u00a0stranded: no supply path left", Small: true, Bold: true})
+		b.drawn["whatif:stranded"] = true
+	}
+	for _, l := range w.Losses {
+		if l.Segment == dn.ID && l.NetRevenueLost > 0 {
+			dn.Lines = append(dn.Lines, Line{Text: "after: net " + compactMoney(b.m.Currency, l.NetRevenueAfter) + " (-" + compactMoney("", l.NetRevenueLost) + ")", Small: true})
 		}
-		switch {
-		case dn.Text == "#ffffff" || textOn(dn.Fill) == "#ffffff":
-			dn.Lines[i].Color = "#ffd0d0"
-		case err == nil && r > g+60 && r > bl+60:
-			dn.Lines[i].Color = darkText
+	}
+}
+
+// mark draws weak spots by outline pattern and a written mark: unreachable
+// (dashed, thick), unsupported (dotted), single point of failure (double).
+func (b *builder) mark(dn *Node, unreach, unsup, spof bool, count string) {
+	var marks []string
+	if unreach {
+		dn.Stroke, dn.PenWidth, dn.Dash = markColor, 3, Dashed
+		marks = append(marks, "×\u00a0"+count+"unreachable")
+		b.drawn["mark:unreachable"] = true
+	}
+	if unsup {
+		if !unreach {
+			dn.Stroke, dn.PenWidth, dn.Dash = markColor, 2.5, Dotted
 		}
+		marks = append(marks, "?\u00a0"+count+"unsupported")
+		b.drawn["mark:unsupported"] = true
+	}
+	if spof {
+		dn.Double = true
+		dn.Stroke, dn.PenWidth = markColor, 1.5
+		marks = append(marks, "!\u00a0"+count+"single point of failure")
+		b.drawn["mark:spof"] = true
+	}
+	if len(marks) > 0 {
+		dn.Lines = append(dn.Lines, Line{Text: strings.Join(marks, " · "), Small: true, Bold: true})
 	}
 }
 
@@ -368,14 +518,14 @@ func (b *builder) details(n *graph.Node) []string {
 	switch {
 	case n.Kind == graph.KindServiceProvider:
 		if len(n.Services) > 0 {
-			out = append(out, strings.Join(n.Services, ", "))
+			out = append(out, listOf(n.Services, 3))
 		}
 		if n.Region != "" {
-			out = append(out, n.Region)
+			out = append(out, cleanText(n.Region, true))
 		}
 	case n.Kind.IsOrg():
 		if n.Region != "" {
-			out = append(out, n.Region)
+			out = append(out, cleanText(n.Region, true))
 		}
 	case n.Kind.IsCustomer():
 		var parts []string
@@ -390,7 +540,16 @@ func (b *builder) details(n *graph.Node) []string {
 			}
 		}
 		if len(parts) > 0 {
-			out = append(out, strings.Join(parts, ", "))
+			out = append(out, strings.Join(parts, " · "))
+		}
+		if b.opt.View == ViewFull {
+			var via []string
+			for _, e := range b.ix.OutOf(n.ID, graph.EdgeUses) {
+				via = append(via, displayName(b.ix.Nodes[e.To]))
+			}
+			if len(via) > 0 {
+				out = append(out, "via "+listOf(via, 2))
+			}
 		}
 		if b.opt.Color == ColorTier {
 			if t := b.tierOf(n); t > 0 {
@@ -405,7 +564,7 @@ func (b *builder) details(n *graph.Node) []string {
 			parts = append(parts, strings.ReplaceAll(n.Channel, "_", " "))
 		}
 		if n.Purpose != "" {
-			parts = append(parts, n.Purpose)
+			parts = append(parts, cleanText(n.Purpose, true))
 		}
 		if len(parts) > 0 {
 			out = append(out, strings.Join(parts, ": "))
@@ -414,52 +573,61 @@ func (b *builder) details(n *graph.Node) []string {
 	return out
 }
 
+// listOf joins items with commas, at most max of them, saying how many more
+// there are ("repair, install +2 more"): lists are shortened, never cut.
+func listOf(items []string, max int) string {
+	clean := make([]string, 0, len(items))
+	for _, it := range items {
+		clean = append(clean, cleanText(it, true))
+	}
+	if len(clean) <= max {
+		return strings.Join(clean, ", ")
+	}
+	return strings.Join(clean[:max], ", ") + " +" + strconv.Itoa(len(clean)-max) + " more"
+}
+
 // edge styles one map edge.
 func (b *builder) edge(e *graph.Edge) Edge {
 	es := edgeStyles[e.Kind]
 	de := Edge{Key: e.Key(), From: e.From, To: e.To, Kind: e.Kind, Style: es.style, Color: es.color, Width: es.width, Arrow: es.arrow}
 	b.edgesDrawn[e.Kind] = true
-	var first []string
-	var texts []string
+	var parts []string
 	switch e.Kind {
 	case graph.EdgeSupplies:
 		if e.Delivery != "" {
-			first = append(first, strings.ReplaceAll(e.Delivery, "_", " "))
+			parts = append(parts, strings.ReplaceAll(e.Delivery, "_", " "))
 		}
 		if e.Margin != nil {
-			first = append(first, percent(*e.Margin))
+			parts = append(parts, "margin\u00a0"+percent(*e.Margin))
 		}
 		if e.Share != nil {
-			first = append(first, "share "+percent(*e.Share))
-		}
-		if p := b.productNames(e.Products); p != "" {
-			texts = append(texts, p)
+			parts = append(parts, "share\u00a0"+percent(*e.Share))
 		}
 	case graph.EdgeSupports:
 		if len(e.Services) > 0 {
-			first = append(first, strings.Join(e.Services, ", "))
-		}
-		if p := b.productNames(e.Products); p != "" {
-			texts = append(texts, p)
+			parts = append(parts, listOf(e.Services, 2))
 		}
 	case graph.EdgeUses:
 		if e.Purpose != "" {
-			first = append(first, e.Purpose)
+			parts = append(parts, cleanText(e.Purpose, true))
 		}
 	case graph.EdgePartnersWith:
 		if e.What != "" {
-			first = append(first, e.What)
+			parts = append(parts, cleanText(e.What, true))
 		}
 	}
-	if len(first) > 0 {
-		texts = append([]string{strings.Join(first, ", ")}, texts...)
-	}
-	for _, t := range texts {
-		de.Label = append(de.Label, wrap(t, detailWidth, detailLines)...)
+	de.Label = strings.Join(parts, " · ")
+	if w := b.opt.WhatIf; w != nil && (slices.Contains(w.Without, e.From) || slices.Contains(w.Without, e.To)) {
+		de.Color, de.Style = lineGrey, Dashed
+		de.Label = "lost"
+		b.drawn["whatif:lost"] = true
 	}
 	de.Tooltip = string(e.Kind) + ": " + displayName(b.ix.Nodes[e.From]) + " -> " + displayName(b.ix.Nodes[e.To])
-	if len(texts) > 0 {
-		de.Tooltip += "\n" + strings.Join(texts, "\n")
+	if de.Label != "" {
+		de.Tooltip += "\n" + de.Label
+	}
+	if len(e.Products) > 0 {
+		de.Tooltip += "\nproducts: " + strings.Join(b.productNames(e.Products), ", ")
 	}
 	if e.Why != "" {
 		de.Tooltip += "\nwhy: " + e.Why
@@ -467,8 +635,8 @@ func (b *builder) edge(e *graph.Edge) Edge {
 	return de
 }
 
-// productNames lists product names for ids, in the edge's order.
-func (b *builder) productNames(ids []string) string {
+// productNames names products for ids, in the edge's order.
+func (b *builder) productNames(ids []string) []string {
 	var names []string
 	for _, id := range ids {
 		if n := b.ix.Nodes[id]; n != nil && n.Name != "" {
@@ -477,92 +645,128 @@ func (b *builder) productNames(ids []string) string {
 			names = append(names, id)
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // legend lists the node and edge styles drawn, in a fixed order.
-func (b *builder) legend(d *Diagram) []LegendEntry {
+func (b *builder) legend() []LegendEntry {
 	var out []LegendEntry
 	sample := func(label string, n Node) {
-		n.Lines = nil
-		out = append(out, LegendEntry{Label: label, Node: &n})
+		out = append(out, LegendEntry{Kind: LegendBox, Label: label, Node: n})
 	}
 	switch b.opt.Color {
 	case ColorKind:
+		// Kinds drawn alike share one entry: "Distributor, wholesaler".
+		var idx []int
+		var names [][]string
 		for _, k := range graph.NodeKinds {
-			if b.drawn["kind:"+string(k)] {
-				ks := kindStyles[k]
-				sample(ks.title, Node{Kind: k, Shape: ks.shape, Rounded: ks.rounded, Fill: ks.fill, Stroke: ks.stroke, Text: ks.text, PenWidth: ks.pen})
+			if !b.drawn["kind:"+string(k)] {
+				continue
 			}
+			ks := kindStyles[k]
+			n := Node{Kind: k, Shape: ks.shape, Fill: ks.fill, Stroke: ks.stroke, Text: ks.text, PenWidth: ks.pen}
+			found := false
+			for j, i := range idx {
+				o := out[i].Node
+				if o.Shape == n.Shape && o.Fill == n.Fill && o.Stroke == n.Stroke {
+					names[j] = append(names[j], strings.ToLower(ks.title))
+					found = true
+				}
+			}
+			if !found {
+				idx = append(idx, len(out))
+				names = append(names, []string{ks.title})
+				sample(ks.title, n)
+			}
+		}
+		for j, i := range idx {
+			out[i].Label = strings.Join(names[j], ", ")
 		}
 	case ColorTier:
 		for _, t := range []int{1, 2, 3, 4, 0} {
 			if b.drawn["tier:"+strconv.Itoa(t)] {
-				sample(tierStyles[t].label, Node{Kind: graph.KindSegment, Shape: "ellipse", Fill: tierStyles[t].fill, Stroke: "#404040", Text: tierText(t)})
+				sample(tierStyles[t].label, Node{Kind: graph.KindSegment, Shape: scene.Ellipse, Fill: tierStyles[t].fill, Stroke: midGrey, Text: tierStyles[t].text})
 			}
 		}
 	case ColorProfit:
-		mx := b.maxProfit()
-		if b.drawn["profit:gain"] {
-			sample("Profit (darker: more)", Node{Kind: graph.KindSegment, Shape: "ellipse", Fill: heat(mx, mx), Stroke: "#404040", Text: textOn(heat(mx, mx))})
-		}
-		if b.drawn["profit:loss"] {
-			sample("Loss (darker: more)", Node{Kind: graph.KindSegment, Shape: "ellipse", Fill: heat(-mx, mx), Stroke: "#404040", Text: textOn(heat(-mx, mx))})
+		if b.drawn["profit:bar"] {
+			mx := b.maxProfit()
+			out = append(out, LegendEntry{Kind: LegendBar, Label: "Profit per year", Min: -mx, Max: mx, Unit: b.m.Currency})
 		}
 		if b.drawn["profit:none"] {
-			sample("No figures", Node{Kind: graph.KindSegment, Shape: "ellipse", Fill: noFigureFill, Stroke: "#404040", Text: darkText})
+			sample("No figures", Node{Kind: graph.KindSegment, Shape: scene.Ellipse, Fill: noFigures, Stroke: midGrey, Text: ink})
 		}
 	}
 	if b.drawn["other"] {
-		sample("Partners and touchpoints (not coloured)", Node{Shape: "box", Rounded: true, Fill: neutralFill, Stroke: neutralStroke, Text: darkText})
+		sample("Partners and touchpoints (not coloured)", Node{Shape: scene.RoundRect, Fill: neutralFill, Stroke: neutralStroke, Text: ink})
 	}
 	if b.drawn["mark:unreachable"] {
-		sample("Unreachable: no supply path", Node{Shape: "ellipse", Fill: neutralFill, Stroke: markRed, PenWidth: 3, Text: darkText})
+		sample("× Unreachable: no supply path", Node{Shape: scene.Ellipse, Fill: neutralFill, Stroke: markColor, PenWidth: 3, Dash: Dashed, Text: ink})
 	}
 	if b.drawn["mark:unsupported"] {
-		sample("Unsupported: nobody supports it", Node{Shape: "ellipse", Fill: neutralFill, Stroke: markOrange, PenWidth: 2.5, Dashed: true, Text: darkText})
+		sample("? Unsupported: nobody supports it", Node{Shape: scene.Ellipse, Fill: neutralFill, Stroke: markColor, PenWidth: 2.5, Dash: Dotted, Text: ink})
 	}
 	if b.drawn["mark:spof"] {
-		sample("Single point of failure", Node{Shape: "box", Rounded: true, Fill: neutralFill, Stroke: markRed, PenWidth: 2, Double: true, Text: darkText})
+		sample("! Single point of failure", Node{Shape: scene.RoundRect, Fill: neutralFill, Stroke: markColor, PenWidth: 1.5, Double: true, Text: ink})
+	}
+	if b.drawn["whatif:lost"] {
+		sample("Lost in the what-if (greyed, dashed)", Node{Shape: scene.RoundRect, Fill: paleGrey, Stroke: midGrey, Dash: Dashed, Text: ink})
+	}
+	if b.drawn["whatif:stranded"] {
+		sample("× Stranded by the loss", Node{Shape: scene.Ellipse, Fill: neutralFill, Stroke: markColor, PenWidth: 3, Dash: Dashed, Text: ink})
 	}
 	for _, k := range graph.EdgeKinds {
 		if b.edgesDrawn[k] {
 			es := edgeStyles[k]
-			out = append(out, LegendEntry{Label: es.title, Edge: &Edge{Kind: k, Style: es.style, Color: es.color, Width: es.width, Arrow: es.arrow}})
+			out = append(out, LegendEntry{Kind: LegendLine, Label: es.title, Edge: Edge{Kind: k, Style: es.style, Color: es.color, Width: es.width, Arrow: es.arrow}})
 		}
 	}
 	return out
 }
 
-// sortDiagram puts nodes in lane, kind, id order and edges in from, to,
-// kind, key order, so output never depends on input order.
-func sortDiagram(d *Diagram) {
+// sortDiagram puts nodes in lane and kind order, segments by tier and then
+// net revenue when figures exist, then by id; edges in from, to, kind, key
+// order, so output never depends on input order.
+func (b *builder) sortDiagram(d *Diagram) {
 	kindRank := map[graph.NodeKind]int{}
 	for i, k := range graph.NodeKinds {
 		kindRank[k] = i
 	}
-	sort.SliceStable(d.Nodes, func(i, j int) bool {
-		a, b := d.Nodes[i], d.Nodes[j]
-		if a.Lane != b.Lane {
-			return a.Lane < b.Lane
+	tierRank := func(id string) int {
+		if t := b.ov.tier[id]; t > 0 {
+			return t
 		}
-		if a.Kind != b.Kind {
-			return kindRank[a.Kind] < kindRank[b.Kind]
+		return 5
+	}
+	slices.SortStableFunc(d.Nodes, func(x, y Node) int {
+		if x.Lane != y.Lane {
+			return strings.Compare(x.Lane, y.Lane)
 		}
-		return a.ID < b.ID
+		if x.Kind != y.Kind {
+			return kindRank[x.Kind] - kindRank[y.Kind]
+		}
+		if tx, ty := tierRank(x.ID), tierRank(y.ID); tx != ty {
+			return tx - ty
+		}
+		if nx, ny := b.ov.net[x.ID], b.ov.net[y.ID]; nx != ny {
+			if nx > ny {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.ID, y.ID)
 	})
-	sort.SliceStable(d.Edges, func(i, j int) bool {
-		a, b := d.Edges[i], d.Edges[j]
-		if a.From != b.From {
-			return a.From < b.From
+	slices.SortStableFunc(d.Edges, func(x, y Edge) int {
+		if c := strings.Compare(x.From, y.From); c != 0 {
+			return c
 		}
-		if a.To != b.To {
-			return a.To < b.To
+		if c := strings.Compare(x.To, y.To); c != 0 {
+			return c
 		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+		if c := strings.Compare(string(x.Kind), string(y.Kind)); c != 0 {
+			return c
 		}
-		return a.Key < b.Key
+		return strings.Compare(x.Key, y.Key)
 	})
 }
 
@@ -594,7 +798,7 @@ func displayName(n *graph.Node) string {
 // percent formats a fraction as "18 %" (at most one decimal).
 func percent(f float64) string {
 	v := math.Round(f*1000) / 10
-	return strconv.FormatFloat(v, 'f', -1, 64) + " %"
+	return strconv.FormatFloat(v, 'f', -1, 64) + "\u00a0%" // a no-break space: never wrapped apart
 }
 
 // formatCount formats a count with thin grouping: 1200 -> "1,200".
@@ -616,30 +820,27 @@ func formatCount(f float64) string {
 	return sb.String()
 }
 
-// withoutNils returns m, or a shallow copy of it without nil nodes and edges
-// (a JSON body can hold null entries), so nothing below has to check.
-func withoutNils(m *graph.Map) *graph.Map {
-	clean := true
-	for _, n := range m.Nodes {
-		clean = clean && n != nil
+// sortedSet returns ids sorted without repeats (the order a what-if names
+// its partners in).
+func sortedSet(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// footer is the text at the foot of the page: the one asked for, else the
+// map's source and the date its figures hold for ("Sales ledger 2026 · as
+// of 2026-06-30").
+func footer(m *graph.Map, asked string) string {
+	if asked != "" {
+		return asked
 	}
-	for _, e := range m.Edges {
-		clean = clean && e != nil
+	var parts []string
+	if m.Source != "" {
+		parts = append(parts, m.Source)
 	}
-	if clean {
-		return m
+	if m.AsOf != "" {
+		parts = append(parts, "as of "+m.AsOf)
 	}
-	c := *m
-	c.Nodes, c.Edges = nil, nil
-	for _, n := range m.Nodes {
-		if n != nil {
-			c.Nodes = append(c.Nodes, n)
-		}
-	}
-	for _, e := range m.Edges {
-		if e != nil {
-			c.Edges = append(c.Edges, e)
-		}
-	}
-	return &c
+	return strings.Join(parts, " · ")
 }

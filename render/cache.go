@@ -2,7 +2,6 @@ package render
 
 import (
 	"container/list"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -63,19 +62,12 @@ func (c *Cache) Put(key string, val []byte) {
 	}
 }
 
-// Len returns the number of cached diagrams.
-func (c *Cache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
-
 // CacheKey is a content hash of everything that decides a diagram: the whole
 // map (its version included), the options (the overlay included, with
 // defaults filled in so that equivalent options share a key) and the format
-// ("svg", "png", "dot"). It is also a good ETag.
+// ("svg", "pdf", "png", "dot"). It is also a good ETag.
 func CacheKey(m *graph.Map, opt Options, format string) (string, error) {
-	if n, err := normalise(m, opt); err == nil {
+	if n, err := Normalise(m, opt); err == nil {
 		opt = n
 	}
 	h := sha256.New()
@@ -88,46 +80,4 @@ func CacheKey(m *graph.Map, opt Options, format string) (string, error) {
 		return "", fmt.Errorf("render: hashing map %q: %w", m.ID, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// Renderer draws maps through an Engine and remembers the results in a Cache:
-// what the server uses. The CLI draws once and needs neither.
-type Renderer struct {
-	Engine Engine
-	Cache  *Cache // nil: no caching
-}
-
-// Render returns the map drawn in format "svg", "png" or "dot", from the
-// cache when it was drawn before with the same content and options.
-func (r *Renderer) Render(ctx context.Context, m *graph.Map, opt Options, format string) ([]byte, error) {
-	var key string
-	if r.Cache != nil {
-		k, err := CacheKey(m, opt, format)
-		if err != nil {
-			return nil, err
-		}
-		key = k
-		if out, ok := r.Cache.Get(key); ok {
-			return out, nil
-		}
-	}
-	var out []byte
-	var err error
-	switch format {
-	case "svg":
-		out, err = SVG(ctx, r.Engine, m, opt)
-	case "png":
-		out, err = PNG(ctx, r.Engine, m, opt)
-	case "dot":
-		out, err = DOT(m, opt)
-	default:
-		return nil, fmt.Errorf("%w: unknown format %q (want svg, png or dot)", ErrOptions, format)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if r.Cache != nil {
-		r.Cache.Put(key, out)
-	}
-	return out, nil
 }

@@ -1,19 +1,26 @@
 package render
 
-import "github.com/chanmap/chanmap/graph"
+import (
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/render/scene"
+)
 
 // Diagram is the renderer-neutral picture of a map: which boxes and arrows
-// are drawn, in which swimlane, with which labels and colours, and the legend
-// of what is drawn. Build makes it from a Map; WriteDOT turns it into DOT.
-// Every string in it is plain user text: escaping happens only in WriteDOT.
+// are drawn, in which swimlane, with which texts and colours, and the legend
+// of what is drawn. Build makes it from a Map; Lay out and Compose turn it
+// into a page; WriteDOT turns it into DOT. Every string in it is plain user
+// text: escaping happens only in the writers.
 type Diagram struct {
 	Title    string   // the map title (or id)
-	Subtitle []string // lines under the title: view, colouring, overview note
-	Overview bool     // nodes were grouped because the map is over the node budget
+	Subtitle string   // in plain words: what is shown, how it is coloured, the currency
+	Notes    []string // said on the page: folding, smallest font, what-if
+	Footer   string   // source and date
+	Overview bool     // nodes were grouped because the map does not fit
 	Lanes    []Lane   // swimlanes left to right; only lanes with nodes
 	Nodes    []Node   // sorted by lane, then by ID
 	Edges    []Edge   // sorted by From, To, Kind, Key
 	Legend   []LegendEntry
+	Desc     string // what the drawing shows, in words (SVG <desc>, alt text)
 }
 
 // Lane is one swimlane: a column of the drawing.
@@ -27,25 +34,24 @@ type Node struct {
 	ID       string         // the map node id, or a group id in an overview
 	Lane     string         // Lane.ID
 	Kind     graph.NodeKind // the kind (of every member, for a group)
-	Lines    []Line         // label lines, top to bottom; Lines[0] is the name
+	Lines    []Line         // text lines, top to bottom; Lines[0] is the name
 	Tooltip  string         // full name and description, unwrapped
-	Shape    string         // box, ellipse, note
-	Rounded  bool           // rounded corners
-	Dashed   bool           // dashed border
-	Fill     string         // #rrggbb
-	Stroke   string         // #rrggbb
-	Text     string         // text colour #rrggbb
-	PenWidth float64        // border width; 0 means 1
-	Double   bool           // draw a second border (single point of failure)
-	Count    int            // members of a group; 0 for an ordinary node
+	Shape    scene.Shape
+	Fill     scene.Color
+	Stroke   scene.Color
+	Text     scene.Color
+	PenWidth float64   // border width; 0 means 1
+	Dash     LineStyle // the outline's pattern (weak spots)
+	Double   bool      // a second outline (single point of failure)
+	Count    int       // members of a group; 0 for an ordinary node
+	Faded    bool      // drawn pale: outside the focus (--fade)
 }
 
-// Line is one line of a label.
+// Line is one line of text in a box.
 type Line struct {
 	Text  string
 	Bold  bool
-	Small bool   // a detail line in a smaller size
-	Color string // overrides the node's text colour when set
+	Small bool // a detail line
 }
 
 // Edge is one arrow.
@@ -54,18 +60,33 @@ type Edge struct {
 	From    string         // Node.ID
 	To      string         // Node.ID
 	Kind    graph.EdgeKind // supplies, supports, ...
-	Label   []string       // label lines; may be empty
+	Label   string         // one phrase; wrapped when placed; may be empty
 	Tooltip string
-	Style   string  // solid, dashed, dotted, bold
-	Color   string  // #rrggbb
+	Style   LineStyle
+	Color   scene.Color
 	Width   float64 // pen width
-	Arrow   string  // arrowhead: normal, empty, none, odot
-	Count   int     // aggregated edges in an overview; 0 for an ordinary edge
+	Arrow   scene.Arrow
+	Count   int  // aggregated edges in an overview; 0 for an ordinary edge
+	Faded   bool // drawn pale: outside the focus (--fade)
 }
 
-// LegendEntry explains one thing that is drawn: a node style or an edge style.
+// LegendKind says what a legend entry shows.
+type LegendKind int
+
+// Legend entry kinds.
+const (
+	LegendBox  LegendKind = iota // a sample box (a kind, a tier, a mark)
+	LegendLine                   // a sample line (an edge kind)
+	LegendBar                    // the profit colour bar, from Min to Max
+)
+
+// LegendEntry explains one thing that is drawn.
 type LegendEntry struct {
+	Kind  LegendKind
 	Label string
-	Node  *Node // a sample box (Lines and ID ignored)
-	Edge  *Edge // a sample arrow (From, To ignored)
+	Node  Node    // LegendBox: the sample (Lines and ID ignored)
+	Edge  Edge    // LegendLine: the sample (From, To ignored)
+	Min   float64 // LegendBar: the scale's ends in the map's currency
+	Max   float64
+	Unit  string // LegendBar: the currency
 }

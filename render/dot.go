@@ -8,12 +8,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/chanmap/chanmap/render/scene"
 )
 
 // FontName is the font the DOT asks for. Graphviz lays text out with its
-// built-in Helvetica/Arial metrics for it, Liberation Sans has the same
-// metrics, and the PNG rasteriser is given exactly this font.
-const FontName = "Liberation Sans"
+// built-in Helvetica/Arial metrics for it; Liberation Sans has the same
+// metrics.
+const FontName = scene.FontFamily
 
 // Font sizes in points.
 const (
@@ -83,14 +85,14 @@ func (p *dotWriter) write(d *Diagram) {
 	}
 	p.printf("digraph \"chanmap\" {\n")
 	title := `<<FONT POINT-SIZE="` + strconv.Itoa(titleSize) + `"><B>` + htmlText(d.Title) + `</B></FONT><BR ALIGN="LEFT"/>`
-	for _, s := range d.Subtitle {
-		title += `<FONT POINT-SIZE="` + strconv.Itoa(smallSize+1) + `" COLOR="#555555">` + htmlText(s) + `</FONT><BR ALIGN="LEFT"/>`
+	for _, s := range append([]string{d.Subtitle}, d.Notes...) {
+		title += `<FONT POINT-SIZE="` + strconv.Itoa(smallSize+1) + `" COLOR="` + hexColor(greyText) + `">` + htmlText(s) + `</FONT><BR ALIGN="LEFT"/>`
 	}
 	title += `>`
-	p.printf("\tgraph [rankdir=LR, newrank=true, compound=false, fontname=%s, fontsize=%d, labelloc=t, labeljust=l, label=%s, tooltip=%s, nodesep=0.25, ranksep=0.7, pad=0.3, bgcolor=\"#ffffff\"];\n",
-		quote(FontName), textSize, title, escString(d.Title))
+	p.printf("\tgraph [rankdir=LR, newrank=true, compound=false, fontname=%s, fontsize=%d, labelloc=t, labeljust=l, label=%s, tooltip=%s, nodesep=0.25, ranksep=0.7, pad=0.3, bgcolor=%s];\n",
+		quote(FontName), textSize, title, escString(d.Title), quote(hexColor(white)))
 	p.printf("\tnode [fontname=%s, fontsize=%d, margin=\"0.14,0.07\", style=filled];\n", quote(FontName), textSize)
-	p.printf("\tedge [fontname=%s, fontsize=%d, arrowsize=0.7, fontcolor=\"#333333\"];\n", quote(FontName), edgeSize)
+	p.printf("\tedge [fontname=%s, fontsize=%d, arrowsize=0.7, fontcolor=%s];\n", quote(FontName), edgeSize, quote(hexColor(paletteOf(ThemeDefault).labelText)))
 
 	byLane := map[string][]Node{}
 	for _, n := range d.Nodes {
@@ -98,7 +100,8 @@ func (p *dotWriter) write(d *Diagram) {
 	}
 	for _, l := range d.Lanes {
 		p.printf("\tsubgraph %s {\n", quote("cluster_"+l.ID))
-		p.printf("\t\tlabel=<<B>%s</B>>; fontsize=%d; fontcolor=\"#444444\"; style=\"filled,rounded\"; fillcolor=\"#f6f6f6\"; color=\"#d0d0d0\"; margin=12; rank=same;\n", htmlText(l.Label), laneSize)
+		p.printf("\t\tlabel=<<B>%s</B>>; fontsize=%d; fontcolor=%s; style=\"filled,rounded\"; fillcolor=%s; color=%s; margin=12; rank=same;\n", htmlText(l.Label), laneSize,
+			quote(hexColor(greyText)), quote(hexColor(paletteOf(ThemeDefault).band)), quote(hexColor(paletteOf(ThemeDefault).bandLine)))
 		for _, n := range byLane[l.ID] {
 			p.printf("\t\t%s [%s];\n", p.id(n.ID), nodeAttrs(n, n.Lines))
 		}
@@ -128,18 +131,20 @@ func (p *dotWriter) writeLegend(entries []LegendEntry, after string) {
 		return
 	}
 	var sb strings.Builder
-	sb.WriteString(`<<TABLE BORDER="1" COLOR="#b0b0b0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="#ffffff" STYLE="rounded">`)
+	sb.WriteString(`<<TABLE BORDER="1" COLOR="` + hexColor(lineGrey) + `" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" BGCOLOR="` + hexColor(white) + `" STYLE="rounded">`)
 	sb.WriteString(`<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>`)
 	for _, le := range entries {
 		var swatch string
-		switch {
-		case le.Node != nil:
+		switch le.Kind {
+		case LegendBox:
 			n := le.Node
 			style := ""
 			switch {
-			case n.Dashed:
+			case n.Dash == Dashed:
 				style = ` STYLE="dashed"`
-			case n.Rounded || n.Shape == "ellipse":
+			case n.Dash == Dotted:
+				style = ` STYLE="dotted"`
+			case n.Shape != scene.Rect:
 				style = ` STYLE="rounded"`
 			}
 			border := int(math.Max(1, math.Round(n.PenWidth)))
@@ -147,16 +152,18 @@ func (p *dotWriter) writeLegend(entries []LegendEntry, after string) {
 				border = 3
 			}
 			swatch = fmt.Sprintf(`<TD WIDTH="36" HEIGHT="16" FIXEDSIZE="TRUE" BORDER="%d" COLOR="%s" BGCOLOR="%s"%s> </TD>`,
-				border, htmlText(n.Stroke), htmlText(n.Fill), style)
-		case le.Edge != nil:
+				border, hexColor(n.Stroke), hexColor(n.Fill), style)
+		case LegendLine:
 			e := le.Edge
 			style := ""
-			if e.Style == "dashed" || e.Style == "dotted" {
-				style = ` STYLE="` + e.Style + `"`
+			if e.Style != Solid {
+				style = ` STYLE="` + dotStyle(e.Style) + `"`
 			}
 			w := int(math.Max(1, math.Round(e.Width)))
 			swatch = fmt.Sprintf(`<TD WIDTH="36" HEIGHT="8" FIXEDSIZE="TRUE" SIDES="B" BORDER="%d" COLOR="%s"%s> </TD>`,
-				w, htmlText(e.Color), style)
+				w, hexColor(e.Color), style)
+		case LegendBar:
+			swatch = fmt.Sprintf(`<TD WIDTH="36" HEIGHT="16" FIXEDSIZE="TRUE" BGCOLOR="%s:%s"> </TD>`, hexColor(heat(-1, 1)), hexColor(heat(1, 1)))
 		default:
 			continue
 		}
@@ -169,21 +176,55 @@ func (p *dotWriter) writeLegend(entries []LegendEntry, after string) {
 	}
 }
 
+// dotShape is the DOT shape nearest to a scene shape.
+func dotShape(s scene.Shape) string {
+	switch s {
+	case scene.Ellipse:
+		return "ellipse"
+	case scene.Hexagon:
+		return "hexagon"
+	case scene.Parallelogram:
+		return "parallelogram"
+	case scene.Cylinder:
+		return "cylinder"
+	case scene.Folder:
+		return "note"
+	case scene.Diamond:
+		return "diamond"
+	}
+	return "box"
+}
+
+func dotStyle(l LineStyle) string {
+	switch l {
+	case Dashed:
+		return "dashed"
+	case Dotted:
+		return "dotted"
+	}
+	return "solid"
+}
+
+// hexColor writes c as #rrggbb.
+func hexColor(c scene.Color) string {
+	return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+}
+
 // nodeAttrs returns the attribute list of a box with the given label lines.
 func nodeAttrs(n Node, lines []Line) string {
 	style := []string{"filled"}
-	if n.Rounded {
+	if n.Shape == scene.RoundRect {
 		style = append(style, "rounded")
 	}
-	if n.Dashed {
-		style = append(style, "dashed")
+	if n.Dash != Solid {
+		style = append(style, dotStyle(n.Dash))
 	}
 	attrs := []string{
-		"shape=" + quote(n.Shape),
+		"shape=" + quote(dotShape(n.Shape)),
 		"style=" + quote(strings.Join(style, ",")),
-		"fillcolor=" + quote(n.Fill),
-		"color=" + quote(n.Stroke),
-		"fontcolor=" + quote(n.Text),
+		"fillcolor=" + quote(hexColor(n.Fill)),
+		"color=" + quote(hexColor(n.Stroke)),
+		"fontcolor=" + quote(hexColor(n.Text)),
 	}
 	if n.PenWidth > 0 && n.PenWidth != 1 {
 		attrs = append(attrs, "penwidth="+strconv.FormatFloat(n.PenWidth, 'f', -1, 64))
@@ -202,10 +243,19 @@ func nodeAttrs(n Node, lines []Line) string {
 }
 
 func edgeAttrs(e Edge) string {
+	arrow := "normal"
+	switch e.Arrow {
+	case scene.ArrowOpen:
+		arrow = "empty"
+	case scene.ArrowNone:
+		arrow = "none"
+	case scene.ArrowDot:
+		arrow = "odot"
+	}
 	attrs := []string{
-		"style=" + quote(e.Style),
-		"color=" + quote(e.Color),
-		"arrowhead=" + quote(e.Arrow),
+		"style=" + quote(dotStyle(e.Style)),
+		"color=" + quote(hexColor(e.Color)),
+		"arrowhead=" + quote(arrow),
 	}
 	if e.Width > 0 && e.Width != 1 {
 		attrs = append(attrs, "penwidth="+strconv.FormatFloat(e.Width, 'f', -1, 64))
@@ -213,12 +263,8 @@ func edgeAttrs(e Edge) string {
 	if e.Kind == "partners_with" {
 		attrs = append(attrs, "constraint=false")
 	}
-	if len(e.Label) > 0 {
-		lines := make([]Line, len(e.Label))
-		for i, l := range e.Label {
-			lines[i] = Line{Text: l}
-		}
-		attrs = append(attrs, "label="+htmlLines(lines, edgeSize))
+	if e.Label != "" {
+		attrs = append(attrs, "label="+htmlLines([]Line{{Text: e.Label}}, edgeSize))
 	}
 	if e.Tooltip != "" {
 		attrs = append(attrs, "tooltip="+escString(e.Tooltip), "labeltooltip="+escString(e.Tooltip))
@@ -247,9 +293,6 @@ func htmlLines(lines []Line, size int) string {
 		var fa []string
 		if l.Small && size > smallSize {
 			fa = append(fa, `POINT-SIZE="`+strconv.Itoa(smallSize)+`"`)
-		}
-		if l.Color != "" {
-			fa = append(fa, `COLOR="`+htmlText(l.Color)+`"`)
 		}
 		if len(fa) > 0 {
 			t = "<FONT " + strings.Join(fa, " ") + ">" + t + "</FONT>"

@@ -7,8 +7,13 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/chanmap/chanmap/render/gvcache"
 	"github.com/goccy/go-graphviz"
 )
+
+// go-graphviz has compiled its engine by now (its initialiser ran before
+// this package's), with its compile cache in gvcache's private directory.
+func init() { gvcache.Restore() }
 
 // graphvizMu serialises every call into go-graphviz. v0.2.10 shares one wasm
 // instance per process: two goroutines laying out at once corrupt each other,
@@ -31,8 +36,9 @@ func NewInProcess() Engine { return InProcess{} }
 // ErrLayout marks DOT that Graphviz could not lay out.
 var ErrLayout = errors.New("graphviz could not lay out the diagram")
 
-// Layout implements Engine. ctx is checked before the layout starts only.
-func (InProcess) Layout(ctx context.Context, dot []byte) (svg []byte, err error) {
+// Layout implements Engine: DOT in, Graphviz "plain" layout text out. ctx
+// is checked before the layout starts only.
+func (InProcess) Layout(ctx context.Context, dot []byte) (plain []byte, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -42,7 +48,7 @@ func (InProcess) Layout(ctx context.Context, dot []byte) (svg []byte, err error)
 		// go-graphviz reports some wasm failures by panicking; a layout
 		// failure must be an error, never a crash of the caller.
 		if r := recover(); r != nil {
-			svg, err = nil, fmt.Errorf("%w: %v", ErrLayout, r)
+			plain, err = nil, fmt.Errorf("%w: %v", ErrLayout, r)
 			gv = nil // its state is unknown now; start afresh next time
 		}
 	}()
@@ -59,7 +65,7 @@ func (InProcess) Layout(ctx context.Context, dot []byte) (svg []byte, err error)
 	}
 	defer graph.Close()
 	var buf bytes.Buffer
-	if err := gv.Render(context.Background(), graph, graphviz.SVG, &buf); err != nil {
+	if err := gv.Render(context.Background(), graph, graphviz.Format("plain"), &buf); err != nil {
 		gv.Close()
 		gv = nil
 		return nil, fmt.Errorf("%w: %v", ErrLayout, err)

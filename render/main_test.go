@@ -3,13 +3,10 @@ package render
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/render")
 
 // testWorkerEnv makes a worker started by a pool test use slowEngine.
 const testWorkerEnv = "CHANMAP_RENDER_TEST_SLOW"

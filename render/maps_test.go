@@ -50,15 +50,3 @@ func smallMap() *graph.Map {
 		},
 	}
 }
-
-// smallOverlay is what analysis would say about smallMap.
-func smallOverlay() *Overlay {
-	return &Overlay{
-		Tier:        map[string]int{"contractors": 1, "farms": 3, "households": 4},
-		Profit:      map[string]float64{"contractors": 1461200, "farms": 3000, "households": -180000},
-		Unreachable: map[string]bool{"export": true},
-		Unsupported: map[string]bool{"export": true, "households": true},
-		SPOF:        map[string]bool{"south": true, "nordic": true, "city": true},
-		Figures:     map[string]string{"contractors": "net 1,771,200 EUR, margin 82.5 %"},
-	}
-}

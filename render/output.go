@@ -3,14 +3,138 @@ package render
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/render/scene"
 )
 
-// DOT returns the DOT text of m drawn with opt.
+func errorf(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrOptions}, a...)...)
+}
+
+// Formats are the output formats Render writes.
+var Formats = []string{"svg", "pdf", "png", "dot"}
+
+// Drawing is one map drawn on one page.
+type Drawing struct {
+	Page     *scene.Page
+	Diagram  *Diagram
+	Smallest float64 // smallest text on the page, in points
+	Folded   bool    // the map was folded into the overview to fit the page
+}
+
+// Draw lays out and composes m on one page: the function the deck and every
+// writer build on. The layout goes through e (in-process or the worker pool,
+// under ctx's deadline). A map that does not fit the page at the minimum
+// font size is folded into the overview unless opt.Detail or a focus view
+// asks for every node; whatever is drawn below the minimum is said on the
+// page.
+func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, error) {
+	if m == nil {
+		return nil, errorf("no map")
+	}
+	opt, err := Normalise(m, opt)
+	if err != nil {
+		return nil, err
+	}
+	fs := sizesFor(opt.MinFont)
+	pw, ph, _ := PageSize(opt.Page)
+	aspect := 16.0 / 9
+	if pw > 0 {
+		aspect = pw / ph
+	}
+	d, err := Build(m, opt)
+	if err != nil {
+		return nil, err
+	}
+	// A focus view is small by nature, and the touchpoints grid draws no
+	// connectors to save by grouping.
+	foldable := !opt.Detail && opt.View != ViewFocus && opt.View != ViewTouchpoints
+	if pw == 0 && foldable && len(d.Nodes) > opt.NodeBudget {
+		if d, err = BuildOverview(m, opt); err != nil {
+			return nil, err
+		}
+	}
+	// A map far over what a page can hold folds before any layout.
+	if pw > 0 && foldable && !d.Overview && len(d.Nodes) > maxBoxesOnPage(pw, ph, fs) {
+		if d, err = build(m, opt, foldPartners); err != nil {
+			return nil, err
+		}
+	}
+	c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
+	if err != nil {
+		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
+	}
+	// Fold step by step while the drawing does not fit at the minimum font:
+	// partners first (segments stay visible), then everything.
+	for _, level := range []int{foldPartners, foldRegions, foldAll} {
+		if pw == 0 || !foldable || c.scale >= 1-1e-9 {
+			break
+		}
+		od, err := build(m, opt, level)
+		if err != nil {
+			return nil, err
+		}
+		if len(od.Nodes) >= len(d.Nodes) {
+			continue // grouping this way changes nothing
+		}
+		oc, op, opl, err := layOut(ctx, e, od, opt, fs, aspect)
+		if err != nil {
+			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
+		}
+		if oc.scale > c.scale {
+			d, c, p, pl = od, oc, op, opl
+		}
+	}
+	if min := c.smallest(); min < opt.MinFont-0.05 {
+		base := append([]string(nil), d.Notes...)
+		for i := 0; i < 2; i++ {
+			d.Notes = append(base[:len(base):len(base)], fmt.Sprintf("Smallest text %s (below %s): too much for one page.", formatPt(c.smallest()), formatPt(opt.MinFont)))
+			d.Desc = describe(d)
+			if p == nil {
+				c = composeGrid(d, opt, fs)
+			} else {
+				c = compose(d, p, pl, opt, fs)
+			}
+		}
+	}
+	return &Drawing{Page: c.page, Diagram: d, Smallest: c.smallest(), Folded: d.Overview}, nil
+}
+
+// maxBoxesOnPage is a generous bound on the boxes a page holds at the
+// minimum font: beyond it no layout can fit, so the map folds at once.
+func maxBoxesOnPage(pw, ph float64, fs sizes) int {
+	box := (8 * fs.name) * (2.2 * fs.name) // a short one-line box with its gaps
+	return int(pw * ph / box)
+}
+
+func layOut(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, aspect float64) (*composed, *layoutPlan, *placed, error) {
+	if opt.View == ViewTouchpoints && hasKind(d, graph.KindTouchpoint) {
+		return composeGrid(d, opt, fs), nil, nil, nil
+	}
+	furniture := 1.2*(fs.title+fs.subtitle) + 1.7*fs.header + 2*1.8*fs.legend + 3*fs.name
+	p := plan(d, fs, aspect, furniture)
+	var pl *placed
+	if len(d.Nodes) == 0 {
+		pl = &placed{}
+	} else {
+		out, err := layouts.layout(ctx, e, layoutDOT(d, p))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if pl, err = readPlain(d, out); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return compose(d, p, pl, opt, fs), p, pl, nil
+}
+
+// DOT returns the DOT text of m drawn with opt, for Graphviz's own rendering.
 func DOT(m *graph.Map, opt Options) ([]byte, error) {
 	d, err := Build(m, opt)
 	if err != nil {
@@ -23,66 +147,78 @@ func DOT(m *graph.Map, opt Options) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// SVG draws m with opt and lays it out through e. The SVG carries the map
-// title as its accessible <title>.
-func SVG(ctx context.Context, e Engine, m *graph.Map, opt Options) ([]byte, error) {
-	d, err := Build(m, opt)
+// Render draws m in format "svg", "pdf", "png" or "dot": the one dispatch
+// the CLI and the API call.
+func Render(ctx context.Context, e Engine, m *graph.Map, opt Options, format string) ([]byte, error) {
+	if format == "dot" {
+		return DOT(m, opt)
+	}
+	if !isFormat(format) {
+		return nil, errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+	}
+	dr, err := Draw(ctx, e, m, opt)
 	if err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("render: drawing map %q: %w", m.ID, err)
 	}
 	var buf bytes.Buffer
-	if err := WriteDOT(&buf, d); err != nil {
-		return nil, err
+	switch format {
+	case "svg":
+		err = WriteSVG(&buf, dr.Page, opt.TextAsPaths)
+	case "pdf":
+		err = WritePDF(&buf, []*scene.Page{dr.Page})
+	case "png":
+		err = WritePNG(&buf, dr.Page)
 	}
-	svg, err := e.Layout(ctx, buf.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
+		return nil, fmt.Errorf("render: writing %s of map %q: %w", format, m.ID, err)
 	}
-	return titled(svg, d.Title)
+	return buf.Bytes(), nil
 }
 
-// PNG draws m with opt, lays it out through e and rasterises the SVG.
-func PNG(ctx context.Context, e Engine, m *graph.Map, opt Options) ([]byte, error) {
-	svg, err := SVG(ctx, e, m, opt)
+func isFormat(f string) bool {
+	for _, x := range Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func hasKind(d *Diagram, k graph.NodeKind) bool {
+	for _, n := range d.Nodes {
+		if n.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// layouts remembers recent layouts by their layout DOT, which holds only
+// the structure and the box sizes: a drawing that changes only colours,
+// theme, page, footer or line styles is drawn again without laying out.
+var layouts = layoutCache{c: NewCache(64)}
+
+type layoutCache struct{ c *Cache }
+
+// The cache is per engine: an engine that is a pointer (a Pool, a test's
+// engine) has layouts of its own; value engines (InProcess) share theirs.
+func (lc layoutCache) layout(ctx context.Context, e Engine, dot []byte) ([]byte, error) {
+	sum := sha256.Sum256(dot)
+	key := fmt.Sprintf("%T", e)
+	if v := reflect.ValueOf(e); v.Kind() == reflect.Pointer {
+		key += fmt.Sprintf("@%x", v.Pointer())
+	}
+	key += ":" + hex.EncodeToString(sum[:])
+	if out, ok := lc.c.Get(key); ok {
+		return out, nil
+	}
+	out, err := e.Layout(ctx, dot)
 	if err != nil {
 		return nil, err
 	}
-	return Rasterise(svg)
-}
-
-// titled gives the SVG an accessible name: a <title> as the first child of
-// the root <svg> element, and the same text as the graph group's title
-// (Graphviz writes the DOT graph name there).
-func titled(svg []byte, title string) ([]byte, error) {
-	var esc bytes.Buffer
-	if err := xml.EscapeText(&esc, []byte(cleanText(title, true))); err != nil {
-		return nil, err
-	}
-	start := bytes.Index(svg, []byte("<svg"))
-	if start < 0 {
-		return nil, errors.New("render: layout output has no <svg> element")
-	}
-	end := bytes.IndexByte(svg[start:], '>')
-	if end < 0 {
-		return nil, errors.New("render: layout output has an unterminated <svg> element")
-	}
-	end += start + 1
-	var out bytes.Buffer
-	out.Grow(len(svg) + 2*esc.Len() + 64)
-	out.Write(svg[:end-1])
-	out.WriteString(` role="img" aria-labelledby="chanmap-title">` + "\n")
-	out.WriteString(`<title id="chanmap-title">`)
-	out.Write(esc.Bytes())
-	out.WriteString("</title>")
-	rest := svg[end:]
-	graphTitle := []byte("<title>chanmap</title>")
-	if i := bytes.Index(rest, graphTitle); i >= 0 {
-		out.Write(rest[:i])
-		out.WriteString("<title>")
-		out.Write(esc.Bytes())
-		out.WriteString("</title>")
-		rest = rest[i+len(graphTitle):]
-	}
-	out.Write(rest)
-	return out.Bytes(), nil
+	lc.c.Put(key, out)
+	return out, nil
 }

@@ -37,12 +37,11 @@ type group struct {
 // by tier) with edges aggregated between groups, and returns the number of
 // boxes drawn. A group of one is drawn as its node. When grouping by region
 // still leaves more boxes than the budget, regions are dropped.
-func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge) int {
-	groups, of := b.grouping(nodes, true)
+func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keepSegments, byRegion bool) int {
+	groups, of := b.grouping(nodes, byRegion, keepSegments)
 	if len(groups) > b.opt.NodeBudget {
-		groups, of = b.grouping(nodes, false)
+		groups, of = b.grouping(nodes, false, keepSegments)
 	}
-	ov := b.overlay()
 	for _, g := range groups {
 		if len(g.members) == 1 {
 			d.Nodes = append(d.Nodes, b.node(g.members[0]))
@@ -54,46 +53,29 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge)
 		dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})
 		dn.Tooltip = title
 		if g.region != "" {
-			for _, l := range wrap("region: "+g.region, detailWidth, detailLines) {
-				dn.Lines = append(dn.Lines, Line{Text: l, Small: true})
-			}
+			dn.Lines = append(dn.Lines, Line{Text: "region: " + g.region, Small: true})
 			dn.Tooltip += "\nregion: " + g.region
 		}
 		if g.tier >= 0 {
-			dn.Lines = append(dn.Lines, Line{Text: tierStyles[g.tier].label, Small: true})
+			t := "unclassified"
+			if g.tier > 0 {
+				t = "Tier " + strconv.Itoa(g.tier)
+			}
+			dn.Lines = append(dn.Lines, Line{Text: t, Small: true})
 		}
 		var unreach, unsup, spof int
 		for _, n := range g.members {
-			if ov.Unreachable[n.ID] {
+			if b.ov.unreachable[n.ID] {
 				unreach++
 			}
-			if ov.Unsupported[n.ID] {
+			if b.ov.unsupported[n.ID] {
 				unsup++
 			}
-			if ov.SPOF[n.ID] {
+			if b.ov.spof[n.ID] {
 				spof++
 			}
 		}
-		if unreach > 0 {
-			dn.Stroke, dn.PenWidth = markRed, 3
-			dn.Lines = append(dn.Lines, Line{Text: fmt.Sprintf("%d unreachable", unreach), Small: true, Bold: true, Color: markRed})
-			b.drawn["mark:unreachable"] = true
-		}
-		if unsup > 0 {
-			dn.Dashed = true
-			if unreach == 0 {
-				dn.Stroke, dn.PenWidth = markOrange, 2.5
-			}
-			dn.Lines = append(dn.Lines, Line{Text: fmt.Sprintf("%d unsupported", unsup), Small: true, Bold: true, Color: markRed})
-			b.drawn["mark:unsupported"] = true
-		}
-		if spof > 0 {
-			dn.Double = true
-			dn.Stroke, dn.PenWidth = markRed, 2
-			dn.Lines = append(dn.Lines, Line{Text: fmt.Sprintf("! %d single points of failure", spof), Small: true, Bold: true, Color: markRed})
-			b.drawn["mark:spof"] = true
-		}
-		fixMarkColours(&dn)
+		b.markGroup(&dn, unreach, unsup, spof)
 		d.Nodes = append(d.Nodes, dn)
 	}
 
@@ -124,17 +106,16 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge)
 		}
 		st := edgeStyles[k.kind]
 		b.edgesDrawn[k.kind] = true
-		label := fmt.Sprintf("%d × %s", len(es), k.kind)
-		label = strings.ReplaceAll(label, "_", " ")
+		label := fmt.Sprintf("%d × %s", len(es), strings.ReplaceAll(string(k.kind), "_", " "))
 		de := Edge{
 			Key: "group:" + k.from + "|" + string(k.kind) + "|" + k.to, From: k.from, To: k.to, Kind: k.kind,
-			Label: []string{label}, Tooltip: label, Count: len(es),
+			Label: label, Tooltip: label, Count: len(es),
 			Style: st.style, Color: st.color, Width: st.width + 0.5, Arrow: st.arrow,
 		}
 		if k.kind == graph.EdgeBelongsTo {
 			// Accounts and segments share a lane: a stack of labelled flat
 			// edges says less than the group boxes' own counts.
-			de.Label = nil
+			de.Label = ""
 		}
 		d.Edges = append(d.Edges, de)
 	}
@@ -142,7 +123,7 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge)
 }
 
 // grouping assigns nodes to groups; of maps each node id to its box id.
-func (b *builder) grouping(nodes []*graph.Node, byRegion bool) ([]*group, map[string]string) {
+func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]*group, map[string]string) {
 	byKey := map[string]*group{}
 	var groups []*group
 	of := map[string]string{}
@@ -151,10 +132,13 @@ func (b *builder) grouping(nodes []*graph.Node, byRegion bool) ([]*group, map[st
 		if byRegion {
 			g.region = cleanText(n.Region, true)
 		}
-		if b.opt.Color == ColorTier && n.Kind.IsCustomer() {
+		if b.opt.Color == ColorTier && (n.Kind == graph.KindSegment || n.Kind == graph.KindCustomer && byRegion) {
 			g.tier = b.tierOf(n)
 		}
 		g.id = "group:" + string(g.kind)
+		if keepSegments && n.Kind == graph.KindSegment {
+			g.id = "group:segment:" + n.ID // kept as itself
+		}
 		if g.region != "" {
 			g.id += ":" + g.region
 		}
@@ -182,48 +166,63 @@ func (b *builder) grouping(nodes []*graph.Node, byRegion bool) ([]*group, map[st
 	return groups, of
 }
 
+// markGroup marks a group box with the weak spots of its members, counted.
+func (b *builder) markGroup(dn *Node, unreach, unsup, spof int) {
+	n := len(dn.Lines)
+	b.mark(dn, unreach > 0, unsup > 0, spof > 0, "")
+	if len(dn.Lines) == n {
+		return
+	}
+	var marks []string
+	for _, m := range []struct {
+		sign, what string
+		n          int
+	}{{"×", "unreachable", unreach}, {"?", "unsupported", unsup}, {"!", "single points of failure", spof}} {
+		if m.n > 0 {
+			marks = append(marks, m.sign+"\u00a0"+strconv.Itoa(m.n)+" "+m.what)
+		}
+	}
+	dn.Lines[n].Text = strings.Join(marks, " · ")
+}
+
 // colourGroup colours a group box: by kind, by the members' shared tier, or
 // by the members' summed profit.
 func (b *builder) colourGroup(dn *Node, g *group) {
 	ks := kindStyles[g.kind]
-	dn.Shape, dn.Rounded, dn.PenWidth = ks.shape, ks.rounded, ks.pen+1
+	dn.Shape, dn.PenWidth = ks.shape, ks.pen+1
 	switch b.opt.Color {
 	case ColorKind:
 		dn.Fill, dn.Stroke, dn.Text = ks.fill, ks.stroke, ks.text
 		b.drawn["kind:"+string(g.kind)] = true
 	case ColorTier:
 		if g.tier < 0 {
-			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, darkText
+			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
 			b.drawn["other"] = true
 			return
 		}
-		dn.Fill, dn.Stroke, dn.Text = tierStyles[g.tier].fill, "#404040", tierText(g.tier)
+		dn.Fill, dn.Stroke, dn.Text = tierStyles[g.tier].fill, midGrey, tierStyles[g.tier].text
 		b.drawn["tier:"+strconv.Itoa(g.tier)] = true
 	case ColorProfit:
 		var sum float64
-		any := false
+		have := false
 		for _, n := range g.members {
-			if p, ok := b.overlay().Profit[n.ID]; ok {
+			if p, ok := b.ov.profit[n.ID]; ok {
 				sum += p
-				any = true
+				have = true
 			}
 		}
 		switch {
-		case !any && g.kind.IsCustomer():
-			dn.Fill, dn.Stroke, dn.Text = noFigureFill, "#404040", darkText
+		case !have && g.kind.IsCustomer():
+			dn.Fill, dn.Stroke, dn.Text = noFigures, midGrey, ink
 			b.drawn["profit:none"] = true
-		case !any:
-			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, darkText
+		case !have:
+			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
 			b.drawn["other"] = true
 		default:
 			// Scale a group against the largest single figure, capped at full colour.
-			dn.Fill, dn.Stroke = heat(sum, b.maxProfit()), "#404040"
+			dn.Fill, dn.Stroke = heat(sum, b.maxProfit()), midGrey
 			dn.Text = textOn(dn.Fill)
-			if sum < 0 {
-				b.drawn["profit:loss"] = true
-			} else {
-				b.drawn["profit:gain"] = true
-			}
+			b.drawn["profit:bar"] = true
 		}
 	}
 }

@@ -29,11 +29,11 @@ func TestPoolConcurrentLayoutsAreCorrect(t *testing.T) {
 	p := testPool(t, PoolConfig{Size: 2, QueueLen: 8})
 	want := map[int][]byte{}
 	for i := 0; i < 8; i++ {
-		svg, err := NewInProcess().Layout(context.Background(), tinyDOT(fmt.Sprintf("request %d", i)))
+		out, err := NewInProcess().Layout(context.Background(), tinyDOT(fmt.Sprintf("request %d", i)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want[i] = svg
+		want[i] = out
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
@@ -51,9 +51,9 @@ func TestPoolConcurrentLayoutsAreCorrect(t *testing.T) {
 			t.Fatalf("request %d: %v", i, errs[i])
 		}
 		if string(got[i]) != string(want[i]) {
-			t.Errorf("request %d: pool SVG differs from in-process SVG", i)
+			t.Errorf("request %d: pool layout differs from the in-process layout", i)
 		}
-		if !strings.Contains(string(got[i]), fmt.Sprintf(">request %d<", i)) {
+		if !strings.Contains(string(got[i]), fmt.Sprintf(`"request %d"`, i)) {
 			t.Errorf("request %d: answer does not carry its own label", i)
 		}
 	}
@@ -72,12 +72,12 @@ func TestPoolDeadlineKillsAndReplacesWorker(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("deadline of 700ms answered after %s", d)
 	}
-	svg, err := p.Layout(context.Background(), tinyDOT("after"))
+	out, err := p.Layout(context.Background(), tinyDOT("after"))
 	if err != nil {
 		t.Fatalf("layout after a timeout: %v", err)
 	}
-	if !strings.Contains(string(svg), ">after<") {
-		t.Errorf("layout after a timeout returned the wrong SVG")
+	if !strings.Contains(string(out), " after ") {
+		t.Errorf("layout after a timeout returned the wrong layout")
 	}
 	if s := p.Stats(); s.Timeouts != 1 || s.Started != 2 {
 		t.Errorf("stats %+v, want 1 timeout and a second worker started", s)
@@ -129,12 +129,12 @@ func TestPoolFullQueueIsBusy(t *testing.T) {
 func TestPoolRecyclesWorkers(t *testing.T) {
 	p := testPool(t, PoolConfig{Size: 1, MaxRenders: 3})
 	for i := 0; i < 7; i++ {
-		svg, err := p.Layout(context.Background(), tinyDOT(fmt.Sprintf("r%d", i)))
+		out, err := p.Layout(context.Background(), tinyDOT(fmt.Sprintf("r%d", i)))
 		if err != nil {
 			t.Fatalf("render %d: %v", i, err)
 		}
-		if !strings.Contains(string(svg), fmt.Sprintf(">r%d<", i)) {
-			t.Fatalf("render %d: wrong SVG", i)
+		if !strings.Contains(string(out), fmt.Sprintf(" r%d ", i)) {
+			t.Fatalf("render %d: wrong layout", i)
 		}
 	}
 	if s := p.Stats(); s.Recycled != 2 || s.Started != 3 || s.Renders != 7 {
@@ -191,8 +191,8 @@ func TestInProcessConcurrentLayoutsAreCorrect(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			svg, err := NewInProcess().Layout(context.Background(), tinyDOT(fmt.Sprintf("request %d", i)))
-			if err == nil && !strings.Contains(string(svg), fmt.Sprintf(">request %d<", i)) {
+			out, err := NewInProcess().Layout(context.Background(), tinyDOT(fmt.Sprintf("request %d", i)))
+			if err == nil && !strings.Contains(string(out), fmt.Sprintf(`"request %d"`, i)) {
 				err = fmt.Errorf("answer lacks its own label")
 			}
 			errs[i] = err

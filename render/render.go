@@ -1,51 +1,82 @@
-// Package render draws a channel Map as one workflow diagram: it selects and
-// styles what to draw (Map + Options -> Diagram), writes DOT (Diagram -> DOT
-// text, all escaping here), and lays it out through an Engine (DOT -> SVG),
-// with PNG made by rasterising the SVG.
+// Package render draws a channel Map for a slide: it selects and styles what
+// to draw (Map + Options + analysis report -> a Diagram in chanmap's own
+// words), lays the Diagram out with Graphviz at fixed box sizes measured with
+// the real font (Diagram -> Layout), composes the page (Layout -> a
+// render/scene Page fitted to the slide) and writes it as SVG, PDF or PNG
+// through one drawing code path. DOT for Graphviz's own rendering is kept.
 package render
 
-import "context"
+import (
+	"context"
 
-// Engine lays out DOT text and returns SVG. The in-process engine serves the
-// CLI; the worker pool serves long-running processes (go-graphviz cannot be
-// cancelled, is not safe for concurrent use and leaks memory per render).
+	"github.com/chanmap/chanmap/graph/analysis"
+)
+
+// Engine lays out layout DOT (fixed box sizes, no labels) and returns
+// Graphviz's "plain" layout text: positions and edge routes. The in-process
+// engine serves the CLI; the worker pool serves long-running processes
+// (go-graphviz cannot be cancelled, is not safe for concurrent use and leaks
+// memory per layout).
 type Engine interface {
-	Layout(ctx context.Context, dot []byte) (svg []byte, err error)
+	Layout(ctx context.Context, dot []byte) (plain []byte, err error)
 }
+
+// View is what part of the map a diagram shows.
+type View string
 
 // Views.
 const (
-	ViewFull        = "full"
-	ViewSupply      = "supply"
-	ViewSupport     = "support"
-	ViewTouchpoints = "touchpoints"
-	ViewFocus       = "focus"
+	ViewFull        View = "full"
+	ViewSupply      View = "supply"
+	ViewSupport     View = "support"
+	ViewTouchpoints View = "touchpoints"
+	ViewFocus       View = "focus"
 )
+
+// Color is what the fills of segment boxes say.
+type Color string
 
 // Colourings.
 const (
-	ColorKind   = "kind"
-	ColorTier   = "tier"
-	ColorProfit = "profit"
+	ColorKind   Color = "kind"
+	ColorTier   Color = "tier"
+	ColorProfit Color = "profit"
 )
 
-// Options choose what is drawn and how.
+// Options choose what is drawn and how. The zero value draws the full view
+// coloured by kind on a 16:9 slide with the default theme.
 type Options struct {
-	View       string   // full (default), supply, support, touchpoints, focus
-	Focus      string   // segment or customer id for the focus view
-	Color      string   // kind (default), tier, profit
-	Detail     bool     // draw every node even past NodeBudget
-	NodeBudget int      // drawn nodes before the overview kicks in; 0 means 150
-	Overlay    *Overlay // figures from analysis; nil draws without them
-}
+	View   View   // full (default), supply, support, touchpoints, focus
+	Focus  string // segment or customer id; a focus implies the focus view
+	Color  Color  // kind (default), tier, profit
+	Detail bool   // never fold into the overview; report the smallest font used
+	Fade   bool   // a focus view keeps the rest of the map, faded, instead of leaving it out
 
-// Overlay carries what analysis knows about nodes, for colouring and marking
-// weak spots. Every map is keyed by node id.
-type Overlay struct {
-	Tier        map[string]int     // 1-4; absent means unclassified
-	Profit      map[string]float64 // company profit per segment/customer
-	Unreachable map[string]bool
-	Unsupported map[string]bool
-	SPOF        map[string]bool   // partners that are single points of failure
-	Figures     map[string]string // an extra line on segment boxes (net revenue, margin)
+	// Report is the analysis of the map. Render decides what a colouring
+	// draws from it (tiers, profit, weak-spot marks); nil draws no figures.
+	// Tier and profit colouring need it.
+	Report    *analysis.Report
+	WeakSpots bool // mark weak spots also when colouring by kind
+	Figures   bool // a net revenue and margin line on segment boxes
+
+	// Without draws the what-if of losing these partners: their boxes and
+	// lines greyed, the segments they strand marked, the figures after the
+	// loss. FixedCosts keeps each segment's cost to serve whole (by default
+	// it scales with the net revenue kept). WhatIf is the analysis of it
+	// (WithAnalysis fills both Report and WhatIf).
+	Without    []string
+	FixedCosts bool
+	WhatIf     *analysis.WhatIf
+
+	Page    string  // 16:9 (default), 4:3, a4, a4-landscape, letter, none
+	MinFont float64 // smallest text in points at the page's real size; 0 means 12
+	Theme   Theme   // default, print, dark
+	Footer  string  // source and date, shown at the foot of the page
+	// TextAsPaths draws SVG text as outlines (exact look everywhere, not
+	// selectable). PDF and PNG always embed or draw the font.
+	TextAsPaths bool
+
+	// NodeBudget is the drawn nodes past which a map without a page size
+	// (--page none) is drawn as an overview; 0 means 150.
+	NodeBudget int
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/render/scene"
 )
 
 // lanes are the swimlanes, left to right, with the kinds drawn in each.
@@ -14,8 +15,8 @@ var lanes = []struct {
 }{
 	{"Suppliers", []graph.NodeKind{graph.KindSupplier}},
 	{"Company", []graph.NodeKind{graph.KindCompany}},
-	{"Distributors and wholesalers", []graph.NodeKind{graph.KindDistributor, graph.KindWholesaler}},
-	{"Resellers, retail and service", []graph.NodeKind{graph.KindReseller, graph.KindRetailer, graph.KindAgent, graph.KindMarketplace, graph.KindIntegrator, graph.KindServiceProvider}},
+	{"Wholesale", []graph.NodeKind{graph.KindDistributor, graph.KindWholesaler}},
+	{"Resale and service", []graph.NodeKind{graph.KindReseller, graph.KindRetailer, graph.KindAgent, graph.KindMarketplace, graph.KindIntegrator, graph.KindServiceProvider}},
 	{"Customers", []graph.NodeKind{graph.KindSegment, graph.KindCustomer}},
 	{"Touchpoints", []graph.NodeKind{graph.KindTouchpoint}},
 }
@@ -35,114 +36,201 @@ func laneOf(k graph.NodeKind) int {
 
 func laneID(i int) string { return fmt.Sprintf("lane%d", i) }
 
-// kindStyle is how a kind is drawn when colouring by kind.
+// Theme is a set of colours for a whole drawing.
+type Theme string
+
+// Themes. Each is colour-blind safe: kinds differ by shape as well as by
+// colour, tiers by lightness with the number written, profit on a blue to
+// orange scale, weak spots by outline pattern and a written mark.
+const (
+	ThemeDefault Theme = "default"
+	ThemePrint   Theme = "print"
+	ThemeDark    Theme = "dark"
+)
+
+// Named colours (Okabe-Ito hues and tints of them; greys).
+var (
+	white     = scene.RGB(0xff, 0xff, 0xff)
+	ink       = scene.RGB(0x1a, 0x1a, 0x1a)
+	greyText  = scene.RGB(0x4d, 0x4d, 0x4d)
+	paleGrey  = scene.RGB(0xee, 0xee, 0xee)
+	midGrey   = scene.RGB(0x70, 0x70, 0x70)
+	lineGrey  = scene.RGB(0x90, 0x90, 0x90)
+	okBlue    = scene.RGB(0x00, 0x72, 0xb2)
+	okBlueDk  = scene.RGB(0x00, 0x4d, 0x78)
+	okSky     = scene.RGB(0x2a, 0x86, 0xbf)
+	okSkyTint = scene.RGB(0xd3, 0xeb, 0xf9)
+	okGreen   = scene.RGB(0x00, 0x9e, 0x73)
+	okGrnTint = scene.RGB(0xcd, 0xee, 0xe3)
+	okOrange  = scene.RGB(0xb8, 0x7d, 0x00)
+	okOrTint  = scene.RGB(0xfb, 0xe3, 0xc0)
+	okYellow  = scene.RGB(0x9a, 0x8c, 0x00)
+	okYelTint = scene.RGB(0xfa, 0xf4, 0xc0)
+	okYelPale = scene.RGB(0xfd, 0xfb, 0xe6)
+	okVermil  = scene.RGB(0xd5, 0x5e, 0x00)
+	okPurple  = scene.RGB(0xa8, 0x4f, 0x86)
+	okPurTint = scene.RGB(0xf5, 0xe1, 0xec)
+	okBrown   = scene.RGB(0x8c, 0x6d, 0x31)
+	markColor = scene.RGB(0xa6, 0x36, 0x03)
+	noFigures = scene.RGB(0xd9, 0xd9, 0xd9)
+)
+
+// kindStyle is how a kind is drawn.
 type kindStyle struct {
-	title   string // legend text
-	shape   string
-	rounded bool
-	fill    string
-	stroke  string
-	text    string
-	pen     float64
+	title  string // legend text
+	shape  scene.Shape
+	fill   scene.Color
+	stroke scene.Color
+	text   scene.Color
+	pen    float64
 }
 
 var kindStyles = map[graph.NodeKind]kindStyle{
-	graph.KindSupplier:        {"Supplier", "box", false, "#ece2f0", "#6a51a3", "#1a1a1a", 1},
-	graph.KindCompany:         {"Company", "box", false, "#1f4e79", "#0b2540", "#ffffff", 2},
-	graph.KindDistributor:     {"Distributor", "box", true, "#c6dbef", "#2171b5", "#1a1a1a", 1},
-	graph.KindWholesaler:      {"Wholesaler", "box", true, "#9ecae1", "#2171b5", "#1a1a1a", 1},
-	graph.KindReseller:        {"Reseller", "box", true, "#c7e9c0", "#238b45", "#1a1a1a", 1},
-	graph.KindRetailer:        {"Retailer", "box", true, "#a1d99b", "#238b45", "#1a1a1a", 1},
-	graph.KindAgent:           {"Agent", "box", true, "#e5f5e0", "#238b45", "#1a1a1a", 1},
-	graph.KindMarketplace:     {"Marketplace", "box", true, "#d9f0d3", "#1b7837", "#1a1a1a", 1},
-	graph.KindIntegrator:      {"Integrator", "box", true, "#edf8e9", "#238b45", "#1a1a1a", 1},
-	graph.KindServiceProvider: {"Service provider", "box", true, "#fdd0a2", "#d94801", "#1a1a1a", 1},
-	graph.KindSegment:         {"Segment", "ellipse", false, "#fff2cc", "#b8860b", "#1a1a1a", 1},
-	graph.KindCustomer:        {"Customer", "ellipse", false, "#fffbe6", "#b8860b", "#1a1a1a", 1},
-	graph.KindTouchpoint:      {"Touchpoint", "note", false, "#f0f0f0", "#636363", "#1a1a1a", 1},
+	graph.KindSupplier:        {"Supplier", scene.Parallelogram, okPurTint, okPurple, ink, 1},
+	graph.KindCompany:         {"Company", scene.Hexagon, okBlue, okBlueDk, white, 2},
+	graph.KindDistributor:     {"Distributor", scene.Rect, okSkyTint, okSky, ink, 1},
+	graph.KindWholesaler:      {"Wholesaler", scene.Rect, okSkyTint, okSky, ink, 1},
+	graph.KindReseller:        {"Reseller", scene.RoundRect, okGrnTint, okGreen, ink, 1},
+	graph.KindRetailer:        {"Retailer", scene.RoundRect, okGrnTint, okGreen, ink, 1},
+	graph.KindAgent:           {"Agent", scene.RoundRect, okGrnTint, okGreen, ink, 1},
+	graph.KindMarketplace:     {"Marketplace", scene.RoundRect, okGrnTint, okGreen, ink, 1},
+	graph.KindIntegrator:      {"Integrator", scene.RoundRect, okGrnTint, okGreen, ink, 1},
+	graph.KindServiceProvider: {"Service provider", scene.Cylinder, okOrTint, okOrange, ink, 1},
+	graph.KindSegment:         {"Segment", scene.Ellipse, okYelTint, okYellow, ink, 1},
+	graph.KindCustomer:        {"Customer", scene.Ellipse, okYelPale, okYellow, ink, 1},
+	graph.KindTouchpoint:      {"Touchpoint", scene.Folder, paleGrey, midGrey, ink, 1},
 }
 
-// neutral is the fill of boxes that a tier or profit colouring does not colour.
+// LineStyle is the pattern of an edge.
+type LineStyle int
+
+// Line patterns.
 const (
-	neutralFill   = "#ffffff"
-	neutralStroke = "#808080"
-	noFigureFill  = "#d9d9d9"
-	darkText      = "#1a1a1a"
+	Solid LineStyle = iota
+	Dashed
+	Dotted
 )
 
 // edgeStyle is how an edge kind is drawn.
 type edgeStyle struct {
 	title string
-	style string
-	color string
+	style LineStyle
+	color scene.Color
 	width float64
-	arrow string
+	arrow scene.Arrow
 }
 
 var edgeStyles = map[graph.EdgeKind]edgeStyle{
-	graph.EdgeSupplies:     {"supplies (delivery, margin)", "solid", "#2171b5", 1.5, "normal"},
-	graph.EdgeSupports:     {"supports (services)", "dashed", "#d94801", 1.2, "normal"},
-	graph.EdgeOperates:     {"operates", "dotted", "#a0a0a0", 1.2, "normal"},
-	graph.EdgeUses:         {"uses (purpose)", "dotted", "#8c6d31", 1.2, "normal"},
-	graph.EdgeBelongsTo:    {"belongs to", "solid", "#969696", 1, "empty"},
-	graph.EdgePartnersWith: {"partners with", "bold", "#6a51a3", 2, "none"},
+	graph.EdgeSupplies:     {"supplies (delivery, margin)", Solid, okBlue, 1.6, scene.ArrowNormal},
+	graph.EdgeSupports:     {"supports (services)", Dashed, okVermil, 1.4, scene.ArrowNormal},
+	graph.EdgeOperates:     {"operates", Dotted, lineGrey, 1.3, scene.ArrowNormal},
+	graph.EdgeUses:         {"uses (purpose)", Dotted, okBrown, 1.3, scene.ArrowNormal},
+	graph.EdgeBelongsTo:    {"belongs to", Solid, lineGrey, 1, scene.ArrowOpen},
+	graph.EdgePartnersWith: {"partners with", Solid, okPurple, 2.4, scene.ArrowNone},
 }
 
-// tierStyles are the fills of tiers 1-4 and of unclassified nodes (index 0).
-var tierStyles = []struct{ label, fill string }{
-	{"Unclassified (no figures)", noFigureFill},
-	{"Tier 1: ideal, highly profitable", "#1a9850"},
-	{"Tier 2: good revenue", "#a6d96a"},
-	{"Tier 3: break-even", "#fee08b"},
-	{"Tier 4: money losers", "#f46d43"},
+// tierStyles are tiers 1-4 (and unclassified, index 0) on a sequential blue
+// scale, darkest for the best tier; the tier number is also written.
+var tierStyles = []struct {
+	label      string
+	fill, text scene.Color
+}{
+	{"Unclassified (no figures)", noFigures, ink},
+	{"Tier 1: ideal, highly profitable", scene.RGB(0x08, 0x30, 0x6b), white},
+	{"Tier 2: good revenue", scene.RGB(0x2f, 0x6e, 0xb0), white},
+	{"Tier 3: break-even", scene.RGB(0x9e, 0xc8, 0xe6), ink},
+	{"Tier 4: money losers", scene.RGB(0xf2, 0xf7, 0xfc), ink},
 }
 
-func tierText(t int) string {
-	if t == 1 {
-		return "#ffffff"
-	}
-	return darkText
-}
-
-// Weak spot marks.
-const (
-	markRed    = "#c00000"
-	markOrange = "#e67e00"
+// neutral boxes are what a tier or profit colouring does not colour.
+var (
+	neutralFill   = white
+	neutralStroke = lineGrey
 )
 
-// heat maps a profit p against the largest absolute profit drawn to a
-// diverging colour: red for losses, white near zero, green for profit.
-func heat(p, maxAbs float64) string {
-	if maxAbs <= 0 || p == 0 {
-		return "#f7f7f7"
-	}
-	t := math.Min(1, math.Abs(p)/maxAbs)
-	// Ease so that small figures are still visibly tinted.
-	t = 0.25 + 0.75*math.Sqrt(t)
-	var to [3]float64
-	if p < 0 {
-		to = [3]float64{0xd7, 0x30, 0x27} // red
-	} else {
-		to = [3]float64{0x1a, 0x98, 0x50} // green
-	}
-	from := [3]float64{0xf7, 0xf7, 0xf7}
-	var c [3]int
-	for i := range c {
-		c[i] = int(math.Round(from[i] + (to[i]-from[i])*t))
-	}
-	return fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2])
+// palette is what a theme changes around the boxes.
+type palette struct {
+	background, band, bandAlt, bandLine scene.Color
+	title, text, muted                  scene.Color
+	labelFill, labelText                scene.Color
+	edgeInk                             scene.Color // replaces edge colours when set (print)
 }
 
-// textOn picks dark or white text for legibility on fill.
-func textOn(fill string) string {
-	var r, g, b int
-	if _, err := fmt.Sscanf(fill, "#%02x%02x%02x", &r, &g, &b); err != nil {
-		return darkText
+func paletteOf(t Theme) palette {
+	switch t {
+	case ThemeDark:
+		return palette{
+			background: scene.RGB(0x1e, 0x1e, 0x1e), band: scene.RGB(0x2a, 0x2a, 0x2a), bandAlt: scene.RGB(0x24, 0x24, 0x24),
+			bandLine: scene.RGB(0x44, 0x44, 0x44), title: scene.RGB(0xf5, 0xf5, 0xf5), text: scene.RGB(0xe0, 0xe0, 0xe0),
+			muted: scene.RGB(0xbd, 0xbd, 0xbd), labelFill: scene.RGB(0x1e, 0x1e, 0x1e), labelText: scene.RGB(0xe0, 0xe0, 0xe0),
+		}
+	case ThemePrint:
+		return palette{
+			background: white, band: white, bandAlt: white, bandLine: scene.RGB(0xa0, 0xa0, 0xa0),
+			title: ink, text: ink, muted: greyText, labelFill: white, labelText: ink, edgeInk: scene.RGB(0x40, 0x40, 0x40),
+		}
 	}
-	// Relative luminance, roughly.
-	l := 0.2126*float64(r) + 0.7152*float64(g) + 0.0722*float64(b)
-	if l < 110 {
-		return "#ffffff"
+	return palette{
+		background: white, band: scene.RGB(0xf6, 0xf6, 0xf6), bandAlt: scene.RGB(0xfc, 0xfc, 0xfc),
+		bandLine: scene.RGB(0xd6, 0xd6, 0xd6), title: ink, text: ink, muted: greyText, labelFill: white, labelText: scene.RGB(0x26, 0x26, 0x26),
 	}
-	return darkText
+}
+
+// heat maps a profit p against the largest absolute profit drawn to a
+// diverging colour: orange for losses, near white at zero, blue for profit.
+// Mid tones where neither dark nor white text would reach WCAG AA (4.5:1)
+// are skipped towards the stronger colour, so every box stays readable.
+func heat(p, maxAbs float64) scene.Color {
+	if maxAbs <= 0 || p == 0 {
+		return scene.RGB(0xf7, 0xf7, 0xf7)
+	}
+	t := math.Min(1, math.Abs(p)/maxAbs)
+	t = 0.2 + 0.8*math.Sqrt(t) // small figures still visibly tinted
+	to := [3]float64{0x21, 0x66, 0xac}
+	if p < 0 {
+		to = [3]float64{0xb3, 0x58, 0x06}
+	}
+	from := [3]float64{0xf7, 0xf7, 0xf7}
+	at := func(t float64) scene.Color {
+		var c [3]uint8
+		for i := range c {
+			c[i] = uint8(math.Round(from[i] + (to[i]-from[i])*t))
+		}
+		return scene.RGB(c[0], c[1], c[2])
+	}
+	c := at(t)
+	for t < 1 && contrast(textOn(c), c) < 4.5 {
+		t = math.Min(1, t+0.02)
+		c = at(t)
+	}
+	return c
+}
+
+// relLum is the WCAG relative luminance of c.
+func relLum(c scene.Color) float64 {
+	lin := func(v uint8) float64 {
+		s := float64(v) / 255
+		if s <= 0.04045 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
+}
+
+// contrast is the WCAG contrast ratio of two colours (1 to 21).
+func contrast(a, b scene.Color) float64 {
+	la, lb := relLum(a), relLum(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// textOn picks dark or white text, whichever contrasts more with fill.
+func textOn(fill scene.Color) scene.Color {
+	if contrast(ink, fill) >= contrast(white, fill) {
+		return ink
+	}
+	return white
 }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -36,42 +35,4 @@ func cleanText(s string, oneLine bool) string {
 		}
 	}
 	return sb.String()
-}
-
-// wrap breaks text into lines of at most width runes at spaces (splitting
-// words longer than a line), and keeps at most max lines, ending the last
-// one with an ellipsis when text was cut.
-func wrap(text string, width, max int) []string {
-	words := strings.FieldsFunc(cleanText(text, true), unicode.IsSpace)
-	var lines []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			lines = append(lines, string(cur))
-			cur = nil
-		}
-	}
-	for _, w := range words {
-		rw := []rune(w)
-		if len(cur) > 0 && len(cur)+1+len(rw) <= width {
-			cur = append(cur, ' ')
-			cur = append(cur, rw...)
-			continue
-		}
-		flush()
-		for len(rw) > width {
-			lines = append(lines, string(rw[:width]))
-			rw = rw[width:]
-		}
-		cur = rw
-	}
-	flush()
-	if len(lines) > max {
-		last := []rune(lines[max-1])
-		if len(last) >= width {
-			last = last[:width-1]
-		}
-		lines = append(lines[:max-1], strings.TrimRight(string(last), " ")+"…")
-	}
-	return lines
 }

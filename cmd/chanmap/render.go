@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/render"
 	"github.com/spf13/cobra"
 )
@@ -18,69 +17,72 @@ func init() { subcommands = append(subcommands, newRenderCmd) }
 
 func newRenderCmd() *cobra.Command {
 	var (
-		out, format        string
-		opt                render.Options
-		weakSpots, figures bool
+		out, format, view, color, theme string
+		opt                             render.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "render MAP.yaml",
-		Short: "Draw a channel map as an SVG, PNG or DOT diagram",
+		Short: "Draw a channel map for a slide as SVG, PDF, PNG or DOT",
 		Long: `render draws the map as one workflow diagram, left to right in swimlanes:
 suppliers | company | distributors and wholesalers | resellers, retailers,
 agents, marketplaces, integrators, service providers | segments and customers |
-touchpoints. Supplies arrows are solid and labelled with the delivery method,
-margin and products; supports arrows are dashed and labelled with the
-services; operates and uses arrows are dotted. A legend lists what is drawn.
+touchpoints. Supplies arrows are solid and say the delivery method and margin;
+supports arrows are dashed and say the services; operates and uses arrows are
+dotted. Kinds differ by colour and shape; a legend lists what is drawn.
+
+The drawing is fitted to a page (--page 16:9 by default, 13.33 x 7.5 in) with
+no text below --min-font (12 pt) at the page's real size: long lanes wrap
+into sub-columns, and a map that still does not fit is drawn as an overview
+that groups nodes of the same kind (and region) into one counted box, said on
+the page. --detail draws every node and says the smallest text it used.
 
 Views: full (default), supply, support, touchpoints, and focus on one segment
-or customer (--focus ID; only what reaches it, supports it or talks to it).
-Colours: kind (default), tier (segments by tier 1-4 from the analysis, with
-weak spots marked: unreachable and unsupported segments outlined, single
-points of failure double-bordered), profit (a red-to-green heat of each
-segment's profit, with the same marks). --weak-spots marks weak spots with
-the kind colours too; --figures adds net revenue and margin to segment boxes.
+or customer (--focus ID implies the focus view). Colours: kind (default),
+tier (a sequential scale with the tier written, weak spots marked), profit
+(blue for profit, orange for loss, with a colour bar). Weak spots are marked
+by outline and a written mark: unreachable (dashed), unsupported (dotted),
+single point of failure (double). --weak-spots marks them with kind colours
+too; --figures adds net revenue and margin to segment boxes. --without PARTNER
+draws the what-if of losing that partner: its box and lines greyed, the
+segments it strands marked, each segment's net revenue after the loss.
 
-A map with more than 150 drawn nodes is drawn as an overview that groups nodes
-of the same kind (and region) into one counted box; --detail draws every node.
-
-The format comes from --format, else from the -o extension (.svg, .png,
-.dot/.gv), else svg. Without -o (or with -o -) SVG and DOT go to standard
-output; PNG needs -o. The file is written only when the drawing succeeded.`,
+The format comes from --format or from the -o extension (.svg, .pdf, .png,
+.dot/.gv); when both are given they must agree. Without -o (or with -o -)
+the drawing goes to standard output; PDF and PNG need -o. The file is
+written only when the drawing succeeded.`,
 		Example: `  chanmap render testdata/maps/hybrid.yaml -o hybrid.svg
-  chanmap render testdata/maps/hybrid.yaml -o hybrid.png --color tier --figures
-  chanmap render testdata/maps/hybrid.yaml --weak-spots -o weak.svg
+  chanmap render testdata/maps/hybrid.yaml -o hybrid.pdf --color tier --figures --footer "Source: sales ledger 2025"
+  chanmap render testdata/maps/hybrid.yaml -o hybrid.png --theme print --page 4:3
   chanmap render testdata/maps/hybrid.yaml --focus homeowners --color profit -o homeowners.svg
+  chanmap render testdata/maps/hybrid.yaml --without hvac-nord -o without-hvac-nord.pdf
   chanmap render testdata/maps/hybrid.yaml --view supply --format dot | dot -Tpdf > supply.pdf
-  chanmap render testdata/maps/generated-1000.yaml --detail -o all.svg`,
+  chanmap render testdata/maps/generated-1000.yaml --detail --page none -o all.svg`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := renderFormat(format, out)
 			if err != nil {
 				return err
 			}
-			if format == "png" && out == "" {
-				return usagef("PNG is binary: give -o FILE.png (or -o - to write it to standard output anyway)")
+			if (format == "png" || format == "pdf") && out == "" {
+				return usagef("%s is binary: give -o FILE.%s (or -o - to write it to standard output anyway)", strings.ToUpper(format), format)
 			}
 			m, err := graph.ReadFile(args[0])
 			if err != nil {
 				return err
 			}
-			coloured := opt.Color == render.ColorTier || opt.Color == render.ColorProfit
-			if coloured || weakSpots || figures {
-				rep, err := analysis.Analyze(m)
-				if err != nil {
-					return fmt.Errorf("%s: analysing the map for the diagram: %w", args[0], err)
-				}
-				ov := render.OverlayOf(rep)
-				if !figures {
-					ov.Figures = nil
-				}
-				if !coloured && !weakSpots {
-					ov.Unreachable, ov.Unsupported, ov.SPOF = nil, nil, nil
-				}
-				opt.Overlay = ov
+			opt.View, opt.Color, opt.Theme = render.View(view), render.Color(color), render.Theme(theme)
+			opt, err = render.WithAnalysis(m, opt)
+			if errors.Is(err, render.ErrOptions) && (opt.Focus == "" || m.Node(opt.Focus) != nil) {
+				return usageError{err} // an unknown focus id is a user error (exit 1), as in support
 			}
-			data, err := draw(cmd.Context(), m, opt, format)
+			if err != nil {
+				return fmt.Errorf("%s: analysing the map for the diagram: %w", args[0], err)
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			data, err := render.Render(ctx, render.NewInProcess(), m, opt, format)
 			if errors.Is(err, render.ErrOptions) && (opt.Focus == "" || m.Node(opt.Focus) != nil) {
 				return usageError{err} // an unknown focus id is a user error (exit 1), as in support
 			}
@@ -91,59 +93,54 @@ output; PNG needs -o. The file is written only when the drawing succeeded.`,
 				_, err := cmd.OutOrStdout().Write(data)
 				return err
 			}
-			return writeFileAtomic(out, data)
+			return writeOutput(os.Stdout, out, data)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "file to write (- or none: standard output)")
-	f.StringVar(&format, "format", "", "svg, png or dot (default: from the -o extension, else svg)")
-	f.StringVar(&opt.View, "view", render.ViewFull, "full, supply, support, touchpoints or focus")
+	f.StringVar(&format, "format", "", "svg, pdf, png or dot (default: from the -o extension, else svg)")
+	f.StringVar(&view, "view", string(render.ViewFull), "full, supply, support, touchpoints or focus")
 	f.StringVar(&opt.Focus, "focus", "", "segment or customer id to focus on (implies --view focus)")
-	f.StringVar(&opt.Color, "color", render.ColorKind, "kind, tier or profit")
-	f.BoolVar(&opt.Detail, "detail", false, "draw every node even past the 150-node overview budget")
-	f.BoolVar(&weakSpots, "weak-spots", false, "mark weak spots from the analysis (always on with --color tier|profit)")
-	f.BoolVar(&figures, "figures", false, "add a line with net revenue and margin from the analysis to segment boxes")
+	f.StringVar(&color, "color", string(render.ColorKind), "kind, tier or profit")
+	f.BoolVar(&opt.Fade, "fade", false, "with --focus: keep the rest of the map, faded, instead of leaving it out")
+	f.BoolVar(&opt.Detail, "detail", false, "draw every node: never fold into the overview (text may get smaller than --min-font)")
+	f.BoolVar(&opt.WeakSpots, "weak-spots", false, "mark weak spots from the analysis (always on with --color tier|profit)")
+	f.BoolVar(&opt.Figures, "figures", false, "add a line with net revenue and margin from the analysis to segment boxes")
+	f.StringVar(&opt.Page, "page", "16:9", "16:9, 4:3, a4, a4-landscape, letter or none (natural size)")
+	f.Float64Var(&opt.MinFont, "min-font", render.DefaultMinFont, "smallest text in points at the page's real size")
+	f.StringVar(&theme, "theme", string(render.ThemeDefault), "default, print or dark")
+	f.StringVar(&opt.Footer, "footer", "", "source and date shown at the foot of the page")
+	f.StringArrayVar(&opt.Without, "without", nil, "draw the what-if of losing this partner (repeatable): its lines greyed, stranded segments marked, figures after")
+	f.BoolVar(&opt.FixedCosts, "fixed-costs", false, "with --without: keep each segment's cost to serve whole (by default it scales with the net revenue kept)")
+	f.BoolVar(&opt.TextAsPaths, "text-as-paths", false, "SVG: draw text as outlines (exact look everywhere, not selectable)")
 	return cmd
 }
 
-// renderFormat picks the output format from --format or the -o extension.
+// renderFormat picks the output format from --format or the -o extension;
+// when both are given they must agree.
 func renderFormat(format, out string) (string, error) {
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(out)) {
-		case ".png":
-			format = "png"
-		case ".dot", ".gv":
-			format = "dot"
-		default:
-			format = "svg"
-		}
+	fromExt := ""
+	switch strings.ToLower(filepath.Ext(out)) {
+	case ".svg":
+		fromExt = "svg"
+	case ".pdf":
+		fromExt = "pdf"
+	case ".png":
+		fromExt = "png"
+	case ".dot", ".gv":
+		fromExt = "dot"
 	}
 	switch format {
-	case "svg", "png", "dot":
+	case "":
+		if fromExt == "" {
+			return "svg", nil
+		}
+		return fromExt, nil
+	case "svg", "pdf", "png", "dot":
+		if fromExt != "" && fromExt != format {
+			return "", usagef("--format %s disagrees with the -o extension %s (it would write %s into a %s file)", format, filepath.Ext(out), format, fromExt)
+		}
 		return format, nil
 	}
-	return "", usagef("unknown --format %q (want svg, png or dot)", format)
-}
-
-// draw renders m in format with the in-process engine.
-func draw(ctx context.Context, m *graph.Map, opt render.Options, format string) ([]byte, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if opt.Focus != "" && opt.View == render.ViewFull {
-		opt.View = render.ViewFocus // --focus alone means the focus view
-	}
-	switch format {
-	case "dot":
-		return render.DOT(m, opt)
-	case "png":
-		return render.PNG(ctx, render.NewInProcess(), m, opt)
-	default:
-		return render.SVG(ctx, render.NewInProcess(), m, opt)
-	}
-}
-
-// writeFileAtomic writes the diagram to -o as every command does (output.go).
-func writeFileAtomic(path string, data []byte) error {
-	return writeOutput(os.Stdout, path, data)
+	return "", usagef("unknown --format %q (want svg, pdf, png or dot)", format)
 }

@@ -2,11 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"image/png"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chanmap/chanmap/api"
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/embedded"
+	"github.com/chanmap/chanmap/render"
 )
 
 const hybridMap = "../../testdata/maps/hybrid.yaml"
@@ -22,16 +29,17 @@ func TestRenderCommandWritesEachFormat(t *testing.T) {
 		{[]string{"-o", "m.dot"}, "m.dot", func(b []byte) bool { return bytes.HasPrefix(b, []byte("digraph")) }},
 		{[]string{"-o", "m.out", "--format", "dot"}, "m.out", func(b []byte) bool { return bytes.HasPrefix(b, []byte("digraph")) }},
 		{[]string{"-o", "m.png", "--color", "tier"}, "m.png", func(b []byte) bool { _, err := png.Decode(bytes.NewReader(b)); return err == nil }},
+		{[]string{"-o", "m.pdf", "--theme", "print"}, "m.pdf", func(b []byte) bool { return bytes.HasPrefix(b, []byte("%PDF-")) }},
 		{[]string{"-o", "f.svg", "--focus", "homeowners", "--color", "profit"}, "f.svg", func(b []byte) bool {
-			return bytes.Contains(b, []byte("focus on Homeowners")) && !bytes.Contains(b, []byte("Small private landlords")) &&
+			return bytes.Contains(b, []byte("Everything that reaches, supports or talks to Homeowners")) && !bytes.Contains(b, []byte("Small private landlords")) &&
 				!bytes.Contains(b, []byte("net EUR"))
 		}},
 		// The hybrid map's landlords are reached by nobody: marked with kind colours too.
-		{[]string{"-o", "m.svg", "--weak-spots"}, "m.svg", func(b []byte) bool {
-			return bytes.Contains(b, []byte("unreachable: no supply path")) && !bytes.Contains(b, []byte("net EUR"))
+		{[]string{"-o", "m.svg", "--weak-spots", "--detail"}, "m.svg", func(b []byte) bool {
+			return bytes.Contains(b, []byte("×\u00a0unreachable")) && !bytes.Contains(b, []byte("net EUR"))
 		}},
-		{[]string{"-o", "m.svg", "--figures"}, "m.svg", func(b []byte) bool {
-			return bytes.Contains(b, []byte("net EUR")) && !bytes.Contains(b, []byte("unreachable: no supply path"))
+		{[]string{"-o", "m.svg", "--figures", "--detail", "--footer", "Source: ledger 2025"}, "m.svg", func(b []byte) bool {
+			return bytes.Contains(b, []byte("net EUR")) && !bytes.Contains(b, []byte("×\u00a0unreachable")) && bytes.Contains(b, []byte("Source: ledger 2025"))
 		}},
 	} {
 		args := append([]string{"render", hybridMap}, tc.args...)
@@ -53,7 +61,7 @@ func TestRenderCommandWritesEachFormat(t *testing.T) {
 
 func TestRenderCommandStdoutAndErrors(t *testing.T) {
 	code, stdout, _ := runCLI(t, "render", hybridMap, "--view", "supply")
-	if code != 0 || !strings.Contains(stdout, "<svg") || !strings.Contains(stdout, "view: supply") {
+	if code != 0 || !strings.Contains(stdout, "<svg") || !strings.Contains(stdout, "How customers get the products</desc>") && !strings.Contains(stdout, "How customers get the products.") {
 		t.Errorf("SVG to stdout: exit %d, %.100s", code, stdout)
 	}
 	for _, tc := range []struct {
@@ -66,6 +74,10 @@ func TestRenderCommandStdoutAndErrors(t *testing.T) {
 		{[]string{"render", hybridMap, "--focus", "hvac-nord"}, 2, "focus on a segment or customer"},
 		{[]string{"render", hybridMap, "--format", "gif"}, 2, `unknown --format "gif"`},
 		{[]string{"render", hybridMap, "--format", "png"}, 2, "PNG is binary"},
+		{[]string{"render", hybridMap, "--format", "pdf"}, 2, "PDF is binary"},
+		{[]string{"render", hybridMap, "--format", "png", "-o", "x.svg"}, 2, "--format png disagrees with the -o extension .svg"},
+		{[]string{"render", hybridMap, "--page", "poster"}, 2, `unknown page "poster"`},
+		{[]string{"render", hybridMap, "--theme", "neon"}, 2, `unknown theme "neon"`},
 		{[]string{"render", "missing.yaml"}, 1, "missing.yaml"},
 		{[]string{"render"}, 2, "accepts 1 arg"},
 	} {
@@ -85,5 +97,48 @@ func TestRenderCommandLeavesNoPartialFile(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 0 {
 		t.Errorf("a failed render left %d file(s) behind", len(entries))
+	}
+}
+
+// The CLI and the API draw the same figures for the same colour mode: one
+// overlay policy, in render.
+func TestRenderCommandAndAPIDrawTheSame(t *testing.T) {
+	m, err := graph.ReadFile(hybridMap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := embedded.Open(filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.CreateMap(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(api.Config{Store: st, Engine: render.NewInProcess()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, q := range []struct{ flags, query string }{
+		{"--color tier", "color=tier"},
+		{"--color profit --figures", "color=profit&figures=true"},
+		{"--weak-spots --theme dark", "weak_spots=true&theme=dark"},
+		{"--focus homeowners --color tier", "focus=homeowners&color=tier"},
+	} {
+		out := filepath.Join(t.TempDir(), "x.svg")
+		args := append([]string{"render", hybridMap, "-o", out}, strings.Fields(q.flags)...)
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: %s", args, stderr)
+		}
+		cli, _ := os.ReadFile(out)
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/maps/"+m.ID+"/diagram.svg?"+q.query, nil))
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d %s", q.query, rec.Code, rec.Body)
+		}
+		if !bytes.Equal(cli, rec.Body.Bytes()) {
+			t.Errorf("%s: the CLI and the API drew different diagrams", q.flags)
+		}
 	}
 }

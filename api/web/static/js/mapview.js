@@ -12,7 +12,10 @@ import { edgeKey, isCustomer, label } from './model.js';
 
 const VIEWS = [['full', 'Full map'], ['supply', 'Supply'], ['support', 'Support'], ['touchpoints', 'Touchpoints'], ['focus', 'Focus on a segment']];
 const COLORS = [['kind', 'Kind'], ['tier', 'Tier'], ['profit', 'Profit']];
-const EXPORTS = [['svg', 'SVG', 'diagram'], ['png', 'PNG', 'diagram'], ['yaml', 'YAML', 'export'], ['json', 'JSON', 'export'], ['csv', 'CSV', 'export'], ['xlsx', 'XLSX', 'export']];
+// The slide size and theme apply to exported diagrams; the screen shows the map at natural size.
+const PAGES = [['16:9', 'Slide 16:9'], ['4:3', 'Slide 4:3'], ['a4-landscape', 'A4 landscape'], ['a4', 'A4'], ['letter', 'Letter'], ['none', 'Natural size']];
+const THEMES = [['default', 'Default'], ['print', 'Print'], ['dark', 'Dark']];
+const EXPORTS = [['svg', 'SVG', 'diagram'], ['pdf', 'PDF', 'diagram'], ['png', 'PNG', 'diagram'], ['yaml', 'YAML', 'export'], ['json', 'JSON', 'export'], ['csv', 'CSV', 'export'], ['xlsx', 'XLSX', 'export']];
 
 export const CONFLICT_TEXT = 'Someone else changed this map while you were editing. The map has been reloaded; '
   + 'your changes are still in the form and not saved yet. Check them and save again.';
@@ -45,6 +48,15 @@ export class MapView {
     this.detail = h('span', { class: 'ctl check' },
       h('input', { type: 'checkbox', id: detailId, checked: this.opts.detail, onchange: (e) => this.setOpt('detail', e.target.checked) }),
       h('label', { for: detailId, title: 'Draw every node even on big maps (slower)' }, 'All detail'));
+    this.pageSel = sel('page-select', 'Export page', PAGES, this.opts.page, (e) => this.setOpt('page', e.target.value));
+    this.themeSel = sel('theme-select', 'Theme', THEMES, this.opts.theme, (e) => this.setOpt('theme', e.target.value));
+    const check = (id, key, text, title) => h('span', { class: 'ctl check' },
+      h('input', { type: 'checkbox', id, checked: this.opts[key], onchange: (e) => this.setOpt(key, e.target.checked) }),
+      h('label', { for: id, title }, text));
+    this.figures = check('figures-toggle', 'figures', 'Figures', 'Net revenue and margin on segment boxes');
+    this.weak = check('weak-toggle', 'weak', 'Weak spots', 'Mark unreachable and unsupported segments and single points of failure');
+    this.fade = check('fade-toggle', 'fade', 'Fade the rest', 'In a focus view, keep the rest of the map, faded');
+    this.withoutWrap = sel('without-select', 'What if we lose', [['', '(nobody)']], this.opts.without, (e) => this.setOpt('without', e.target.value));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
         // Diagrams are named after the map; exports keep the server's file name (CSV comes as a zip).
@@ -60,7 +72,7 @@ export class MapView {
     this.analysis = h('details', { id: 'analysis', class: 'panel', open: true }, h('summary', null, h('h2', null, 'Analysis')), this.analysisBody);
 
     const tb = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Diagram and map tools' },
-      this.viewSel, this.focusWrap, this.colorSel, this.detail,
+      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.withoutWrap, this.themeSel, this.pageSel,
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
       h('span', { class: 'btn-group', role: 'group', 'aria-label': 'Zoom' },
         h('button', { type: 'button', id: 'zoom-in', 'aria-label': 'Zoom in', title: 'Zoom in (+)', onclick: () => this.diagram.zoom(0.8) }, '+'),
@@ -114,13 +126,20 @@ export class MapView {
       segs.map((n) => h('option', { value: n.id, selected: n.id === this.opts.focus }, n.name || n.id)));
     if (this.opts.view === 'focus' && !segs.some((n) => n.id === this.opts.focus) && segs.length) this.opts.focus = segs[0].id;
     fs.value = this.opts.focus || '';
+    const ws = this.withoutWrap.querySelector('select');
+    const partners = this.map.nodes.filter((n) => !isCustomer(n.kind) && !['company', 'touchpoint', 'product'].includes(n.kind));
+    replace(ws, h('option', { value: '' }, '(nobody)'),
+      partners.map((n) => h('option', { value: n.id, selected: n.id === this.opts.without }, n.name || n.id)));
+    if (!partners.some((n) => n.id === this.opts.without)) this.opts.without = '';
+    ws.value = this.opts.without;
     if (!this.editor) this.idle(); // the "Go to node" list follows the map
   }
 
-  diagramURL(ext) {
-    const q = new URLSearchParams({ view: this.opts.view, color: this.opts.color });
-    if (this.opts.view === 'focus' && this.opts.focus) q.set('focus', this.opts.focus);
-    if (this.opts.detail) q.set('detail', 'true');
+  /** diagramURL is the drawing with the chosen options; the screen (svg
+   * without forExport) shows it at natural size, exports on the chosen page. */
+  diagramURL(ext, forExport = false) {
+    const q = paramsOf(this.opts);
+    q.set('page', forExport ? this.opts.page : 'none');
     return `/api/v1${this.base()}/diagram.${ext}?${q}`;
   }
 
@@ -204,6 +223,12 @@ export class MapView {
     this.viewSel.querySelector('select').value = o.view;
     this.colorSel.querySelector('select').value = o.color;
     this.detail.querySelector('input').checked = o.detail;
+    this.figures.querySelector('input').checked = o.figures;
+    this.weak.querySelector('input').checked = o.weak;
+    this.fade.querySelector('input').checked = o.fade;
+    this.withoutWrap.querySelector('select').value = o.without;
+    this.themeSel.querySelector('select').value = o.theme;
+    this.pageSel.querySelector('select').value = o.page;
     this.focusWrap.hidden = o.view !== 'focus';
     this.focusWrap.querySelector('select').value = o.focus || '';
     this.loadDiagram();
@@ -332,7 +357,7 @@ export class MapView {
     this.idle();
   }
 
-  exportURL(ext, kind) { return kind === 'diagram' ? this.diagramURL(ext) : `/api/v1${this.base()}/export.${ext}`; }
+  exportURL(ext, kind) { return kind === 'diagram' ? this.diagramURL(ext, true) : `/api/v1${this.base()}/export.${ext}`; }
 
   /** updateExports points the export links at the current view. */
   updateExports() {
@@ -355,14 +380,24 @@ export class MapView {
 function nameOf(map, id) { return map.nodes.find((n) => n.id === id)?.name || id; }
 
 function optsFrom(params) {
-  const view = VIEWS.some(([v]) => v === params.get('view')) ? params.get('view') : 'full';
-  const color = COLORS.some(([v]) => v === params.get('color')) ? params.get('color') : 'kind';
-  return { view, focus: params.get('focus') || '', color, detail: params.get('detail') === 'true' || params.get('detail') === '1' };
+  const pick = (list, key, dflt) => (list.some(([v]) => v === params.get(key)) ? params.get(key) : dflt);
+  const yes = (key) => params.get(key) === 'true' || params.get(key) === '1';
+  return {
+    view: pick(VIEWS, 'view', 'full'), focus: params.get('focus') || '', color: pick(COLORS, 'color', 'kind'),
+    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), without: params.get('without') || '',
+    theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'),
+  };
 }
 
 function paramsOf(o) {
   const q = new URLSearchParams({ view: o.view, color: o.color });
   if (o.view === 'focus' && o.focus) q.set('focus', o.focus);
   if (o.detail) q.set('detail', 'true');
+  if (o.figures) q.set('figures', 'true');
+  if (o.weak) q.set('weak_spots', 'true');
+  if (o.fade && o.view === 'focus') q.set('fade', 'true');
+  if (o.without) q.set('without', o.without);
+  if (o.theme !== 'default') q.set('theme', o.theme);
+  if (o.page !== '16:9') q.set('page', o.page);
   return q;
 }

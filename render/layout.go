@@ -1,0 +1,393 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/chanmap/chanmap/render/scene"
+)
+
+// sizes are the font sizes of one drawing in points, before the page scale.
+// Every size is at least the minimum font, so a drawing that fits its page
+// unscaled keeps every text at or above the minimum.
+type sizes struct {
+	title, subtitle, note, header, name, detail, label, legend float64
+}
+
+func sizesFor(minFont float64) sizes {
+	return sizes{
+		title: minFont * 1.6, subtitle: minFont * 1.1, note: minFont, header: minFont * 1.1,
+		name: minFont, detail: minFont, label: minFont, legend: minFont,
+	}
+}
+
+// Box padding and wrapping widths, in multiples of the name size.
+const (
+	padX       = 0.6  // left and right padding inside a box
+	padY       = 0.25 // top and bottom padding
+	nameEms    = 8    // widest name line before wrapping
+	nameLines  = 3
+	detailEms  = 10
+	detailRows = 2
+	labelEms   = 5.2 // widest edge label line
+	labelRows  = 3
+)
+
+// measured is one box with its text wrapped and its size known.
+type measured struct {
+	spans []scene.Span
+	w, h  float64
+}
+
+// measureNode wraps a node's lines with the real font's metrics and sizes
+// its box so that every line fits inside its shape.
+func measureNode(n Node, fs sizes) measured {
+	var spans []scene.Span
+	for i, l := range n.Lines {
+		size, ems, rows := fs.detail, float64(detailEms), detailRows
+		if i == 0 && !l.Small {
+			size, ems, rows = fs.name, float64(nameEms), nameLines
+		}
+		if n.Shape == scene.Ellipse {
+			ems *= 1.4 // a flatter text block makes a smaller ellipse
+		}
+		for _, t := range wrapMeasured(l.Text, size, l.Bold, ems*size, rows) {
+			spans = append(spans, scene.Span{Text: t, Size: size, Bold: l.Bold, Color: n.Text})
+		}
+	}
+	w, h := 0.0, 0.0
+	for _, s := range spans {
+		w = math.Max(w, scene.SpanWidth(s))
+		h += s.Size * scene.LineHeight
+	}
+	h += 2 * padY * fs.name
+	if n.Shape != scene.Ellipse {
+		w += 2 * padX * fs.name
+	}
+	switch n.Shape {
+	case scene.Ellipse:
+		// The text block is inscribed in the ellipse: (1/kx)² + (1/ky)² <= 1,
+		// wide for a tall block, tall for one or two lines.
+		w += padX * fs.name
+		if len(spans) >= 3 {
+			w, h = w*1.6, h*1.28
+		} else {
+			w, h = w*1.25, h*1.67
+		}
+	case scene.Hexagon, scene.Parallelogram:
+		w += h * 0.6
+	case scene.Cylinder:
+		h += 0.5 * fs.name
+	case scene.Folder:
+		w += 0.6 * fs.name
+	}
+	return measured{spans: spans, w: math.Ceil(w), h: math.Ceil(h)}
+}
+
+// wrapMeasured breaks text into lines no wider than maxW points at size, at
+// spaces, keeping at most rows lines. Text left over ends the last line in
+// "…" after a whole word: a word is never cut, unless one word alone is
+// wider than twice maxW.
+func wrapMeasured(text string, size float64, bold bool, maxW float64, rows int) []string {
+	words := strings.FieldsFunc(cleanText(text, true), func(r rune) bool { return r != '\u00a0' && unicode.IsSpace(r) })
+	width := func(s string) float64 { return scene.TextWidth(s, size, bold, false) }
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		if cur != "" && width(cur+" "+w) <= maxW {
+			cur += " " + w
+			continue
+		}
+		if cur != "" {
+			lines = append(lines, cur)
+		}
+		cur = w
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	for i, l := range lines {
+		if width(l) > 2*maxW {
+			lines[i] = cutTo(l, size, bold, 2*maxW)
+		}
+	}
+	if len(lines) > rows {
+		last := lines[rows-1]
+		for last != "" && width(last+" …") > maxW {
+			i := strings.LastIndexByte(last, ' ')
+			if i < 0 {
+				break
+			}
+			last = last[:i]
+		}
+		lines = append(lines[:rows-1], last+" …")
+	}
+	return lines
+}
+
+// cutTo shortens one overlong word to maxW points, ending it in "…".
+func cutTo(s string, size float64, bold bool, maxW float64) string {
+	rs := []rune(s)
+	for len(rs) > 1 && scene.TextWidth(string(rs)+"…", size, bold, false) > maxW {
+		rs = rs[:len(rs)-1]
+	}
+	return string(rs) + "…"
+}
+
+// layoutPlan says how the boxes are put into Graphviz ranks: each lane is
+// one or more columns (a long lane wraps into sub-columns).
+type layoutPlan struct {
+	columns  [][]int // node indexes per column, left to right
+	laneOf   []int   // lane index (into Diagram.Lanes) per column
+	ranksep  float64 // points between columns
+	nodesep  float64 // points between boxes in a column
+	boxes    []measured
+	estW     float64
+	estH     float64
+	maxLabel float64 // widest edge label placed, points
+}
+
+// plan measures the boxes and splits long lanes into sub-columns so that
+// the drawing's shape comes close to the page's aspect ratio (aspect <= 0:
+// no splitting).
+func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
+	p := &layoutPlan{nodesep: math.Round(fs.name * 0.6)}
+	idx := map[string]int{}
+	for i, n := range d.Nodes {
+		p.boxes = append(p.boxes, measureNode(n, fs))
+		idx[n.ID] = i
+	}
+	labelW := 0.0
+	for _, e := range d.Edges {
+		if e.Label != "" {
+			for _, l := range wrapMeasured(e.Label, fs.label, false, labelEms*fs.label, labelRows) {
+				labelW = math.Max(labelW, scene.TextWidth(l, fs.label, false, false))
+			}
+		}
+	}
+	p.maxLabel = labelW
+	p.ranksep = math.Max(3*fs.name, math.Min(labelW, labelEms*fs.label)+fs.name*0.6)
+	p.ranksep = math.Ceil(p.ranksep)
+	byLane := make([][]int, len(d.Lanes))
+	laneIx := map[string]int{}
+	for i, l := range d.Lanes {
+		laneIx[l.ID] = i
+	}
+	for i, n := range d.Nodes {
+		li := laneIx[n.Lane]
+		byLane[li] = append(byLane[li], i)
+	}
+	stack := func(ids []int) (h, w float64) {
+		for _, i := range ids {
+			h += p.boxes[i].h + p.nodesep
+			w = math.Max(w, p.boxes[i].w)
+		}
+		return h, w
+	}
+	tallest := 0.0
+	for _, ids := range byLane {
+		h, _ := stack(ids)
+		tallest = math.Max(tallest, h)
+	}
+	split := func(limit float64) ([][]int, []int, float64, float64) {
+		var cols [][]int
+		var laneOfCol []int
+		totalW, maxH := 0.0, 0.0
+		for li, ids := range byLane {
+			h, _ := stack(ids)
+			k := 1
+			if limit > 0 {
+				k = max(1, int(math.Ceil(h/limit-1e-9)))
+			}
+			per := int(math.Ceil(float64(len(ids)) / float64(k)))
+			for start := 0; start < len(ids); start += per {
+				col := ids[start:min(len(ids), start+per)]
+				ch, cw := stack(col)
+				cols = append(cols, col)
+				laneOfCol = append(laneOfCol, li)
+				totalW += cw
+				maxH = math.Max(maxH, ch)
+			}
+		}
+		totalW += float64(len(cols)-1) * p.ranksep
+		return cols, laneOfCol, totalW, maxH
+	}
+	best := -1.0
+	for k := 1; k <= 8; k++ {
+		limit := tallest / float64(k)
+		if aspect <= 0 && k > 1 {
+			break
+		}
+		cols, lo, w, h := split(limit)
+		if aspect <= 0 {
+			p.columns, p.laneOf, p.estW, p.estH = cols, lo, w, h
+			break
+		}
+		// The scale at which this shape fits a page of the aspect ratio
+		// (Graphviz spreads a column about a quarter more than its boxes).
+		score := math.Min(aspect/w, 1/(1.25*h+furnitureH))
+		if score > best*1.02 {
+			best = score
+			p.columns, p.laneOf, p.estW, p.estH = cols, lo, w, h
+		}
+	}
+	return p
+}
+
+// layoutDOT writes the DOT that Graphviz lays out: boxes of fixed size with
+// no labels (chanmap draws every text itself), one rank per column, columns
+// chained in lane order, and no edge label (labels are placed after layout).
+func layoutDOT(d *Diagram, p *layoutPlan) []byte {
+	var b bytes.Buffer
+	in := func(pt float64) string { return strconv.FormatFloat(pt/72, 'f', 4, 64) }
+	fmt.Fprintf(&b, "digraph L {\n\tgraph [rankdir=LR, ranksep=%s, nodesep=%s, splines=true, mclimit=0.5, pad=0, margin=0];\n", in(p.ranksep), in(p.nodesep))
+	b.WriteString("\tnode [label=\"\", fixedsize=true, shape=box];\n\tedge [arrowhead=none, arrowtail=none];\n")
+	colOf := make([]int, len(d.Nodes))
+	for c, ids := range p.columns {
+		b.WriteString("\t{ rank=same;")
+		for _, i := range ids {
+			colOf[i] = c
+			shape := ""
+			if d.Nodes[i].Shape == scene.Ellipse {
+				shape = ", shape=ellipse"
+			}
+			fmt.Fprintf(&b, " n%d [width=%s, height=%s%s];", i, in(p.boxes[i].w), in(p.boxes[i].h), shape)
+		}
+		b.WriteString(" }\n")
+	}
+	for c := 1; c < len(p.columns); c++ {
+		fmt.Fprintf(&b, "\tn%d -> n%d [style=invis, weight=0];\n", p.columns[c-1][0], p.columns[c][0])
+	}
+	idx := map[string]int{}
+	for i, n := range d.Nodes {
+		idx[n.ID] = i
+	}
+	for _, e := range d.Edges {
+		f, t := idx[e.From], idx[e.To]
+		attrs := ""
+		if colOf[f] >= colOf[t] || e.Kind == "partners_with" {
+			attrs = " [constraint=false]"
+		}
+		fmt.Fprintf(&b, "\tn%d -> n%d%s;\n", f, t, attrs)
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+// placed is the layout Graphviz returned, in points with y downwards.
+type placed struct {
+	w, h  float64
+	nodes []scene.Point   // centres, by node index
+	edges [][]scene.Point // Bézier chains, by edge index (nil: not routed)
+}
+
+// readPlain reads Graphviz's "plain" output for a layout DOT of d.
+func readPlain(d *Diagram, plain []byte) (*placed, error) {
+	pl := &placed{nodes: make([]scene.Point, len(d.Nodes)), edges: make([][]scene.Point, len(d.Edges))}
+	idx := map[string]int{}
+	for i, n := range d.Nodes {
+		idx[n.ID] = i
+	}
+	// Edges come back in DOT order; several edges may join the same pair.
+	pending := map[[2]int][]int{}
+	for i, e := range d.Edges {
+		k := [2]int{idx[e.From], idx[e.To]}
+		pending[k] = append(pending[k], i)
+	}
+	seen := make([]bool, len(d.Nodes))
+	sc := bufio.NewScanner(bytes.NewReader(plain))
+	sc.Buffer(make([]byte, 64<<10), maxFrame)
+	num := func(s string) (float64, error) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("%w: bad number %q in the layout", ErrLayout, s)
+		}
+		return v, nil
+	}
+	node := func(s string) (int, bool) {
+		i, err := strconv.Atoi(strings.TrimPrefix(s, "n"))
+		return i, err == nil && strings.HasPrefix(s, "n") && i >= 0 && i < len(d.Nodes)
+	}
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 {
+			continue
+		}
+		switch f[0] {
+		case "graph":
+			if len(f) < 4 {
+				return nil, fmt.Errorf("%w: short graph line in the layout", ErrLayout)
+			}
+			w, err := num(f[2])
+			if err != nil {
+				return nil, err
+			}
+			h, err := num(f[3])
+			if err != nil {
+				return nil, err
+			}
+			pl.w, pl.h = w*72, h*72
+		case "node":
+			if len(f) < 4 {
+				return nil, fmt.Errorf("%w: short node line in the layout", ErrLayout)
+			}
+			i, ok := node(f[1])
+			if !ok {
+				return nil, fmt.Errorf("%w: unknown node %q in the layout", ErrLayout, f[1])
+			}
+			x, err := num(f[2])
+			if err != nil {
+				return nil, err
+			}
+			y, err := num(f[3])
+			if err != nil {
+				return nil, err
+			}
+			pl.nodes[i] = scene.Point{X: x * 72, Y: pl.h - y*72}
+			seen[i] = true
+		case "edge":
+			if len(f) < 4 {
+				return nil, fmt.Errorf("%w: short edge line in the layout", ErrLayout)
+			}
+			a, ok1 := node(f[1])
+			b, ok2 := node(f[2])
+			n, err := strconv.Atoi(f[3])
+			if !ok1 || !ok2 || err != nil || n < 0 || len(f) < 4+2*n {
+				return nil, fmt.Errorf("%w: bad edge line in the layout", ErrLayout)
+			}
+			q := pending[[2]int{a, b}]
+			if len(q) == 0 {
+				continue // an ordering edge
+			}
+			pending[[2]int{a, b}] = q[1:]
+			pts := make([]scene.Point, n)
+			for j := range pts {
+				x, err := num(f[4+2*j])
+				if err != nil {
+					return nil, err
+				}
+				y, err := num(f[5+2*j])
+				if err != nil {
+					return nil, err
+				}
+				pts[j] = scene.Point{X: x * 72, Y: pl.h - y*72}
+			}
+			pl.edges[q[0]] = pts
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%w: reading the layout: %v", ErrLayout, err)
+	}
+	for i, ok := range seen {
+		if !ok {
+			return nil, fmt.Errorf("%w: node %q missing from the layout", ErrLayout, d.Nodes[i].ID)
+		}
+	}
+	// The y axis is flipped after the graph line; plain output puts it first.
+	return pl, nil
+}
