@@ -134,7 +134,7 @@ func decode(data []byte, name string) (*Map, *tnode, []Problem, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := &decoder{}
+	d := &decoder{s: std}
 	m := d.mapOf(tree)
 	return m, tree, d.probs, nil
 }
@@ -180,27 +180,9 @@ func firstInvalid(data []byte) int {
 	return len(data)
 }
 
-// The node and edge fields of format v1, in the order they are written.
-var (
-	nodeFields = []string{"id", "kind", "name", "description", "tags", "region", "services",
-		"market", "customers", "revenue", "cost_to_serve", "prefers", "needs", "scores", "quality", "tier",
-		"channel", "purpose", "replacement_months"}
-	edgeFields = []string{"id", "from", "to", "kind", "delivery", "products", "margin", "share",
-		"services", "why", "purpose", "what"}
-	mapFields = []string{"id", "title", "currency", "nodes", "edges", "classification"}
-)
-
-func isField(list []string, k string) bool {
-	for _, f := range list {
-		if f == k {
-			return true
-		}
-	}
-	return false
-}
-
 // decoder turns a tree into a Map, collecting every structural problem.
 type decoder struct {
+	s     *Schema
 	probs []Problem
 }
 
@@ -222,13 +204,11 @@ func (d *decoder) mapOf(t *tnode) *Map {
 	for _, k := range t.keys {
 		ptr := "/" + escapePointer(k.name)
 		v := k.val
+		if f, ok := Lookup(d.s.Map, k.name); ok {
+			d.set(f.Type, v, ptr, f.Name, func(x any) { f.Set(m, x) })
+			continue
+		}
 		switch k.name {
-		case "id":
-			m.ID = d.str(v, ptr, "id")
-		case "title":
-			m.Title = d.str(v, ptr, "title")
-		case "currency":
-			m.Currency = d.str(v, ptr, "currency")
 		case "version":
 			// Written by stores and the API next to a map; not part of the file.
 			if v.kind != tNumber && v.kind != tNull {
@@ -261,7 +241,8 @@ func (d *decoder) mapOf(t *tnode) *Map {
 		case "classification":
 			m.Classification = d.classification(v, ptr)
 		default:
-			d.addKey(k, ptr, "unknown top-level key %q (known: %s)", k.name, strings.Join(mapFields, ", "))
+			known := append(Names(d.s.Map), "nodes", "edges", "classification")
+			d.addKey(k, ptr, "unknown top-level key %q (known: %s)", k.name, strings.Join(known, ", "))
 		}
 	}
 	return m
@@ -276,52 +257,11 @@ func (d *decoder) node(t *tnode, ptr string) *Node {
 	for _, k := range t.keys {
 		p := ptr + "/" + escapePointer(k.name)
 		v := k.val
+		if f, ok := Lookup(d.s.Node, k.name); ok {
+			d.set(f.Type, v, p, f.Name, func(x any) { f.Set(n, x) })
+			continue
+		}
 		switch k.name {
-		case "id":
-			n.ID = d.str(v, p, k.name)
-		case "kind":
-			n.Kind = NodeKind(d.str(v, p, k.name))
-		case "name":
-			n.Name = d.str(v, p, k.name)
-		case "description":
-			n.Description = d.str(v, p, k.name)
-		case "tags":
-			n.Tags = d.strs(v, p, k.name)
-		case "region":
-			n.Region = d.str(v, p, k.name)
-		case "services":
-			n.Services = d.strs(v, p, k.name)
-		case "market":
-			n.Market = d.str(v, p, k.name)
-		case "customers":
-			n.Customers = d.num(v, p, k.name)
-		case "revenue":
-			n.Revenue = d.num(v, p, k.name)
-		case "cost_to_serve":
-			n.CostToServe = d.num(v, p, k.name)
-		case "prefers":
-			n.Prefers = d.strs(v, p, k.name)
-		case "needs":
-			n.Needs = d.str(v, p, k.name)
-		case "scores":
-			n.Scores = d.nums(v, p, k.name)
-		case "quality":
-			n.Quality = d.nums(v, p, k.name)
-		case "tier":
-			if f := d.num(v, p, k.name); f != nil {
-				if *f != math.Trunc(*f) || math.Abs(*f) > 1e6 {
-					d.add(p, k.name, v.text, "tier must be a whole number 1-4")
-				} else {
-					t := int(*f)
-					n.Tier = &t
-				}
-			}
-		case "channel":
-			n.Channel = d.str(v, p, k.name)
-		case "purpose":
-			n.Purpose = d.str(v, p, k.name)
-		case "replacement_months":
-			n.ReplacementMonths = d.num(v, p, k.name)
 		case "attrs":
 			d.attrsBlock(v, p, &n.Attrs)
 		default:
@@ -340,31 +280,11 @@ func (d *decoder) edge(t *tnode, ptr string) *Edge {
 	for _, k := range t.keys {
 		p := ptr + "/" + escapePointer(k.name)
 		v := k.val
+		if f, ok := Lookup(d.s.Edge, k.name); ok {
+			d.set(f.Type, v, p, f.Name, func(x any) { f.Set(e, x) })
+			continue
+		}
 		switch k.name {
-		case "id":
-			e.ID = d.str(v, p, k.name)
-		case "from":
-			e.From = d.str(v, p, k.name)
-		case "to":
-			e.To = d.str(v, p, k.name)
-		case "kind":
-			e.Kind = EdgeKind(d.str(v, p, k.name))
-		case "delivery":
-			e.Delivery = d.str(v, p, k.name)
-		case "products":
-			e.Products = d.strs(v, p, k.name)
-		case "margin":
-			e.Margin = d.num(v, p, k.name)
-		case "share":
-			e.Share = d.num(v, p, k.name)
-		case "services":
-			e.Services = d.strs(v, p, k.name)
-		case "why":
-			e.Why = d.str(v, p, k.name)
-		case "purpose":
-			e.Purpose = d.str(v, p, k.name)
-		case "what":
-			e.What = d.str(v, p, k.name)
 		case "attrs":
 			d.attrsBlock(v, p, &e.Attrs)
 		default:
@@ -501,28 +421,58 @@ func (d *decoder) classification(v *tnode, p string) *Classification {
 	c := &Classification{}
 	for _, k := range v.keys {
 		kp := p + "/" + escapePointer(k.name)
-		switch k.name {
-		case "tiers":
-			c.Tiers = d.nums(k.val, kp, "tiers")
-		case "indicators":
-			c.Indicators = d.nums(k.val, kp, "indicators")
-		case "scorecard":
-			if k.val.kind == tNull {
-				continue
-			}
-			if k.val.kind != tMap {
-				d.add(kp, "scorecard", short(k.val), "scorecard must be a mapping of groups to indicator lists, not %s", k.val.kind)
-				continue
-			}
-			c.Scorecard = make(map[string][]string, len(k.val.keys))
-			for _, g := range k.val.keys {
-				c.Scorecard[g.name] = d.strs(g.val, kp+"/"+escapePointer(g.name), "scorecard")
-			}
-		default:
-			d.addKey(k, kp, "unknown classification key %q (known: tiers, indicators, scorecard)", k.name)
+		f, ok := Lookup(d.s.Classification, k.name)
+		if !ok {
+			d.addKey(k, kp, "unknown classification key %q (known: %s)", k.name, strings.Join(Names(d.s.Classification), ", "))
+			continue
 		}
+		d.set(f.Type, k.val, kp, f.Name, func(x any) { f.Set(c, x) })
 	}
 	return c
+}
+
+// set decodes v as a value of type t and hands it to put; a value of the
+// wrong type is a problem and put is not called.
+func (d *decoder) set(t FieldType, v *tnode, p, field string, put func(any)) {
+	n := len(d.probs)
+	var x any
+	switch t {
+	case TypeTextList, TypeEnumList, TypeNodeRefList:
+		x = d.strs(v, p, field)
+	case TypeNumber:
+		x = d.num(v, p, field)
+	case TypeWhole:
+		f := d.num(v, p, field)
+		if f != nil && (*f != math.Trunc(*f) || math.Abs(*f) > 1e6) {
+			d.add(p, field, v.text, "%s must be a whole number", field)
+			return
+		}
+		x = f
+	case TypeScoreMap:
+		x = d.nums(v, p, field)
+	case TypeListMap:
+		x = d.listMap(v, p, field)
+	default:
+		x = d.str(v, p, field)
+	}
+	if len(d.probs) == n {
+		put(x)
+	}
+}
+
+func (d *decoder) listMap(v *tnode, p, field string) map[string][]string {
+	if v.kind == tNull {
+		return nil
+	}
+	if v.kind != tMap {
+		d.add(p, field, short(v), "%s must be a mapping of names to lists, not %s", field, v.kind)
+		return nil
+	}
+	out := make(map[string][]string, len(v.keys))
+	for _, g := range v.keys {
+		out[g.name] = d.strs(g.val, p+"/"+escapePointer(g.name), field)
+	}
+	return out
 }
 
 // short renders a value for a message: scalars as written, collections by kind.

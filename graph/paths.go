@@ -96,7 +96,7 @@ func makePath(rev []*Edge) SupplyPath {
 		p.Nodes = append(p.Nodes, e.To)
 		p.Hops = append(p.Hops, Hop{
 			Edge: e.Key(), From: e.From, To: e.To, Delivery: e.Delivery,
-			Margin: cloneFloat(e.Margin), Share: cloneFloat(e.Share), Products: slices.Clone(e.Products),
+			Margin: cloneValue(e.Margin).(*float64), Share: cloneValue(e.Share).(*float64), Products: slices.Clone(e.Products),
 		})
 	}
 	return p

@@ -92,8 +92,8 @@ func TestValidationRules(t *testing.T) {
 		{"quality over 5", 6, "  - {id: seg, kind: segment, name: Seg, quality: {payment: 7}}", "quality score payment must be between 1 and 5", "7", false},
 		{"quality below 1", 6, "  - {id: seg, kind: segment, name: Seg, quality: {team: 0}}", "quality score team must be between 1 and 5", "0", false},
 		{"unknown quality criterion", 6, "  - {id: seg, kind: segment, name: Seg, quality: {speed: 3}}", `unknown quality criterion "speed"`, "speed", false},
-		{"tier 5", 6, "  - {id: seg, kind: segment, name: Seg, tier: 5}", "tier must be 1, 2, 3 or 4", "5", false},
-		{"tier 0", 6, "  - {id: seg, kind: segment, name: Seg, tier: 0}", "tier must be 1, 2, 3 or 4", "0", false},
+		{"tier 5", 6, "  - {id: seg, kind: segment, name: Seg, tier: 5}", "tier must be between 1 and 4", "5", false},
+		{"tier 0", 6, "  - {id: seg, kind: segment, name: Seg, tier: 0}", "tier must be between 1 and 4", "0", false},
 		{"tier fraction", 6, "  - {id: seg, kind: segment, name: Seg, tier: 2.5}", "tier must be a whole number", "2.5", false},
 		{"replacement months zero", 8, "  - {id: pr, kind: product, name: Pr, replacement_months: 0}", "replacement_months must be above 0", "0", false},
 		{"number as text", 6, "  - {id: seg, kind: segment, name: Seg, revenue: lots}", "revenue must be a number, not a string", "lots", false},
@@ -126,7 +126,7 @@ func TestValidationRules(t *testing.T) {
 		{"unknown classification key", 12, "classification: {weights: {a: 1}}", `unknown classification key "weights"`, "weights", false},
 		{"unknown tier threshold", 12, "classification: {tiers: {tier9: 0.1}}", `unknown tier threshold "tier9"`, "tier9", false},
 		{"unknown scorecard group", 12, "classification: {scorecard: {money: [profit]}}", `unknown scorecard group "money"`, "money", false},
-		{"negative indicator weight", 12, "classification: {indicators: {profit: -1}}", "indicator weight profit must be 0 or more", "-1", false},
+		{"negative indicator weight", 12, "classification: {indicators: {profit: -1}}", "indicator weight profit must not be negative", "-1", false},
 		{"infinite number", 6, "  - {id: seg, kind: segment, name: Seg, revenue: .inf}", "revenue must be a finite number", ".inf", false},
 	}
 	for _, c := range cases {

@@ -23,82 +23,31 @@ type field struct {
 	val any
 }
 
-func nodeFieldsOf(n *Node) []field {
-	fs := []field{{"id", n.ID}, {"kind", string(n.Kind)}, {"name", n.Name}}
-	fs = appendStr(fs, "description", n.Description)
-	fs = appendList(fs, "tags", n.Tags)
-	fs = appendStr(fs, "region", n.Region)
-	fs = appendList(fs, "services", n.Services)
-	fs = appendStr(fs, "market", n.Market)
-	fs = appendNum(fs, "customers", n.Customers)
-	fs = appendNum(fs, "revenue", n.Revenue)
-	fs = appendNum(fs, "cost_to_serve", n.CostToServe)
-	fs = appendList(fs, "prefers", n.Prefers)
-	fs = appendStr(fs, "needs", n.Needs)
-	if len(n.Scores) > 0 {
-		fs = append(fs, field{"scores", n.Scores})
+// fieldsOf lists the fields of x that have a value, in table order;
+// required fields are written even when empty.
+func fieldsOf[T any](fs []Field[T], x *T) []field {
+	var out []field
+	for _, f := range fs {
+		v := f.Get(x)
+		if IsEmpty(v) && !f.Required {
+			continue
+		}
+		if p, ok := v.(*float64); ok {
+			if p == nil {
+				continue
+			}
+			v = *p
+		}
+		out = append(out, field{f.Name, v})
 	}
-	if len(n.Quality) > 0 {
-		fs = append(fs, field{"quality", n.Quality})
-	}
-	if n.Tier != nil {
-		fs = append(fs, field{"tier", float64(*n.Tier)})
-	}
-	fs = appendStr(fs, "channel", n.Channel)
-	fs = appendStr(fs, "purpose", n.Purpose)
-	fs = appendNum(fs, "replacement_months", n.ReplacementMonths)
-	return appendAttrs(fs, n.Attrs)
+	return out
 }
 
-func edgeFieldsOf(e *Edge) []field {
-	var fs []field
-	fs = appendStr(fs, "id", e.ID)
-	fs = append(fs, field{"from", e.From}, field{"to", e.To}, field{"kind", string(e.Kind)})
-	fs = appendStr(fs, "delivery", e.Delivery)
-	fs = appendList(fs, "products", e.Products)
-	fs = appendNum(fs, "margin", e.Margin)
-	fs = appendNum(fs, "share", e.Share)
-	fs = appendList(fs, "services", e.Services)
-	fs = appendStr(fs, "why", e.Why)
-	fs = appendStr(fs, "purpose", e.Purpose)
-	fs = appendStr(fs, "what", e.What)
-	return appendAttrs(fs, e.Attrs)
-}
+func nodeFieldsOf(n *Node) []field { return appendAttrs(fieldsOf(std.Node, n), n.Attrs) }
 
-func classificationFieldsOf(c *Classification) []field {
-	var fs []field
-	if len(c.Tiers) > 0 {
-		fs = append(fs, field{"tiers", c.Tiers})
-	}
-	if len(c.Indicators) > 0 {
-		fs = append(fs, field{"indicators", c.Indicators})
-	}
-	if len(c.Scorecard) > 0 {
-		fs = append(fs, field{"scorecard", c.Scorecard})
-	}
-	return fs
-}
+func edgeFieldsOf(e *Edge) []field { return appendAttrs(fieldsOf(std.Edge, e), e.Attrs) }
 
-func appendStr(fs []field, k, v string) []field {
-	if v == "" {
-		return fs
-	}
-	return append(fs, field{k, v})
-}
-
-func appendList(fs []field, k string, v []string) []field {
-	if len(v) == 0 {
-		return fs
-	}
-	return append(fs, field{k, v})
-}
-
-func appendNum(fs []field, k string, v *float64) []field {
-	if v == nil {
-		return fs
-	}
-	return append(fs, field{k, *v})
-}
+func classificationFieldsOf(c *Classification) []field { return fieldsOf(std.Classification, c) }
 
 func appendAttrs(fs []field, attrs map[string]any) []field {
 	for _, k := range sortedKeys(attrs) {
@@ -164,12 +113,8 @@ func formatNumber(f float64) string {
 // classification. Node and edge order is kept.
 func WriteYAML(w io.Writer, m *Map) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "id: %s\n", yamlString(m.ID))
-	if m.Title != "" {
-		fmt.Fprintf(bw, "title: %s\n", yamlString(m.Title))
-	}
-	if m.Currency != "" {
-		fmt.Fprintf(bw, "currency: %s\n", yamlString(m.Currency))
+	for _, f := range fieldsOf(std.Map, m) {
+		writeYAMLField(bw, f, "")
 	}
 	if len(m.Nodes) == 0 {
 		bw.WriteString("nodes: []\n")
@@ -384,10 +329,7 @@ func quoteEscaped(s string, escape func(rune) bool) string {
 func WriteJSON(w io.Writer, m *Map) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("{\n")
-	top := []field{{"id", m.ID}}
-	top = appendStr(top, "title", m.Title)
-	top = appendStr(top, "currency", m.Currency)
-	for _, f := range top {
+	for _, f := range fieldsOf(std.Map, m) {
 		fmt.Fprintf(bw, "  %s: %s,\n", jsonString(f.key), jsonValue(f.val))
 	}
 	writeJSONList(bw, "nodes", len(m.Nodes), func(i int) []field {
