@@ -77,7 +77,7 @@ type Field[T any] struct {
 	// name of a score or list map ("quality criterion").
 	Noun    string `json:"-"`
 	KeyNoun string `json:"-"`
-	Help string `json:"help"`
+	Help    string `json:"help"`
 
 	Get func(*T) any  `json:"-"`
 	Set func(*T, any) `json:"-"`
