@@ -265,8 +265,9 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 	}
 	mp := recs[0].Values[0].(map[string]any)
 	m := &graph.Map{ID: id}
-	m.Title, _ = mp["title"].(string)
-	m.Currency, _ = mp["currency"].(string)
+	if err := decodeMapFields(fields, m, mp); err != nil {
+		return nil, fmt.Errorf("map %q: %w", id, err)
+	}
 	m.Version, _ = mp["version"].(int64)
 	counts := [2]int64{-1, -1}
 	for i, k := range []string{"node_count", "edge_count"} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -200,10 +201,8 @@ func (b *builder) cellProblem(t table, row, j int, idx int, c column, value, msg
 func pointer(t table, idx int, c column) string {
 	p := "/" + t.String() + "/" + strconv.Itoa(idx)
 	switch c.f {
-	case fScore:
-		return p + "/scores/" + c.key
-	case fQuality:
-		return p + "/quality/" + c.key
+	case fEntry:
+		return p + "/" + c.row + "/" + c.key
 	case fAttr:
 		return p + "/attrs/" + c.key
 	}
@@ -281,71 +280,15 @@ func (b *builder) node(rec []string, row int, src source) {
 	idx := len(b.m.Nodes)
 	n := &graph.Node{}
 	b.eachCell(t, rec, row, idx, func(j int, c column, cell string) {
-		switch c.f {
-		case fID:
-			n.ID = trimmed(cell)
-		case fKind:
-			n.Kind = graph.NodeKind(trimmed(cell))
-		case fName:
-			n.Name = cell
-		case fDescription:
-			n.Description = cell
-		case fTags:
-			n.Tags = splitList(cell)
-		case fRegion:
-			n.Region = cell
-		case fServices:
-			n.Services = splitList(cell)
-		case fMarket:
-			n.Market = trimmed(cell)
-		case fNeeds:
-			n.Needs = cell
-		case fChannel:
-			n.Channel = trimmed(cell)
-		case fPurpose:
-			n.Purpose = cell
-		case fPrefers:
-			n.Prefers = splitList(cell)
-		case fCustomers, fRevenue, fCostToServe, fReplacementMonths, fTier, fScore, fQuality:
-			v, ok := b.number(t, row, j, idx, c, cell, src, false)
-			if !ok {
-				return
-			}
-			switch c.f {
-			case fCustomers:
-				n.Customers = &v
-			case fRevenue:
-				n.Revenue = &v
-			case fCostToServe:
-				n.CostToServe = &v
-			case fReplacementMonths:
-				n.ReplacementMonths = &v
-			case fTier:
-				if v != math.Trunc(v) || math.Abs(v) > 1e9 {
-					b.cellProblem(t, row, j, idx, c, cell, "not a whole number")
-					return
-				}
-				iv := int(v)
-				n.Tier = &iv
-			case fScore:
-				if n.Scores == nil {
-					n.Scores = map[string]float64{}
-				}
-				n.Scores[c.key] = v
-			case fQuality:
-				if n.Quality == nil {
-					n.Quality = map[string]float64{}
-				}
-				n.Quality[c.key] = v
-			}
-		case fAttr:
+		if c.f == fAttr {
 			if n.Attrs == nil {
 				n.Attrs = map[string]any{}
 			}
 			n.Attrs[c.key] = b.attr(j, cell, src)
-		default:
-			b.cellProblem(t, row, j, idx, c, cell, "not a node column")
+			return
 		}
+		f, _ := graph.Lookup(fields.Node, c.row)
+		setCell(b, t, row, j, idx, c, cell, src, f, n)
 	})
 	b.m.Nodes = append(b.m.Nodes, n)
 	b.rows[t] = append(b.rows[t], int32(row))
@@ -356,48 +299,53 @@ func (b *builder) edge(rec []string, row int, src source) {
 	idx := len(b.m.Edges)
 	e := &graph.Edge{}
 	b.eachCell(t, rec, row, idx, func(j int, c column, cell string) {
-		switch c.f {
-		case fID:
-			e.ID = trimmed(cell)
-		case fFrom:
-			e.From = trimmed(cell)
-		case fTo:
-			e.To = trimmed(cell)
-		case fKind:
-			e.Kind = graph.EdgeKind(trimmed(cell))
-		case fDelivery:
-			e.Delivery = trimmed(cell)
-		case fProducts:
-			e.Products = splitList(cell)
-		case fServices:
-			e.Services = splitList(cell)
-		case fWhy:
-			e.Why = cell
-		case fPurpose:
-			e.Purpose = cell
-		case fWhat:
-			e.What = cell
-		case fMargin, fShare:
-			v, ok := b.number(t, row, j, idx, c, cell, src, true)
-			if !ok {
-				return
-			}
-			if c.f == fMargin {
-				e.Margin = &v
-			} else {
-				e.Share = &v
-			}
-		case fAttr:
+		if c.f == fAttr {
 			if e.Attrs == nil {
 				e.Attrs = map[string]any{}
 			}
 			e.Attrs[c.key] = b.attr(j, cell, src)
-		default:
-			b.cellProblem(t, row, j, idx, c, cell, "not an edge column")
+			return
 		}
+		f, _ := graph.Lookup(fields.Edge, c.row)
+		setCell(b, t, row, j, idx, c, cell, src, f, e)
 	})
 	b.m.Edges = append(b.m.Edges, e)
 	b.rows[t] = append(b.rows[t], int32(row))
+}
+
+// setCell reads one cell into field f of x by the field's type: free text
+// as written, ids and allowed values trimmed, lists split at ';', numbers
+// parsed (fractions also as percentages), map entries into their map.
+func setCell[T any](b *builder, t table, row, j, idx int, c column, cell string, src source, f graph.Field[T], x *T) {
+	switch {
+	case c.f == fEntry:
+		v, ok := b.number(t, row, j, idx, c, cell, src, f.Unit == "fraction")
+		if !ok {
+			return
+		}
+		m, _ := f.Get(x).(map[string]float64)
+		if m == nil {
+			m = map[string]float64{}
+		}
+		m[c.key] = v
+		f.Set(x, m)
+	case f.Type.IsList():
+		f.Set(x, splitList(cell))
+	case f.Type.IsNumber():
+		v, ok := b.number(t, row, j, idx, c, cell, src, f.Unit == "fraction")
+		if !ok {
+			return
+		}
+		if f.Type == graph.TypeWhole && (v != math.Trunc(v) || math.Abs(v) > 1e9) {
+			b.cellProblem(t, row, j, idx, c, cell, "not a whole number")
+			return
+		}
+		f.Set(x, &v)
+	case f.Type == graph.TypeText:
+		f.Set(x, cell)
+	default:
+		f.Set(x, trimmed(cell))
+	}
 }
 
 // finish validates the map, maps validation problems back to rows and
@@ -411,7 +359,7 @@ func (b *builder) finish(name string) (*graph.Map, error) {
 	for _, p := range b.problems {
 		parsed[p.Pointer] = true
 	}
-	if err := graph.Validate(b.m); err != nil {
+	if err := fields.Validate(b.m); err != nil {
 		var ve *graph.ValidationError
 		if !errors.As(err, &ve) {
 			return nil, fmt.Errorf("validate %s: %w", name, err)
@@ -506,7 +454,7 @@ func fieldName(segs []string) string {
 	switch {
 	case len(segs) == 0 || segs[0] == "":
 		return ""
-	case (segs[0] == "scores" || segs[0] == "quality") && len(segs) >= 2:
+	case len(segs) >= 2 && (slices.Contains(scoreMapRows(fields.Node), segs[0]) || slices.Contains(scoreMapRows(fields.Edge), segs[0])):
 		return segs[0] + "." + segs[1]
 	case segs[0] == "attrs" && len(segs) >= 2:
 		return segs[1]

@@ -316,15 +316,15 @@ func TestHeaderMatching(t *testing.T) {
 		name   string
 		f      field
 	}{
-		{nodesTable, "Cost to serve", "cost_to_serve", fCostToServe},
-		{nodesTable, "COST-TO-SERVE", "cost_to_serve", fCostToServe},
-		{nodesTable, " Replacement months ", "replacement_months", fReplacementMonths},
-		{nodesTable, "Scores.Growth", "scores.growth", fScore},
-		{nodesTable, "Quality.Value add", "quality.value_add", fQuality},
+		{nodesTable, "Cost to serve", "cost_to_serve", fField},
+		{nodesTable, "COST-TO-SERVE", "cost_to_serve", fField},
+		{nodesTable, " Replacement months ", "replacement_months", fField},
+		{nodesTable, "Scores.Growth", "scores.growth", fEntry},
+		{nodesTable, "Quality.Value add", "quality.value_add", fEntry},
 		{nodesTable, "Account manager", "account_manager", fAttr},
 		{nodesTable, "AccountManager", "AccountManager", fAttr},
 		{nodesTable, "quality_notes", "quality_notes", fAttr},
-		{edgesTable, "FROM", "from", fFrom},
+		{edgesTable, "FROM", "from", fField},
 		{edgesTable, "Scores.Growth", "scores_growth", fAttr},
 	}
 	for _, tt := range tests {

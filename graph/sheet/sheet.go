@@ -49,62 +49,45 @@ const (
 	SheetMap   = "map"
 )
 
-// field names a column of a table: a known field of a node or an edge, one
-// entry of a nested map (scores, quality), or a free attribute.
+// fields is the field table the columns follow.
+var fields = graph.Fields()
+
+// field says what a column of a table holds.
 type field int
 
 const (
-	fAttr field = iota // free attribute; column.key is the attribute name
-	fID
-	fKind
-	fName
-	fDescription
-	fTags
-	fRegion
-	fServices
-	fMarket
-	fCustomers
-	fRevenue
-	fCostToServe
-	fPrefers
-	fNeeds
-	fTier
-	fChannel
-	fPurpose
-	fReplacementMonths
-	fScore   // column.key is the score name
-	fQuality // column.key is the criterion
-	fFrom
-	fTo
-	fDelivery
-	fProducts
-	fMargin
-	fShare
-	fWhy
-	fWhat
+	fAttr  field = iota // a free attribute; column.key is the attribute name
+	fField              // a row of the field table; column.name is its name
+	fEntry              // one entry of a score map; column.row is the map's row, column.key the entry
 )
 
-// known is one known column: its canonical header and field.
+// known is one known column: its canonical header.
 type known struct {
 	name string
-	f    field
 }
 
-// nodeColumns are the known node columns in export order; scores.*,
-// quality.* and attributes follow them.
-var nodeColumns = []known{
-	{"id", fID}, {"kind", fKind}, {"name", fName}, {"description", fDescription}, {"tags", fTags},
-	{"region", fRegion}, {"services", fServices},
-	{"market", fMarket}, {"customers", fCustomers}, {"revenue", fRevenue}, {"cost_to_serve", fCostToServe},
-	{"prefers", fPrefers}, {"needs", fNeeds}, {"tier", fTier},
-	{"channel", fChannel}, {"purpose", fPurpose}, {"replacement_months", fReplacementMonths},
+// columnsOf are the plain columns of a table, in export order: every row
+// but the score and list maps, whose entries get a column each.
+func columnsOf[T any](fs []graph.Field[T]) []known {
+	var out []known
+	for _, f := range fs {
+		if f.Type != graph.TypeScoreMap && f.Type != graph.TypeListMap {
+			out = append(out, known{f.Name})
+		}
+	}
+	return out
 }
 
-// edgeColumns are the known edge columns in export order; attributes follow.
-var edgeColumns = []known{
-	{"id", fID}, {"from", fFrom}, {"to", fTo}, {"kind", fKind},
-	{"delivery", fDelivery}, {"products", fProducts}, {"margin", fMargin}, {"share", fShare},
-	{"services", fServices}, {"why", fWhy}, {"purpose", fPurpose}, {"what", fWhat},
+// scoreMapRows are the score map rows of a table (their entries are NAME.KEY
+// columns).
+func scoreMapRows[T any](fs []graph.Field[T]) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Type == graph.TypeScoreMap {
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }
 
 // table says which of the two tables a header or row belongs to.
@@ -124,17 +107,37 @@ func (t table) String() string {
 
 func (t table) columns() []known {
 	if t == edgesTable {
-		return edgeColumns
+		return columnsOf(fields.Edge)
 	}
-	return nodeColumns
+	return columnsOf(fields.Node)
+}
+
+// maps are the score map rows of table t.
+func (t table) maps() []string {
+	if t == edgesTable {
+		return scoreMapRows(fields.Edge)
+	}
+	return scoreMapRows(fields.Node)
 }
 
 // required are the columns a table must have.
 func (t table) required() []string {
-	if t == edgesTable {
-		return []string{"from", "to", "kind"}
+	var out []string
+	add := func(name string, req bool) {
+		if req {
+			out = append(out, name)
+		}
 	}
-	return []string{"id", "kind", "name"}
+	if t == edgesTable {
+		for _, f := range fields.Edge {
+			add(f.Name, f.Required)
+		}
+	} else {
+		for _, f := range fields.Node {
+			add(f.Name, f.Required)
+		}
+	}
+	return out
 }
 
 // column is one resolved header cell.
@@ -142,7 +145,8 @@ type column struct {
 	header string // as written in the file
 	name   string // canonical: "cost_to_serve", "scores.growth", or the attribute name
 	f      field
-	key    string // score, criterion or attribute name
+	row    string // the field table row: "cost_to_serve", "scores"
+	key    string // map entry or attribute name
 }
 
 // normHeader reduces a header to lower-case letters and digits, so that
@@ -195,17 +199,15 @@ func resolve(t table, header string) column {
 	n := normHeader(h)
 	for _, k := range t.columns() {
 		if normHeader(k.name) == n {
-			return column{header: h, name: k.name, f: k.f}
+			return column{header: h, name: k.name, f: fField, row: k.name}
 		}
 	}
-	if t == nodesTable {
-		if pre, rest, ok := strings.Cut(h, "."); ok {
-			if key := snake(rest); key != "" {
-				switch normHeader(pre) {
-				case "scores", "score":
-					return column{header: h, name: "scores." + key, f: fScore, key: key}
-				case "quality":
-					return column{header: h, name: "quality." + key, f: fQuality, key: key}
+	if pre, rest, ok := strings.Cut(h, "."); ok {
+		if key := snake(rest); key != "" {
+			for _, r := range t.maps() {
+				// "scores.growth" and "score.growth" alike.
+				if p := normHeader(pre); p == normHeader(r) || p+"s" == normHeader(r) {
+					return column{header: h, name: r + "." + key, f: fEntry, row: r, key: key}
 				}
 			}
 		}

@@ -2,8 +2,9 @@ package sheet
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,188 +15,102 @@ import (
 type outCol struct {
 	name string
 	f    field
+	row  string
 	key  string
 }
 
-// nodeOutColumns are the columns of the nodes table of m: id, kind and name,
-// then the other known fields any node uses in canonical order, then
-// scores.* and quality.* (criteria in their defined order, others sorted),
-// then the attributes, sorted.
+// nodeOutColumns are the columns of the nodes table of m: the required
+// fields, then the other fields any node uses in table order, then the
+// entries of score maps (known names in their defined order, others
+// sorted), then the attributes, sorted.
 func nodeOutColumns(m *graph.Map) []outCol {
-	used := map[field]bool{fID: true, fKind: true, fName: true}
-	scores, quality, attrs := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, n := range m.Nodes {
-		for _, k := range nodeColumns {
-			if _, ok := nodeValue(n, outCol{name: k.name, f: k.f}); ok {
-				used[k.f] = true
-			}
-		}
-		for k := range n.Scores {
-			scores[k] = true
-		}
-		for k := range n.Quality {
-			quality[k] = true
-		}
-		for k := range n.Attrs {
-			attrs[k] = true
-		}
-	}
-	var cols []outCol
-	for _, k := range nodeColumns {
-		if used[k.f] {
-			cols = append(cols, outCol{name: k.name, f: k.f})
-		}
-	}
-	for _, k := range sortedKeys(scores) {
-		cols = append(cols, outCol{name: "scores." + k, f: fScore, key: k})
-	}
-	for _, k := range graph.QualityCriteria {
-		if quality[k] {
-			cols = append(cols, outCol{name: "quality." + k, f: fQuality, key: k})
-			delete(quality, k)
-		}
-	}
-	for _, k := range sortedKeys(quality) {
-		cols = append(cols, outCol{name: "quality." + k, f: fQuality, key: k})
-	}
-	for _, k := range sortedKeys(attrs) {
-		cols = append(cols, outCol{name: k, f: fAttr, key: k})
-	}
-	return cols
+	return outColumns(fields.Node, m.Nodes, func(n *graph.Node) map[string]any { return n.Attrs })
 }
 
-// edgeOutColumns are the columns of the edges table of m: from, to and kind
-// (id first when any edge has one), the other known fields any edge uses,
-// then the attributes, sorted.
+// edgeOutColumns are nodeOutColumns for the edges table.
 func edgeOutColumns(m *graph.Map) []outCol {
-	used := map[field]bool{fFrom: true, fTo: true, fKind: true}
+	return outColumns(fields.Edge, m.Edges, func(e *graph.Edge) map[string]any { return e.Attrs })
+}
+
+func outColumns[T any](fs []graph.Field[T], xs []*T, attrsOf func(*T) map[string]any) []outCol {
+	used := map[string]bool{}
+	entries := map[string]map[string]bool{}
 	attrs := map[string]bool{}
-	for _, e := range m.Edges {
-		for _, k := range edgeColumns {
-			if _, ok := edgeValue(e, outCol{name: k.name, f: k.f}); ok {
-				used[k.f] = true
+	for _, x := range xs {
+		for _, f := range fs {
+			v := f.Get(x)
+			if graph.IsEmpty(v) {
+				continue
+			}
+			used[f.Name] = true
+			if m, ok := v.(map[string]float64); ok {
+				if entries[f.Name] == nil {
+					entries[f.Name] = map[string]bool{}
+				}
+				for k := range m {
+					entries[f.Name][k] = true
+				}
 			}
 		}
-		for k := range e.Attrs {
+		for k := range attrsOf(x) {
 			attrs[k] = true
 		}
 	}
 	var cols []outCol
-	for _, k := range edgeColumns {
-		if used[k.f] {
-			cols = append(cols, outCol{name: k.name, f: k.f})
+	for _, f := range fs {
+		if f.Type != graph.TypeScoreMap && f.Type != graph.TypeListMap && (f.Required || used[f.Name]) {
+			cols = append(cols, outCol{name: f.Name, f: fField, row: f.Name})
 		}
 	}
-	for _, k := range sortedKeys(attrs) {
+	for _, f := range fs {
+		if f.Type != graph.TypeScoreMap {
+			continue
+		}
+		keys := entries[f.Name]
+		for _, k := range f.Keys {
+			if keys[k] {
+				cols = append(cols, outCol{name: f.Name + "." + k, f: fEntry, row: f.Name, key: k})
+				delete(keys, k)
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
+			cols = append(cols, outCol{name: f.Name + "." + k, f: fEntry, row: f.Name, key: k})
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		cols = append(cols, outCol{name: k, f: fAttr, key: k})
 	}
 	return cols
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // nodeValue is the value of column c of node n: a string, a float64, a bool
 // or a []string; ok is false when the node has none.
-func nodeValue(n *graph.Node, c outCol) (any, bool) {
-	switch c.f {
-	case fID:
-		return str(n.ID)
-	case fKind:
-		return str(string(n.Kind))
-	case fName:
-		return str(n.Name)
-	case fDescription:
-		return str(n.Description)
-	case fTags:
-		return list(n.Tags)
-	case fRegion:
-		return str(n.Region)
-	case fServices:
-		return list(n.Services)
-	case fMarket:
-		return str(n.Market)
-	case fCustomers:
-		return num(n.Customers)
-	case fRevenue:
-		return num(n.Revenue)
-	case fCostToServe:
-		return num(n.CostToServe)
-	case fPrefers:
-		return list(n.Prefers)
-	case fNeeds:
-		return str(n.Needs)
-	case fTier:
-		if n.Tier == nil {
-			return nil, false
-		}
-		return float64(*n.Tier), true
-	case fChannel:
-		return str(n.Channel)
-	case fPurpose:
-		return str(n.Purpose)
-	case fReplacementMonths:
-		return num(n.ReplacementMonths)
-	case fScore:
-		v, ok := n.Scores[c.key]
-		return v, ok
-	case fQuality:
-		v, ok := n.Quality[c.key]
-		return v, ok
-	case fAttr:
-		v, ok := n.Attrs[c.key]
-		return v, ok
-	}
-	return nil, false
-}
+func nodeValue(n *graph.Node, c outCol) (any, bool) { return valueOf(fields.Node, n, n.Attrs, c) }
 
 // edgeValue is nodeValue for edges.
-func edgeValue(e *graph.Edge, c outCol) (any, bool) {
-	switch c.f {
-	case fID:
-		return str(e.ID)
-	case fFrom:
-		return str(e.From)
-	case fTo:
-		return str(e.To)
-	case fKind:
-		return str(string(e.Kind))
-	case fDelivery:
-		return str(e.Delivery)
-	case fProducts:
-		return list(e.Products)
-	case fMargin:
-		return num(e.Margin)
-	case fShare:
-		return num(e.Share)
-	case fServices:
-		return list(e.Services)
-	case fWhy:
-		return str(e.Why)
-	case fPurpose:
-		return str(e.Purpose)
-	case fWhat:
-		return str(e.What)
-	case fAttr:
-		v, ok := e.Attrs[c.key]
+func edgeValue(e *graph.Edge, c outCol) (any, bool) { return valueOf(fields.Edge, e, e.Attrs, c) }
+
+func valueOf[T any](fs []graph.Field[T], x *T, attrs map[string]any, c outCol) (any, bool) {
+	if c.f == fAttr {
+		v, ok := attrs[c.key]
 		return v, ok
 	}
-	return nil, false
-}
-
-func str(s string) (any, bool)    { return s, s != "" }
-func list(l []string) (any, bool) { return l, len(l) > 0 }
-func num(p *float64) (any, bool) {
-	if p == nil {
+	f, ok := graph.Lookup(fs, c.row)
+	if !ok {
 		return nil, false
 	}
-	return *p, true
+	v := f.Get(x)
+	if graph.IsEmpty(v) {
+		return nil, false
+	}
+	switch val := v.(type) {
+	case *float64:
+		return *val, true
+	case map[string]float64:
+		e, ok := val[c.key]
+		return e, ok
+	}
+	return v, true
 }
 
 // nodeCell is the text of a node's column by canonical name, for messages.
@@ -223,16 +138,11 @@ func edgeCell(e *graph.Edge, name string) string {
 func outColByName(t table, name string) outCol {
 	for _, k := range t.columns() {
 		if k.name == name {
-			return outCol{name: name, f: k.f}
+			return outCol{name: name, f: fField, row: name}
 		}
 	}
-	if t == nodesTable {
-		if k, ok := strings.CutPrefix(name, "scores."); ok {
-			return outCol{name: name, f: fScore, key: k}
-		}
-		if k, ok := strings.CutPrefix(name, "quality."); ok {
-			return outCol{name: name, f: fQuality, key: k}
-		}
+	if r, k, ok := strings.Cut(name, "."); ok && slices.Contains(t.maps(), r) {
+		return outCol{name: name, f: fEntry, row: r, key: k}
 	}
 	return outCol{name: name, f: fAttr, key: name}
 }
@@ -291,7 +201,7 @@ type grid struct {
 func tables(m *graph.Map) (nodes, edges grid, err error) {
 	var problems []graph.Problem
 	check := func(t table, idx int, c outCol, v any) any {
-		ptr := pointer(t, idx, column{name: c.name, f: c.f, key: c.key})
+		ptr := pointer(t, idx, column{name: c.name, f: c.f, row: c.row, key: c.key})
 		bad := func(msg string) {
 			problems = append(problems, graph.Problem{Pointer: ptr, Field: c.name, Message: c.name + ": " + msg})
 		}

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -185,33 +186,63 @@ func readMapSheet(f *excelize.File, sheet, book string, b *builder) error {
 		if strings.TrimSpace(val) == "" {
 			continue
 		}
-		parts := strings.SplitN(key, ".", 3)
-		switch {
-		case key == "id":
-			m.ID = strings.TrimSpace(val)
-		case key == "title":
-			m.Title = val
-		case key == "currency":
-			m.Currency = strings.TrimSpace(val)
-		case len(parts) == 3 && parts[0] == "classification" && parts[1] == "tiers":
-			if v, ok := numberOf(); ok {
-				cls(m).Tiers = setF(cls(m).Tiers, parts[2], v)
+		if cut, ok := strings.CutPrefix(key, "classification."); ok {
+			if !setKeyValue(fields.Classification, cls(m), cut, val, numberOf) {
+				bad("unknown key (expected " + strings.Join(mapSheetKeys(), ", ") + ")")
 			}
-		case len(parts) == 3 && parts[0] == "classification" && parts[1] == "indicators":
-			if v, ok := numberOf(); ok {
-				cls(m).Indicators = setF(cls(m).Indicators, parts[2], v)
-			}
-		case len(parts) == 3 && parts[0] == "classification" && parts[1] == "scorecard":
-			c := cls(m)
-			if c.Scorecard == nil {
-				c.Scorecard = map[string][]string{}
-			}
-			c.Scorecard[parts[2]] = splitList(val)
-		default:
-			bad("unknown key (expected id, title, currency or classification.tiers|indicators|scorecard.NAME)")
+		} else if !setKeyValue(fields.Map, m, key, val, numberOf) {
+			bad("unknown key (expected " + strings.Join(mapSheetKeys(), ", ") + ")")
 		}
 	}
 	return nil
+}
+
+// mapSheetKeys says which keys the "map" sheet knows, for messages.
+func mapSheetKeys() []string {
+	keys := graph.Names(fields.Map)
+	for _, f := range fields.Classification {
+		k := "classification." + f.Name
+		if f.Type == graph.TypeScoreMap || f.Type == graph.TypeListMap {
+			k += ".NAME"
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// setKeyValue sets the field of x that key names (NAME, or NAME.KEY for an
+// entry of a map) from a "map" sheet cell; false when no row has the name.
+func setKeyValue[T any](fs []graph.Field[T], x *T, key, val string, numberOf func() (float64, bool)) bool {
+	name, entry, isEntry := strings.Cut(key, ".")
+	f, ok := graph.Lookup(fs, name)
+	if !ok || isEntry != (f.Type == graph.TypeScoreMap || f.Type == graph.TypeListMap) {
+		return false
+	}
+	switch f.Type {
+	case graph.TypeScoreMap:
+		if v, ok := numberOf(); ok {
+			m, _ := f.Get(x).(map[string]float64)
+			f.Set(x, setF(m, entry, v))
+		}
+	case graph.TypeListMap:
+		m, _ := f.Get(x).(map[string][]string)
+		if m == nil {
+			m = map[string][]string{}
+		}
+		m[entry] = splitList(val)
+		f.Set(x, m)
+	case graph.TypeNumber, graph.TypeWhole:
+		if v, ok := numberOf(); ok {
+			f.Set(x, &v)
+		}
+	case graph.TypeTextList, graph.TypeEnumList, graph.TypeNodeRefList:
+		f.Set(x, splitList(val))
+	case graph.TypeText:
+		f.Set(x, val)
+	default:
+		f.Set(x, strings.TrimSpace(val))
+	}
+	return true
 }
 
 func cls(m *graph.Map) *graph.Classification {
@@ -232,42 +263,41 @@ func setF(m map[string]float64, k string, v float64) map[string]float64 {
 // mapRows are the key/value rows of the "map" sheet for m.
 func mapRows(m *graph.Map) [][]any {
 	rows := [][]any{{"key", "value"}}
-	add := func(k string, v any) { rows = append(rows, []any{k, v}) }
-	if m.ID != "" {
-		add("id", m.ID)
-	}
-	if m.Title != "" {
-		add("title", m.Title)
-	}
-	if m.Currency != "" {
-		add("currency", m.Currency)
-	}
+	rows = keyValueRows(rows, fields.Map, m, "")
 	if c := m.Classification; c != nil {
-		for _, k := range sortedF(c.Tiers) {
-			add("classification.tiers."+k, c.Tiers[k])
-		}
-		for _, k := range sortedF(c.Indicators) {
-			add("classification.indicators."+k, c.Indicators[k])
-		}
-		groups := make([]string, 0, len(c.Scorecard))
-		for k := range c.Scorecard {
-			groups = append(groups, k)
-		}
-		sort.Strings(groups)
-		for _, k := range groups {
-			add("classification.scorecard."+k, strings.Join(c.Scorecard[k], ";"))
-		}
+		rows = keyValueRows(rows, fields.Classification, c, "classification.")
 	}
 	return rows
 }
 
-func sortedF(m map[string]float64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// keyValueRows appends a key/value row for every field of x that has a
+// value (one per entry of a map, entries sorted).
+func keyValueRows[T any](rows [][]any, fs []graph.Field[T], x *T, prefix string) [][]any {
+	for _, f := range fs {
+		switch v := f.Get(x).(type) {
+		case string:
+			if v != "" {
+				rows = append(rows, []any{prefix + f.Name, v})
+			}
+		case []string:
+			if len(v) > 0 {
+				rows = append(rows, []any{prefix + f.Name, strings.Join(v, ";")})
+			}
+		case *float64:
+			if v != nil {
+				rows = append(rows, []any{prefix + f.Name, *v})
+			}
+		case map[string]float64:
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				rows = append(rows, []any{prefix + f.Name + "." + k, v[k]})
+			}
+		case map[string][]string:
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				rows = append(rows, []any{prefix + f.Name + "." + k, strings.Join(v[k], ";")})
+			}
+		}
 	}
-	sort.Strings(out)
-	return out
+	return rows
 }
 
 // WriteXLSX writes m as a workbook with the sheets "nodes", "edges" and
