@@ -48,6 +48,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Web serves the browser page at /; nil uses the embedded page (api/web).
 	Web http.Handler
+	// Fields is the field table served at /api/v1/schema; nil is
+	// graph.Fields().
+	Fields *graph.Schema
 }
 
 // Server answers chanmap's HTTP API. Create it with New, serve Handler, and
@@ -83,6 +86,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Web == nil {
 		cfg.Web = web.Handler()
+	}
+	if cfg.Fields == nil {
+		cfg.Fields = graph.Fields()
 	}
 	sp, err := loadSpec()
 	if err != nil {
@@ -144,6 +150,7 @@ func (s *Server) routes() *echo.Echo {
 		v.GET(path, h, m...)
 		v.HEAD(path, h, m...)
 	}
+	get("/schema", s.schema, read...)
 	get("/maps", s.listMaps, read...)
 	v.POST("/maps", s.createMap, admin...)
 	get("/maps/:map", s.getMap, read...)
