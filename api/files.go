@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/sheet"
 	"github.com/labstack/echo/v4"
 )
@@ -43,9 +44,9 @@ func (s *Server) export(format string) echo.HandlerFunc {
 		name := m.ID + "." + format
 		switch format {
 		case "yaml":
-			err = graph.WriteYAML(&buf, m)
+			err = mapio.WriteYAML(&buf, m)
 		case "json":
-			err = graph.WriteJSON(&buf, present(m))
+			err = mapio.WriteJSON(&buf, present(m))
 		case "xlsx":
 			err = sheet.WriteXLSX(&buf, m)
 		case "csv":

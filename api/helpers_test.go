@@ -15,6 +15,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/embedded"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -93,7 +94,7 @@ func newEnvOn(t *testing.T, st graph.Store, opts ...envOption) *env {
 // seed stores the acme map through the store (not the API) and returns its version.
 func (e *env) seed() int64 {
 	e.t.Helper()
-	m, err := graph.Read([]byte(acmeYAML), "acme.yaml")
+	m, err := mapio.Read([]byte(acmeYAML), "acme.yaml")
 	if err != nil {
 		e.t.Fatalf("read acme map: %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/labstack/echo/v4"
 )
 
@@ -151,7 +152,7 @@ func readMapBody(c echo.Context) (*graph.Map, error) {
 
 // parseMap reads and validates a map file; problems become a located 400.
 func parseMap(data []byte, name string) (*graph.Map, error) {
-	m, err := graph.Read(data, name)
+	m, err := mapio.Read(data, name)
 	if err != nil {
 		var ve *graph.ValidationError
 		if errors.As(err, &ve) {

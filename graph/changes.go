@@ -418,8 +418,8 @@ func equalAttrs(a, b map[string]any) bool {
 		if !ok {
 			return false
 		}
-		fv, vnum := toFloat(v)
-		fw, wnum := toFloat(w)
+		fv, vnum := AttrFloat(v)
+		fw, wnum := AttrFloat(w)
 		if vnum || wnum {
 			if !(vnum && wnum && sameFloat(fv, fw)) {
 				return false

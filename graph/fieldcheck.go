@@ -14,7 +14,7 @@ import (
 // each message ("edge a--supplies--b: ").
 func checkFields[T any](v *validator, fs []Field[T], x *T, p, prefix string) {
 	for _, f := range fs {
-		fp := p + "/" + escapePointer(f.Name)
+		fp := p + "/" + EscapePointer(f.Name)
 		switch val := f.Get(x).(type) {
 		case string:
 			if f.Type == TypeEnum && !f.Required && val != "" && !slices.Contains(f.Values, val) {
@@ -36,7 +36,7 @@ func checkFields[T any](v *validator, fs []Field[T], x *T, p, prefix string) {
 		case map[string]float64:
 			for _, k := range slices.Sorted(maps.Keys(val)) {
 				if checkKey(v, f, fp, k, prefix) {
-					checkRange(v, f, fp+"/"+escapePointer(k), f.noun()+" "+k, val[k], prefix)
+					checkRange(v, f, fp+"/"+EscapePointer(k), f.noun()+" "+k, val[k], prefix)
 				}
 			}
 		case map[string][]string:
@@ -46,7 +46,7 @@ func checkFields[T any](v *validator, fs []Field[T], x *T, p, prefix string) {
 				}
 				for j, s := range val[k] {
 					if strings.TrimSpace(s) == "" {
-						v.add(fmt.Sprintf("%s/%s/%d", fp, escapePointer(k), j), f.Name, s, "%s%s %s names an empty item", prefix, f.keyNoun(), k)
+						v.add(fmt.Sprintf("%s/%s/%d", fp, EscapePointer(k), j), f.Name, s, "%s%s %s names an empty item", prefix, f.keyNoun(), k)
 					}
 				}
 			}
@@ -61,7 +61,7 @@ func checkKey[T any](v *validator, f Field[T], fp, k, prefix string) bool {
 		return true
 	}
 	if len(f.Keys) > 0 && !slices.Contains(f.Keys, k) {
-		v.add(fp+"/"+escapePointer(k), f.Name, k, "%sunknown %s %q (known: %s)", prefix, f.keyNoun(), k, strings.Join(f.Keys, ", "))
+		v.add(fp+"/"+EscapePointer(k), f.Name, k, "%sunknown %s %q (known: %s)", prefix, f.keyNoun(), k, strings.Join(f.Keys, ", "))
 		return false
 	}
 	return true

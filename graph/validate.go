@@ -31,7 +31,7 @@ func (s *Schema) validate(m *Map) *ValidationError {
 	if len(v.probs) == 0 {
 		return nil
 	}
-	sortProblems(v.probs)
+	SortProblems(v.probs)
 	return &ValidationError{Problems: v.probs}
 }
 
@@ -139,7 +139,7 @@ func (v *validator) node(i int, n *Node) {
 	checkFields(v, v.s.Node, n, p, "")
 	for k, a := range n.Attrs {
 		if _, known := Lookup(v.s.Node, k); known || k == "attrs" {
-			v.add(p+"/"+escapePointer(k), k, k, "free attribute %q has the name of a node field", k)
+			v.add(p+"/"+EscapePointer(k), k, k, "free attribute %q has the name of a node field", k)
 			continue
 		}
 		v.attrValue(p, k, a)
@@ -151,11 +151,11 @@ func (v *validator) attrValue(p, k string, a any) {
 	case string, bool:
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			v.add(p+"/"+escapePointer(k), k, fnum(x), "attribute %q must be a finite number", k)
+			v.add(p+"/"+EscapePointer(k), k, fnum(x), "attribute %q must be a finite number", k)
 		}
 	case int, int64, float32, int32, uint, uint64:
 	default:
-		v.add(p+"/"+escapePointer(k), k, fmt.Sprintf("%T", a), "attribute %q must be a string, number or boolean", k)
+		v.add(p+"/"+EscapePointer(k), k, fmt.Sprintf("%T", a), "attribute %q must be a string, number or boolean", k)
 	}
 }
 
@@ -254,7 +254,7 @@ func (v *validator) edges() {
 		}
 		for k, a := range e.Attrs {
 			if _, known := Lookup(v.s.Edge, k); known || k == "attrs" {
-				v.add(p+"/"+escapePointer(k), k, k, "free attribute %q has the name of an edge field", k)
+				v.add(p+"/"+EscapePointer(k), k, k, "free attribute %q has the name of an edge field", k)
 				continue
 			}
 			v.attrValue(p, k, a)
@@ -376,9 +376,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// sortProblems orders problems by line, then by pointer (numeric segments
+// SortProblems orders problems by line, then by pointer (numeric segments
 // compared as numbers), then by message.
-func sortProblems(ps []Problem) {
+func SortProblems(ps []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
 		if a.Line != b.Line {
@@ -398,7 +398,7 @@ func comparePointers(a, b string) int {
 	if a == b {
 		return 0
 	}
-	as, bs := splitPointer(a), splitPointer(b)
+	as, bs := SplitPointer(a), SplitPointer(b)
 	if len(as) > 0 && len(bs) > 0 && as[0] != bs[0] {
 		ra, rb := topRank(as[0]), topRank(bs[0])
 		if ra != rb {

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 const goldenDir = "../testdata/golden/render"
 
 func readMap(t testing.TB, name string) *graph.Map {
 	t.Helper()
-	m, err := graph.ReadFile(filepath.Join("..", "testdata", "maps", name+".yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "testdata", "maps", name+".yaml"))
 	if err != nil {
 		t.Fatalf("reading %s: %v", name, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/spf13/cobra"
 )
 
@@ -48,7 +49,7 @@ net revenue and profit lost, and new single points of failure.`,
   chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := graph.ReadFile(args[0])
+			m, err := mapio.ReadFile(args[0])
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 const samplesDir = "../../testdata/maps/"
@@ -138,7 +139,7 @@ func TestSupportCommandJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatal(err)
 	}
-	m, err := graph.ReadFile(samplesDir + "hybrid.yaml")
+	m, err := mapio.ReadFile(samplesDir + "hybrid.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

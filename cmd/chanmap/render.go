@@ -10,6 +10,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
 	"github.com/spf13/cobra"
 )
@@ -61,7 +62,7 @@ output; PNG needs -o. The file is written only when the drawing succeeded.`,
 			if format == "png" && out == "" {
 				return usagef("PNG is binary: give -o FILE.png (or -o - to write it to standard output anyway)")
 			}
-			m, err := graph.ReadFile(args[0])
+			m, err := mapio.ReadFile(args[0])
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chanmap/chanmap/api"
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
 	"github.com/chanmap/chanmap/testdata"
 	"github.com/spf13/cobra"
@@ -217,7 +218,7 @@ func seed(ctx context.Context, store graph.Store, logger *slog.Logger) error {
 	if len(maps) > 0 {
 		return nil
 	}
-	m, err := graph.Read(testdata.Sample("hybrid"), "hybrid.yaml")
+	m, err := mapio.Read(testdata.Sample("hybrid"), "hybrid.yaml")
 	if err != nil {
 		return fmt.Errorf("read the sample map: %w", err)
 	}

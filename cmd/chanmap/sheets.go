@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/sheet"
 )
 
@@ -168,7 +169,7 @@ func exportSheets(cmd *cobra.Command, f *exportFlags, arg string) (handled bool,
 		if f.db != "" || f.neo4jURI != "" {
 			return true, usagef("%s is a map file; --db and --neo4j-uri are for a stored map's id", arg)
 		}
-		if m, err = graph.ReadFile(arg); err != nil {
+		if m, err = mapio.ReadFile(arg); err != nil {
 			return true, err
 		}
 	} else {

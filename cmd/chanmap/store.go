@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/storeconfig"
 )
 
@@ -249,9 +250,9 @@ func formatOf(path string) string {
 
 func encodeMap(w io.Writer, format string, m *graph.Map) error {
 	if format == "json" {
-		return graph.WriteJSON(w, m)
+		return mapio.WriteJSON(w, m)
 	}
-	return graph.WriteYAML(w, m)
+	return mapio.WriteYAML(w, m)
 }
 
 // writeMapFile writes m to path through a temporary file renamed into

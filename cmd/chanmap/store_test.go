@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
 func sampleMap(t *testing.T, name string) (string, *graph.Map) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "maps", name)
-	m, err := graph.ReadFile(path)
+	m, err := mapio.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestImportExportEmbedded(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export: exit %d: %s", code, errOut)
 	}
-	back, err := graph.Read([]byte(out), "export")
+	back, err := mapio.Read([]byte(out), "export")
 	if err != nil {
 		t.Fatalf("exported YAML does not read: %v", err)
 	}
@@ -68,7 +69,7 @@ func TestImportExportEmbedded(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimSpace(string(data)), "{") {
 		t.Fatalf("-o out.json did not write JSON: %.40q", data)
 	}
-	if back, err := graph.Read(data, jsonPath); err != nil || !graph.Equal(back, m) {
+	if back, err := mapio.Read(data, jsonPath); err != nil || !graph.Equal(back, m) {
 		t.Fatalf("exported JSON does not read back as the map: %v", err)
 	}
 
@@ -97,7 +98,7 @@ func TestImportExportEmbedded(t *testing.T) {
 		t.Fatalf("import --replace: exit %d, %q %q; want version 2", code, out, errOut)
 	}
 	code, out, _ = runCLI(t, "export", m.ID, "--db", db, "--format", "json")
-	back, err = graph.Read([]byte(out), "export")
+	back, err = mapio.Read([]byte(out), "export")
 	if code != 0 || err != nil || !graph.Equal(back, changed) {
 		t.Fatalf("after --replace the stored map is not the new file (exit %d, %v)", code, err)
 	}
@@ -115,7 +116,7 @@ func writeTestMap(t *testing.T, path string, m *graph.Map) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := graph.WriteYAML(f, m); err != nil {
+	if err := mapio.WriteYAML(f, m); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -133,7 +134,7 @@ func TestImportIDTitleAndEnvDB(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export from CHANMAP_DB: exit %d: %s", code, errOut)
 	}
-	back, err := graph.Read([]byte(out), "export")
+	back, err := mapio.Read([]byte(out), "export")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +198,7 @@ func TestImportToFile(t *testing.T) {
 	if code, _, errOut := runCLI(t, "import", path, "-o", out); code != 0 {
 		t.Fatalf("import -o: exit %d: %s", code, errOut)
 	}
-	back, err := graph.ReadFile(out)
+	back, err := mapio.ReadFile(out)
 	if err != nil || !graph.Equal(back, m) {
 		t.Fatalf("converted file does not read back as the map: %v", err)
 	}
@@ -221,7 +222,7 @@ func TestImportExportNeo4j(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export from neo4j: exit %d: %s", code, errOut)
 	}
-	back, err := graph.Read([]byte(out), "export")
+	back, err := mapio.Read([]byte(out), "export")
 	want := m.Clone()
 	want.ID = id
 	if err != nil || !graph.Equal(back, want) {

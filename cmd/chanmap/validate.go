@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/spf13/cobra"
 )
 
@@ -45,13 +46,13 @@ map from standard input.`,
 			var err error
 			if args[0] == "-" {
 				var data []byte
-				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), graph.MaxFileSize+1))
+				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), mapio.MaxFileSize+1))
 				if err != nil {
 					return fmt.Errorf("read standard input: %w", err)
 				}
-				m, err = graph.Read(data, "stdin")
+				m, err = mapio.Read(data, "stdin")
 			} else {
-				m, err = graph.ReadFile(args[0])
+				m, err = mapio.ReadFile(args[0])
 			}
 			var verr *graph.ValidationError
 			if err != nil && !errors.As(err, &verr) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // bigTables writes a valid channel map of exactly `nodes` node rows and
@@ -131,7 +132,7 @@ func writeMapFile(path string, m *graph.Map) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	if err := graph.WriteYAML(w, m); err != nil {
+	if err := mapio.WriteYAML(w, m); err != nil {
 		f.Close()
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // sampleMaps are the project's sample maps plus one that uses every field,
@@ -26,7 +27,7 @@ func sampleMaps(t *testing.T) map[string]*graph.Map {
 		t.Fatal("no sample maps in testdata/maps")
 	}
 	for _, p := range paths {
-		m, err := graph.ReadFile(p)
+		m, err := mapio.ReadFile(p)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -323,8 +324,8 @@ func TestCSVFormulaEscape(t *testing.T) {
 
 func firstDiff(a, b *graph.Map) string {
 	var sa, sb bytes.Buffer
-	graph.WriteYAML(&sa, a)
-	graph.WriteYAML(&sb, b)
+	mapio.WriteYAML(&sa, a)
+	mapio.WriteYAML(&sb, b)
 	return "got:  " + firstLineDiff(sa.String(), sb.String()) + "\nwant: " + firstLineDiff(sb.String(), sa.String())
 }
 
@@ -355,7 +356,7 @@ var update = flag.Bool("update", false, "rewrite the golden tables under testdat
 // TestWriteCSVGolden pins the exported tables of the industrial sample: the
 // column order and the cell text a user's spreadsheet sees.
 func TestWriteCSVGolden(t *testing.T) {
-	m, err := graph.ReadFile("../../testdata/maps/industrial.yaml")
+	m, err := mapio.ReadFile("../../testdata/maps/industrial.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // Run runs the whole contract suite against the stores open returns. open
@@ -149,7 +150,7 @@ func TestdataMaps(t testing.TB) map[string]*graph.Map {
 	}
 	out := map[string]*graph.Map{}
 	for _, f := range files {
-		m, err := graph.ReadFile(f)
+		m, err := mapio.ReadFile(f)
 		if err != nil {
 			t.Fatalf("read sample map: %v", err)
 		}

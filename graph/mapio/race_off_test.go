@@ -1,5 +1,5 @@
 //go:build !race
 
-package graph_test
+package mapio_test
 
 const raceEnabled = false

@@ -1,6 +1,6 @@
 //go:build race
 
-package graph_test
+package mapio_test
 
 // raceEnabled skips the 100k-node test under the race detector, which makes
 // it ten times slower without checking anything more (graph is not

@@ -1,4 +1,4 @@
-package graph_test
+package mapio_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/testdata"
 )
 
@@ -51,7 +52,7 @@ func problemsOf(t *testing.T, err error) []graph.Problem {
 }
 
 func TestBaseMapIsValid(t *testing.T) {
-	m, err := graph.Read([]byte(withLine(2, "currency: EUR")), "base.yaml")
+	m, err := mapio.Read([]byte(withLine(2, "currency: EUR")), "base.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestValidationRules(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
 			src := withLine(c.line, c.text)
-			_, err := graph.Read([]byte(src), "rule.yaml")
+			_, err := mapio.Read([]byte(src), "rule.yaml")
 			ps := problemsOf(t, err)
 			var found *graph.Problem
 			for i := range ps {
@@ -171,7 +172,7 @@ func TestValidationRules(t *testing.T) {
 // The same rules hold for a map built in code: Validate names the pointer,
 // the field and the value.
 func TestValidatePointers(t *testing.T) {
-	m, err := graph.Read([]byte(withLine(2, "currency: EUR")), "base.yaml")
+	m, err := mapio.Read([]byte(withLine(2, "currency: EUR")), "base.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ edges:
   - {from: co, to: nowhere, kind: supplies}
 bogus: 1
 `
-	ps := problemsOf(t, func() error { _, err := graph.Read([]byte(src), "many.yaml"); return err }())
+	ps := problemsOf(t, func() error { _, err := mapio.Read([]byte(src), "many.yaml"); return err }())
 	wantLines := []int{4, 5, 5, 5, 7, 7, 8, 9}
 	if len(ps) != len(wantLines) {
 		t.Fatalf("want %d problems, got %d:\n%v", len(wantLines), len(ps), &graph.ValidationError{Problems: ps})
@@ -218,7 +219,7 @@ bogus: 1
 }
 
 func TestFreeScalarAttributes(t *testing.T) {
-	m, err := graph.Read([]byte(withLine(8, "  - {id: pr, kind: product, name: Pr, sku: P-100, weight_kg: 12.5, hazardous: false, code: '007'}")), "a.yaml")
+	m, err := mapio.Read([]byte(withLine(8, "  - {id: pr, kind: product, name: Pr, sku: P-100, weight_kg: 12.5, hazardous: false, code: '007'}")), "a.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +268,7 @@ func TestBlockStylePositions(t *testing.T) {
 	src = strings.Replace(src, "    market: government\n    customers: 120", "    market: moon\n    customers: 120", 1)
 	src = strings.Replace(src, "    quality: {focus: 4, value_add: 4, payment: 2,", "    quality: {focus: 4, value_add: 9, payment: 2,", 1)
 	src = strings.Replace(src, "    tier: 3\n", "    tier: 3\n    extra:\n      nested: true\n", 1)
-	_, err := graph.Read([]byte(src), "hybrid.yaml")
+	_, err := mapio.Read([]byte(src), "hybrid.yaml")
 	ps := problemsOf(t, err)
 	want := []struct {
 		line  int

@@ -1,10 +1,11 @@
-package graph_test
+package mapio_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -19,7 +20,7 @@ import (
 
 func mustRead(t testing.TB, data []byte, name string) *graph.Map {
 	t.Helper()
-	m, err := graph.Read(data, name)
+	m, err := mapio.Read(data, name)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -29,7 +30,7 @@ func mustRead(t testing.TB, data []byte, name string) *graph.Map {
 func writeYAML(t testing.TB, m *graph.Map) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := graph.WriteYAML(&b, m); err != nil {
+	if err := mapio.WriteYAML(&b, m); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -38,7 +39,7 @@ func writeYAML(t testing.TB, m *graph.Map) []byte {
 func writeJSON(t testing.TB, m *graph.Map) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := graph.WriteJSON(&b, m); err != nil {
+	if err := mapio.WriteJSON(&b, m); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -173,7 +174,7 @@ func TestJSONProblemsAreLocated(t *testing.T) {
   ],
   "edges": [{"from": "co", "to": "seg", "kind": "supplies", "margin": 3}]
 }`
-	ps := problemsOf(t, func() error { _, err := graph.Read([]byte(src), "m.json"); return err }())
+	ps := problemsOf(t, func() error { _, err := mapio.Read([]byte(src), "m.json"); return err }())
 	if len(ps) != 2 {
 		t.Fatalf("want 2 problems, got %v", ps)
 	}
@@ -224,7 +225,7 @@ nodes: *g
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			done := make(chan error, 1)
-			go func() { _, err := graph.Read([]byte(c.src), "bad"); done <- err }()
+			go func() { _, err := mapio.Read([]byte(c.src), "bad"); done <- err }()
 			var err error
 			select {
 			case err = <-done:
@@ -243,15 +244,15 @@ nodes: *g
 }
 
 func TestHugeInputRefused(t *testing.T) {
-	big := bytes.Repeat([]byte("# padding padding padding padding padding padding padding padding\n"), (graph.MaxFileSize/66)+2)
-	_, err := graph.Read(big, "huge.yaml")
+	big := bytes.Repeat([]byte("# padding padding padding padding padding padding padding padding\n"), (mapio.MaxFileSize/66)+2)
+	_, err := mapio.Read(big, "huge.yaml")
 	if err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
 		t.Fatalf("got %v", err)
 	}
 	// A 50 MB YAML file is refused quickly with the advice to use JSON.
 	fifty := big[:50<<20]
 	start := time.Now()
-	_, err = graph.Read(fifty, "fifty.yaml")
+	_, err = mapio.Read(fifty, "fifty.yaml")
 	if err == nil || !strings.Contains(err.Error(), "as JSON") {
 		t.Fatalf("got %v", err)
 	}
@@ -272,7 +273,7 @@ func TestHundredThousandNodes(t *testing.T) {
 	if len(got.Nodes) != 100000 || !graph.Equal(m, got) {
 		t.Fatal("100k-node JSON map did not read back equal")
 	}
-	if _, err := graph.Read(writeYAML(t, m), "big.yaml"); err == nil || !strings.Contains(err.Error(), "as JSON") {
+	if _, err := mapio.Read(writeYAML(t, m), "big.yaml"); err == nil || !strings.Contains(err.Error(), "as JSON") {
 		t.Fatalf("100k-node YAML: %v", err)
 	}
 }
@@ -283,16 +284,16 @@ func TestReadFile(t *testing.T) {
 	if err := os.WriteFile(p, testdata.Sample("industrial"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m, err := graph.ReadFile(p)
+	m, err := mapio.ReadFile(p)
 	if err != nil || m.ID != "brandt-pumps" {
 		t.Fatalf("ReadFile: %v %v", m, err)
 	}
-	if _, err := graph.ReadFile(filepath.Join(dir, "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
+	if _, err := mapio.ReadFile(filepath.Join(dir, "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("id: x\nnodes: []\nedges: []\nfoo: 1\n"), 0o644)
-	_, err = graph.ReadFile(bad)
+	_, err = mapio.ReadFile(bad)
 	if ps := problemsOf(t, err); ps[0].File != bad || ps[0].Line != 4 {
 		t.Fatalf("problem %+v", ps[0])
 	}
@@ -300,7 +301,7 @@ func TestReadFile(t *testing.T) {
 
 // Parse reports shape only; the semantic rules are Validate's.
 func TestParseSkipsSemantics(t *testing.T) {
-	m, err := graph.Parse([]byte(withLine(10, "  - {from: co, to: dist, kind: supplies, margin: 7}")), "p.yaml")
+	m, err := mapio.Parse([]byte(withLine(10, "  - {from: co, to: dist, kind: supplies, margin: 7}")), "p.yaml")
 	if err != nil {
 		t.Fatalf("Parse reported a semantic problem: %v", err)
 	}
@@ -310,7 +311,7 @@ func TestParseSkipsSemantics(t *testing.T) {
 	if graph.Validate(m) == nil {
 		t.Fatal("Validate accepted margin 7")
 	}
-	_, err = graph.Parse([]byte(withLine(2, "colour: red")), "p.yaml")
+	_, err = mapio.Parse([]byte(withLine(2, "colour: red")), "p.yaml")
 	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Line != 2 {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -321,7 +322,7 @@ func TestParseSkipsSemantics(t *testing.T) {
 func TestStructuralAndSemanticTogether(t *testing.T) {
 	src := withLine(8, "  - {id: pr, kind: product, name: [x]}") + "bogus: 1\n"
 	src = strings.Replace(src, "kind: company", "kind: empire", 1)
-	ps := problemsOf(t, func() error { _, err := graph.Read([]byte(src), "s.yaml"); return err }())
+	ps := problemsOf(t, func() error { _, err := mapio.Read([]byte(src), "s.yaml"); return err }())
 	var msgs []string
 	for _, p := range ps {
 		msgs = append(msgs, p.Message)
@@ -350,9 +351,9 @@ func TestJSONStringEscapes(t *testing.T) {
 func TestBigBrokenJSONLocated(t *testing.T) {
 	var b bytes.Buffer
 	b.WriteString("{\"id\": \"big\",\n\"title\": \"")
-	b.Write(bytes.Repeat([]byte("x"), graph.MaxYAMLSize))
+	b.Write(bytes.Repeat([]byte("x"), mapio.MaxYAMLSize))
 	b.WriteString("\",\n\"nodes\": [1, 2,, 3]}\n")
-	_, err := graph.Read(b.Bytes(), "big.json")
+	_, err := mapio.Read(b.Bytes(), "big.json")
 	ps := problemsOf(t, err)
 	if !strings.Contains(ps[0].Message, "not valid JSON") || ps[0].Line != 3 || ps[0].Col != 16 {
 		t.Fatalf("%+v", ps[0])
@@ -369,7 +370,7 @@ func TestYAMLVariants(t *testing.T) {
 		t.Fatalf("%+v %+v", *m.Nodes[0], *m.Nodes[1])
 	}
 	bad := strings.Replace(src, "kind: segment", "kind: segmnt", 1)
-	ps := problemsOf(t, func() error { _, err := graph.Read([]byte(bad), "v.yaml"); return err }())
+	ps := problemsOf(t, func() error { _, err := mapio.Read([]byte(bad), "v.yaml"); return err }())
 	if ps[0].Line != 10 || ps[0].Col != 19 {
 		t.Fatalf("CRLF position %d:%d", ps[0].Line, ps[0].Col)
 	}
@@ -384,7 +385,7 @@ func TestMinifiedJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { _, err := graph.Read(b.Bytes(), "min.json"); done <- err }()
+	go func() { _, err := mapio.Read(b.Bytes(), "min.json"); done <- err }()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -393,7 +394,7 @@ func TestMinifiedJSON(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("reading a minified 20k-node map took over a minute")
 	}
-	_, err := graph.Read([]byte(`{"id":"e","title":"üü","nodes":[{"id":"x","kind":"wizard","name":"ä"}]}`), "u.json")
+	_, err := mapio.Read([]byte(`{"id":"e","title":"üü","nodes":[{"id":"x","kind":"wizard","name":"ä"}]}`), "u.json")
 	if ps := problemsOf(t, err); len(ps) != 1 || ps[0].Line != 1 || ps[0].Col != 50 {
 		t.Fatalf("%+v", ps)
 	}

@@ -1,9 +1,10 @@
-package graph
+package mapio
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/chanmap/chanmap/graph"
 	"math"
 	"strconv"
 	"strings"
@@ -99,7 +100,7 @@ func (n *tnode) locate(pointer string) (line, col int) {
 	}
 	line, col = n.line, n.col
 	cur := n
-	for _, seg := range splitPointer(pointer) {
+	for _, seg := range graph.SplitPointer(pointer) {
 		switch cur.kind {
 		case tMap:
 			var found *tkey
@@ -134,28 +135,6 @@ func (n *tnode) locate(pointer string) (line, col int) {
 	return line, col
 }
 
-// splitPointer splits a JSON pointer into its unescaped segments.
-func splitPointer(p string) []string {
-	if p == "" || p == "/" {
-		return nil
-	}
-	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, s := range parts {
-		if strings.Contains(s, "~") {
-			parts[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(s)
-		}
-	}
-	return parts
-}
-
-// escapePointer escapes one JSON pointer segment.
-func escapePointer(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
-
 // maxDepth bounds how deeply flow collections may nest; a map file needs
 // four levels, so anything near this is hostile input that would otherwise
 // exhaust the stack of a recursive parser.
@@ -187,8 +166,8 @@ func checkNesting(data []byte) (line int, err error) {
 
 // syntaxProblem is a problem found before the tree exists: the file is not
 // YAML or JSON at all.
-func syntaxProblem(name string, line, col int, msg string) *ValidationError {
-	return &ValidationError{Problems: []Problem{{File: name, Line: line, Col: col, Pointer: "", Message: msg}}}
+func syntaxProblem(name string, line, col int, msg string) *graph.ValidationError {
+	return &graph.ValidationError{Problems: []graph.Problem{{File: name, Line: line, Col: col, Pointer: "", Message: msg}}}
 }
 
 // tokenError is what goccy/go-yaml's errors offer.

@@ -1,8 +1,9 @@
-package graph_test
+package mapio_test
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func FuzzRead(f *testing.F) {
 
 // checkRead returns what is wrong with reading data, or "".
 func checkRead(data []byte) string {
-	m, err := graph.Read(data, "fuzz")
+	m, err := mapio.Read(data, "fuzz")
 	if err != nil {
 		if m != nil {
 			return "Read returned a map with an error"
@@ -53,20 +54,20 @@ func checkRead(data []byte) string {
 		return fmt.Sprintf("Read accepted an invalid map: %v", err)
 	}
 	var y, j bytes.Buffer
-	if err := graph.WriteYAML(&y, m); err != nil {
+	if err := mapio.WriteYAML(&y, m); err != nil {
 		return err.Error()
 	}
-	m2, err := graph.Read(y.Bytes(), "fuzz-written.yaml")
+	m2, err := mapio.Read(y.Bytes(), "fuzz-written.yaml")
 	if err != nil {
 		return fmt.Sprintf("written YAML does not read back: %v\n%s", err, y.Bytes())
 	}
 	if !graph.Equal(m, m2) {
 		return fmt.Sprintf("YAML round trip changed the map:\n%s", y.Bytes())
 	}
-	if err := graph.WriteJSON(&j, m); err != nil {
+	if err := mapio.WriteJSON(&j, m); err != nil {
 		return err.Error()
 	}
-	m3, err := graph.Read(j.Bytes(), "fuzz-written.json")
+	m3, err := mapio.Read(j.Bytes(), "fuzz-written.json")
 	if err != nil || !graph.Equal(m, m3) {
 		return fmt.Sprintf("JSON round trip failed: %v\n%s", err, j.Bytes())
 	}

@@ -1,11 +1,13 @@
-package graph
+package mapio
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
+	"github.com/chanmap/chanmap/graph"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,11 +27,11 @@ type field struct {
 
 // fieldsOf lists the fields of x that have a value, in table order;
 // required fields are written even when empty.
-func fieldsOf[T any](fs []Field[T], x *T) []field {
+func fieldsOf[T any](fs []graph.Field[T], x *T) []field {
 	var out []field
 	for _, f := range fs {
 		v := f.Get(x)
-		if IsEmpty(v) && !f.Required {
+		if graph.IsEmpty(v) && !f.Required {
 			continue
 		}
 		if p, ok := v.(*float64); ok {
@@ -43,20 +45,26 @@ func fieldsOf[T any](fs []Field[T], x *T) []field {
 	return out
 }
 
-func nodeFieldsOf(n *Node) []field { return appendAttrs(fieldsOf(std.Node, n), n.Attrs) }
+func nodeFieldsOf(n *graph.Node) []field {
+	return appendAttrs(fieldsOf(graph.Fields().Node, n), n.Attrs)
+}
 
-func edgeFieldsOf(e *Edge) []field { return appendAttrs(fieldsOf(std.Edge, e), e.Attrs) }
+func edgeFieldsOf(e *graph.Edge) []field {
+	return appendAttrs(fieldsOf(graph.Fields().Edge, e), e.Attrs)
+}
 
-func classificationFieldsOf(c *Classification) []field { return fieldsOf(std.Classification, c) }
+func classificationFieldsOf(c *graph.Classification) []field {
+	return fieldsOf(graph.Fields().Classification, c)
+}
 
 func appendAttrs(fs []field, attrs map[string]any) []field {
-	for _, k := range sortedKeys(attrs) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		switch x := attrs[k].(type) {
 		case string, bool, float64:
 			fs = append(fs, field{k, x})
 		case nil:
 		default:
-			if f, ok := toFloat(x); ok {
+			if f, ok := graph.AttrFloat(x); ok {
 				fs = append(fs, field{k, f})
 			} else {
 				fs = append(fs, field{k, fmt.Sprint(x)})
@@ -64,29 +72,6 @@ func appendAttrs(fs []field, attrs map[string]any) []field {
 		}
 	}
 	return fs
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case uint:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	}
-	return 0, false
 }
 
 // formatNumber writes a number the same way in YAML and JSON: whole
@@ -111,9 +96,9 @@ func formatNumber(f float64) string {
 // as block mappings in the canonical field order (free attributes last,
 // sorted), then edges (one flow mapping per line where it fits), then
 // classification. Node and edge order is kept.
-func WriteYAML(w io.Writer, m *Map) error {
+func WriteYAML(w io.Writer, m *graph.Map) error {
 	bw := bufio.NewWriter(w)
-	for _, f := range fieldsOf(std.Map, m) {
+	for _, f := range fieldsOf(graph.Fields().Map, m) {
 		writeYAMLField(bw, f, "")
 	}
 	if len(m.Nodes) == 0 {
@@ -178,7 +163,7 @@ func writeYAMLField(bw *bufio.Writer, f field, indent string) {
 	bw.WriteString(":")
 	if sc, ok := f.val.(map[string][]string); ok {
 		bw.WriteByte('\n')
-		for _, k := range sortedKeys(sc) {
+		for _, k := range slices.Sorted(maps.Keys(sc)) {
 			bw.WriteString(indent + "  ")
 			bw.WriteString(yamlKey(k))
 			bw.WriteString(": ")
@@ -225,13 +210,13 @@ func flowValue(v any, str func(string) string) string {
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]float64:
 		parts := make([]string, 0, len(x))
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			parts = append(parts, str(k)+": "+formatNumber(x[k]))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case map[string][]string:
 		parts := make([]string, 0, len(x))
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			parts = append(parts, str(k)+": "+flowValue(x[k], str))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
@@ -326,10 +311,10 @@ func quoteEscaped(s string, escape func(rune) bool) string {
 
 // WriteJSON writes m as JSON of the same shape as the YAML file (free
 // attributes next to the known fields), indented by two spaces.
-func WriteJSON(w io.Writer, m *Map) error {
+func WriteJSON(w io.Writer, m *graph.Map) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("{\n")
-	for _, f := range fieldsOf(std.Map, m) {
+	for _, f := range fieldsOf(graph.Fields().Map, m) {
 		fmt.Fprintf(bw, "  %s: %s,\n", jsonString(f.key), jsonValue(f.val))
 	}
 	writeJSONList(bw, "nodes", len(m.Nodes), func(i int) []field {

@@ -1,9 +1,10 @@
-package graph
+package mapio
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/chanmap/chanmap/graph"
 	"io"
 	"math"
 	"os"
@@ -28,13 +29,14 @@ const MaxYAMLSize = 8 << 20
 // Every problem, structural or semantic, is reported at once in a
 // *ValidationError whose problems carry File, Line, Col, Pointer, Field and
 // Value, sorted by line.
-func Read(data []byte, name string) (*Map, error) {
+func Read(data []byte, name string) (*graph.Map, error) {
 	m, tree, probs, err := decode(data, name)
 	if err != nil {
 		return nil, err
 	}
-	var sem []Problem
-	if verr := validate(m); verr != nil {
+	var sem []graph.Problem
+	var verr *graph.ValidationError
+	if errors.As(graph.Fields().Validate(m), &verr) {
 		sem = verr.Problems
 	}
 	if len(probs) > 0 {
@@ -61,8 +63,8 @@ func Read(data []byte, name string) (*Map, error) {
 			probs[i].Line, probs[i].Col = tree.locate(probs[i].Pointer)
 		}
 	}
-	sortProblems(probs)
-	return nil, &ValidationError{Problems: probs}
+	graph.SortProblems(probs)
+	return nil, &graph.ValidationError{Problems: probs}
 }
 
 func coveredBy(ptr string, bad map[string]bool) bool {
@@ -79,7 +81,7 @@ func coveredBy(ptr string, bad map[string]bool) bool {
 }
 
 // ReadFile reads and validates the map file at path (see Read).
-func ReadFile(path string) (*Map, error) {
+func ReadFile(path string) (*graph.Map, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read map: %w", err)
@@ -95,7 +97,7 @@ func ReadFile(path string) (*Map, error) {
 // Parse decodes a map file without semantic validation: only problems of
 // shape are reported (not YAML, unknown keys, values of the wrong type), each
 // located. The result may be an invalid map; Validate tells.
-func Parse(data []byte, name string) (*Map, error) {
+func Parse(data []byte, name string) (*graph.Map, error) {
 	m, tree, probs, err := decode(data, name)
 	if err != nil {
 		return nil, err
@@ -107,15 +109,15 @@ func Parse(data []byte, name string) (*Map, error) {
 				probs[i].Line, probs[i].Col = tree.locate(probs[i].Pointer)
 			}
 		}
-		sortProblems(probs)
-		return nil, &ValidationError{Problems: probs}
+		graph.SortProblems(probs)
+		return nil, &graph.ValidationError{Problems: probs}
 	}
 	return m, nil
 }
 
 // decode parses data into a tree and the tree into a Map, collecting
 // structural problems. err is set only when there is no tree at all.
-func decode(data []byte, name string) (*Map, *tnode, []Problem, error) {
+func decode(data []byte, name string) (*graph.Map, *tnode, []graph.Problem, error) {
 	if len(data) > MaxFileSize {
 		return nil, nil, nil, syntaxProblem(name, 0, 0, fmt.Sprintf("the file is larger than %d MiB; a map file must be smaller", MaxFileSize>>20))
 	}
@@ -134,7 +136,7 @@ func decode(data []byte, name string) (*Map, *tnode, []Problem, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := &decoder{s: std}
+	d := &decoder{s: graph.Fields()}
 	m := d.mapOf(tree)
 	return m, tree, d.probs, nil
 }
@@ -182,29 +184,29 @@ func firstInvalid(data []byte) int {
 
 // decoder turns a tree into a Map, collecting every structural problem.
 type decoder struct {
-	s     *Schema
-	probs []Problem
+	s     *graph.Schema
+	probs []graph.Problem
 }
 
 func (d *decoder) add(ptr, field, value, format string, a ...any) {
-	d.probs = append(d.probs, Problem{Pointer: ptr, Field: field, Value: value, Message: fmt.Sprintf(format, a...)})
+	d.probs = append(d.probs, graph.Problem{Pointer: ptr, Field: field, Value: value, Message: fmt.Sprintf(format, a...)})
 }
 
 // addKey records a problem located at a mapping key (an unknown key).
 func (d *decoder) addKey(k tkey, ptr, format string, a ...any) {
-	d.probs = append(d.probs, Problem{Line: k.line, Col: k.col, Pointer: ptr, Field: k.name, Value: k.name, Message: fmt.Sprintf(format, a...)})
+	d.probs = append(d.probs, graph.Problem{Line: k.line, Col: k.col, Pointer: ptr, Field: k.name, Value: k.name, Message: fmt.Sprintf(format, a...)})
 }
 
-func (d *decoder) mapOf(t *tnode) *Map {
-	m := &Map{}
+func (d *decoder) mapOf(t *tnode) *graph.Map {
+	m := &graph.Map{}
 	if t.kind != tMap {
 		d.add("", "", short(t), "a map file must be a mapping with id, nodes and edges, not %s", t.kind)
 		return m
 	}
 	for _, k := range t.keys {
-		ptr := "/" + escapePointer(k.name)
+		ptr := "/" + graph.EscapePointer(k.name)
 		v := k.val
-		if f, ok := Lookup(d.s.Map, k.name); ok {
+		if f, ok := graph.Lookup(d.s.Map, k.name); ok {
 			d.set(f.Type, v, ptr, f.Name, func(x any) { f.Set(m, x) })
 			continue
 		}
@@ -222,7 +224,7 @@ func (d *decoder) mapOf(t *tnode) *Map {
 				d.add(ptr, "nodes", short(v), "nodes must be a list, not %s", v.kind)
 				continue
 			}
-			m.Nodes = make([]*Node, 0, len(v.items))
+			m.Nodes = make([]*graph.Node, 0, len(v.items))
 			for i, it := range v.items {
 				m.Nodes = append(m.Nodes, d.node(it, "/nodes/"+strconv.Itoa(i)))
 			}
@@ -234,30 +236,30 @@ func (d *decoder) mapOf(t *tnode) *Map {
 				d.add(ptr, "edges", short(v), "edges must be a list, not %s", v.kind)
 				continue
 			}
-			m.Edges = make([]*Edge, 0, len(v.items))
+			m.Edges = make([]*graph.Edge, 0, len(v.items))
 			for i, it := range v.items {
 				m.Edges = append(m.Edges, d.edge(it, "/edges/"+strconv.Itoa(i)))
 			}
 		case "classification":
 			m.Classification = d.classification(v, ptr)
 		default:
-			known := append(Names(d.s.Map), "nodes", "edges", "classification")
+			known := append(graph.Names(d.s.Map), "nodes", "edges", "classification")
 			d.addKey(k, ptr, "unknown top-level key %q (known: %s)", k.name, strings.Join(known, ", "))
 		}
 	}
 	return m
 }
 
-func (d *decoder) node(t *tnode, ptr string) *Node {
-	n := &Node{}
+func (d *decoder) node(t *tnode, ptr string) *graph.Node {
+	n := &graph.Node{}
 	if t.kind != tMap {
 		d.add(ptr, "", short(t), "a node must be a mapping with id, kind and name, not %s", t.kind)
 		return n
 	}
 	for _, k := range t.keys {
-		p := ptr + "/" + escapePointer(k.name)
+		p := ptr + "/" + graph.EscapePointer(k.name)
 		v := k.val
-		if f, ok := Lookup(d.s.Node, k.name); ok {
+		if f, ok := graph.Lookup(d.s.Node, k.name); ok {
 			d.set(f.Type, v, p, f.Name, func(x any) { f.Set(n, x) })
 			continue
 		}
@@ -271,16 +273,16 @@ func (d *decoder) node(t *tnode, ptr string) *Node {
 	return n
 }
 
-func (d *decoder) edge(t *tnode, ptr string) *Edge {
-	e := &Edge{}
+func (d *decoder) edge(t *tnode, ptr string) *graph.Edge {
+	e := &graph.Edge{}
 	if t.kind != tMap {
 		d.add(ptr, "", short(t), "an edge must be a mapping with from, to and kind, not %s", t.kind)
 		return e
 	}
 	for _, k := range t.keys {
-		p := ptr + "/" + escapePointer(k.name)
+		p := ptr + "/" + graph.EscapePointer(k.name)
 		v := k.val
-		if f, ok := Lookup(d.s.Edge, k.name); ok {
+		if f, ok := graph.Lookup(d.s.Edge, k.name); ok {
 			d.set(f.Type, v, p, f.Name, func(x any) { f.Set(e, x) })
 			continue
 		}
@@ -332,7 +334,7 @@ func (d *decoder) attrsBlock(v *tnode, p string, attrs *map[string]any) {
 		return
 	}
 	for _, k := range v.keys {
-		d.attr(k, p+"/"+escapePointer(k.name), attrs, "attrs")
+		d.attr(k, p+"/"+graph.EscapePointer(k.name), attrs, "attrs")
 	}
 }
 
@@ -403,14 +405,14 @@ func (d *decoder) nums(v *tnode, p, field string) map[string]float64 {
 	}
 	out := make(map[string]float64, len(v.keys))
 	for _, k := range v.keys {
-		if f := d.num(k.val, p+"/"+escapePointer(k.name), field); f != nil {
+		if f := d.num(k.val, p+"/"+graph.EscapePointer(k.name), field); f != nil {
 			out[k.name] = *f
 		}
 	}
 	return out
 }
 
-func (d *decoder) classification(v *tnode, p string) *Classification {
+func (d *decoder) classification(v *tnode, p string) *graph.Classification {
 	if v.kind == tNull {
 		return nil
 	}
@@ -418,12 +420,12 @@ func (d *decoder) classification(v *tnode, p string) *Classification {
 		d.add(p, "classification", short(v), "classification must be a mapping with tiers, indicators, scorecard, not %s", v.kind)
 		return nil
 	}
-	c := &Classification{}
+	c := &graph.Classification{}
 	for _, k := range v.keys {
-		kp := p + "/" + escapePointer(k.name)
-		f, ok := Lookup(d.s.Classification, k.name)
+		kp := p + "/" + graph.EscapePointer(k.name)
+		f, ok := graph.Lookup(d.s.Classification, k.name)
 		if !ok {
-			d.addKey(k, kp, "unknown classification key %q (known: %s)", k.name, strings.Join(Names(d.s.Classification), ", "))
+			d.addKey(k, kp, "unknown classification key %q (known: %s)", k.name, strings.Join(graph.Names(d.s.Classification), ", "))
 			continue
 		}
 		d.set(f.Type, k.val, kp, f.Name, func(x any) { f.Set(c, x) })
@@ -433,24 +435,24 @@ func (d *decoder) classification(v *tnode, p string) *Classification {
 
 // set decodes v as a value of type t and hands it to put; a value of the
 // wrong type is a problem and put is not called.
-func (d *decoder) set(t FieldType, v *tnode, p, field string, put func(any)) {
+func (d *decoder) set(t graph.FieldType, v *tnode, p, field string, put func(any)) {
 	n := len(d.probs)
 	var x any
 	switch t {
-	case TypeTextList, TypeEnumList, TypeNodeRefList:
+	case graph.TypeTextList, graph.TypeEnumList, graph.TypeNodeRefList:
 		x = d.strs(v, p, field)
-	case TypeNumber:
+	case graph.TypeNumber:
 		x = d.num(v, p, field)
-	case TypeWhole:
+	case graph.TypeWhole:
 		f := d.num(v, p, field)
 		if f != nil && (*f != math.Trunc(*f) || math.Abs(*f) > 1e6) {
 			d.add(p, field, v.text, "%s must be a whole number", field)
 			return
 		}
 		x = f
-	case TypeScoreMap:
+	case graph.TypeScoreMap:
 		x = d.nums(v, p, field)
-	case TypeListMap:
+	case graph.TypeListMap:
 		x = d.listMap(v, p, field)
 	default:
 		x = d.str(v, p, field)
@@ -470,7 +472,7 @@ func (d *decoder) listMap(v *tnode, p, field string) map[string][]string {
 	}
 	out := make(map[string][]string, len(v.keys))
 	for _, g := range v.keys {
-		out[g.name] = d.strs(g.val, p+"/"+escapePointer(g.name), field)
+		out[g.name] = d.strs(g.val, p+"/"+graph.EscapePointer(g.name), field)
 	}
 	return out
 }
