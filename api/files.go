@@ -12,7 +12,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/mapio"
-	"github.com/chanmap/chanmap/graph/sheet"
+	"github.com/chanmap/chanmap/graph/mapio/sheet"
 	"github.com/labstack/echo/v4"
 )
 

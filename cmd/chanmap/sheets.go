@@ -15,12 +15,12 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/mapio"
-	"github.com/chanmap/chanmap/graph/sheet"
+	"github.com/chanmap/chanmap/graph/mapio/sheet"
 )
 
 // This file is the spreadsheet side of `chanmap import` and `chanmap
 // export`: nodes/edges tables as two CSV files or one XLSX workbook
-// (package graph/sheet does the work).
+// (package graph/mapio/sheet does the work).
 
 // sheetImportHelp is added to import's help.
 const sheetImportHelp = `
