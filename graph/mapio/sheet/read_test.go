@@ -12,7 +12,7 @@ import (
 	"github.com/chanmap/chanmap/graph"
 )
 
-const dir = "../../testdata/sheets"
+const dir = "../../../testdata/sheets"
 
 func readPair(t *testing.T, base string, opt Options) (*graph.Map, error) {
 	t.Helper()

@@ -22,7 +22,7 @@ import (
 func sampleMaps(t *testing.T) map[string]*graph.Map {
 	t.Helper()
 	out := map[string]*graph.Map{}
-	paths, _ := filepath.Glob("../../testdata/maps/*.yaml")
+	paths, _ := filepath.Glob("../../../testdata/maps/*.yaml")
 	if len(paths) == 0 {
 		t.Fatal("no sample maps in testdata/maps")
 	}
@@ -356,7 +356,7 @@ var update = flag.Bool("update", false, "rewrite the golden tables under testdat
 // TestWriteCSVGolden pins the exported tables of the industrial sample: the
 // column order and the cell text a user's spreadsheet sees.
 func TestWriteCSVGolden(t *testing.T) {
-	m, err := mapio.ReadFile("../../testdata/maps/industrial.yaml")
+	m, err := mapio.ReadFile("../../../testdata/maps/industrial.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestWriteCSVGolden(t *testing.T) {
 	if err := WriteCSV(&nb, &eb, m); err != nil {
 		t.Fatal(err)
 	}
-	golden := "../../testdata/golden/sheets"
+	golden := "../../../testdata/golden/sheets"
 	for name, got := range map[string][]byte{"industrial-nodes.csv": nb.Bytes(), "industrial-edges.csv": eb.Bytes()} {
 		path := filepath.Join(golden, name)
 		if *update {
