@@ -1,16 +1,9 @@
 package sheet
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
-
-	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // bigTables writes a valid channel map of exactly `nodes` node rows and
@@ -69,31 +62,6 @@ func TestBigTablesAreValid(t *testing.T) {
 	}
 }
 
-// BenchmarkImportCSV imports 100,000 node rows and 200,000 edge rows and
-// writes the map file, as `chanmap import nodes.csv edges.csv -o map.yaml`
-// does. It reports rows/s and the heap the Go runtime held at the end
-// (run the test binary under /usr/bin/time -v for the process peak).
-func BenchmarkImportCSV(b *testing.B) {
-	nb, eb := bigTables(100000)
-	out := filepath.Join(b.TempDir(), "map.yaml")
-	b.SetBytes(int64(len(nb) + len(eb)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		m, err := ReadCSV(bytes.NewReader(nb), bytes.NewReader(eb), "nodes.csv", "edges.csv", Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := writeMapFile(out, m); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.ReportMetric(300000*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(ms.HeapSys)/(1<<20), "MiB-heap-sys")
-}
-
 // BenchmarkReadCSV is the table reading and validation alone.
 func BenchmarkReadCSV(b *testing.B) {
 	nb, eb := bigTables(100000)
@@ -124,21 +92,4 @@ func BenchmarkImportXLSX(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func writeMapFile(path string, m *graph.Map) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := mapio.WriteYAML(w, m); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -52,12 +52,15 @@ func FuzzReadCSV(f *testing.F) {
 			// read under the decimal comma would read back as a number.
 			return
 		}
+		written := nb.String() + eb.String()
 		back, err := ReadCSV(&nb, &eb, "n2.csv", "e2.csv", Options{ID: "fuzz", Title: m.Title})
 		if err != nil {
 			t.Fatalf("cannot read back what was written: %v", err)
 		}
 		if !graph.Equal(m, back) {
-			t.Fatalf("write -> read changed the map\n%s", firstDiff(back, m))
+			var nb2, eb2 bytes.Buffer
+			_ = WriteCSV(&nb2, &eb2, back)
+			t.Fatalf("write -> read changed the map\n got %q\nwant %q", firstLineDiff(nb2.String()+eb2.String(), written), firstLineDiff(written, nb2.String()+eb2.String()))
 		}
 	})
 }
