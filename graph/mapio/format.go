@@ -29,14 +29,26 @@ const MaxYAMLSize = 8 << 20
 // Every problem, structural or semantic, is reported at once in a
 // *ValidationError whose problems carry File, Line, Col, Pointer, Field and
 // Value, sorted by line.
-func Read(data []byte, name string) (*graph.Map, error) {
-	m, tree, probs, err := decode(data, name)
+func Read(data []byte, name string) (*graph.Map, error) { return std.Read(data, name) }
+
+// Codec reads and writes map files by one field table. The package
+// functions use the table in use (graph.Fields); a Codec with a copy that
+// has one more row reads, checks and writes that field too.
+type Codec struct {
+	Fields *graph.Schema
+}
+
+var std = Codec{Fields: graph.Fields()}
+
+// Read is Read by the codec's table.
+func (c Codec) Read(data []byte, name string) (*graph.Map, error) {
+	m, tree, probs, err := c.decode(data, name)
 	if err != nil {
 		return nil, err
 	}
 	var sem []graph.Problem
 	var verr *graph.ValidationError
-	if errors.As(graph.Fields().Validate(m), &verr) {
+	if errors.As(c.Fields.Validate(m), &verr) {
 		sem = verr.Problems
 	}
 	if len(probs) > 0 {
@@ -97,8 +109,11 @@ func ReadFile(path string) (*graph.Map, error) {
 // Parse decodes a map file without semantic validation: only problems of
 // shape are reported (not YAML, unknown keys, values of the wrong type), each
 // located. The result may be an invalid map; Validate tells.
-func Parse(data []byte, name string) (*graph.Map, error) {
-	m, tree, probs, err := decode(data, name)
+func Parse(data []byte, name string) (*graph.Map, error) { return std.Parse(data, name) }
+
+// Parse is Parse by the codec's table.
+func (c Codec) Parse(data []byte, name string) (*graph.Map, error) {
+	m, tree, probs, err := c.decode(data, name)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +132,7 @@ func Parse(data []byte, name string) (*graph.Map, error) {
 
 // decode parses data into a tree and the tree into a Map, collecting
 // structural problems. err is set only when there is no tree at all.
-func decode(data []byte, name string) (*graph.Map, *tnode, []graph.Problem, error) {
+func (c Codec) decode(data []byte, name string) (*graph.Map, *tnode, []graph.Problem, error) {
 	if len(data) > MaxFileSize {
 		return nil, nil, nil, syntaxProblem(name, 0, 0, fmt.Sprintf("the file is larger than %d MiB; a map file must be smaller", MaxFileSize>>20))
 	}
@@ -136,7 +151,7 @@ func decode(data []byte, name string) (*graph.Map, *tnode, []graph.Problem, erro
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := &decoder{s: graph.Fields()}
+	d := &decoder{s: c.Fields}
 	m := d.mapOf(tree)
 	return m, tree, d.probs, nil
 }

@@ -45,16 +45,16 @@ func fieldsOf[T any](fs []graph.Field[T], x *T) []field {
 	return out
 }
 
-func nodeFieldsOf(n *graph.Node) []field {
-	return appendAttrs(fieldsOf(graph.Fields().Node, n), n.Attrs)
+func (c Codec) nodeFieldsOf(n *graph.Node) []field {
+	return appendAttrs(fieldsOf(c.Fields.Node, n), n.Attrs)
 }
 
-func edgeFieldsOf(e *graph.Edge) []field {
-	return appendAttrs(fieldsOf(graph.Fields().Edge, e), e.Attrs)
+func (c Codec) edgeFieldsOf(e *graph.Edge) []field {
+	return appendAttrs(fieldsOf(c.Fields.Edge, e), e.Attrs)
 }
 
-func classificationFieldsOf(c *graph.Classification) []field {
-	return fieldsOf(graph.Fields().Classification, c)
+func (c Codec) classificationFieldsOf(cl *graph.Classification) []field {
+	return fieldsOf(c.Fields.Classification, cl)
 }
 
 func appendAttrs(fs []field, attrs map[string]any) []field {
@@ -96,9 +96,12 @@ func formatNumber(f float64) string {
 // as block mappings in the canonical field order (free attributes last,
 // sorted), then edges (one flow mapping per line where it fits), then
 // classification. Node and edge order is kept.
-func WriteYAML(w io.Writer, m *graph.Map) error {
+func WriteYAML(w io.Writer, m *graph.Map) error { return std.WriteYAML(w, m) }
+
+// WriteYAML is WriteYAML by the codec's table.
+func (c Codec) WriteYAML(w io.Writer, m *graph.Map) error {
 	bw := bufio.NewWriter(w)
-	for _, f := range fieldsOf(graph.Fields().Map, m) {
+	for _, f := range fieldsOf(c.Fields.Map, m) {
 		writeYAMLField(bw, f, "")
 	}
 	if len(m.Nodes) == 0 {
@@ -109,7 +112,7 @@ func WriteYAML(w io.Writer, m *graph.Map) error {
 			if n == nil {
 				continue
 			}
-			for i, f := range nodeFieldsOf(n) {
+			for i, f := range c.nodeFieldsOf(n) {
 				if i == 0 {
 					bw.WriteString("  - ")
 				} else {
@@ -127,7 +130,7 @@ func WriteYAML(w io.Writer, m *graph.Map) error {
 			if e == nil {
 				continue
 			}
-			fs := edgeFieldsOf(e)
+			fs := c.edgeFieldsOf(e)
 			flow := yamlFlowMapping(fs)
 			if len(flow) <= 110 && !strings.Contains(flow, "\n") {
 				bw.WriteString("  - ")
@@ -145,8 +148,8 @@ func WriteYAML(w io.Writer, m *graph.Map) error {
 			}
 		}
 	}
-	if c := m.Classification; c != nil {
-		fs := classificationFieldsOf(c)
+	if cl := m.Classification; cl != nil {
+		fs := c.classificationFieldsOf(cl)
 		if len(fs) > 0 {
 			bw.WriteString("classification:\n")
 			for _, f := range fs {
@@ -311,28 +314,31 @@ func quoteEscaped(s string, escape func(rune) bool) string {
 
 // WriteJSON writes m as JSON of the same shape as the YAML file (free
 // attributes next to the known fields), indented by two spaces.
-func WriteJSON(w io.Writer, m *graph.Map) error {
+func WriteJSON(w io.Writer, m *graph.Map) error { return std.WriteJSON(w, m) }
+
+// WriteJSON is WriteJSON by the codec's table.
+func (c Codec) WriteJSON(w io.Writer, m *graph.Map) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("{\n")
-	for _, f := range fieldsOf(graph.Fields().Map, m) {
+	for _, f := range fieldsOf(c.Fields.Map, m) {
 		fmt.Fprintf(bw, "  %s: %s,\n", jsonString(f.key), jsonValue(f.val))
 	}
 	writeJSONList(bw, "nodes", len(m.Nodes), func(i int) []field {
 		if m.Nodes[i] == nil {
 			return nil
 		}
-		return nodeFieldsOf(m.Nodes[i])
+		return c.nodeFieldsOf(m.Nodes[i])
 	})
 	var cls []field
 	if m.Classification != nil {
-		cls = classificationFieldsOf(m.Classification)
+		cls = c.classificationFieldsOf(m.Classification)
 	}
 	bw.WriteString(",\n")
 	writeJSONList(bw, "edges", len(m.Edges), func(i int) []field {
 		if m.Edges[i] == nil {
 			return nil
 		}
-		return edgeFieldsOf(m.Edges[i])
+		return c.edgeFieldsOf(m.Edges[i])
 	})
 	if len(cls) > 0 {
 		bw.WriteString(",\n  \"classification\": {\n")
