@@ -74,9 +74,6 @@ func (k NodeKind) IsIntermediary() bool {
 // IsCustomer reports whether k is a customer category or account.
 func (k NodeKind) IsCustomer() bool { return k == KindSegment || k == KindCustomer }
 
-// Label is the Neo4j label of the kind, in PascalCase (ServiceProvider).
-func (k NodeKind) Label() string { return pascal(string(k)) }
-
 // EdgeKind is the kind of an edge: how two nodes relate.
 type EdgeKind string
 
@@ -102,9 +99,6 @@ func (k EdgeKind) Valid() bool {
 	}
 	return false
 }
-
-// RelType is the Neo4j relationship type of the kind (SUPPLIES, BELONGS_TO).
-func (k EdgeKind) RelType() string { return upper(string(k)) }
 
 // Allows reports whether an edge of kind k may go from a node of kind from to
 // a node of kind to.
@@ -308,32 +302,4 @@ func (m *Map) NodesOfKind(kinds ...NodeKind) []string {
 	}
 	sort.Strings(ids)
 	return ids
-}
-
-func pascal(s string) string {
-	out := make([]byte, 0, len(s))
-	up := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '_' {
-			up = true
-			continue
-		}
-		if up && c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		up = false
-		out = append(out, c)
-	}
-	return string(out)
-}
-
-func upper(s string) string {
-	out := []byte(s)
-	for i, c := range out {
-		if c >= 'a' && c <= 'z' {
-			out[i] = c - ('a' - 'A')
-		}
-	}
-	return string(out)
 }

@@ -30,7 +30,7 @@ const (
 var kindLabels = func() map[graph.NodeKind]string {
 	m := make(map[graph.NodeKind]string, len(graph.NodeKinds))
 	for _, k := range graph.NodeKinds {
-		m[k] = k.Label()
+		m[k] = label(k)
 	}
 	return m
 }()
@@ -39,7 +39,7 @@ var kindLabels = func() map[graph.NodeKind]string {
 var relTypes = func() map[graph.EdgeKind]string {
 	m := make(map[graph.EdgeKind]string, len(graph.EdgeKinds))
 	for _, k := range graph.EdgeKinds {
-		m[k] = k.RelType()
+		m[k] = relType(k)
 	}
 	return m
 }()
@@ -48,7 +48,7 @@ var relTypes = func() map[graph.EdgeKind]string {
 var allKindLabels = func() string {
 	var b strings.Builder
 	for _, k := range graph.NodeKinds {
-		b.WriteString(":" + k.Label())
+		b.WriteString(":" + label(k))
 	}
 	return b.String()
 }()

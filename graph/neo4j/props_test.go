@@ -59,3 +59,16 @@ func TestTierIsAnInteger(t *testing.T) {
 		t.Errorf("tier read back as %v (%v)", n.Tier, err)
 	}
 }
+
+func TestLabelsAndRelationshipTypes(t *testing.T) {
+	for k, want := range map[graph.NodeKind]string{graph.KindServiceProvider: "ServiceProvider", graph.KindCompany: "Company", graph.KindSegment: "Segment"} {
+		if got := label(k); got != want {
+			t.Errorf("label(%s) = %s, want %s", k, got, want)
+		}
+	}
+	for k, want := range map[graph.EdgeKind]string{graph.EdgeBelongsTo: "BELONGS_TO", graph.EdgePartnersWith: "PARTNERS_WITH", graph.EdgeSupplies: "SUPPLIES"} {
+		if got := relType(k); got != want {
+			t.Errorf("relType(%s) = %s, want %s", k, got, want)
+		}
+	}
+}

@@ -113,7 +113,7 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 		hops, _ := rec.Values[2].([]any)
 		for _, h := range hops {
 			x := h.([]any)
-			e, _, err := decodeEdge(graph.EdgeSupplies.RelType(), x[0].(string), x[1].(string), x[2].(map[string]any))
+			e, _, err := decodeEdge(relType(graph.EdgeSupplies), x[0].(string), x[1].(string), x[2].(map[string]any))
 			if err != nil {
 				return nil, err
 			}
