@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chanmap/chanmap/cmd/chanmap/internal/storeconfig"
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/mapio"
-	"github.com/chanmap/chanmap/graph/storeconfig"
 )
 
 func init() { subcommands = append(subcommands, newImportCmd, newExportCmd) }
