@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,12 +8,10 @@ import (
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/mapio/sheet"
 )
 
@@ -142,87 +139,6 @@ func (p *progress) close() {
 		p.bar.Finish()
 		p.bar = nil
 	}
-}
-
-// exportSheets is `chanmap export` for --format csv|xlsx and for a map file
-// given instead of a stored map's id. handled is false when the store-only
-// export should go on.
-func exportSheets(cmd *cobra.Command, f *exportFlags, arg string) (handled bool, err error) {
-	format := strings.ToLower(f.format)
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(f.output)) {
-		case ".csv":
-			format = "csv"
-		case ".xlsx":
-			format = "xlsx"
-		}
-	}
-	fromFile := isMapFileName(arg)
-	if format != "csv" && format != "xlsx" && !fromFile {
-		return false, nil
-	}
-	if format != "" && format != "csv" && format != "xlsx" && format != "yaml" && format != "json" {
-		return true, usagef("--format must be yaml, json, csv or xlsx, not %q", f.format)
-	}
-	var m *graph.Map
-	if fromFile {
-		if f.db != "" || f.neo4jURI != "" {
-			return true, usagef("%s is a map file; --db and --neo4j-uri are for a stored map's id", arg)
-		}
-		if m, err = mapio.ReadFile(arg); err != nil {
-			return true, err
-		}
-	} else {
-		ctx := cmd.Context()
-		s, cfg, err := f.open(ctx, "")
-		if err != nil {
-			return true, err
-		}
-		defer s.Close()
-		if m, err = s.GetMap(ctx, arg); err != nil {
-			return true, fmt.Errorf("export %s from %s: %w", arg, cfg, err)
-		}
-	}
-	switch format {
-	case "csv":
-		nodes, edges := csvExportPaths(f.output, m.ID)
-		var nb, eb bytes.Buffer
-		if err := sheet.WriteCSV(&nb, &eb, m); err != nil {
-			return true, fmt.Errorf("export %s as CSV: %w", m.ID, err)
-		}
-		if err := writeFilesAtomically(map[string][]byte{nodes: nb.Bytes(), edges: eb.Bytes()}); err != nil {
-			return true, err
-		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s: map %s, %d nodes, %d edges\n", nodes, edges, m.ID, len(m.Nodes), len(m.Edges))
-	case "xlsx":
-		out := f.output
-		if out == "" {
-			out = m.ID + ".xlsx"
-		} else if isDir(out) {
-			out = filepath.Join(out, m.ID+".xlsx")
-		}
-		var b bytes.Buffer
-		if err := sheet.WriteXLSX(&b, m); err != nil {
-			return true, fmt.Errorf("export %s as XLSX: %w", m.ID, err)
-		}
-		if err := writeFilesAtomically(map[string][]byte{out: b.Bytes()}); err != nil {
-			return true, err
-		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s, %d nodes, %d edges\n", out, m.ID, len(m.Nodes), len(m.Edges))
-	default: // a map file converted to YAML or JSON
-		if f.output == "" {
-			return true, encodeMap(cmd.OutOrStdout(), formatOrDefault(format, f.output), m)
-		}
-		return true, writeMapFile(f.output, formatOrDefault(format, f.output), m)
-	}
-	return true, nil
-}
-
-func formatOrDefault(format, output string) string {
-	if format == "" {
-		return formatOf(output)
-	}
-	return format
 }
 
 // isMapFileName reports whether arg names a map file rather than a map id:

@@ -173,7 +173,7 @@ func TestImportErrors(t *testing.T) {
 		{"neo4j without server", []string{"import", path, "--into", "neo4j"}, 2, "CHANMAP_NEO4J_URI"},
 		{"export unknown map", []string{"export", "nope", "--db", db}, 1, `no map "nope"`},
 		{"export from a missing store file", []string{"export", "x", "--db", filepath.Join(dir, "missing.db")}, 1, "no embedded store file"},
-		{"export bad format", []string{"export", "x", "--db", db, "--format", "xml"}, 2, "yaml or json"},
+		{"export bad format", []string{"export", "x", "--db", db, "--format", "xml"}, 2, "yaml, json, csv, xlsx"},
 		{"export both stores", []string{"export", "x", "--db", db, "--neo4j-uri", "bolt://127.0.0.1:1"}, 2, "not both"},
 	}
 	for _, tc := range tests {
@@ -183,6 +183,16 @@ func TestImportErrors(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want exit %d containing %q", code, errOut, tc.code, tc.want)
 			}
 		})
+	}
+	// Every format refuses the same way, and writes nothing.
+	for _, format := range []string{"yaml", "json", "csv", "xlsx"} {
+		code, _, errOut := runCLI(t, "export", "nope", "--db", db, "--format", format, "-o", filepath.Join(dir, "out-"+format))
+		if code != 1 || !strings.Contains(errOut, `no map "nope"`) {
+			t.Errorf("export nope --format %s: exit %d, %q", format, code, errOut)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "out-*")); len(left) > 0 {
+		t.Errorf("a failed export wrote %v", left)
 	}
 	// The invalid map left nothing behind.
 	if code, _, _ := runCLI(t, "export", "bad", "--db", db); code != 1 {
@@ -242,5 +252,25 @@ func deleteNeo4jMap(t *testing.T, id string) {
 	defer s.Close()
 	if err := s.DeleteMap(ctx, id); err != nil {
 		t.Errorf("cleanup: %v", err)
+	}
+}
+
+// An export of a map that is not there creates no file in any format: not
+// the tables, and not an empty store file either.
+func TestExportOfNoMapWritesNothing(t *testing.T) {
+	for _, format := range []string{"yaml", "json", "csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			t.Setenv("CHANMAP_DB", "")
+			t.Setenv("CHANMAP_NEO4J_URI", "")
+			code, _, errOut := runCLI(t, "export", "nosuch", "--format", format)
+			if code != 1 || !strings.Contains(errOut, "no embedded store file chanmap.db") {
+				t.Errorf("exit %d, stderr %q; want exit 1 saying there is no store file", code, errOut)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+				t.Errorf("export left %v behind", entries)
+			}
+		})
 	}
 }
