@@ -1046,7 +1046,7 @@ func TestBrowserFormFollowsSchema(t *testing.T) {
 	_, nodes, _ := getMap(t, base, id)
 	seg := firstOfKind(nodes, "segment")
 
-	_, body := apiDo(t, http.MethodGet, base+"/api/v1/schema", nil, nil)
+	_, body := apiDo(t, http.MethodGet, base+"api/v1/schema", nil, nil)
 	var sc struct {
 		Node []struct {
 			Name  string   `json:"name"`

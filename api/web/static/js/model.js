@@ -83,7 +83,7 @@ let loaded = null;
 /** loadSchema fetches the field table once and fills the kinds and field specs. */
 export function loadSchema(request) {
   if (!loaded) {
-    loaded = request('/api/v1/schema').then((sc) => {
+    loaded = request('/api/v1/schema').then(({ data: sc }) => {
       NODE_KINDS.splice(0, NODE_KINDS.length, ...sc.node_kinds);
       EDGE_KINDS.splice(0, EDGE_KINDS.length, ...sc.edge_kinds.map((k) => k.name));
       for (const k of sc.edge_kinds) PAIRS.set(k.name, { from: k.from, to: k.to });
