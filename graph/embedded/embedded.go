@@ -114,7 +114,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.lockTimeout, NoSync: o.noSync, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("database file %s is in use by another process (chanmap opens it for one process at a time; stop the other chanmap or use another --db): %w", path, graph.ErrUnavailable)
+		return nil, fmt.Errorf("database file %s is in use by another process (it is opened by one process at a time): %w", path, graph.ErrUnavailable)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database file %s: %w", path, err)

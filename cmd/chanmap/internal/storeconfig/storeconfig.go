@@ -117,7 +117,8 @@ func Open(ctx context.Context, c Config) (graph.Store, error) {
 	case Neo4j:
 		s, err := neo4j.Open(ctx, c.Neo4j)
 		if err != nil {
-			return nil, err
+			// The store says what went wrong; where to change it is ours to say.
+			return nil, fmt.Errorf("%w (the server is --neo4j-uri or CHANMAP_NEO4J_URI, with CHANMAP_NEO4J_USER, CHANMAP_NEO4J_PASSWORD and CHANMAP_NEO4J_DATABASE)", err)
 		}
 		return s, nil
 	case Embedded, "":
@@ -126,6 +127,9 @@ func Open(ctx context.Context, c Config) (graph.Store, error) {
 			path = DefaultDB
 		}
 		s, err := embedded.Open(path)
+		if errors.Is(err, graph.ErrUnavailable) {
+			return nil, fmt.Errorf("%w; stop the other chanmap, or give another --db", err)
+		}
 		if err != nil {
 			return nil, err
 		}

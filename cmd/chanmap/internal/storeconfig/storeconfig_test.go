@@ -85,3 +85,17 @@ func TestOpenEmbedded(t *testing.T) {
 		t.Fatalf("second Open: %v", err)
 	}
 }
+
+// The store says what is wrong; the command line adds where to change it.
+func TestOpenAddsTheFlagToAStoreError(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "busy.db")
+	first, err := Open(context.Background(), Config{Kind: Embedded, DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	_, err = Open(context.Background(), Config{Kind: Embedded, DB: db})
+	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "in use by another process") || !strings.Contains(err.Error(), "another --db") {
+		t.Errorf("second open: %v", err)
+	}
+}
