@@ -19,6 +19,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/embedded"
+	"github.com/chanmap/chanmap/testdata"
 )
 
 func TestRequireLoopback(t *testing.T) {
@@ -182,5 +183,12 @@ func TestServeEndToEnd(t *testing.T) {
 	defer st.Close()
 	if m, err := st.GetMap(context.Background(), maps[0].ID); err != nil || len(m.Nodes) != maps[0].Nodes {
 		t.Errorf("seeded map after restart: %v", err)
+	}
+}
+
+// The map serve seeds with is the hybrid sample, byte for byte.
+func TestSeedIsTheHybridSample(t *testing.T) {
+	if !bytes.Equal(seedMap, testdata.Sample("hybrid")) {
+		t.Error("cmd/chanmap/sample.yaml differs from testdata/maps/hybrid.yaml; copy it again")
 	}
 }
