@@ -78,9 +78,6 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 	degree := map[string]int{}
 	edgeAt := make(map[string]int, len(out.Edges))
 	for i, e := range out.Edges {
-		if e == nil {
-			continue
-		}
 		if _, dup := edgeAt[e.Key()]; !dup {
 			edgeAt[e.Key()] = i
 		}
@@ -248,7 +245,6 @@ func DeleteNodeCascade(m *Map, id string) ChangeSet {
 // they are rebuilt, and when it reorders nodes everything is.
 func Diff(old, new *Map) ChangeSet {
 	var cs ChangeSet
-	old, new = withoutNils(old), withoutNils(new)
 	if !equalFields(std.Map, old, new) || !std.equalClassification(old.Classification, new.Classification) {
 		meta := &Map{Classification: new.Classification.clone()}
 		copyFields(std.Map, meta, new)
@@ -431,18 +427,4 @@ func equalAttrs(a, b map[string]any) bool {
 		}
 	}
 	return true
-}
-
-// withoutNils returns m, or a shallow copy of it without nil nodes and edges.
-func withoutNils(m *Map) *Map {
-	if m == nil {
-		return &Map{}
-	}
-	if !slices.Contains(m.Nodes, nil) && !slices.Contains(m.Edges, nil) {
-		return m
-	}
-	c := *m
-	c.Nodes = slices.DeleteFunc(slices.Clone(m.Nodes), func(n *Node) bool { return n == nil })
-	c.Edges = slices.DeleteFunc(slices.Clone(m.Edges), func(e *Edge) bool { return e == nil })
-	return &c
 }

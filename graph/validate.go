@@ -111,10 +111,6 @@ func isCurrency(s string) bool {
 
 func (v *validator) node(i int, n *Node) {
 	p := "/nodes/" + strconv.Itoa(i)
-	if n == nil {
-		v.add(p, "", "", "empty node")
-		return
-	}
 	switch {
 	case n.ID == "":
 		v.add(p+"/id", "id", "", "node has no id")
@@ -201,10 +197,6 @@ func (v *validator) edges() {
 	shareOver := map[string]bool{}
 	for i, e := range m.Edges {
 		p := "/edges/" + strconv.Itoa(i)
-		if e == nil {
-			v.add(p, "", "", "empty edge")
-			continue
-		}
 		key := e.Key()
 		name := key
 		if e.ID != "" && !ValidSlug(e.ID) {

@@ -432,3 +432,22 @@ func TestRandomStringsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A null entry in nodes or edges is a located problem, so no map read from
+// a file holds a nil node or edge.
+func TestNullEntriesAreRefused(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"yaml node", "id: x\nnodes:\n  - {id: a, kind: company, name: A}\n  - null\nedges: []\n", "a node must be a mapping"},
+		{"yaml edge", "id: x\nnodes:\n  - {id: a, kind: company, name: A}\nedges:\n  -\n", "an edge must be a mapping"},
+		{"json node", "{\"id\": \"x\",\n \"nodes\": [null],\n \"edges\": []}", "a node must be a mapping"},
+		{"json edge", "{\"id\": \"x\", \"nodes\": [],\n \"edges\": [\n null]}", "an edge must be a mapping"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := mapio.Read([]byte(c.src), "null.yaml")
+			ps := problemsOf(t, err)
+			if len(ps) == 0 || !strings.Contains(ps[0].Message, c.want) || ps[0].Line < 2 {
+				t.Errorf("problems %+v; want %q with its line", ps, c.want)
+			}
+		})
+	}
+}

@@ -109,9 +109,6 @@ func (c Codec) WriteYAML(w io.Writer, m *graph.Map) error {
 	} else {
 		bw.WriteString("nodes:\n")
 		for _, n := range m.Nodes {
-			if n == nil {
-				continue
-			}
 			for i, f := range c.nodeFieldsOf(n) {
 				if i == 0 {
 					bw.WriteString("  - ")
@@ -127,9 +124,6 @@ func (c Codec) WriteYAML(w io.Writer, m *graph.Map) error {
 	} else {
 		bw.WriteString("edges:\n")
 		for _, e := range m.Edges {
-			if e == nil {
-				continue
-			}
 			fs := c.edgeFieldsOf(e)
 			flow := yamlFlowMapping(fs)
 			if len(flow) <= 110 && !strings.Contains(flow, "\n") {
@@ -324,9 +318,6 @@ func (c Codec) WriteJSON(w io.Writer, m *graph.Map) error {
 		fmt.Fprintf(bw, "  %s: %s,\n", jsonString(f.key), jsonValue(f.val))
 	}
 	writeJSONList(bw, "nodes", len(m.Nodes), func(i int) []field {
-		if m.Nodes[i] == nil {
-			return nil
-		}
 		return c.nodeFieldsOf(m.Nodes[i])
 	})
 	var cls []field
@@ -335,9 +326,6 @@ func (c Codec) WriteJSON(w io.Writer, m *graph.Map) error {
 	}
 	bw.WriteString(",\n")
 	writeJSONList(bw, "edges", len(m.Edges), func(i int) []field {
-		if m.Edges[i] == nil {
-			return nil
-		}
 		return c.edgeFieldsOf(m.Edges[i])
 	})
 	if len(cls) > 0 {
