@@ -8,6 +8,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -40,14 +41,7 @@ var NodeKinds = []NodeKind{
 }
 
 // Valid reports whether k is a known node kind.
-func (k NodeKind) Valid() bool {
-	for _, x := range NodeKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (k NodeKind) Valid() bool { return slices.Contains(NodeKinds, k) }
 
 // IsOrg reports whether nodes of kind k are organisations: the company, a
 // supplier, an intermediary or a service provider.
@@ -91,14 +85,7 @@ const (
 var EdgeKinds = []EdgeKind{EdgeSupplies, EdgeSupports, EdgeOperates, EdgeUses, EdgeBelongsTo, EdgePartnersWith}
 
 // Valid reports whether k is a known edge kind.
-func (k EdgeKind) Valid() bool {
-	for _, x := range EdgeKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (k EdgeKind) Valid() bool { return slices.Contains(EdgeKinds, k) }
 
 // Allows reports whether an edge of kind k may go from a node of kind from to
 // a node of kind to.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -162,7 +163,7 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 			}
 		}
 	}
-	s.KeyPlayers = append(s.KeyPlayers, sortedKeys(players)...)
+	s.KeyPlayers = append(s.KeyPlayers, slices.Sorted(maps.Keys(players))...)
 
 	// Offered: delivery methods into the node, or into its segments.
 	var inbound []*Edge
@@ -175,7 +176,7 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 			offered[e.Delivery] = true
 		}
 	}
-	s.Offered = append(s.Offered, sortedKeys(offered)...)
+	s.Offered = append(s.Offered, slices.Sorted(maps.Keys(offered))...)
 	s.PreferenceMet = len(s.Prefers) == 0
 	for _, p := range s.Prefers {
 		if offered[p] {
@@ -214,7 +215,7 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 		for _, o := range ix.InTo(tp.ID, EdgeOperates) {
 			ops[o.From] = true
 		}
-		u.Operators = append(u.Operators, sortedKeys(ops)...)
+		u.Operators = append(u.Operators, slices.Sorted(maps.Keys(ops))...)
 		s.Touchpoints = append(s.Touchpoints, u)
 	}
 	sort.SliceStable(s.Touchpoints, func(i, j int) bool { return s.Touchpoints[i].ID < s.Touchpoints[j].ID })

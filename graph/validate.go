@@ -63,15 +63,6 @@ func ValidSlug(s string) bool {
 	return true
 }
 
-func inList(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func fnum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func (v *validator) run() {
@@ -357,15 +348,6 @@ func (v *validator) classification() {
 			v.add("/classification/tiers/tier2", "tiers", fnum(t2), "tier2 threshold must not exceed tier1 (%s)", fnum(t1))
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // SortProblems orders problems by line, then by pointer (numeric segments
