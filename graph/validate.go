@@ -146,17 +146,6 @@ func (v *validator) attrValue(p, k string, a any) {
 	}
 }
 
-func (v *validator) nonNeg(ptr, field string, f *float64) {
-	if f == nil {
-		return
-	}
-	if math.IsNaN(*f) || math.IsInf(*f, 0) {
-		v.add(ptr, field, fnum(*f), "%s must be a finite number", field)
-	} else if *f < 0 {
-		v.add(ptr, field, fnum(*f), "%s must not be negative", field)
-	}
-}
-
 func kindList() string {
 	s := make([]string, len(NodeKinds))
 	for i, k := range NodeKinds {

@@ -73,19 +73,6 @@ type tkey struct {
 	val       *tnode
 }
 
-// get returns the value of key name in a mapping, or nil.
-func (n *tnode) get(name string) *tnode {
-	if n == nil || n.kind != tMap {
-		return nil
-	}
-	for i := range n.keys {
-		if n.keys[i].name == name {
-			return n.keys[i].val
-		}
-	}
-	return nil
-}
-
 func (n *tnode) isScalar() bool {
 	return n.kind == tString || n.kind == tNumber || n.kind == tBool || n.kind == tNull
 }

@@ -47,10 +47,6 @@ type rowError struct {
 
 func (e *rowError) Error() string { return fmt.Sprintf("row %d: %v", e.row, e.err) }
 
-// sourceSizer is implemented by sources that can tell their row count
-// before reading (for progress).
-type sourceSizer interface{ rowsHint() int }
-
 // builder collects a map from tables, and every problem on the way.
 type builder struct {
 	opt      Options
