@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// acmeYAML is the example map of DESIGN.md: a company, a distributor, a
+// acmeYAML is the README's example map: a company, a distributor, a
 // service provider, a segment, a touchpoint and a product.
 const acmeYAML = `id: acme-pumps
 title: ACME Pumps - channel map 2026

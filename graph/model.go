@@ -1,6 +1,7 @@
-// Package graph is chanmap's domain: the channel Map with its nodes and edges,
-// the kinds and their rules, validation, the map file format, change sets, path
-// queries, and the Store interface that every store implements.
+// Package graph is chanmap's vocabulary: the channel Map with its nodes and
+// edges, the kinds and their rules, the field table, problems and
+// validation, change sets, supply paths and the support answer, and the
+// Store interface that every store implements.
 //
 // Nothing in this package talks to a database or draws anything; it is the
 // shared vocabulary of every other package.

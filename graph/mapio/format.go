@@ -18,10 +18,9 @@ import (
 // with a clear error before any parsing.
 const MaxFileSize = 64 << 20
 
-// MaxYAMLSize is the largest map file read as YAML, about 20,000 nodes. The
-// YAML parser (goccy/go-yaml) needs about 70 bytes of memory per byte of
-// input and reads 1-3 MB/s, so bigger maps must come as JSON, which is read
-// up to MaxFileSize, several times faster and in a fraction of the memory.
+// MaxYAMLSize is the largest map file read as YAML, about 20,000 nodes: the
+// YAML parser is slow and memory-hungry (README, Performance), so bigger
+// maps come as JSON, read up to MaxFileSize.
 const MaxYAMLSize = 8 << 20
 
 // Read reads a map file in format v1 (YAML, or JSON of the same shape) and

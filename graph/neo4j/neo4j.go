@@ -1,6 +1,6 @@
 // Package neo4j is the graph.Store on a Neo4j 5 server (single server,
 // cluster or Aura), through github.com/neo4j/neo4j-go-driver/v5, with the
-// public schema of DESIGN.md (Stores): one (:ChannelMap) node per map, its
+// public schema the README shows (Stores: embedded and Neo4j): one (:ChannelMap) node per map, its
 // nodes as (:ChannelNode:<Kind>) and its edges as SUPPLIES, SUPPORTS, ...
 // relationships, so the graph can be read and queried by hand.
 //
