@@ -82,7 +82,7 @@ func TestValidateCommandErrors(t *testing.T) {
 		{[]string{"validate", "/no/such/map.yaml"}, 1, "no such file"},
 		{[]string{"support", samplesDir + "hybrid.yaml"}, 2, "accepts 2 arg"},
 		{[]string{"support", samplesDir + "hybrid.yaml", "nobody"}, 1, `segment "nobody": not found; segments and customers on`},
-		{[]string{"support", samplesDir + "hybrid.yaml", "hvac-nord"}, 1, "is a distributor, not a segment or customer"},
+		{[]string{"support", samplesDir + "hybrid.yaml", "hvac-nord"}, 1, "is a distributor: not a segment or customer"},
 		{[]string{"support", "/no/such/map.yaml", "x"}, 1, "no such file"},
 	}
 	for _, c := range cases {

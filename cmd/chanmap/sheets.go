@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/mapio/sheet"
 )
 
@@ -56,7 +57,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 			return nil, fmt.Errorf("read workbook: %w", err)
 		}
 		defer f.Close()
-		return sheet.ReadXLSX(f, paths[0], sopt)
+		return mapio.Decode(mapio.Input{Format: mapio.XLSX, Map: f, MapName: paths[0], Options: sopt})
 	case ".csv", ".tsv":
 		if len(paths) > 2 {
 			return nil, usagef("give NODES.csv and EDGES.csv; got %d files", len(paths))
@@ -76,7 +77,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 			defer ef.Close()
 			edges, edgesName = ef, paths[1]
 		}
-		return sheet.ReadCSV(nf, edges, paths[0], edgesName, sopt)
+		return mapio.Decode(mapio.Input{Format: mapio.CSV, Nodes: nf, Edges: edges, NodesName: paths[0], EdgesName: edgesName, Options: sopt})
 	}
 	return nil, usagef("%s: unsupported input", paths[0])
 }
