@@ -150,7 +150,7 @@ func (c Codec) decode(data []byte, name string) (*graph.Map, *tnode, []graph.Pro
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d := &decoder{s: c.Fields}
+	d := newDecoder(c.Fields)
 	m := d.mapOf(tree)
 	return m, tree, d.probs, nil
 }
@@ -198,8 +198,21 @@ func firstInvalid(data []byte) int {
 
 // decoder turns a tree into a Map, collecting every structural problem.
 type decoder struct {
-	s     *graph.Schema
-	probs []graph.Problem
+	s      *graph.Schema
+	probs  []graph.Problem
+	nodeAt map[string]int // node row by name
+	edgeAt map[string]int // edge row by name
+}
+
+func newDecoder(s *graph.Schema) *decoder {
+	d := &decoder{s: s, nodeAt: make(map[string]int, len(s.Node)), edgeAt: make(map[string]int, len(s.Edge))}
+	for i, f := range s.Node {
+		d.nodeAt[f.Name] = i
+	}
+	for i, f := range s.Edge {
+		d.edgeAt[f.Name] = i
+	}
+	return d
 }
 
 func (d *decoder) add(ptr, field, value, format string, a ...any) {
@@ -273,7 +286,8 @@ func (d *decoder) node(t *tnode, ptr string) *graph.Node {
 	for _, k := range t.keys {
 		p := ptr + "/" + graph.EscapePointer(k.name)
 		v := k.val
-		if f, ok := graph.Lookup(d.s.Node, k.name); ok {
+		if i, ok := d.nodeAt[k.name]; ok {
+			f := d.s.Node[i]
 			d.set(f.Type, v, p, f.Name, func(x any) { f.Set(n, x) })
 			continue
 		}
@@ -296,7 +310,8 @@ func (d *decoder) edge(t *tnode, ptr string) *graph.Edge {
 	for _, k := range t.keys {
 		p := ptr + "/" + graph.EscapePointer(k.name)
 		v := k.val
-		if f, ok := graph.Lookup(d.s.Edge, k.name); ok {
+		if i, ok := d.edgeAt[k.name]; ok {
+			f := d.s.Edge[i]
 			d.set(f.Type, v, p, f.Name, func(x any) { f.Set(e, x) })
 			continue
 		}
