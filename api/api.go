@@ -54,6 +54,9 @@ type Config struct {
 	// BodyTimeout bounds how long a request body may take to arrive
 	// (default graph.MaxBodyTime): 408 past it.
 	BodyTimeout time.Duration
+	// Fields is the field table served at /api/v1/schema; nil is
+	// graph.Fields().
+	Fields *graph.Schema
 }
 
 // Server answers chanmap's HTTP API. Create it with New, serve Handler, and
@@ -92,6 +95,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Web == nil {
 		cfg.Web = web.Handler()
+	}
+	if cfg.Fields == nil {
+		cfg.Fields = graph.Fields()
 	}
 	sp, err := loadSpec()
 	if err != nil {
@@ -156,6 +162,7 @@ func (s *Server) routes() *echo.Echo {
 		v.GET(path, h, m...)
 		v.HEAD(path, h, m...)
 	}
+	get("/schema", s.schema, read...)
 	get("/maps", s.listMaps, read...)
 	v.POST("/maps", s.createMap, admin...)
 	get("/maps/:map", s.getMap, read...)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/embedded"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
 	"github.com/chanmap/chanmap/testdata"
 )
@@ -57,13 +58,13 @@ func startBenchServer(b *testing.B, maps int, opts ...embedded.Option) *benchSer
 	go hs.Serve(ln)
 	b.Cleanup(func() { hs.Close() })
 
-	sample, err := graph.Read(testdata.Sample("hybrid"), "hybrid.yaml")
+	sample, err := mapio.Read(testdata.Sample("hybrid"), "hybrid.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
 	base := sample.ID
 	for i := 0; i < maps; i++ {
-		m, _ := graph.Read(testdata.Sample("hybrid"), "hybrid.yaml")
+		m, _ := mapio.Read(testdata.Sample("hybrid"), "hybrid.yaml")
 		if i > 0 {
 			m.ID = fmt.Sprintf("%s-%d", base, i)
 		}

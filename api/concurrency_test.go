@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/neo4j"
 )
 
@@ -162,7 +163,7 @@ func TestNoLostUpdatesNeo4j(t *testing.T) {
 	}
 	defer st.Close()
 	id := fmt.Sprintf("api-lost-updates-%d", time.Now().UnixNano())
-	m, err := graph.Read([]byte(strings.Replace(acmeYAML, "id: acme-pumps", "id: "+id, 1)), "acme.yaml")
+	m, err := mapio.Read([]byte(strings.Replace(acmeYAML, "id: acme-pumps", "id: "+id, 1)), "acme.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

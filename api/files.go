@@ -3,6 +3,7 @@ package api
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -11,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/sheet"
+	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/mapio/sheet"
+	"github.com/chanmap/chanmap/graph/usecase"
 	"github.com/labstack/echo/v4"
 )
 
@@ -29,9 +32,19 @@ var exportTypes = map[string]string{
 // tables as a zip of nodes.csv and edges.csv, or one workbook.
 func (s *Server) export(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		m, err := s.loadMap(c)
-		if err != nil {
-			return err
+		ctx, cancel := s.storeCtx(c)
+		defer cancel()
+		id := param(c, "map")
+		m, enc, err := usecase.Export(ctx, s.cfg.Store, id, mapio.Format(format))
+		switch {
+		case errors.Is(err, graph.ErrNotFound):
+			return notFound("no map %q", id)
+		case err != nil:
+			var ve *graph.ValidationError
+			if asValidation(err, &ve) {
+				return validationProblem(ve)
+			}
+			return storeErr(err)
 		}
 		tag := etag(m.Version)
 		h := c.Response().Header()
@@ -39,38 +52,26 @@ func (s *Server) export(format string) echo.HandlerFunc {
 		if notModified(c, tag) {
 			return c.NoContent(http.StatusNotModified)
 		}
-		var buf bytes.Buffer
-		name := m.ID + "." + format
-		switch format {
-		case "yaml":
-			err = graph.WriteYAML(&buf, m)
-		case "json":
-			err = graph.WriteJSON(&buf, present(m))
-		case "xlsx":
-			err = sheet.WriteXLSX(&buf, m)
-		case "csv":
-			name = m.ID + "-csv.zip"
-			err = writeCSVZip(&buf, m)
-		}
-		if err != nil {
-			return fmt.Errorf("export %s as %s: %w", m.ID, format, err)
+		name, body := m.ID+"."+format, enc.Map
+		if enc.Format == mapio.CSV {
+			var buf bytes.Buffer
+			if err := writeCSVZip(&buf, enc); err != nil {
+				return fmt.Errorf("export %s as csv: %w", m.ID, err)
+			}
+			name, body = m.ID+"-csv.zip", buf.Bytes()
 		}
 		h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-		return c.Blob(http.StatusOK, exportTypes[format], buf.Bytes())
+		return c.Blob(http.StatusOK, exportTypes[format], body)
 	}
 }
 
-// writeCSVZip writes nodes.csv and edges.csv into one zip archive.
-func writeCSVZip(w io.Writer, m *graph.Map) error {
-	var nodes, edges bytes.Buffer
-	if err := sheet.WriteCSV(&nodes, &edges, m); err != nil {
-		return err
-	}
+// writeCSVZip writes the tables as nodes.csv and edges.csv in one zip archive.
+func writeCSVZip(w io.Writer, enc mapio.Encoded) error {
 	zw := zip.NewWriter(w)
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{"nodes.csv", nodes.Bytes()}, {"edges.csv", edges.Bytes()}} {
+	}{{"nodes.csv", enc.Nodes}, {"edges.csv", enc.Edges}} {
 		fw, err := zw.Create(f.name)
 		if err != nil {
 			return err
@@ -102,19 +103,16 @@ func (s *Server) importMap(c echo.Context) error {
 	defer req.MultipartForm.RemoveAll()
 	files := req.MultipartForm.File
 	has := func(name string) bool { return len(files[name]) > 0 }
-	var next *graph.Map
+	var in mapio.Input
 	switch {
 	case has("map") && !has("nodes") && !has("edges") && !has("workbook"):
 		data, name, err := readPart(files["map"][0])
 		if err != nil {
 			return err
 		}
-		ext := strings.ToLower(path.Ext(name))
-		if ext != ".json" && ext != ".yaml" && ext != ".yml" {
-			name += ".yaml"
-		}
-		if next, err = parseMap(data, name); err != nil {
-			return err
+		in = mapio.Input{Format: mapio.YAML, Map: bytes.NewReader(data), MapName: name}
+		if mapio.FormatOf(name) == mapio.JSON {
+			in.Format = mapio.JSON
 		}
 	case has("nodes") && has("edges") && !has("map") && !has("workbook"):
 		nodes, nodesName, err := readPart(files["nodes"][0])
@@ -126,24 +124,22 @@ func (s *Server) importMap(c echo.Context) error {
 			return err
 		}
 		th := c.QueryParam("thousands")
-		next, err = sheet.ReadCSV(bytes.NewReader(nodes), bytes.NewReader(edges), nodesName, edgesName,
-			sheet.Options{ID: old.ID, Title: old.Title, Currency: old.Currency, Thousands: th, DecimalComma: th == "."})
-		if err != nil {
-			return sheetErr(err)
-		}
+		in = mapio.Input{Format: mapio.CSV, Nodes: bytes.NewReader(nodes), Edges: bytes.NewReader(edges), NodesName: nodesName, EdgesName: edgesName,
+			Options: sheet.Options{ID: old.ID, Title: old.Title, Currency: old.Currency, Thousands: th, DecimalComma: th == "."}}
 	case has("workbook") && !has("map") && !has("nodes") && !has("edges"):
 		data, name, err := readPart(files["workbook"][0])
 		if err != nil {
 			return err
 		}
 		th := c.QueryParam("thousands")
-		next, err = sheet.ReadXLSX(bytes.NewReader(data), name, sheet.Options{ID: old.ID, Thousands: th, DecimalComma: th == "."})
-		if err != nil {
-			return sheetErr(err)
-		}
+		in = mapio.Input{Format: mapio.XLSX, Map: bytes.NewReader(data), MapName: name, Options: sheet.Options{ID: old.ID, Thousands: th, DecimalComma: th == "."}}
 	default:
 		return badRequest("send one of: a part \"map\" (YAML or JSON map file), parts \"nodes\" and \"edges\" (CSV), or a part \"workbook\" (XLSX)",
 			problemField{Field: "multipart", Message: fmt.Sprintf("got parts %v", partNames(files))})
+	}
+	next, err := mapio.Decode(in)
+	if err != nil {
+		return sheetErr(err)
 	}
 	return s.replace(c, old, next, expected)
 }
@@ -170,7 +166,7 @@ func sheetErr(err error) error {
 	if asValidation(err, &ve) {
 		return validationProblem(ve)
 	}
-	return badRequest("the tables cannot be read: " + err.Error())
+	return badRequest("the upload cannot be read: " + err.Error())
 }
 
 func partNames(files map[string][]*multipart.FileHeader) []string {

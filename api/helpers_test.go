@@ -15,6 +15,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/embedded"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -26,7 +27,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// acmeYAML is the example map of DESIGN.md: a company, a distributor, a
+// acmeYAML is the README's example map: a company, a distributor, a
 // service provider, a segment, a touchpoint and a product.
 const acmeYAML = `id: acme-pumps
 title: ACME Pumps - channel map 2026
@@ -94,7 +95,7 @@ func newEnvOn(t *testing.T, st graph.Store, opts ...envOption) *env {
 // seed stores the acme map through the store (not the API) and returns its version.
 func (e *env) seed() int64 {
 	e.t.Helper()
-	m, err := graph.Read([]byte(acmeYAML), "acme.yaml")
+	m, err := mapio.Read([]byte(acmeYAML), "acme.yaml")
 	if err != nil {
 		e.t.Fatalf("read acme map: %v", err)
 	}

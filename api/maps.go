@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/usecase"
 	"github.com/labstack/echo/v4"
 )
 
@@ -107,17 +110,23 @@ func (s *Server) apply(c echo.Context, mapID string, expected int64, cs graph.Ch
 	defer cancel()
 	v, err := s.cfg.Store.Apply(ctx, mapID, expected, cs)
 	if errors.Is(err, graph.ErrConflict) {
-		cur := int64(0)
-		if m, gerr := s.cfg.Store.GetMap(ctx, mapID); gerr == nil {
-			cur = m.Version
-		}
-		return 0, preconditionFailed(mapID, expected, cur)
+		return 0, s.conflict(ctx, mapID, expected)
 	}
 	if err != nil {
 		return 0, storeErr(err)
 	}
 	c.Response().Header().Set("ETag", etag(v))
 	return v, nil
+}
+
+// conflict is the answer to a write that lost the race: 412 with the
+// version the map has now.
+func (s *Server) conflict(ctx context.Context, mapID string, expected int64) error {
+	cur := int64(0)
+	if m, err := s.cfg.Store.GetMap(ctx, mapID); err == nil {
+		cur = m.Version
+	}
+	return preconditionFailed(mapID, expected, cur)
 }
 
 // mapMediaTypes are the Content-Types a map file is read from.
@@ -146,7 +155,7 @@ func readMapBody(c echo.Context) (*graph.Map, error) {
 
 // parseMap reads and validates a map file; problems become a located 400.
 func parseMap(data []byte, name string) (*graph.Map, error) {
-	m, err := graph.Read(data, name)
+	m, err := mapio.Read(data, name)
 	if err != nil {
 		var ve *graph.ValidationError
 		if errors.As(err, &ve) {
@@ -202,17 +211,17 @@ func (s *Server) createMap(c echo.Context) error {
 	}
 	ctx, cancel := s.storeCtx(c)
 	defer cancel()
-	v, err := s.cfg.Store.CreateMap(ctx, m)
+	r, err := usecase.Import(ctx, s.cfg.Store, m, false)
 	if errors.Is(err, graph.ErrExists) {
 		return newProblem(http.StatusConflict, "exists",
 			fmt.Sprintf("a map with id %q exists; PUT /api/v1/maps/%s with If-Match replaces it", m.ID, m.ID))
 	}
 	if err != nil {
-		return storeErr(fmt.Errorf("create map %q: %w", m.ID, err))
+		return storeErr(err)
 	}
-	m.Version = v
+	m.Version = r.Version
 	h := c.Response().Header()
-	h.Set("ETag", etag(v))
+	h.Set("ETag", etag(r.Version))
 	h.Set("Location", "/api/v1/maps/"+url.PathEscape(m.ID))
 	return c.JSON(http.StatusCreated, mapWritten{present(m), warningsOf(m)})
 }
@@ -232,19 +241,20 @@ func (s *Server) getMap(c echo.Context) error {
 
 // replace makes the stored map equal to next (same id) with one change set.
 func (s *Server) replace(c echo.Context, old, next *graph.Map, expected int64) error {
-	if next.ID == "" {
-		next.ID = old.ID
-	}
-	if next.ID != old.ID {
+	ctx, cancel := s.storeCtx(c)
+	defer cancel()
+	r, err := usecase.Replace(ctx, s.cfg.Store, old, next)
+	switch {
+	case errors.Is(err, usecase.ErrOtherMap):
 		return badRequest(fmt.Sprintf("the body is map %q, the path names map %q", next.ID, old.ID),
 			problemField{Pointer: "/id", Field: "id", Value: next.ID, Message: "must be the map id of the path (" + old.ID + ")"})
+	case errors.Is(err, graph.ErrConflict):
+		return s.conflict(ctx, old.ID, expected)
+	case err != nil:
+		return storeErr(err)
 	}
-	cs := graph.Diff(old, next)
-	v, err := s.apply(c, old.ID, expected, cs)
-	if err != nil {
-		return err
-	}
-	next.Version = v
+	c.Response().Header().Set("ETag", etag(r.Version))
+	next.Version = r.Version
 	return c.JSON(http.StatusOK, mapWritten{present(next), warningsOf(next)})
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 func TestMapLifecycle(t *testing.T) {
@@ -108,12 +109,12 @@ func TestMapBodyMediaTypes(t *testing.T) {
 			e := newEnv(t)
 			body := []byte(acmeYAML)
 			if ct == "application/json" {
-				m, err := graph.Read(body, "acme.yaml")
+				m, err := mapio.Read(body, "acme.yaml")
 				if err != nil {
 					t.Fatal(err)
 				}
 				var buf strings.Builder
-				if err := graph.WriteJSON(&buf, m); err != nil {
+				if err := mapio.WriteJSON(&buf, m); err != nil {
 					t.Fatal(err)
 				}
 				body = []byte(buf.String())

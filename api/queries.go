@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,37 +21,31 @@ func (s *Server) support(c echo.Context) error {
 	mapID, seg := param(c, "map"), param(c, "segment")
 	sup, err := s.cfg.Store.Support(ctx, mapID, seg)
 	if err != nil {
-		return s.supportErr(c, mapID, seg, err)
+		return s.supportErr(ctx, mapID, seg, err)
 	}
 	return c.JSON(http.StatusOK, sup)
 }
 
 // supportErr tells a question about the map's content (no such node, not a
-// segment: the client's mistake) from a store that cannot answer. An error
-// of no known kind is the client's when the store still answers a ping.
-func (s *Server) supportErr(c echo.Context, mapID, seg string, err error) error {
+// segment: the client's mistake) from a store that cannot answer.
+func (s *Server) supportErr(ctx context.Context, mapID, seg string, err error) error {
 	var ve *graph.ValidationError
 	switch {
 	case errors.Is(err, graph.ErrNotFound):
-		if m, gerr := s.cfg.Store.GetMap(c.Request().Context(), mapID); gerr == nil {
+		if m, gerr := s.cfg.Store.GetMap(ctx, mapID); gerr == nil {
 			return notFound("%v%s", err, graph.DidYouMean(seg, m.NodesOfKind(graph.KindSegment, graph.KindCustomer)))
 		}
 		return notFound("%v", err)
+	case errors.Is(err, graph.ErrNotCustomer):
+		return badRequest(err.Error(),
+			problemField{Field: "segment", Value: short(seg), Message: "not a segment or customer of map " + mapID})
 	case errors.As(err, &ve):
 		return validationProblem(ve)
-	case errors.Is(err, graph.ErrUnavailable), errors.Is(err, graph.ErrConflict), errors.Is(err, graph.ErrExists):
-		return storeErr(err)
 	}
-	ctx, cancel := s.storeCtx(c)
-	defer cancel()
-	if perr := s.cfg.Store.Ping(ctx); perr != nil {
-		return storeErr(fmt.Errorf("support %s/%s: %w (ping: %v)", mapID, seg, err, perr))
-	}
-	return badRequest(err.Error(),
-		problemField{Field: "segment", Value: short(seg), Message: "not a segment or customer of map " + mapID})
+	return storeErr(fmt.Errorf("support %s/%s: %w", mapID, seg, err))
 }
 
-// analysis answers the DESIGN report for the map.
+// analysis answers the analysis report for the map.
 func (s *Server) analysis(c echo.Context) error {
 	m, err := s.loadMap(c)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
 )
 
@@ -205,7 +206,7 @@ func TestExports(t *testing.T) {
 
 	r := e.do("GET", "/api/v1/maps/acme-pumps/export.yaml", nil, nil)
 	wantStatus(t, r, 200)
-	back, err := graph.Read(r.Body, "export.yaml")
+	back, err := mapio.Read(r.Body, "export.yaml")
 	if err != nil {
 		t.Fatalf("exported YAML does not read back: %v", err)
 	}
@@ -220,7 +221,7 @@ func TestExports(t *testing.T) {
 
 	r = e.do("GET", "/api/v1/maps/acme-pumps/export.json", nil, nil)
 	wantStatus(t, r, 200)
-	if back, err = graph.Read(r.Body, "export.json"); err != nil || back.ID != "acme-pumps" {
+	if back, err = mapio.Read(r.Body, "export.json"); err != nil || back.ID != "acme-pumps" {
 		t.Fatalf("JSON export: %v", err)
 	}
 

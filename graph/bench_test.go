@@ -7,6 +7,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // go test ./graph -run '^$' -bench . -benchmem
@@ -14,8 +15,8 @@ func BenchmarkRead(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		m := gen.Generate(n, 1)
 		var y, j bytes.Buffer
-		graph.WriteYAML(&y, m)
-		graph.WriteJSON(&j, m)
+		mapio.WriteYAML(&y, m)
+		mapio.WriteJSON(&j, m)
 		for _, c := range []struct {
 			format string
 			data   []byte
@@ -23,7 +24,7 @@ func BenchmarkRead(b *testing.B) {
 			b.Run(fmt.Sprintf("%s-%d", c.format, n), func(b *testing.B) {
 				b.SetBytes(int64(len(c.data)))
 				for b.Loop() {
-					if _, err := graph.Read(c.data, "bench"); err != nil {
+					if _, err := mapio.Read(c.data, "bench"); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -49,7 +50,7 @@ func BenchmarkWriteYAML(b *testing.B) {
 	m := gen.Generate(10000, 1)
 	for b.Loop() {
 		var y bytes.Buffer
-		graph.WriteYAML(&y, m)
+		mapio.WriteYAML(&y, m)
 	}
 }
 

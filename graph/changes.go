@@ -3,89 +3,57 @@ package graph
 import (
 	"fmt"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 )
 
 // Clone returns a deep copy of m: changing the copy never changes m.
-func (m *Map) Clone() *Map {
+func (m *Map) Clone() *Map { return std.Clone(m) }
+
+// Clone returns a deep copy of m, field by field of the table.
+func (s *Schema) Clone(m *Map) *Map {
 	if m == nil {
 		return nil
 	}
 	c := *m
+	copyFields(s.Map, &c, m)
 	if m.Nodes != nil {
 		c.Nodes = make([]*Node, len(m.Nodes))
 		for i, n := range m.Nodes {
-			c.Nodes[i] = n.clone()
+			c.Nodes[i] = s.cloneNode(n)
 		}
 	}
 	if m.Edges != nil {
 		c.Edges = make([]*Edge, len(m.Edges))
 		for i, e := range m.Edges {
-			c.Edges[i] = e.clone()
+			c.Edges[i] = s.cloneEdge(e)
 		}
 	}
 	if m.Classification != nil {
-		cl := &Classification{
-			Tiers:       maps.Clone(m.Classification.Tiers),
-			Indicators:  maps.Clone(m.Classification.Indicators),
-			GrossMargin: cloneFloat(m.Classification.GrossMargin),
-		}
-		if m.Classification.Scorecard != nil {
-			cl.Scorecard = make(map[string][]string, len(m.Classification.Scorecard))
-			for k, v := range m.Classification.Scorecard {
-				cl.Scorecard[k] = slices.Clone(v)
-			}
-		}
-		c.Classification = cl
+		cl := *m.Classification
+		copyFields(s.Classification, &cl, m.Classification)
+		c.Classification = &cl
 	}
 	return &c
 }
 
-func (n *Node) clone() *Node {
-	if n == nil {
-		return nil
-	}
+func (s *Schema) cloneNode(n *Node) *Node {
 	c := *n
-	c.Tags = slices.Clone(n.Tags)
-	c.Services = slices.Clone(n.Services)
-	c.Prefers = slices.Clone(n.Prefers)
-	c.Customers = cloneFloat(n.Customers)
-	c.Revenue = cloneFloat(n.Revenue)
-	c.CostToServe = cloneFloat(n.CostToServe)
-	c.GrossMargin = cloneFloat(n.GrossMargin)
-	c.ReplacementMonths = cloneFloat(n.ReplacementMonths)
-	c.Scores = maps.Clone(n.Scores)
-	c.Quality = maps.Clone(n.Quality)
-	if n.Tier != nil {
-		t := *n.Tier
-		c.Tier = &t
-	}
+	copyFields(s.Node, &c, n)
 	c.Attrs = maps.Clone(n.Attrs)
 	return &c
 }
 
-func (e *Edge) clone() *Edge {
-	if e == nil {
-		return nil
-	}
+func (s *Schema) cloneEdge(e *Edge) *Edge {
 	c := *e
-	c.Products = slices.Clone(e.Products)
-	c.Services = slices.Clone(e.Services)
-	c.Margin = cloneFloat(e.Margin)
-	c.Share = cloneFloat(e.Share)
+	copyFields(s.Edge, &c, e)
 	c.Attrs = maps.Clone(e.Attrs)
 	return &c
 }
 
-func cloneFloat(f *float64) *float64 {
-	if f == nil {
-		return nil
-	}
-	v := *f
-	return &v
-}
+func (n *Node) clone() *Node { return std.cloneNode(n) }
+
+func (e *Edge) clone() *Edge { return std.cloneEdge(e) }
 
 // ApplyChanges applies cs to a copy of m and returns the copy, validated.
 // m is never changed. A malformed change (unknown op, missing node or edge,
@@ -110,9 +78,6 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 	degree := map[string]int{}
 	edgeAt := make(map[string]int, len(out.Edges))
 	for i, e := range out.Edges {
-		if e == nil {
-			continue
-		}
 		if _, dup := edgeAt[e.Key()]; !dup {
 			edgeAt[e.Key()] = i
 		}
@@ -138,9 +103,9 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 			if c.Map.ID != "" && c.Map.ID != out.ID {
 				return nil, bad(i, "/map/id", "id", c.Map.ID, "set_map cannot change the map id %q", out.ID)
 			}
-			nm := c.Map.Clone()
-			out.Title, out.Currency, out.Classification = nm.Title, nm.Currency, nm.Classification
-			out.Source, out.AsOf = nm.Source, nm.AsOf
+			id := out.ID
+			copyFields(std.Map, out, c.Map)
+			out.ID, out.Classification = id, c.Map.Classification.clone()
 		case OpAddNode:
 			if c.Node == nil {
 				return nil, bad(i, "/node", "node", "", "add_node needs a node")
@@ -280,9 +245,11 @@ func DeleteNodeCascade(m *Map, id string) ChangeSet {
 // they are rebuilt, and when it reorders nodes everything is.
 func Diff(old, new *Map) ChangeSet {
 	var cs ChangeSet
-	old, new = withoutNils(old), withoutNils(new)
-	if !equalMeta(old, new) {
-		cs.Changes = append(cs.Changes, Change{Op: OpSetMap, Map: &Map{ID: old.ID, Title: new.Title, Currency: new.Currency, Source: new.Source, AsOf: new.AsOf, Classification: new.Classification.clone()}})
+	if !equalFields(std.Map, old, new) || !std.equalClassification(old.Classification, new.Classification) {
+		meta := &Map{Classification: new.Classification.clone()}
+		copyFields(std.Map, meta, new)
+		meta.ID = old.ID
+		cs.Changes = append(cs.Changes, Change{Op: OpSetMap, Map: meta})
 	}
 	if !orderKept(nodeIDs(old.Nodes), nodeIDs(new.Nodes)) {
 		for _, e := range old.Edges {
@@ -332,14 +299,14 @@ func Diff(old, new *Map) ChangeSet {
 	for _, n := range new.Nodes {
 		if o, ok := oldNodes[n.ID]; !ok {
 			cs.Changes = append(cs.Changes, Change{Op: OpAddNode, Node: n.clone()})
-		} else if !equalNode(o, n) {
+		} else if !std.equalNode(o, n) {
 			cs.Changes = append(cs.Changes, Change{Op: OpUpdateNode, ID: n.ID, Node: n.clone()})
 		}
 	}
 	for _, e := range new.Edges {
 		if o, ok := oldEdges[e.Key()]; !ok {
 			cs.Changes = append(cs.Changes, Change{Op: OpAddEdge, Edge: e.clone()})
-		} else if !equalEdge(o, e) {
+		} else if !std.equalEdge(o, e) {
 			cs.Changes = append(cs.Changes, Change{Op: OpUpdateEdge, ID: e.Key(), Edge: e.clone()})
 		}
 	}
@@ -396,103 +363,46 @@ func orderKept(a, b []string) bool {
 // Equal reports whether a and b are the same map field for field, ignoring
 // Version and treating nil and empty lists and maps alike. Node and edge
 // order matters.
-func Equal(a, b *Map) bool {
+func Equal(a, b *Map) bool { return std.Equal(a, b) }
+
+// Equal is Equal over the fields of table s.
+func (s *Schema) Equal(a, b *Map) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	if !equalMeta(a, b) || len(a.Nodes) != len(b.Nodes) || len(a.Edges) != len(b.Edges) {
+	if !equalFields(s.Map, a, b) || !s.equalClassification(a.Classification, b.Classification) ||
+		len(a.Nodes) != len(b.Nodes) || len(a.Edges) != len(b.Edges) {
 		return false
 	}
 	for i := range a.Nodes {
-		if !equalNode(a.Nodes[i], b.Nodes[i]) {
+		if !s.equalNode(a.Nodes[i], b.Nodes[i]) {
 			return false
 		}
 	}
 	for i := range a.Edges {
-		if !equalEdge(a.Edges[i], b.Edges[i]) {
+		if !s.equalEdge(a.Edges[i], b.Edges[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func equalMeta(a, b *Map) bool {
-	return a.ID == b.ID && a.Title == b.Title && a.Currency == b.Currency && a.Source == b.Source && a.AsOf == b.AsOf &&
-		equalClassification(a.Classification, b.Classification)
-}
-
-func equalClassification(a, b *Classification) bool {
+func (s *Schema) equalClassification(a, b *Classification) bool {
 	if a == nil {
 		a = &Classification{}
 	}
 	if b == nil {
 		b = &Classification{}
 	}
-	if !equalNums(a.Tiers, b.Tiers) || !equalNums(a.Indicators, b.Indicators) || len(a.Scorecard) != len(b.Scorecard) ||
-		!equalFloat(a.GrossMargin, b.GrossMargin) {
-		return false
-	}
-	for k, v := range a.Scorecard {
-		w, ok := b.Scorecard[k]
-		if !ok || !equalStrs(v, w) {
-			return false
-		}
-	}
-	return true
+	return equalFields(s.Classification, a, b)
 }
 
-func equalNode(a, b *Node) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.ID == b.ID && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description &&
-		equalStrs(a.Tags, b.Tags) && a.Region == b.Region && equalStrs(a.Services, b.Services) &&
-		a.Market == b.Market && equalFloat(a.Customers, b.Customers) && equalFloat(a.Revenue, b.Revenue) &&
-		equalFloat(a.CostToServe, b.CostToServe) && equalFloat(a.GrossMargin, b.GrossMargin) && equalStrs(a.Prefers, b.Prefers) && a.Needs == b.Needs &&
-		equalNums(a.Scores, b.Scores) && equalNums(a.Quality, b.Quality) && equalInt(a.Tier, b.Tier) &&
-		a.Channel == b.Channel && a.Purpose == b.Purpose && equalFloat(a.ReplacementMonths, b.ReplacementMonths) &&
-		equalAttrs(a.Attrs, b.Attrs)
+func (s *Schema) equalNode(a, b *Node) bool {
+	return equalFields(s.Node, a, b) && equalAttrs(a.Attrs, b.Attrs)
 }
 
-func equalEdge(a, b *Edge) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.ID == b.ID && a.From == b.From && a.To == b.To && a.Kind == b.Kind && a.Delivery == b.Delivery &&
-		equalStrs(a.Products, b.Products) && equalFloat(a.Margin, b.Margin) && equalFloat(a.Share, b.Share) &&
-		equalStrs(a.Services, b.Services) && a.Why == b.Why && a.Purpose == b.Purpose && a.What == b.What &&
-		equalAttrs(a.Attrs, b.Attrs)
-}
-
-func equalStrs(a, b []string) bool { return slices.Equal(a, b) }
-
-func equalNums(a, b map[string]float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		w, ok := b[k]
-		if !ok || !sameFloat(v, w) {
-			return false
-		}
-	}
-	return true
-}
-
-func sameFloat(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
-
-func equalFloat(a, b *float64) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return sameFloat(*a, *b)
-}
-
-func equalInt(a, b *int) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
+func (s *Schema) equalEdge(a, b *Edge) bool {
+	return equalFields(s.Edge, a, b) && equalAttrs(a.Attrs, b.Attrs)
 }
 
 func equalAttrs(a, b map[string]any) bool {
@@ -504,8 +414,8 @@ func equalAttrs(a, b map[string]any) bool {
 		if !ok {
 			return false
 		}
-		fv, vnum := toFloat(v)
-		fw, wnum := toFloat(w)
+		fv, vnum := AttrFloat(v)
+		fw, wnum := AttrFloat(w)
 		if vnum || wnum {
 			if !(vnum && wnum && sameFloat(fv, fw)) {
 				return false
@@ -517,18 +427,4 @@ func equalAttrs(a, b map[string]any) bool {
 		}
 	}
 	return true
-}
-
-// withoutNils returns m, or a shallow copy of it without nil nodes and edges.
-func withoutNils(m *Map) *Map {
-	if m == nil {
-		return &Map{}
-	}
-	if !slices.Contains(m.Nodes, nil) && !slices.Contains(m.Edges, nil) {
-		return m
-	}
-	c := *m
-	c.Nodes = slices.DeleteFunc(slices.Clone(m.Nodes), func(n *Node) bool { return n == nil })
-	c.Edges = slices.DeleteFunc(slices.Clone(m.Edges), func(e *Edge) bool { return e == nil })
-	return &c
 }

@@ -5,10 +5,11 @@ import (
 	"os"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 func ExampleRead() {
-	_, err := graph.Read([]byte(`id: acme
+	_, err := mapio.Read([]byte(`id: acme
 nodes:
   - {id: acme, kind: company, name: ACME}
   - {id: farms, kind: segment, name: Farms}
@@ -23,7 +24,7 @@ edges:
 }
 
 func ExampleSupportOf() {
-	m, err := graph.Read([]byte(`id: acme
+	m, err := mapio.Read([]byte(`id: acme
 nodes:
   - {id: acme, kind: company, name: ACME}
   - {id: nordic, kind: distributor, name: Nordic Supply}
@@ -55,7 +56,7 @@ func ExampleWriteYAML() {
 		{ID: "acme", Kind: graph.KindCompany, Name: "ACME"},
 		{ID: "web", Kind: graph.KindTouchpoint, Name: "Web shop", Channel: "web", Attrs: map[string]any{"url": "https://acme.example"}},
 	}, Edges: []*graph.Edge{{From: "acme", To: "web", Kind: graph.EdgeOperates}}}
-	graph.WriteYAML(os.Stdout, m)
+	mapio.WriteYAML(os.Stdout, m)
 	// Output:
 	// id: acme
 	// title: "ACME: channels"

@@ -2,8 +2,10 @@ package graph
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,9 +18,17 @@ import (
 // input is read (before anything big is built) or by validation (so a map
 // that passes one of them cannot be valid), and the error names the limit
 // and the value. The README's limits table lists them; a test keeps the two
-// in agreement. The input sizes themselves are MaxFileSize and MaxYAMLSize
-// (format.go).
+// in agreement.
 const (
+	// MaxFileSize is the largest map file a reader accepts. Bigger input is
+	// refused with a clear error before any parsing.
+	MaxFileSize = 64 << 20
+
+	// MaxYAMLSize is the largest map file read as YAML, about 20,000 nodes:
+	// the YAML parser is slow and memory-hungry, so bigger maps come as
+	// JSON, read up to MaxFileSize.
+	MaxYAMLSize = 8 << 20
+
 	// MaxExpandedBytes bounds the text a YAML document holds once its
 	// aliases are expanded (every scalar and key counted in bytes, each time
 	// an alias repeats it). It is no bigger than the largest YAML input, so
@@ -74,71 +84,59 @@ const (
 	MaxRequestIDLen = 64
 )
 
-// limits checks the sizes of every id, text, list and figure of the map.
-// It runs first in validation; the slug, range and pairing rules then see
-// values that are already bounded.
+// limits checks the sizes of every id, text, list and figure of the map,
+// walking the field table (a new row is bounded by its type). It runs
+// first in validation; the slug, range and pairing rules then see values
+// that are already bounded.
 func (v *validator) limits() {
 	m := v.m
-	v.idLen("/id", "id", m.ID)
-	v.textLen("/title", "title", m.Title, MaxNameLen)
-	v.textLen("/currency", "currency", m.Currency, MaxNameLen)
+	limitRows(v, "", v.s.Map, m)
 	for i, n := range m.Nodes {
-		if n == nil {
-			continue
-		}
 		p := "/nodes/" + strconv.Itoa(i)
-		v.idLen(p+"/id", "id", n.ID)
-		v.textLen(p+"/kind", "kind", string(n.Kind), MaxNameLen)
-		v.textLen(p+"/name", "name", n.Name, MaxNameLen)
-		v.textLen(p+"/description", "description", n.Description, MaxTextLen)
-		v.list(p, "tags", n.Tags)
-		v.textLen(p+"/region", "region", n.Region, MaxNameLen)
-		v.list(p, "services", n.Services)
-		v.textLen(p+"/market", "market", n.Market, MaxNameLen)
-		v.figure(p+"/customers", "customers", n.Customers)
-		v.figure(p+"/revenue", "revenue", n.Revenue)
-		v.figure(p+"/cost_to_serve", "cost_to_serve", n.CostToServe)
-		v.list(p, "prefers", n.Prefers)
-		v.textLen(p+"/needs", "needs", n.Needs, MaxTextLen)
-		for k := range n.Scores {
-			v.textLen(p+"/scores", "scores", k, MaxNameLen)
-		}
-		for k := range n.Quality {
-			v.textLen(p+"/quality", "quality", k, MaxNameLen)
-		}
-		v.textLen(p+"/channel", "channel", n.Channel, MaxNameLen)
-		v.textLen(p+"/purpose", "purpose", n.Purpose, MaxTextLen)
-		v.figure(p+"/replacement_months", "replacement_months", n.ReplacementMonths)
-		v.attrs(p, n.Attrs, nodeFields)
+		limitRows(v, p, v.s.Node, n)
+		v.attrs(p, n.Attrs, Names(v.s.Node))
 	}
 	for i, e := range m.Edges {
-		if e == nil {
-			continue
-		}
 		p := "/edges/" + strconv.Itoa(i)
-		v.idLen(p+"/id", "id", e.ID)
-		v.idLen(p+"/from", "from", e.From)
-		v.idLen(p+"/to", "to", e.To)
-		v.textLen(p+"/kind", "kind", string(e.Kind), MaxNameLen)
-		v.textLen(p+"/delivery", "delivery", e.Delivery, MaxNameLen)
-		v.list(p, "products", e.Products)
-		v.list(p, "services", e.Services)
-		v.textLen(p+"/why", "why", e.Why, MaxTextLen)
-		v.textLen(p+"/purpose", "purpose", e.Purpose, MaxTextLen)
-		v.textLen(p+"/what", "what", e.What, MaxTextLen)
-		v.attrs(p, e.Attrs, edgeFields)
+		limitRows(v, p, v.s.Edge, e)
+		v.attrs(p, e.Attrs, Names(v.s.Edge))
 	}
 	if c := m.Classification; c != nil {
-		for k := range c.Tiers {
-			v.textLen("/classification/tiers", "tiers", k, MaxNameLen)
-		}
-		for k, w := range c.Indicators {
-			v.textLen("/classification/indicators", "indicators", k, MaxNameLen)
-			v.figureValue("/classification/indicators/"+escapePointer(k), "indicators", w)
-		}
-		for k, l := range c.Scorecard {
-			v.textLen("/classification/scorecard", "scorecard", k, MaxNameLen)
-			v.list("/classification/scorecard", k, l)
+		limitRows(v, "/classification", v.s.Classification, c)
+	}
+}
+
+// limitRows bounds the value of every row of fs on x by its type: ids by
+// MaxIDLen, enum values and names by MaxNameLen, free text by MaxTextLen
+// (a title or name by MaxNameLen), lists item by item, figures by
+// MaxFigure, and the names of score and list maps.
+func limitRows[T any](v *validator, p string, fs []Field[T], x *T) {
+	for _, f := range fs {
+		ptr := p + "/" + EscapePointer(f.Name)
+		switch val := f.Get(x).(type) {
+		case string:
+			switch {
+			case f.Type == TypeID || f.Type == TypeNodeRef:
+				v.idLen(ptr, f.Name, val)
+			case f.Type == TypeText && (f.Multiline || f.Name != "name" && f.Name != "title" && f.Name != "currency" && f.Name != "region"):
+				v.textLen(ptr, f.Name, val, MaxTextLen)
+			default:
+				v.textLen(ptr, f.Name, val, MaxNameLen)
+			}
+		case []string:
+			v.list(p, f.Name, val)
+		case *float64:
+			v.figure(ptr, f.Name, val)
+		case map[string]float64:
+			for _, k := range slices.Sorted(maps.Keys(val)) {
+				v.textLen(ptr, f.Name, k, MaxNameLen)
+				v.figureValue(ptr+"/"+EscapePointer(k), f.Name, val[k])
+			}
+		case map[string][]string:
+			for _, k := range slices.Sorted(maps.Keys(val)) {
+				v.textLen(ptr, f.Name, k, MaxNameLen)
+				v.list(ptr, k, val[k])
+			}
 		}
 	}
 }
@@ -178,7 +176,7 @@ func plainText(s string) string {
 }
 
 func (v *validator) list(p, field string, items []string) {
-	ptr := p + "/" + escapePointer(field)
+	ptr := p + "/" + EscapePointer(field)
 	if len(items) > MaxListItems {
 		v.add(ptr, field, strconv.Itoa(len(items)), "%s has %d items; a list holds at most %d (MaxListItems)", field, len(items), MaxListItems)
 	}
@@ -210,8 +208,8 @@ func (v *validator) figureValue(ptr, field string, f float64) {
 }
 
 func (v *validator) attrs(p string, attrs map[string]any, fields []string) {
-	for _, k := range sortedKeys(attrs) {
-		ptr := p + "/" + escapePointer(k)
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		ptr := p + "/" + EscapePointer(k)
 		if len(k) > MaxNameLen {
 			v.add(p, k, k, "a free attribute's name is %d bytes long; names hold at most %d bytes", len(k), MaxNameLen)
 			continue
@@ -241,16 +239,6 @@ func clip(s string) string {
 		cut--
 	}
 	return s[:cut] + "..." + fmt.Sprintf(" (%d bytes)", len(s))
-}
-
-// countText adds n bytes of scalar text to what a YAML document expands to
-// and refuses the document past MaxExpandedBytes.
-func (b *yamlBuilder) countText(n, line, col int) error {
-	b.textBytes += n
-	if b.textBytes > MaxExpandedBytes {
-		return &posError{line, col, fmt.Sprintf("the document's text, with its aliases expanded, is more than %d MiB (MaxExpandedBytes); write the values out or make the map smaller", MaxExpandedBytes>>20)}
-	}
-	return nil
 }
 
 // OpenInput opens a file to read a map or a table from. A regular file or a
@@ -292,12 +280,12 @@ func CheckLimits(m *Map) error {
 	if m == nil {
 		return nil
 	}
-	v := &validator{m: m}
+	v := &validator{s: std, m: m}
 	v.limits()
 	if len(v.probs) == 0 {
 		return nil
 	}
-	sortProblems(v.probs)
+	SortProblems(v.probs)
 	return &ValidationError{Problems: v.probs}
 }
 
@@ -307,7 +295,7 @@ func CheckLimits(m *Map) error {
 // becomes an attribute named as written when it is letters, digits, '_'
 // and '-', else its snake_case form (graph/sheet does the same).
 func attrNameProblem(name string, fields []string) string {
-	if isField(fields, name) || name == "attrs" {
+	if slices.Contains(fields, name) || name == "attrs" {
 		return "" // validation says so already
 	}
 	if name != headerKey(name) {

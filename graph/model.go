@@ -1,6 +1,7 @@
-// Package graph is chanmap's domain: the channel Map with its nodes and edges,
-// the kinds and their rules, validation, the map file format, change sets, path
-// queries, and the Store interface that every store implements.
+// Package graph is chanmap's vocabulary: the channel Map with its nodes and
+// edges, the kinds and their rules, the field table, problems and
+// validation, change sets, supply paths and the support answer, and the
+// Store interface that every store implements.
 //
 // Nothing in this package talks to a database or draws anything; it is the
 // shared vocabulary of every other package.
@@ -8,6 +9,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -40,14 +42,7 @@ var NodeKinds = []NodeKind{
 }
 
 // Valid reports whether k is a known node kind.
-func (k NodeKind) Valid() bool {
-	for _, x := range NodeKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (k NodeKind) Valid() bool { return slices.Contains(NodeKinds, k) }
 
 // IsOrg reports whether nodes of kind k are organisations: the company, a
 // supplier, an intermediary or a service provider.
@@ -74,9 +69,6 @@ func (k NodeKind) IsIntermediary() bool {
 // IsCustomer reports whether k is a customer category or account.
 func (k NodeKind) IsCustomer() bool { return k == KindSegment || k == KindCustomer }
 
-// Label is the Neo4j label of the kind, in PascalCase (ServiceProvider).
-func (k NodeKind) Label() string { return pascal(string(k)) }
-
 // EdgeKind is the kind of an edge: how two nodes relate.
 type EdgeKind string
 
@@ -94,17 +86,7 @@ const (
 var EdgeKinds = []EdgeKind{EdgeSupplies, EdgeSupports, EdgeOperates, EdgeUses, EdgeBelongsTo, EdgePartnersWith}
 
 // Valid reports whether k is a known edge kind.
-func (k EdgeKind) Valid() bool {
-	for _, x := range EdgeKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
-
-// RelType is the Neo4j relationship type of the kind (SUPPLIES, BELONGS_TO).
-func (k EdgeKind) RelType() string { return upper(string(k)) }
+func (k EdgeKind) Valid() bool { return slices.Contains(EdgeKinds, k) }
 
 // Allows reports whether an edge of kind k may go from a node of kind from to
 // a node of kind to.
@@ -314,32 +296,4 @@ func (m *Map) NodesOfKind(kinds ...NodeKind) []string {
 	}
 	sort.Strings(ids)
 	return ids
-}
-
-func pascal(s string) string {
-	out := make([]byte, 0, len(s))
-	up := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '_' {
-			up = true
-			continue
-		}
-		if up && c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		up = false
-		out = append(out, c)
-	}
-	return string(out)
-}
-
-func upper(s string) string {
-	out := []byte(s)
-	for i, c := range out {
-		if c >= 'a' && c <= 'z' {
-			out[i] = c - ('a' - 'A')
-		}
-	}
-	return string(out)
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -22,24 +23,50 @@ const maxPathSteps = 2_000_000
 // belongs_to (those paths end at the segment). Paths are sorted by their
 // node ids, then by their edge keys; at most MaxPaths are returned.
 func SupplyPaths(ix *Index, segment string) []SupplyPath {
-	targets := []string{segment}
-	if n := ix.Nodes[segment]; n != nil && n.Kind == KindCustomer && len(ix.InTo(segment, EdgeSupplies)) == 0 {
-		targets = targets[:0]
-		for _, e := range ix.OutOf(segment, EdgeBelongsTo) {
-			if !slices.Contains(targets, e.To) {
-				targets = append(targets, e.To)
-			}
-		}
-	}
 	var paths []SupplyPath
-	for _, t := range targets {
+	for _, t := range SupplyTargets(ix, segment) {
 		paths = append(paths, pathsTo(ix, t, MaxPaths-len(paths))...)
 	}
-	sort.SliceStable(paths, func(i, j int) bool { return lessPath(paths[i], paths[j]) })
+	sort.SliceStable(paths, func(i, j int) bool { return LessPath(paths[i], paths[j]) })
 	return paths
 }
 
-func lessPath(a, b SupplyPath) bool {
+// SupplyTargets returns the nodes whose inbound supplies edges supply node
+// id: the node itself, except that a customer without supplies edges of
+// its own is supplied through the segments it belongs_to (each once, in
+// map order). See SupplyTargetsOf.
+func SupplyTargets(ix *Index, id string) []string {
+	n := ix.Nodes[id]
+	if n == nil {
+		return []string{id}
+	}
+	var segments []string
+	for _, e := range ix.OutOf(id, EdgeBelongsTo) {
+		segments = append(segments, e.To)
+	}
+	return SupplyTargetsOf(id, n.Kind, len(ix.InTo(id, EdgeSupplies)) > 0, segments)
+}
+
+// SupplyTargetsOf is the rule "a customer without its own supplies edges is
+// supplied through its segments" for a store that answers from a query: a
+// node id of kind kind, whether it has inbound supplies edges, and the
+// segments it belongs to.
+func SupplyTargetsOf(id string, kind NodeKind, supplied bool, segments []string) []string {
+	if kind != KindCustomer || supplied {
+		return []string{id}
+	}
+	out := make([]string, 0, len(segments))
+	for _, s := range segments {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// LessPath orders supply paths: by their node ids, then by their edge
+// keys, then shorter first. Every store lists paths in this order.
+func LessPath(a, b SupplyPath) bool {
 	if c := slices.Compare(a.Nodes, b.Nodes); c != 0 {
 		return c < 0
 	}
@@ -96,7 +123,7 @@ func makePath(rev []*Edge) SupplyPath {
 		p.Nodes = append(p.Nodes, e.To)
 		p.Hops = append(p.Hops, Hop{
 			Edge: e.Key(), From: e.From, To: e.To, Delivery: e.Delivery,
-			Margin: cloneFloat(e.Margin), Share: cloneFloat(e.Share), Products: slices.Clone(e.Products),
+			Margin: cloneValue(e.Margin).(*float64), Share: cloneValue(e.Share).(*float64), Products: slices.Clone(e.Products),
 		})
 	}
 	return p
@@ -114,7 +141,7 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 		return nil, fmt.Errorf("segment %q: %w", segment, ErrNotFound)
 	}
 	if !n.Kind.IsCustomer() {
-		return nil, fmt.Errorf("%q is %s, not a segment or customer", segment, KindPhrase(n.Kind))
+		return nil, fmt.Errorf("%q is %s: %w", segment, KindPhrase(n.Kind), ErrNotCustomer)
 	}
 	s := &Support{
 		Map: m.ID, Segment: n.ID, Name: n.Name, Kind: string(n.Kind), Needs: n.Needs,
@@ -136,14 +163,12 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 			}
 		}
 	}
-	s.KeyPlayers = append(s.KeyPlayers, sortedKeys(players)...)
+	s.KeyPlayers = append(s.KeyPlayers, slices.Sorted(maps.Keys(players))...)
 
 	// Offered: delivery methods into the node, or into its segments.
-	inbound := ix.InTo(segment, EdgeSupplies)
-	if n.Kind == KindCustomer && len(inbound) == 0 {
-		for _, b := range ix.OutOf(segment, EdgeBelongsTo) {
-			inbound = append(inbound, ix.InTo(b.To, EdgeSupplies)...)
-		}
+	var inbound []*Edge
+	for _, t := range SupplyTargets(ix, segment) {
+		inbound = append(inbound, ix.InTo(t, EdgeSupplies)...)
 	}
 	offered := map[string]bool{}
 	for _, e := range inbound {
@@ -151,7 +176,7 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 			offered[e.Delivery] = true
 		}
 	}
-	s.Offered = append(s.Offered, sortedKeys(offered)...)
+	s.Offered = append(s.Offered, slices.Sorted(maps.Keys(offered))...)
 	s.PreferenceMet = len(s.Prefers) == 0
 	for _, p := range s.Prefers {
 		if offered[p] {
@@ -190,7 +215,7 @@ func SupportOf(m *Map, segment string) (*Support, error) {
 		for _, o := range ix.InTo(tp.ID, EdgeOperates) {
 			ops[o.From] = true
 		}
-		u.Operators = append(u.Operators, sortedKeys(ops)...)
+		u.Operators = append(u.Operators, slices.Sorted(maps.Keys(ops))...)
 		s.Touchpoints = append(s.Touchpoints, u)
 	}
 	sort.SliceStable(s.Touchpoints, func(i, j int) bool { return s.Touchpoints[i].ID < s.Touchpoints[j].ID })

@@ -184,12 +184,54 @@ func TestSupportErrors(t *testing.T) {
 		t.Errorf("unknown id: %v", err)
 	}
 	_, err := graph.SupportOf(m, "hvac-nord")
-	if err == nil || errors.Is(err, graph.ErrNotFound) || !strings.Contains(err.Error(), "is a distributor, not a segment or customer") {
+	if !errors.Is(err, graph.ErrNotCustomer) || !strings.Contains(err.Error(), `"hvac-nord" is a distributor: not a segment or customer`) {
 		t.Errorf("a distributor: %v", err)
 	}
 }
 
 // Empty answers are empty JSON lists, never null, so clients can iterate.
+// A customer without supplies edges of its own is supplied through its
+// segments; with its own, through itself only.
+func TestSupplyTargets(t *testing.T) {
+	m := &graph.Map{ID: "t", Nodes: []*graph.Node{
+		{ID: "co", Kind: graph.KindCompany, Name: "Co"},
+		{ID: "a", Kind: graph.KindSegment, Name: "A"}, {ID: "b", Kind: graph.KindSegment, Name: "B"},
+		{ID: "bob", Kind: graph.KindCustomer, Name: "Bob"}, {ID: "ann", Kind: graph.KindCustomer, Name: "Ann"},
+	}, Edges: []*graph.Edge{
+		{From: "bob", To: "b", Kind: graph.EdgeBelongsTo}, {From: "bob", To: "a", Kind: graph.EdgeBelongsTo},
+		{From: "ann", To: "a", Kind: graph.EdgeBelongsTo}, {From: "co", To: "ann", Kind: graph.EdgeSupplies},
+		{From: "co", To: "a", Kind: graph.EdgeSupplies},
+	}}
+	ix := graph.NewIndex(m)
+	for id, want := range map[string][]string{"bob": {"b", "a"}, "ann": {"ann"}, "a": {"a"}, "co": {"co"}} {
+		if got := graph.SupplyTargets(ix, id); !reflect.DeepEqual(got, want) {
+			t.Errorf("SupplyTargets(%s) = %v, want %v", id, got, want)
+		}
+	}
+	if got := graph.SupplyTargetsOf("x", graph.KindCustomer, false, []string{"s", "s"}); !reflect.DeepEqual(got, []string{"s"}) {
+		t.Errorf("a segment named twice: %v", got)
+	}
+}
+
+func TestLessPath(t *testing.T) {
+	p := func(nodes ...string) graph.SupplyPath {
+		sp := graph.SupplyPath{Nodes: nodes}
+		for i := 1; i < len(nodes); i++ {
+			sp.Hops = append(sp.Hops, graph.Hop{Edge: nodes[i-1] + "-" + nodes[i]})
+		}
+		return sp
+	}
+	x, y := p("co", "a", "s"), p("co", "b", "s")
+	if !graph.LessPath(x, y) || graph.LessPath(y, x) || graph.LessPath(x, x) {
+		t.Error("paths are not ordered by their node ids")
+	}
+	z := p("co", "a", "s")
+	z.Hops[0].Edge = "co-a-2"
+	if !graph.LessPath(x, z) {
+		t.Error("paths through the same nodes are not ordered by edge keys")
+	}
+}
+
 func TestSupportJSONHasNoNulls(t *testing.T) {
 	s, err := graph.SupportOf(sample(t, "hybrid"), "landlords")
 	if err != nil {

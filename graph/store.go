@@ -53,6 +53,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrExists   = errors.New("already exists")
 	ErrConflict = errors.New("version conflict: the map changed since it was read")
+	// ErrNotCustomer is a question about a segment (SupportOf) asked of a
+	// node that is neither a segment nor a customer: the asker's mistake.
+	ErrNotCustomer = errors.New("not a segment or customer")
 	// ErrUnavailable means the store cannot be reached now; retrying later may work.
 	ErrUnavailable = errors.New("store unavailable")
 )

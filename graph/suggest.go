@@ -57,9 +57,9 @@ func nearestField(key string, fields []string) string {
 	return best
 }
 
-// didYouMeanField is ": did you mean FIELD?" for a key near a known field,
+// DidYouMeanField is ": did you mean FIELD?" for a key near a known field,
 // else "".
-func didYouMeanField(key string, fields []string) string {
+func DidYouMeanField(key string, fields []string) string {
 	if f := nearestField(key, fields); f != "" {
 		return "; did you mean " + f + "?"
 	}

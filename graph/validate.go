@@ -12,25 +12,31 @@ import (
 // *ValidationError listing all problems, each with a Pointer into the map
 // document (/nodes/3/margin), the Field and the offending Value. Problems
 // from Validate carry no file position; Read adds it.
-func Validate(m *Map) error {
-	if err := validate(m); err != nil {
+func Validate(m *Map) error { return std.Validate(m) }
+
+// Validate is Validate over the fields of table s.
+func (s *Schema) Validate(m *Map) error {
+	if err := s.validate(m); err != nil {
 		return err
 	}
 	return nil
 }
 
 // validate returns the *ValidationError typed, nil when m is valid.
-func validate(m *Map) *ValidationError {
-	v := &validator{m: m}
+func validate(m *Map) *ValidationError { return std.validate(m) }
+
+func (s *Schema) validate(m *Map) *ValidationError {
+	v := &validator{s: s, m: m}
 	v.run()
 	if len(v.probs) == 0 {
 		return nil
 	}
-	sortProblems(v.probs)
+	SortProblems(v.probs)
 	return &ValidationError{Problems: v.probs}
 }
 
 type validator struct {
+	s     *Schema
 	m     *Map
 	probs []Problem
 	nodes map[string]int // id -> index of first node with it
@@ -55,15 +61,6 @@ func ValidSlug(s string) bool {
 		}
 	}
 	return true
-}
-
-func inList(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func fnum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
@@ -107,10 +104,6 @@ func isCurrency(s string) bool {
 
 func (v *validator) node(i int, n *Node) {
 	p := "/nodes/" + strconv.Itoa(i)
-	if n == nil {
-		v.add(p, "", "", "empty node")
-		return
-	}
 	switch {
 	case n.ID == "":
 		v.add(p+"/id", "id", "", "node has no id")
@@ -132,50 +125,10 @@ func (v *validator) node(i int, n *Node) {
 	if strings.TrimSpace(n.Name) == "" {
 		v.add(p+"/name", "name", n.Name, "node %s has no name", n.ID)
 	}
-	if n.Market != "" && !inList(Markets, n.Market) {
-		v.add(p+"/market", "market", n.Market, "unknown market %q (known: %s)", n.Market, strings.Join(Markets, ", "))
-	}
-	for j, pr := range n.Prefers {
-		if !inList(Methods, pr) {
-			v.add(fmt.Sprintf("%s/prefers/%d", p, j), "prefers", pr, "unknown acquisition method %q (known: %s)", pr, strings.Join(Methods, ", "))
-		}
-	}
-	if n.Channel != "" && !inList(Channels, n.Channel) {
-		v.add(p+"/channel", "channel", n.Channel, "unknown touchpoint channel %q (known: %s)", n.Channel, strings.Join(Channels, ", "))
-	}
-	v.nonNeg(p+"/customers", "customers", n.Customers)
-	v.count(p+"/customers", "customers", n.Customers)
-	v.nonNeg(p+"/revenue", "revenue", n.Revenue)
-	v.nonNeg(p+"/cost_to_serve", "cost_to_serve", n.CostToServe)
-	v.grossMargin(p+"/gross_margin", n.GrossMargin)
-	if r := n.ReplacementMonths; r != nil && !(*r > 0) {
-		v.add(p+"/replacement_months", "replacement_months", fnum(*r), "replacement_months must be above 0")
-	}
-	for _, k := range sortedKeys(n.Scores) {
-		s := n.Scores[k]
-		if k == "" {
-			v.add(p+"/scores", "scores", "", "a score needs a name")
-		}
-		if !(s >= 0 && s <= 100) {
-			v.add(p+"/scores/"+escapePointer(k), "scores", fnum(s), "score %s must be between 0 and 100", k)
-		}
-	}
-	for _, k := range sortedKeys(n.Quality) {
-		q := n.Quality[k]
-		if !inList(QualityCriteria, k) {
-			v.add(p+"/quality/"+escapePointer(k), "quality", k, "unknown quality criterion %q (known: %s)", k, strings.Join(QualityCriteria, ", "))
-			continue
-		}
-		if !(q >= 1 && q <= 5) {
-			v.add(p+"/quality/"+escapePointer(k), "quality", fnum(q), "quality score %s must be between 1 and 5", k)
-		}
-	}
-	if n.Tier != nil && (*n.Tier < 1 || *n.Tier > 4) {
-		v.add(p+"/tier", "tier", strconv.Itoa(*n.Tier), "tier must be 1, 2, 3 or 4")
-	}
+	checkFields(v, v.s.Node, n, p, "")
 	for k, a := range n.Attrs {
-		if isField(nodeFields, k) || k == "attrs" {
-			v.add(p+"/"+escapePointer(k), k, k, "free attribute %q has the name of a node field", k)
+		if _, known := Lookup(v.s.Node, k); known || k == "attrs" {
+			v.add(p+"/"+EscapePointer(k), k, k, "free attribute %q has the name of a node field", k)
 			continue
 		}
 		v.attrValue(p, k, a)
@@ -187,22 +140,11 @@ func (v *validator) attrValue(p, k string, a any) {
 	case string, bool:
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			v.add(p+"/"+escapePointer(k), k, fnum(x), "attribute %q must be a finite number", k)
+			v.add(p+"/"+EscapePointer(k), k, fnum(x), "attribute %q must be a finite number", k)
 		}
 	case int, int64, float32, int32, uint, uint64:
 	default:
-		v.add(p+"/"+escapePointer(k), k, fmt.Sprintf("%T", a), "attribute %q must be a string, number or boolean", k)
-	}
-}
-
-func (v *validator) nonNeg(ptr, field string, f *float64) {
-	if f == nil {
-		return
-	}
-	if math.IsNaN(*f) || math.IsInf(*f, 0) {
-		v.add(ptr, field, fnum(*f), "%s must be a finite number", field)
-	} else if *f < 0 {
-		v.add(ptr, field, fnum(*f), "%s must not be negative", field)
+		v.add(p+"/"+EscapePointer(k), k, fmt.Sprintf("%T", a), "attribute %q must be a string, number or boolean", k)
 	}
 }
 
@@ -237,10 +179,6 @@ func (v *validator) edges() {
 	shareOver := map[string]bool{}
 	for i, e := range m.Edges {
 		p := "/edges/" + strconv.Itoa(i)
-		if e == nil {
-			v.add(p, "", "", "empty edge")
-			continue
-		}
 		key := e.Key()
 		name := key
 		if e.ID != "" && !ValidSlug(e.ID) {
@@ -269,9 +207,7 @@ func (v *validator) edges() {
 		if kindOK && fromOK && toOK && fk.Valid() && tk.Valid() && !e.Kind.Allows(fk, tk) {
 			v.add(p, "kind", string(e.Kind), "edge %s: %s (%s)", name, PairingError(e.Kind, fk, tk), pairingRule(e.Kind))
 		}
-		if e.Delivery != "" && !inList(Methods, e.Delivery) {
-			v.add(p+"/delivery", "delivery", e.Delivery, "edge %s: unknown delivery method %q (known: %s)", name, e.Delivery, strings.Join(Methods, ", "))
-		}
+		checkFields(v, v.s.Edge, e, p, "edge "+name+": ")
 		for j, pr := range e.Products {
 			if k, ok := v.kindOf(pr); !ok || k != KindProduct {
 				what := "no such node"
@@ -281,16 +217,8 @@ func (v *validator) edges() {
 				v.add(fmt.Sprintf("%s/products/%d", p, j), "products", pr, "edge %s: %q is not a product on this map (%s)", name, pr, what)
 			}
 		}
-		if e.Margin != nil {
-			if mg := *e.Margin; !(mg >= 0 && mg < 1) {
-				v.add(p+"/margin", "margin", fnum(mg), "edge %s: margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps)%s", name, percentHint(mg))
-			}
-		}
 		if e.Share != nil {
-			sh := *e.Share
-			if !(sh >= 0 && sh <= 1) {
-				v.add(p+"/share", "share", fnum(sh), "edge %s: share must be between 0 and 1 (the fraction of the buyer's purchases through this edge)%s", name, percentHint(sh))
-			} else if e.Kind == EdgeSupplies {
+			if sh := *e.Share; sh >= 0 && sh <= 1 && e.Kind == EdgeSupplies {
 				shareSum[e.To] += sh
 				if shareSum[e.To] > 1+1e-9 && !shareOver[e.To] {
 					shareOver[e.To] = true
@@ -299,8 +227,8 @@ func (v *validator) edges() {
 			}
 		}
 		for k, a := range e.Attrs {
-			if isField(edgeFields, k) || k == "attrs" {
-				v.add(p+"/"+escapePointer(k), k, k, "free attribute %q has the name of an edge field", k)
+			if _, known := Lookup(v.s.Edge, k); known || k == "attrs" {
+				v.add(p+"/"+EscapePointer(k), k, k, "free attribute %q has the name of an edge field", k)
 				continue
 			}
 			v.attrValue(p, k, a)
@@ -405,57 +333,17 @@ func (v *validator) classification() {
 	if c == nil {
 		return
 	}
-	for _, k := range sortedKeys(c.Tiers) {
-		p := "/classification/tiers/" + escapePointer(k)
-		if k != "tier1" && k != "tier2" && k != "tier3" {
-			v.add(p, "tiers", k, "unknown tier threshold %q (known: tier1, tier2, tier3)", k)
-			continue
-		}
-		if t := c.Tiers[k]; math.IsNaN(t) || t < -1 || t > 1 {
-			v.add(p, "tiers", fnum(t), "tier threshold %s is a margin and must be between -1 and 1", k)
-		}
-	}
+	checkFields(v, v.s.Classification, c, "/classification", "")
 	if t1, ok := c.Tiers["tier1"]; ok {
 		if t2, ok := c.Tiers["tier2"]; ok && t2 > t1 {
 			v.add("/classification/tiers/tier2", "tiers", fnum(t2), "tier2 threshold must not exceed tier1 (%s)", fnum(t1))
 		}
 	}
-	for _, k := range sortedKeys(c.Indicators) {
-		p := "/classification/indicators/" + escapePointer(k)
-		if k == "" {
-			v.add(p, "indicators", "", "an indicator needs a name")
-		}
-		if w := c.Indicators[k]; !(w >= 0) || math.IsInf(w, 0) {
-			v.add(p, "indicators", fnum(w), "indicator weight %s must be 0 or more", k)
-		}
-	}
-	groups := []string{"financial", "sales", "customer", "service"}
-	for _, g := range sortedKeys(c.Scorecard) {
-		p := "/classification/scorecard/" + escapePointer(g)
-		if !inList(groups, g) {
-			v.add(p, "scorecard", g, "unknown scorecard group %q (known: %s)", g, strings.Join(groups, ", "))
-			continue
-		}
-		for j, ind := range c.Scorecard[g] {
-			if strings.TrimSpace(ind) == "" {
-				v.add(fmt.Sprintf("%s/%d", p, j), "scorecard", ind, "scorecard group %s names an empty indicator", g)
-			}
-		}
-	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
-// sortProblems orders problems by line, then by pointer (numeric segments
+// SortProblems orders problems by line, then by pointer (numeric segments
 // compared as numbers), then by message.
-func sortProblems(ps []Problem) {
+func SortProblems(ps []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
 		if a.Line != b.Line {
@@ -475,7 +363,7 @@ func comparePointers(a, b string) int {
 	if a == b {
 		return 0
 	}
-	as, bs := splitPointer(a), splitPointer(b)
+	as, bs := SplitPointer(a), SplitPointer(b)
 	if len(as) > 0 && len(bs) > 0 && as[0] != bs[0] {
 		ra, rb := topRank(as[0]), topRank(bs[0])
 		if ra != rb {

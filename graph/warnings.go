@@ -2,7 +2,9 @@ package graph
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -26,23 +28,6 @@ func (w Warning) String() string {
 	return "warning: " + w.Message
 }
 
-// FileWarnings is Warnings of m, read from data, with the line of each
-// warning in data.
-func FileWarnings(data []byte, name string, m *Map) []Warning {
-	ws := Warnings(m)
-	if len(ws) == 0 {
-		return ws
-	}
-	_, tree, _, err := decode(data, name)
-	if err != nil || tree == nil {
-		return ws
-	}
-	for i := range ws {
-		ws[i].Line, _ = tree.locate(ws[i].Pointer)
-	}
-	return ws
-}
-
 // Warnings lists the warnings of m in document order: unknown keys within
 // edit distance 2 of a known field (kept as free attributes, probably a
 // typo), and nodes whose inbound supplies edges all carry shares that add up
@@ -56,10 +41,10 @@ func Warnings(m *Map) []Warning {
 		if n == nil {
 			continue
 		}
-		for _, k := range sortedKeys(n.Attrs) {
-			if f := nearestField(k, nodeFields); f != "" {
+		for _, k := range slices.Sorted(maps.Keys(n.Attrs)) {
+			if f := nearestField(k, Names(std.Node)); f != "" {
 				ws = append(ws, Warning{
-					Pointer: "/nodes/" + strconv.Itoa(i) + "/" + escapePointer(k),
+					Pointer: "/nodes/" + strconv.Itoa(i) + "/" + EscapePointer(k),
 					Message: fmt.Sprintf("node %s: unknown field %q is kept as a free attribute; did you mean %s?", n.ID, k, f),
 				})
 			}
@@ -76,10 +61,10 @@ func Warnings(m *Map) []Warning {
 		if e == nil {
 			continue
 		}
-		for _, k := range sortedKeys(e.Attrs) {
-			if f := nearestField(k, edgeFields); f != "" {
+		for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
+			if f := nearestField(k, Names(std.Edge)); f != "" {
 				ws = append(ws, Warning{
-					Pointer: "/edges/" + strconv.Itoa(i) + "/" + escapePointer(k),
+					Pointer: "/edges/" + strconv.Itoa(i) + "/" + EscapePointer(k),
 					Message: fmt.Sprintf("edge %s: unknown field %q is kept as a free attribute; did you mean %s?", e.Key(), k, f),
 				})
 			}

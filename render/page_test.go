@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"image/png"
 	"io"
 	"math"
@@ -27,7 +28,7 @@ const goldenDir = "../testdata/golden/render"
 
 func readMap(t testing.TB, name string) *graph.Map {
 	t.Helper()
-	m, err := graph.ReadFile(filepath.Join("..", "testdata", "maps", name+".yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "testdata", "maps", name+".yaml"))
 	if err != nil {
 		t.Fatalf("reading %s: %v", name, err)
 	}

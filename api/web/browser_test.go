@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1061,4 +1062,43 @@ func TestBrowserWhatIf(t *testing.T) {
 		waitJS(`(document.querySelector('#whatif-result')?.textContent || '').includes('fixed costs')`),
 		chromedp.Click(`#whatif-clear`, chromedp.ByQuery),
 		waitJS(`!document.querySelector('#whatif-result') && !!document.querySelector('#analysis-report table')`))
+}
+
+// TestBrowserFormFollowsSchema: the node form shows exactly the fields the
+// server's field table gives the node's kind, so a row added to the table
+// reaches the page without page code of its own.
+func TestBrowserFormFollowsSchema(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	id := uniq("schema")
+	copyMap(t, base, id)
+	_, nodes, _ := getMap(t, base, id)
+	seg := firstOfKind(nodes, "segment")
+
+	_, body := apiDo(t, http.MethodGet, base+"api/v1/schema", nil, nil)
+	var sc struct {
+		Node []struct {
+			Name  string   `json:"name"`
+			Kinds []string `json:"kinds"`
+		} `json:"node"`
+	}
+	if err := json.Unmarshal(body, &sc); err != nil {
+		t.Fatalf("schema: %v: %s", err, body)
+	}
+	var want []string
+	for _, r := range sc.Node {
+		if len(r.Kinds) == 0 || slices.Contains(r.Kinds, "segment") {
+			want = append(want, r.Name)
+		}
+	}
+
+	openMap(t, ctx, base, id)
+	var got []string
+	run(t, ctx, "open a segment",
+		clickNode(seg.ID),
+		chromedp.WaitVisible(`#editor input[name="name"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll('#editor .field')].filter((el) => !el.hidden && el.offsetParent !== null).map((el) => el.dataset.field)`, &got))
+	if !slices.Equal(got, want) {
+		t.Errorf("the segment form shows %v, the schema gives a segment %v", got, want)
+	}
 }

@@ -3,13 +3,13 @@ package web_test
 import (
 	"context"
 	"encoding/base64"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/render"
 	"github.com/chromedp/chromedp"
 )
@@ -32,7 +32,7 @@ func TestSVGTextFitsWithoutLiberationSans(t *testing.T) {
 	if _, err := os.Stat("/usr/share/fonts/truetype/dejavu"); err != nil {
 		t.Skip("no DejaVu fonts to fall back to")
 	}
-	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

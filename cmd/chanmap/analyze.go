@@ -12,6 +12,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/spf13/cobra"
 )
 
@@ -61,7 +62,7 @@ failure. A segment's cost to serve shrinks with the net revenue it keeps;
   chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord --fixed-costs`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := graph.ReadFile(args[0])
+			m, err := mapio.ReadFile(args[0])
 			if err != nil {
 				return err
 			}

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // analyzeMapFile writes a small map: acme sells through nordic (18 %) to
@@ -92,7 +92,7 @@ func TestAnalyzeJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	// Exactly the report of the analysis package.
-	m, err := graph.ReadFile(path)
+	m, err := mapio.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 const samplesDir = "../../testdata/maps/"
@@ -85,7 +86,7 @@ func TestValidateCommandErrors(t *testing.T) {
 		{[]string{"support", samplesDir + "hybrid.yaml", "homeowner"}, 1, `segment "homeowner": not found; did you mean homeowners?`},
 		// An unknown segment is a user error everywhere: exit 1, as in support.
 		{[]string{"render", samplesDir + "hybrid.yaml", "--focus", "homeowner", "-o", os.DevNull}, 1, "did you mean homeowners?"},
-		{[]string{"support", samplesDir + "hybrid.yaml", "hvac-nord"}, 1, "is a distributor, not a segment or customer"},
+		{[]string{"support", samplesDir + "hybrid.yaml", "hvac-nord"}, 1, "is a distributor: not a segment or customer"},
 		{[]string{"support", "/no/such/map.yaml", "x"}, 1, "no such file"},
 	}
 	for _, c := range cases {
@@ -142,7 +143,7 @@ func TestSupportCommandJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatal(err)
 	}
-	m, err := graph.ReadFile(samplesDir + "hybrid.yaml")
+	m, err := mapio.ReadFile(samplesDir + "hybrid.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // importOptions are what `chanmap import` lets the user set on the map it
@@ -46,23 +47,23 @@ func readInputs(paths []string, opt importOptions) (*graph.Map, error) {
 	return nil, usagef("%s: unsupported input (want a map file: .yaml, .yml or .json; tables: NODES.csv EDGES.csv or BOOK.xlsx)", paths[0])
 }
 
-// readMapFile reads a map file. Without overrides it is graph.ReadFile (every
+// readMapFile reads a map file. Without overrides it is mapio.ReadFile (every
 // problem located by line); with --id or --title the file may lack them, so
 // it is parsed, overridden and then validated.
 func readMapFile(path string, opt importOptions) (*graph.Map, error) {
 	if opt.ID == "" && opt.Title == "" {
-		return graph.ReadFile(path)
+		return mapio.ReadFile(path)
 	}
 	f, err := graph.OpenInput(path)
 	if err != nil {
 		return nil, fmt.Errorf("read map: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, graph.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, mapio.MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read map %s: %w", path, err)
 	}
-	m, err := graph.Parse(data, path)
+	m, err := mapio.Parse(data, path)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/chanmap/chanmap/api"
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/sheet"
+	"github.com/chanmap/chanmap/graph/mapio/sheet"
 )
 
 // The README's limits table says what the constants are: each row names a

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
 	"github.com/spf13/cobra"
 )
@@ -66,7 +66,7 @@ written only when the drawing succeeded.`,
 			if (format == "png" || format == "pdf") && out == "" {
 				return usagef("%s is binary: give -o FILE.%s (or -o - to write it to standard output anyway)", strings.ToUpper(format), format)
 			}
-			m, err := graph.ReadFile(args[0])
+			m, err := mapio.ReadFile(args[0])
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"image/png"
 	"net/http/httptest"
 	"os"
@@ -11,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/api"
-	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/embedded"
 	"github.com/chanmap/chanmap/render"
 )
@@ -103,7 +103,7 @@ func TestRenderCommandLeavesNoPartialFile(t *testing.T) {
 // The CLI and the API draw the same figures for the same colour mode: one
 // overlay policy, in render.
 func TestRenderCommandAndAPIDrawTheSame(t *testing.T) {
-	m, err := graph.ReadFile(hybridMap)
+	m, err := mapio.ReadFile(hybridMap)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -17,8 +18,8 @@ import (
 
 	"github.com/chanmap/chanmap/api"
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/render"
-	"github.com/chanmap/chanmap/testdata"
 	"github.com/spf13/cobra"
 )
 
@@ -213,6 +214,12 @@ func listenURL(addr string, bound net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port) + "/"
 }
 
+// seedMap is the hybrid sample map (testdata/maps/hybrid.yaml; a test
+// keeps the copy equal), the one map serve starts an empty store with.
+//
+//go:embed sample.yaml
+var seedMap []byte
+
 // seed puts the hybrid sample map into an empty store, so a fresh
 // `chanmap serve` shows something.
 func seed(ctx context.Context, store graph.Store, logger *slog.Logger) error {
@@ -223,7 +230,7 @@ func seed(ctx context.Context, store graph.Store, logger *slog.Logger) error {
 	if len(maps) > 0 {
 		return nil
 	}
-	m, err := graph.Read(testdata.Sample("hybrid"), "hybrid.yaml")
+	m, err := mapio.Read(seedMap, "hybrid.yaml")
 	if err != nil {
 		return fmt.Errorf("read the sample map: %w", err)
 	}

@@ -12,13 +12,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/embedded"
+	"github.com/chanmap/chanmap/testdata"
 )
 
 func TestRequireLoopback(t *testing.T) {
@@ -78,24 +78,6 @@ func buildChanmap(t *testing.T) string {
 	return bin
 }
 
-// lockedBuffer collects a child's stderr while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 var listenLine = regexp.MustCompile(`^chanmap: listening on (http://127\.0\.0\.1:[1-9][0-9]*/)$`)
 
 // TestServeEndToEnd starts `chanmap serve` on a fresh store as a user would,
@@ -111,8 +93,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
-	cmd.Stderr = logs
+	// The child's stderr goes to a file the test reads while it runs.
+	logFile, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	cmd.Stderr = logFile
+	logs := func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +121,7 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 		base = m[1]
 	case <-time.After(60 * time.Second):
-		t.Fatalf("no listening line in 60 s; log:\n%s", logs.String())
+		t.Fatalf("no listening line in 60 s; log:\n%s", logs())
 	}
 
 	get := func(path string) (*http.Response, []byte) {
@@ -158,8 +146,8 @@ func TestServeEndToEnd(t *testing.T) {
 	if res, _ = get(""); res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("web page at /: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	if !strings.Contains(logs.String(), `"msg":"request"`) || !strings.Contains(logs.String(), `"request_id"`) {
-		t.Errorf("no structured request log lines:\n%s", logs.String())
+	if !strings.Contains(logs(), `"msg":"request"`) || !strings.Contains(logs(), `"request_id"`) {
+		t.Errorf("no structured request log lines:\n%s", logs())
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -170,7 +158,7 @@ func TestServeEndToEnd(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("serve exited with %v after SIGTERM; log:\n%s", err, logs.String())
+			t.Fatalf("serve exited with %v after SIGTERM; log:\n%s", err, logs())
 		}
 	case <-time.After(40 * time.Second):
 		t.Fatal("serve did not stop within 40 s of SIGTERM")
@@ -182,5 +170,12 @@ func TestServeEndToEnd(t *testing.T) {
 	defer st.Close()
 	if m, err := st.GetMap(context.Background(), maps[0].ID); err != nil || len(m.Nodes) != maps[0].Nodes {
 		t.Errorf("seeded map after restart: %v", err)
+	}
+}
+
+// The map serve seeds with is the hybrid sample, byte for byte.
+func TestSeedIsTheHybridSample(t *testing.T) {
+	if !bytes.Equal(seedMap, testdata.Sample("hybrid")) {
+		t.Error("cmd/chanmap/sample.yaml differs from testdata/maps/hybrid.yaml; copy it again")
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,17 +8,17 @@ import (
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/sheet"
+	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/mapio/sheet"
 )
 
 // This file is the spreadsheet side of `chanmap import` and `chanmap
 // export`: nodes/edges tables as two CSV files or one XLSX workbook
-// (package graph/sheet does the work).
+// (package graph/mapio/sheet does the work).
 
 // sheetImportHelp is added to import's help.
 const sheetImportHelp = `
@@ -75,7 +74,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 			return nil, fmt.Errorf("read workbook: %w", err)
 		}
 		defer f.Close()
-		return sheet.ReadXLSX(f, paths[0], sopt)
+		return mapio.Decode(mapio.Input{Format: mapio.XLSX, Map: f, MapName: paths[0], Options: sopt})
 	case ".csv", ".tsv":
 		if len(paths) > 2 {
 			return nil, usagef("give NODES.csv and EDGES.csv; got %d files", len(paths))
@@ -95,7 +94,7 @@ func readSheets(paths []string, ext string, opt importOptions) (*graph.Map, erro
 			defer ef.Close()
 			edges, edgesName = ef, paths[1]
 		}
-		return sheet.ReadCSV(nf, edges, paths[0], edgesName, sopt)
+		return mapio.Decode(mapio.Input{Format: mapio.CSV, Nodes: nf, Edges: edges, NodesName: paths[0], EdgesName: edgesName, Options: sopt})
 	}
 	return nil, usagef("%s: unsupported input", paths[0])
 }
@@ -158,98 +157,6 @@ func (p *progress) close() {
 		p.bar.Finish()
 		p.bar = nil
 	}
-}
-
-// exportSheets is `chanmap export` for --format csv|xlsx and for a map file
-// given instead of a stored map's id. handled is false when the store-only
-// export should go on.
-func exportSheets(cmd *cobra.Command, f *exportFlags, arg string) (handled bool, err error) {
-	format := strings.ToLower(f.format)
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(f.output)) {
-		case ".csv":
-			format = "csv"
-		case ".xlsx":
-			format = "xlsx"
-		}
-	}
-	fromFile := isMapFileName(arg)
-	if format != "csv" && format != "xlsx" && !fromFile {
-		return false, nil
-	}
-	if format != "" && format != "csv" && format != "xlsx" && format != "yaml" && format != "json" {
-		return true, usagef("--format must be yaml, json, csv or xlsx, not %q", f.format)
-	}
-	var m *graph.Map
-	if fromFile {
-		if f.db != "" || f.neo4jURI != "" {
-			return true, usagef("%s is a map file; --db and --neo4j-uri are for a stored map's id", arg)
-		}
-		if m, err = graph.ReadFile(arg); err != nil {
-			return true, err
-		}
-	} else {
-		ctx := cmd.Context()
-		s, cfg, err := f.open(ctx, "")
-		if err != nil {
-			return true, err
-		}
-		defer s.Close()
-		if m, err = s.GetMap(ctx, arg); err != nil {
-			return true, fmt.Errorf("export %s from %s: %w", arg, cfg, err)
-		}
-	}
-	switch format {
-	case "csv":
-		if f.output == stdoutName {
-			return true, usagef("a CSV export is two files (nodes and edges); give -o NAME or -o DIR/, or use --format xlsx for one file")
-		}
-		nodes, edges := csvExportPaths(f.output, m.ID)
-		if strings.HasSuffix(f.output, string(filepath.Separator)) && !isDir(f.output) {
-			if err := os.MkdirAll(f.output, 0o755); err != nil {
-				return true, fmt.Errorf("write %s: %w", f.output, err)
-			}
-		}
-		var nb, eb bytes.Buffer
-		if err := sheet.WriteCSV(&nb, &eb, m); err != nil {
-			return true, fmt.Errorf("export %s as CSV: %w", m.ID, err)
-		}
-		if err := writeOutputs(map[string][]byte{nodes: nb.Bytes(), edges: eb.Bytes()}); err != nil {
-			return true, err
-		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s: map %s, %d nodes, %d edges\n", nodes, edges, m.ID, len(m.Nodes), len(m.Edges))
-	case "xlsx":
-		out := f.output
-		if out == "" {
-			out = m.ID + ".xlsx"
-		} else if isDir(out) {
-			out = filepath.Join(out, m.ID+".xlsx")
-		}
-		var b bytes.Buffer
-		if err := sheet.WriteXLSX(&b, m); err != nil {
-			return true, fmt.Errorf("export %s as XLSX: %w", m.ID, err)
-		}
-		if err := writeOutput(cmd.OutOrStdout(), out, b.Bytes()); err != nil {
-			return true, err
-		}
-		if out == stdoutName {
-			return true, nil
-		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s, %d nodes, %d edges\n", out, m.ID, len(m.Nodes), len(m.Edges))
-	default: // a map file converted to YAML or JSON
-		if f.output == "" {
-			return true, encodeMap(cmd.OutOrStdout(), formatOrDefault(format, f.output), m)
-		}
-		return true, writeMapFile(f.output, formatOrDefault(format, f.output), m)
-	}
-	return true, nil
-}
-
-func formatOrDefault(format, output string) string {
-	if format == "" {
-		return formatOf(output)
-	}
-	return format
 }
 
 // isMapFileName reports whether arg names a map file rather than a map id:

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 func sheetPath(name string) string { return filepath.Join("..", "..", "testdata", "sheets", name) }
@@ -22,7 +23,7 @@ func TestImportCSVToMapFile(t *testing.T) {
 	if !strings.Contains(stdout, "4 nodes, 2 edges") {
 		t.Errorf("stdout: %q", stdout)
 	}
-	m, err := graph.ReadFile(out)
+	m, err := mapio.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestImportDecimalCommaAndNames(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	m, err := graph.ReadFile(out)
+	m, err := mapio.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if code, _, stderr := runCLI(t, "import", nodes, edges, "-o", back, "--id", m.ID, "--title", m.Title, "--currency", m.Currency); code != 0 {
 		t.Fatalf("import csv: exit %d: %s", code, stderr)
 	}
-	got, err := graph.ReadFile(back)
+	got, err := mapio.ReadFile(back)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if code, _, stderr := runCLI(t, "import", book, "-o", back); code != 0 {
 		t.Fatalf("import xlsx: exit %d: %s", code, stderr)
 	}
-	if got, err := graph.ReadFile(back); err != nil || !graph.Equal(got, m) {
+	if got, err := mapio.ReadFile(back); err != nil || !graph.Equal(got, m) {
 		t.Errorf("map -> XLSX -> map differs (%v)", err)
 	}
 
@@ -248,7 +249,7 @@ func TestImportNames(t *testing.T) {
 		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
 		}
-		m, err := graph.ReadFile(out)
+		m, err := mapio.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
 		}

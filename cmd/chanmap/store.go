@@ -1,19 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/chanmap/chanmap/cmd/chanmap/internal/storeconfig"
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/storeconfig"
+	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/usecase"
 )
 
 func init() { subcommands = append(subcommands, newImportCmd, newExportCmd) }
@@ -102,7 +101,7 @@ name), which converts between the formats.
 				return err
 			}
 			if f.output != "" {
-				if err := writeMapFile(f.output, "", m); err != nil {
+				if err := writeMapFile(f.output, m); err != nil {
 					return err
 				}
 				if f.output != stdoutName {
@@ -130,34 +129,21 @@ func importIntoStore(ctx context.Context, out io.Writer, f *importFlags, m *grap
 		return err
 	}
 	defer s.Close()
-	_, err = s.CreateMap(ctx, m)
-	if err == nil {
-		fmt.Fprintf(out, "imported map %s into %s: %d nodes, %d edges, version 1\n", m.ID, cfg, len(m.Nodes), len(m.Edges))
-		return nil
-	}
-	if !errors.Is(err, graph.ErrExists) {
-		return fmt.Errorf("import %s into %s: %w", m.ID, cfg, err)
-	}
-	if !f.replace {
+	r, err := usecase.Import(ctx, s, m, f.replace)
+	switch {
+	case errors.Is(err, graph.ErrExists):
 		return fmt.Errorf("map %s already exists in %s (use --replace to replace it, or --id to store it under another id)", m.ID, cfg)
-	}
-	cur, err := s.GetMap(ctx, m.ID)
-	if err != nil {
-		return fmt.Errorf("replace %s in %s: %w", m.ID, cfg, err)
-	}
-	cs := graph.Diff(cur, m)
-	if len(cs.Changes) == 0 {
-		fmt.Fprintf(out, "map %s in %s is unchanged at version %d\n", m.ID, cfg, cur.Version)
-		return nil
-	}
-	v, err := s.Apply(ctx, m.ID, cur.Version, cs)
-	if errors.Is(err, graph.ErrConflict) {
+	case errors.Is(err, graph.ErrConflict):
 		return fmt.Errorf("replace %s in %s: someone changed the map while it was being replaced; nothing was written, run the import again: %w", m.ID, cfg, err)
+	case err != nil:
+		return fmt.Errorf("%w (in %s)", err, cfg)
+	case r.Created:
+		fmt.Fprintf(out, "imported map %s into %s: %d nodes, %d edges, version %d\n", m.ID, cfg, len(m.Nodes), len(m.Edges), r.Version)
+	case r.Changes == 0:
+		fmt.Fprintf(out, "map %s in %s is unchanged at version %d\n", m.ID, cfg, r.Version)
+	default:
+		fmt.Fprintf(out, "replaced map %s in %s: %d changes, %d nodes, %d edges, version %d\n", m.ID, cfg, r.Changes, len(m.Nodes), len(m.Edges), r.Version)
 	}
-	if err != nil {
-		return fmt.Errorf("replace %s in %s: %w", m.ID, cfg, err)
-	}
-	fmt.Fprintf(out, "replaced map %s in %s: %d changes, %d nodes, %d edges, version %d\n", m.ID, cfg, len(cs.Changes), len(m.Nodes), len(m.Edges), v)
 	return nil
 }
 
@@ -192,83 +178,24 @@ give --title and --currency on import).
   chanmap export acme-pumps --format csv -o tables/     # tables/acme-pumps-nodes.csv, -edges.csv
   chanmap export map.yaml -o map.xlsx`,
 		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if handled, err := exportSheets(cmd, &f, args[0]); handled {
-				return err // csv, xlsx, or a map file instead of an id (sheets.go)
-			}
-			format := strings.ToLower(f.format)
-			if format == "" {
-				format = formatOf(f.output)
-			}
-			if format != "yaml" && format != "json" {
-				return usagef("--format must be yaml or json, not %q", f.format)
-			}
-			ctx := cmd.Context()
-			cfg, err := storeconfig.FromFlags("", f.db, f.neo4jURI)
-			if err != nil {
-				return usageError{err}
-			}
-			if cfg.Kind == storeconfig.Embedded {
-				// Reading must not leave an empty store file behind.
-				if _, err := os.Stat(cfg.DB); errors.Is(err, os.ErrNotExist) {
-					return fmt.Errorf("no embedded store file %s (import a map first, or point --db or CHANMAP_DB at the store)", cfg.DB)
-				}
-			}
-			s, err := storeconfig.Open(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			m, err := s.GetMap(ctx, args[0])
-			if errors.Is(err, graph.ErrNotFound) {
-				return fmt.Errorf("no map %q in %s", args[0], cfg)
-			}
-			if err != nil {
-				return fmt.Errorf("export %s from %s: %w", args[0], cfg, err)
-			}
-			if f.output == "" {
-				return encodeMap(cmd.OutOrStdout(), format, m)
-			}
-			if err := writeMapFile(f.output, format, m); err != nil {
-				return err
-			}
-			if f.output == stdoutName {
-				return nil
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s version %d, %d nodes, %d edges\n", f.output, m.ID, m.Version, len(m.Nodes), len(m.Edges))
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runExport(cmd, &f, args[0]) },
 	}
 	f.add(cmd)
-	cmd.Flags().StringVar(&f.format, "format", "", "yaml or json (default: from the -o file name, else yaml)")
+	cmd.Flags().StringVar(&f.format, "format", "", "yaml, json, csv or xlsx (default: from the -o file name, else yaml)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "file to write (default: standard output)")
 	return cmd
 }
 
-// formatOf is the map file format a file name asks for; yaml by default.
-func formatOf(path string) string {
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		return "json"
+// writeMapFile writes m to path as a map file, YAML or JSON by the name,
+// whole or not at all.
+func writeMapFile(path string, m *graph.Map) error {
+	f := mapio.FormatOf(path)
+	if f != mapio.JSON {
+		f = mapio.YAML
 	}
-	return "yaml"
-}
-
-func encodeMap(w io.Writer, format string, m *graph.Map) error {
-	if format == "json" {
-		return graph.WriteJSON(w, m)
+	enc, err := mapio.Encode(m, f)
+	if err != nil {
+		return err
 	}
-	return graph.WriteYAML(w, m)
-}
-
-// writeMapFile writes m to path through a temporary file renamed into
-// place, so a failure never leaves half a file. format "" follows the name.
-func writeMapFile(path, format string, m *graph.Map) error {
-	if format == "" {
-		format = formatOf(path)
-	}
-	var buf bytes.Buffer
-	if err := encodeMap(&buf, format, m); err != nil {
-		return fmt.Errorf("encode map %s: %w", m.ID, err)
-	}
-	return writeOutput(os.Stdout, path, buf.Bytes())
+	return writeOutput(os.Stdout, path, enc.Map)
 }

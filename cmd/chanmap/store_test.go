@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
 func sampleMap(t *testing.T, name string) (string, *graph.Map) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "maps", name)
-	m, err := graph.ReadFile(path)
+	m, err := mapio.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestImportExportEmbedded(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export: exit %d: %s", code, errOut)
 	}
-	back, err := graph.Read([]byte(out), "export")
+	back, err := mapio.Read([]byte(out), "export")
 	if err != nil {
 		t.Fatalf("exported YAML does not read: %v", err)
 	}
@@ -68,7 +69,7 @@ func TestImportExportEmbedded(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimSpace(string(data)), "{") {
 		t.Fatalf("-o out.json did not write JSON: %.40q", data)
 	}
-	if back, err := graph.Read(data, jsonPath); err != nil || !graph.Equal(back, m) {
+	if back, err := mapio.Read(data, jsonPath); err != nil || !graph.Equal(back, m) {
 		t.Fatalf("exported JSON does not read back as the map: %v", err)
 	}
 
@@ -97,7 +98,7 @@ func TestImportExportEmbedded(t *testing.T) {
 		t.Fatalf("import --replace: exit %d, %q %q; want version 2", code, out, errOut)
 	}
 	code, out, _ = runCLI(t, "export", m.ID, "--db", db, "--format", "json")
-	back, err = graph.Read([]byte(out), "export")
+	back, err = mapio.Read([]byte(out), "export")
 	if code != 0 || err != nil || !graph.Equal(back, changed) {
 		t.Fatalf("after --replace the stored map is not the new file (exit %d, %v)", code, err)
 	}
@@ -115,7 +116,7 @@ func writeTestMap(t *testing.T, path string, m *graph.Map) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := graph.WriteYAML(f, m); err != nil {
+	if err := mapio.WriteYAML(f, m); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -133,7 +134,7 @@ func TestImportIDTitleAndEnvDB(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export from CHANMAP_DB: exit %d: %s", code, errOut)
 	}
-	back, err := graph.Read([]byte(out), "export")
+	back, err := mapio.Read([]byte(out), "export")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestImportErrors(t *testing.T) {
 		{"neo4j without server", []string{"import", path, "--into", "neo4j"}, 2, "CHANMAP_NEO4J_URI"},
 		{"export unknown map", []string{"export", "nope", "--db", db}, 1, `no map "nope"`},
 		{"export from a missing store file", []string{"export", "x", "--db", filepath.Join(dir, "missing.db")}, 1, "no embedded store file"},
-		{"export bad format", []string{"export", "x", "--db", db, "--format", "xml"}, 2, "yaml or json"},
+		{"export bad format", []string{"export", "x", "--db", db, "--format", "xml"}, 2, "yaml, json, csv, xlsx"},
 		{"export both stores", []string{"export", "x", "--db", db, "--neo4j-uri", "bolt://127.0.0.1:1"}, 2, "not both"},
 	}
 	for _, tc := range tests {
@@ -182,6 +183,16 @@ func TestImportErrors(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want exit %d containing %q", code, errOut, tc.code, tc.want)
 			}
 		})
+	}
+	// Every format refuses the same way, and writes nothing.
+	for _, format := range []string{"yaml", "json", "csv", "xlsx"} {
+		code, _, errOut := runCLI(t, "export", "nope", "--db", db, "--format", format, "-o", filepath.Join(dir, "out-"+format))
+		if code != 1 || !strings.Contains(errOut, `no map "nope"`) {
+			t.Errorf("export nope --format %s: exit %d, %q", format, code, errOut)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "out-*")); len(left) > 0 {
+		t.Errorf("a failed export wrote %v", left)
 	}
 	// The invalid map left nothing behind.
 	if code, _, _ := runCLI(t, "export", "bad", "--db", db); code != 1 {
@@ -197,7 +208,7 @@ func TestImportToFile(t *testing.T) {
 	if code, _, errOut := runCLI(t, "import", path, "-o", out); code != 0 {
 		t.Fatalf("import -o: exit %d: %s", code, errOut)
 	}
-	back, err := graph.ReadFile(out)
+	back, err := mapio.ReadFile(out)
 	if err != nil || !graph.Equal(back, m) {
 		t.Fatalf("converted file does not read back as the map: %v", err)
 	}
@@ -221,7 +232,7 @@ func TestImportExportNeo4j(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export from neo4j: exit %d: %s", code, errOut)
 	}
-	back, err := graph.Read([]byte(out), "export")
+	back, err := mapio.Read([]byte(out), "export")
 	want := m.Clone()
 	want.ID = id
 	if err != nil || !graph.Equal(back, want) {
@@ -241,5 +252,25 @@ func deleteNeo4jMap(t *testing.T, id string) {
 	defer s.Close()
 	if err := s.DeleteMap(ctx, id); err != nil {
 		t.Errorf("cleanup: %v", err)
+	}
+}
+
+// An export of a map that is not there creates no file in any format: not
+// the tables, and not an empty store file either.
+func TestExportOfNoMapWritesNothing(t *testing.T) {
+	for _, format := range []string{"yaml", "json", "csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			t.Setenv("CHANMAP_DB", "")
+			t.Setenv("CHANMAP_NEO4J_URI", "")
+			code, _, errOut := runCLI(t, "export", "nosuch", "--format", format)
+			if code != 1 || !strings.Contains(errOut, "no embedded store file chanmap.db") {
+				t.Errorf("exit %d, stderr %q; want exit 1 saying there is no store file", code, errOut)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+				t.Errorf("export left %v behind", entries)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/spf13/cobra"
 )
 
@@ -46,7 +47,7 @@ uses with who runs each.`,
 			return exactArgs(2)(c, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := graph.ReadFile(args[0])
+			m, err := mapio.ReadFile(args[0])
 			if err != nil {
 				return err
 			}

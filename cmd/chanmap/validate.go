@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/spf13/cobra"
 )
 
@@ -52,15 +53,16 @@ Warnings never fail the check. "-" reads the map from standard input.`,
 			var data []byte
 			name := args[0]
 			if args[0] == "-" {
-				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), graph.MaxFileSize+1))
+				var data []byte
+				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), mapio.MaxFileSize+1))
 				if err != nil {
 					return fmt.Errorf("read standard input: %w", err)
 				}
-				name = "stdin"
-			} else if data, err = readMapBytes(args[0]); err != nil {
-				return err
+				m, err = mapio.Read(data, "stdin")
+			} else {
+				m, err = mapio.ReadFile(args[0])
 			}
-			m, err = graph.Read(data, name)
+			m, err = mapio.Read(data, name)
 			var verr *graph.ValidationError
 			if err != nil && !errors.As(err, &verr) {
 				return err // the file could not be read at all
@@ -72,7 +74,7 @@ Warnings never fail the check. "-" reads the map from standard input.`,
 				}
 				if verr != nil {
 					res.Problems = verr.Problems
-				} else if ws := graph.FileWarnings(data, name, m); ws != nil {
+				} else if ws := mapio.FileWarnings(data, name, m); ws != nil {
 					res.Warnings = ws
 				}
 				enc := json.NewEncoder(out)
@@ -86,7 +88,7 @@ Warnings never fail the check. "-" reads the map from standard input.`,
 					fmt.Fprintln(out, p.String())
 				}
 			} else {
-				for _, w := range graph.FileWarnings(data, name, m) {
+				for _, w := range mapio.FileWarnings(data, name, m) {
 					fmt.Fprintf(out, "%s:%s\n", name, w)
 				}
 				fmt.Fprintf(out, "ok: %d nodes, %d edges\n", len(m.Nodes), len(m.Edges))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // Target: Analyze on 10,000 nodes well under 200 ms.
@@ -13,7 +14,7 @@ import (
 //	go test ./graph/analysis -run '^$' -bench Analyze -benchmem
 
 func BenchmarkAnalyze1000(b *testing.B) {
-	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", "generated-1000.yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", "generated-1000.yaml"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // Default margin thresholds of the tiers and weights of the value pyramid
-// (DESIGN.md, the map file's classification block).
+// (the map file's classification block).
 var (
 	DefaultTiers      = map[string]float64{"tier1": 0.20, "tier2": 0.05, "tier3": 0.0}
 	DefaultIndicators = map[string]float64{"profit": 0.5, "growth": 0.3, "payment": 0.2}

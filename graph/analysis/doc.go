@@ -1,7 +1,7 @@
 // Package analysis computes the strategist's report of a channel map: net
 // revenue after channel margins, profit, tier, value pyramid, scorecard and
 // quality of every segment and customer, the profit carried by every partner,
-// and the weak spots, following DESIGN.md ("The numbers").
+// and the weak spots, following the formulas in the README ("The numbers").
 //
 // How it computes. Net revenue is propagated over the supplies graph in
 // topological order instead of enumerating paths: every node gets coef, the
@@ -16,7 +16,7 @@
 // in topological order reaches the fixed point). Everything is linear in the
 // size of the map.
 //
-// Choices where DESIGN.md leaves room:
+// Choices the formulas leave open:
 //   - A supply path starts at the first company met going upstream: supplies
 //     edges into a company are outside every sum, so a second company is not
 //     counted twice. Any supplies cycle, even among suppliers, is an error.
@@ -54,7 +54,7 @@
 //     node (n = 1 included) it scores 100 for all. A built-in a node lacks
 //     (customers, or margin without net revenue) counts 0 with a warning,
 //     like a missing score. Without classification.indicators the weights
-//     are DESIGN's defaults {profit 0.5, growth 0.3, payment 0.2}.
+//     are the documented defaults {profit 0.5, growth 0.3, payment 0.2}.
 //   - Scorecard groups without indicators are left out of the means; actual
 //     needs financial or sales, potential customer or service (else an
 //     error). Without a scorecard block the actual/potential/quadrant keys

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports under testdata/golden/analysis")
@@ -20,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden reports under testda
 func TestGolden(t *testing.T) {
 	for _, name := range []string{"hybrid", "industrial"} {
 		t.Run(name, func(t *testing.T) {
-			m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", name+".yaml"))
+			m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", name+".yaml"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +59,7 @@ func TestGolden(t *testing.T) {
 // from testdata/maps/hybrid.yaml, so the golden file is not only taken on
 // trust.
 func TestHybridByHand(t *testing.T) {
-	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"github.com/chanmap/chanmap/graph/mapio"
 	"path/filepath"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestChannelKeeps(t *testing.T) {
 // On the hybrid sample the spend splits exactly into what partners keep,
 // the company's net revenue and what no path brings in.
 func TestChannelKeepsBalanceHybrid(t *testing.T) {
-	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestChannelKeepsBalanceHybrid(t *testing.T) {
 func ptr(v float64) *float64 { return &v }
 
 func TestSupplyFlowsAddUpToNetRevenue(t *testing.T) {
-	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func randomMap(seed int64, noMargins bool) *graph.Map {
 	return mapOf(nodes, edges...)
 }
 
-// pathSum is DESIGN's formula taken literally: Σ over supply paths from a
+// pathSum is the net revenue formula taken literally: Σ over supply paths from a
 // company to id of Π share · Π (1 − m), with the shares split by hand and the
 // recursion going upstream edge by edge.
 func pathSum(m *graph.Map, id string) float64 {

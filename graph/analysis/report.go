@@ -6,7 +6,7 @@ import (
 )
 
 // Report is the analysis of one map: the JSON contract of `chanmap analyze
-// --json` and of GET /api/v1/maps/{map}/analysis (DESIGN.md, "The report").
+// --json` and of GET /api/v1/maps/{map}/analysis (the README's "The JSON report").
 // Numbers are plain, absent values are null, lists are sorted by id.
 type Report struct {
 	Map       string    `json:"map"`

@@ -4,8 +4,8 @@
 //
 // Layout: a top-level bucket "maps" holds one sub-bucket per map id with two
 // keys, "info" (the list line as JSON: title, currency, version, counts,
-// update time) and "map.gob" (the whole map, encoding/gob: decoding a
-// 10k-node map takes about 35 ms against about 300 ms for encoding/json).
+// update time) and "map.gob" (the whole map, encoding/gob: several times
+// faster to decode than encoding/json; figures in the README, Performance).
 // A snapshot read is one key lookup and one decode; a change set reads the
 // document, checks the version, applies the changes in memory through
 // graph.ApplyChanges, and writes the new document and info in the same
@@ -114,7 +114,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.lockTimeout, NoSync: o.noSync, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("database file %s is in use by another process (chanmap opens it for one process at a time; stop the other chanmap or use another --db): %w", path, graph.ErrUnavailable)
+		return nil, fmt.Errorf("database file %s is in use by another process (it is opened by one process at a time): %w", path, graph.ErrUnavailable)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database file %s: %w", path, err)

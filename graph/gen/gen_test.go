@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/maps/generated-1000.yaml from the generator")
@@ -18,7 +19,7 @@ const committed = "../../testdata/maps/generated-1000.yaml"
 // on the file and on Generate measure the same map.
 func TestCommittedSampleMatchesGenerator(t *testing.T) {
 	var buf bytes.Buffer
-	if err := graph.WriteYAML(&buf, Generate(1000, 1)); err != nil {
+	if err := mapio.WriteYAML(&buf, Generate(1000, 1)); err != nil {
 		t.Fatal(err)
 	}
 	if *update {

@@ -1,6 +1,6 @@
 // Package neo4j is the graph.Store on a Neo4j 5 server (single server,
 // cluster or Aura), through github.com/neo4j/neo4j-go-driver/v5, with the
-// public schema of DESIGN.md (Stores): one (:ChannelMap) node per map, its
+// public schema the README shows (Stores: embedded and Neo4j): one (:ChannelMap) node per map, its
 // nodes as (:ChannelNode:<Kind>) and its edges as SUPPLIES, SUPPORTS, ...
 // relationships, so the graph can be read and queried by hand.
 //
@@ -69,7 +69,7 @@ var _ graph.Store = (*Store)(nil)
 // missing. Unreachable servers give an error wrapping graph.ErrUnavailable.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.URI == "" {
-		return nil, errors.New("neo4j: no URI given (set --neo4j-uri or CHANMAP_NEO4J_URI)")
+		return nil, errors.New("neo4j: no URI given")
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
@@ -189,7 +189,7 @@ func (s *Store) describe(err error) error {
 		errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.Security.AuthenticationRateLimit"):
 		return fmt.Errorf("neo4j %s refused user %q: wrong user name or password (%s)", s.cfg.URI, s.cfg.User, ne.Msg)
 	case errors.As(err, &ne) && ne.Code == "Neo.ClientError.Database.DatabaseNotFound":
-		return fmt.Errorf("neo4j %s has no database %q (set CHANMAP_NEO4J_DATABASE): %s", s.cfg.URI, s.cfg.Database, ne.Msg)
+		return fmt.Errorf("neo4j %s has no database %q: %s", s.cfg.URI, s.cfg.Database, ne.Msg)
 	case errors.As(err, &ce), errors.As(err, &limit):
 		return fmt.Errorf("cannot reach Neo4j at %s: %w: %v", s.cfg.URI, graph.ErrUnavailable, err)
 	case errors.As(err, &ne) && (strings.HasPrefix(ne.Code, "Neo.TransientError") || ne.Code == "Neo.ClientError.Cluster.NotALeader"):

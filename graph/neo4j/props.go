@@ -3,21 +3,21 @@ package neo4j
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
 )
 
-// Property names, prefixes and the labels of the public schema (DESIGN.md,
-// Stores). Node and edge fields use their map-file names; nested maps are
-// flattened with a prefix; free attributes get "attr_".
+// Property names, prefixes and the labels of the public schema (README,
+// Neo4j). Node and edge fields use their map-file names (graph.Fields);
+// score maps are flattened with their name as prefix (scores_growth); free
+// attributes get "attr_".
 const (
 	labelMap  = "ChannelMap"
 	labelNode = "ChannelNode"
 
-	prefixScores  = "scores_"
-	prefixQuality = "quality_"
-	prefixAttr    = "attr_"
+	prefixAttr = "attr_"
 
 	propOrd = "ord" // position of the node or edge in the map, for stable order
 
@@ -30,7 +30,7 @@ const (
 var kindLabels = func() map[graph.NodeKind]string {
 	m := make(map[graph.NodeKind]string, len(graph.NodeKinds))
 	for _, k := range graph.NodeKinds {
-		m[k] = k.Label()
+		m[k] = label(k)
 	}
 	return m
 }()
@@ -39,7 +39,7 @@ var kindLabels = func() map[graph.NodeKind]string {
 var relTypes = func() map[graph.EdgeKind]string {
 	m := make(map[graph.EdgeKind]string, len(graph.EdgeKinds))
 	for _, k := range graph.EdgeKinds {
-		m[k] = k.RelType()
+		m[k] = relType(k)
 	}
 	return m
 }()
@@ -48,37 +48,22 @@ var relTypes = func() map[graph.EdgeKind]string {
 var allKindLabels = func() string {
 	var b strings.Builder
 	for _, k := range graph.NodeKinds {
-		b.WriteString(":" + k.Label())
+		b.WriteString(":" + label(k))
 	}
 	return b.String()
 }()
 
+// fields is the field table the properties follow.
+var fields = graph.Fields()
+
 // nodeProps is the property map of node n of map mapID at position ord.
 func nodeProps(mapID string, n *graph.Node, ord int64) map[string]any {
-	p := map[string]any{"map": mapID, "id": n.ID, "kind": string(n.Kind), "name": n.Name, propOrd: ord}
-	str(p, "description", n.Description)
-	list(p, "tags", n.Tags)
-	str(p, "region", n.Region)
-	list(p, "services", n.Services)
-	str(p, "market", n.Market)
-	num(p, "customers", n.Customers)
-	num(p, "revenue", n.Revenue)
-	num(p, "cost_to_serve", n.CostToServe)
-	num(p, "gross_margin", n.GrossMargin)
-	list(p, "prefers", n.Prefers)
-	str(p, "needs", n.Needs)
-	for k, v := range n.Scores {
-		p[prefixScores+k] = v
-	}
-	for k, v := range n.Quality {
-		p[prefixQuality+k] = v
-	}
-	if n.Tier != nil {
-		p["tier"] = int64(*n.Tier)
-	}
-	str(p, "channel", n.Channel)
-	str(p, "purpose", n.Purpose)
-	num(p, "replacement_months", n.ReplacementMonths)
+	return schemaNodeProps(fields, mapID, n, ord)
+}
+
+func schemaNodeProps(s *graph.Schema, mapID string, n *graph.Node, ord int64) map[string]any {
+	p := map[string]any{"map": mapID, propOrd: ord}
+	fieldProps(s.Node, n, p)
 	attrs(p, n.Attrs)
 	return p
 }
@@ -86,39 +71,86 @@ func nodeProps(mapID string, n *graph.Node, ord int64) map[string]any {
 // edgeProps is the property map of edge e of map mapID at position ord.
 // from, to and kind are the relationship's ends and type, not properties.
 func edgeProps(mapID string, e *graph.Edge, ord int64) map[string]any {
-	p := map[string]any{"map": mapID, "id": e.Key(), propOrd: ord}
+	return schemaEdgeProps(fields, mapID, e, ord)
+}
+
+func schemaEdgeProps(s *graph.Schema, mapID string, e *graph.Edge, ord int64) map[string]any {
+	p := map[string]any{"map": mapID, propOrd: ord}
+	fieldProps(s.Edge, e, p)
+	for _, k := range edgeEnds {
+		delete(p, k)
+	}
+	p["id"] = e.Key()
 	if e.ID != "" && e.ID == graph.DefaultEdgeID(e.From, e.Kind, e.To) {
 		// Given explicitly although it is the default: keep it that way.
 		p[propIDExplicit] = true
 	}
-	str(p, "delivery", e.Delivery)
-	list(p, "products", e.Products)
-	num(p, "margin", e.Margin)
-	num(p, "share", e.Share)
-	list(p, "services", e.Services)
-	str(p, "why", e.Why)
-	str(p, "purpose", e.Purpose)
-	str(p, "what", e.What)
 	attrs(p, e.Attrs)
 	return p
 }
 
-func str(p map[string]any, k, v string) {
-	if v != "" {
-		p[k] = v
+// edgeEnds are the edge fields a relationship holds as its ends and type.
+var edgeEnds = []string{"from", "to", "kind"}
+
+// fieldProps sets the properties of the fields of x that have a value:
+// texts and lists of texts as they are, numbers as floats (whole numbers as
+// integers), score maps flattened as NAME_KEY; list maps are not node or
+// edge fields.
+func fieldProps[T any](fs []graph.Field[T], x *T, p map[string]any) {
+	for _, f := range fs {
+		v := f.Get(x)
+		if graph.IsEmpty(v) && !f.Required {
+			continue
+		}
+		switch val := v.(type) {
+		case []string:
+			p[f.Name] = append([]string(nil), val...)
+		case *float64:
+			if f.Type == graph.TypeWhole {
+				p[f.Name] = int64(*val)
+			} else {
+				p[f.Name] = *val
+			}
+		case map[string]float64:
+			for k, n := range val {
+				p[f.Name+"_"+k] = n
+			}
+		default:
+			p[f.Name] = v
+		}
 	}
 }
 
-func list(p map[string]any, k string, v []string) {
-	if len(v) > 0 {
-		p[k] = append([]string(nil), v...)
+// decodeField reads property k into x when it belongs to a row of fs; ok
+// is false for other properties.
+func decodeField[T any](d *decoder, fs []graph.Field[T], x *T, k string, v any) bool {
+	if f, ok := graph.Lookup(fs, k); ok {
+		switch {
+		case f.Type.IsList():
+			f.Set(x, d.list(k, v))
+		case f.Type == graph.TypeWhole:
+			n := float64(d.int(k, v))
+			f.Set(x, &n)
+		case f.Type.IsNumber():
+			f.Set(x, d.num(k, v))
+		default:
+			f.Set(x, d.str(k, v))
+		}
+		return true
 	}
-}
-
-func num(p map[string]any, k string, v *float64) {
-	if v != nil {
-		p[k] = *v
+	for _, f := range fs {
+		if f.Type != graph.TypeScoreMap || !strings.HasPrefix(k, f.Name+"_") {
+			continue
+		}
+		m, _ := f.Get(x).(map[string]float64)
+		if m == nil {
+			m = map[string]float64{}
+		}
+		m[k[len(f.Name)+1:]] = *d.num(k, v)
+		f.Set(x, m)
+		return true
 	}
+	return false
 }
 
 func attrs(p map[string]any, a map[string]any) {
@@ -129,72 +161,27 @@ func attrs(p map[string]any, a map[string]any) {
 
 // decodeNode builds a node from its stored properties.
 func decodeNode(p map[string]any) (*graph.Node, int64, error) {
+	return schemaDecodeNode(fields, p)
+}
+
+func schemaDecodeNode(s *graph.Schema, p map[string]any) (*graph.Node, int64, error) {
 	n := &graph.Node{}
 	var ord int64
 	d := decoder{what: "node"}
 	for k, v := range p {
-		switch k {
-		case "map":
-		case propOrd:
+		switch {
+		case k == "map":
+		case k == propOrd:
 			ord = d.int(k, v)
-		case "id":
-			n.ID = d.str(k, v)
-		case "kind":
-			n.Kind = graph.NodeKind(d.str(k, v))
-		case "name":
-			n.Name = d.str(k, v)
-		case "description":
-			n.Description = d.str(k, v)
-		case "tags":
-			n.Tags = d.list(k, v)
-		case "region":
-			n.Region = d.str(k, v)
-		case "services":
-			n.Services = d.list(k, v)
-		case "market":
-			n.Market = d.str(k, v)
-		case "customers":
-			n.Customers = d.num(k, v)
-		case "revenue":
-			n.Revenue = d.num(k, v)
-		case "cost_to_serve":
-			n.CostToServe = d.num(k, v)
-		case "gross_margin":
-			n.GrossMargin = d.num(k, v)
-		case "prefers":
-			n.Prefers = d.list(k, v)
-		case "needs":
-			n.Needs = d.str(k, v)
-		case "tier":
-			t := int(d.int(k, v))
-			n.Tier = &t
-		case "channel":
-			n.Channel = d.str(k, v)
-		case "purpose":
-			n.Purpose = d.str(k, v)
-		case "replacement_months":
-			n.ReplacementMonths = d.num(k, v)
-		default:
-			switch {
-			case strings.HasPrefix(k, prefixScores):
-				if n.Scores == nil {
-					n.Scores = map[string]float64{}
-				}
-				n.Scores[k[len(prefixScores):]] = *d.num(k, v)
-			case strings.HasPrefix(k, prefixQuality):
-				if n.Quality == nil {
-					n.Quality = map[string]float64{}
-				}
-				n.Quality[k[len(prefixQuality):]] = *d.num(k, v)
-			case strings.HasPrefix(k, prefixAttr):
-				if n.Attrs == nil {
-					n.Attrs = map[string]any{}
-				}
-				n.Attrs[k[len(prefixAttr):]] = attrValue(v)
+		case decodeField(&d, s.Node, n, k, v):
+		case strings.HasPrefix(k, prefixAttr):
+			if n.Attrs == nil {
+				n.Attrs = map[string]any{}
 			}
-			// Other properties (added by hand in Neo4j Browser) are not part
-			// of the map and are ignored.
+			n.Attrs[k[len(prefixAttr):]] = attrValue(v)
 		}
+		// Other properties (added by hand in Neo4j Browser) are not part
+		// of the map and are ignored.
 	}
 	if d.err != nil {
 		return nil, 0, fmt.Errorf("node %q: %w", n.ID, d.err)
@@ -204,6 +191,10 @@ func decodeNode(p map[string]any) (*graph.Node, int64, error) {
 
 // decodeEdge builds an edge from its relationship type, ends and properties.
 func decodeEdge(relType, from, to string, p map[string]any) (*graph.Edge, int64, error) {
+	return schemaDecodeEdge(fields, relType, from, to, p)
+}
+
+func schemaDecodeEdge(s *graph.Schema, relType, from, to string, p map[string]any) (*graph.Edge, int64, error) {
 	e := &graph.Edge{From: from, To: to}
 	for k, t := range relTypes {
 		if t == relType {
@@ -217,37 +208,18 @@ func decodeEdge(relType, from, to string, p map[string]any) (*graph.Edge, int64,
 	explicit := false
 	d := decoder{what: "edge"}
 	for k, v := range p {
-		switch k {
-		case "map":
-		case propOrd:
+		switch {
+		case k == "map", slices.Contains(edgeEnds, k):
+		case k == propOrd:
 			ord = d.int(k, v)
-		case "id":
-			e.ID = d.str(k, v)
-		case "delivery":
-			e.Delivery = d.str(k, v)
-		case "products":
-			e.Products = d.list(k, v)
-		case "margin":
-			e.Margin = d.num(k, v)
-		case "share":
-			e.Share = d.num(k, v)
-		case "services":
-			e.Services = d.list(k, v)
-		case "why":
-			e.Why = d.str(k, v)
-		case "purpose":
-			e.Purpose = d.str(k, v)
-		case "what":
-			e.What = d.str(k, v)
-		case propIDExplicit:
+		case k == propIDExplicit:
 			explicit, _ = v.(bool)
-		default:
-			if strings.HasPrefix(k, prefixAttr) {
-				if e.Attrs == nil {
-					e.Attrs = map[string]any{}
-				}
-				e.Attrs[k[len(prefixAttr):]] = attrValue(v)
+		case decodeField(&d, s.Edge, e, k, v):
+		case strings.HasPrefix(k, prefixAttr):
+			if e.Attrs == nil {
+				e.Attrs = map[string]any{}
 			}
+			e.Attrs[k[len(prefixAttr):]] = attrValue(v)
 		}
 	}
 	if d.err != nil {
@@ -259,6 +231,18 @@ func decodeEdge(relType, from, to string, p map[string]any) (*graph.Edge, int64,
 		e.ID = ""
 	}
 	return e, ord, nil
+}
+
+// decodeMapFields reads the map's own fields from the ChannelMap node's
+// properties; other properties (version, counts) are the store's.
+func decodeMapFields(s *graph.Schema, m *graph.Map, p map[string]any) error {
+	d := decoder{what: "map"}
+	for k, v := range p {
+		if _, ok := graph.Lookup(s.Map, k); ok {
+			decodeField(&d, s.Map, m, k, v)
+		}
+	}
+	return d.err
 }
 
 // attrValue maps a stored free attribute back to the model's types
@@ -335,10 +319,8 @@ func (d *decoder) list(k string, v any) []string {
 // mapProps are the ChannelMap node's properties for m (without version and
 // update time, which the write sets).
 func mapProps(m *graph.Map) (map[string]any, error) {
-	p := map[string]any{"id": m.ID, "title": m.Title, "node_count": int64(len(m.Nodes)), "edge_count": int64(len(m.Edges))}
-	str(p, "currency", m.Currency)
-	str(p, "source", m.Source)
-	str(p, "as_of", m.AsOf)
+	p := map[string]any{"title": m.Title, "node_count": int64(len(m.Nodes)), "edge_count": int64(len(m.Edges))}
+	fieldProps(fields.Map, m, p)
 	if m.Classification != nil {
 		b, err := json.Marshal(m.Classification)
 		if err != nil {

@@ -265,10 +265,9 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 	}
 	mp := recs[0].Values[0].(map[string]any)
 	m := &graph.Map{ID: id}
-	m.Title, _ = mp["title"].(string)
-	m.Currency, _ = mp["currency"].(string)
-	m.Source, _ = mp["source"].(string)
-	m.AsOf, _ = mp["as_of"].(string)
+	if err := decodeMapFields(fields, m, mp); err != nil {
+		return nil, fmt.Errorf("map %q: %w", id, err)
+	}
 	m.Version, _ = mp["version"].(int64)
 	counts := [2]int64{-1, -1}
 	for i, k := range []string{"node_count", "edge_count"} {
@@ -536,21 +535,9 @@ func ords[T any](next []T, key func(T) string, old map[string]int64) []int64 {
 // write sends the delta in UNWIND batches. fresh means the map is new: nodes
 // are created without looking for existing ones.
 //
-// Where an import's time goes (Neo4j 5.26 harness, 2 shared cores, the
-// generated 10k-node map with 19.6k relationships, profiled per statement):
-// node CREATEs 0.13 s, relationship statements 0.25 s (each end found by a
-// NodeUniqueIndexSeek on (map, id)), commit 0.30-0.45 s; a 1k-node map
-// spends 0.05 s in statements and 0.03 s in commit. Thread dumps of the
-// server during commits show it building record commands (about 40%),
-// applying them to the stores and indexes (45%) and appending the
-// transaction log (15%); GC takes about 30 ms an import. Statements and
-// commit grow with the number of nodes, relationships and properties, not
-// of statements or batches: per-statement
-// overhead is under 1 ms, batch sizes of 1k-20k rows make no difference, and
-// the Eager the planner puts before SET r = row.props (it cannot tell that
-// the map does not write the map and id the seeks read) buffers rows but
-// costs no measurable time: writing the fixed properties in the CREATE
-// pattern, which removes it, left the import time unchanged.
+// An import's time grows with nodes, relationships and properties, not with
+// statements: batch sizes and the planner's Eager before SET r = row.props
+// were measured to make no difference (README, Performance).
 func (d *delta) write(ctx context.Context, tx driver.ManagedTransaction, mapID string, fresh bool) error {
 	for _, k := range graph.EdgeKinds {
 		t := relTypes[k]

@@ -71,7 +71,7 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 	}
 	kind, _ := r["kind"].(string)
 	if !graph.NodeKind(kind).IsCustomer() {
-		return nil, fmt.Errorf("%q is %s, not a segment or customer", seg, graph.KindPhrase(graph.NodeKind(kind)))
+		return nil, fmt.Errorf("%q is %s: %w", seg, graph.KindPhrase(graph.NodeKind(kind)), graph.ErrNotCustomer)
 	}
 	var d decoder
 	out := &graph.Support{
@@ -85,17 +85,12 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 		out.Prefers = append(out.Prefers, d.list("prefers", p)...)
 	}
 
-	// A customer without supplies of its own is supplied through its segments.
-	targets := []any{seg}
-	if supplied, _ := r["supplied"].(bool); kind == string(graph.KindCustomer) && !supplied {
-		targets = targets[:0]
-		for _, g := range d.list("segments", r["segments"]) {
-			if !slices.Contains(targets, any(g)) {
-				targets = append(targets, g)
-			}
-		}
+	supplied, _ := r["supplied"].(bool)
+	var segments []string
+	if r["segments"] != nil {
+		segments = d.list("segments", r["segments"])
 	}
-	params["targets"] = targets
+	params["targets"] = graph.SupplyTargetsOf(seg, graph.NodeKind(kind), supplied, segments)
 	params["limit"] = int64(graph.MaxPaths)
 
 	recs, err = run(ctx, tx, qPaths, params)
@@ -114,7 +109,7 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 		hops, _ := rec.Values[2].([]any)
 		for _, h := range hops {
 			x := h.([]any)
-			e, _, err := decodeEdge(graph.EdgeSupplies.RelType(), x[0].(string), x[1].(string), x[2].(map[string]any))
+			e, _, err := decodeEdge(relType(graph.EdgeSupplies), x[0].(string), x[1].(string), x[2].(map[string]any))
 			if err != nil {
 				return nil, err
 			}
@@ -122,7 +117,7 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 		}
 		out.Paths = append(out.Paths, p)
 	}
-	sort.SliceStable(out.Paths, func(i, j int) bool { return lessPath(out.Paths[i], out.Paths[j]) })
+	sort.SliceStable(out.Paths, func(i, j int) bool { return graph.LessPath(out.Paths[i], out.Paths[j]) })
 	for id := range players {
 		out.KeyPlayers = append(out.KeyPlayers, id)
 	}
@@ -180,18 +175,4 @@ func support(ctx context.Context, tx driver.ManagedTransaction, mapID, seg strin
 		return nil, fmt.Errorf("support of %q in map %q: %w", seg, mapID, d.err)
 	}
 	return out, nil
-}
-
-// lessPath orders paths as graph.SupplyPaths does: by node ids, then by
-// edge keys, then shorter first.
-func lessPath(a, b graph.SupplyPath) bool {
-	if c := slices.Compare(a.Nodes, b.Nodes); c != 0 {
-		return c < 0
-	}
-	for i := 0; i < len(a.Hops) && i < len(b.Hops); i++ {
-		if a.Hops[i].Edge != b.Hops[i].Edge {
-			return a.Hops[i].Edge < b.Hops[i].Edge
-		}
-	}
-	return len(a.Hops) < len(b.Hops)
 }

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"math"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ var charts = map[string]chartFunc{
 
 func sample(t testing.TB, name string) (*graph.Map, *analysis.Report) {
 	t.Helper()
-	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", name+".yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", name+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

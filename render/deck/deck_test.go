@@ -3,6 +3,7 @@ package deck
 import (
 	"errors"
 	"fmt"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"math"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,7 @@ import (
 
 func sample(t testing.TB, name string) (*graph.Map, *analysis.Report) {
 	t.Helper()
-	m, err := graph.ReadFile(filepath.Join("..", "..", "testdata", "maps", name+".yaml"))
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", name+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,8 @@
 // (#/maps/ID?view=...&focus=...&color=...&detail=true).
 
 import { replace, h } from './dom.js';
-import { initTokenButton } from './api.js';
+import { initTokenButton, request } from './api.js';
+import { loadSchema } from './model.js';
 import { showList } from './list.js';
 import { MapView } from './mapview.js';
 
@@ -34,5 +35,11 @@ function route() {
 }
 
 initTokenButton();
-window.addEventListener('hashchange', route);
-route();
+// The forms are built from the server's field table: read it first.
+loadSchema(request).then(() => {
+  window.addEventListener('hashchange', route);
+  route();
+}, (err) => {
+  replace(main, h('div', { class: 'page' }, h('h1', null, 'The server did not answer'),
+    h('p', null, `The field table could not be read: ${err.message}. Reload the page to try again.`)));
+});

@@ -210,11 +210,10 @@ export class Editor {
         control = [lab(), input];
         break;
       }
-      case 'quality': {
-        const crit = ['focus', 'value_add', 'payment', 'stability', 'innovation', 'integrity', 'team', 'relationship'];
-        const ins = crit.map((c) => {
-          const qid = uid(`f-quality-${c}`);
-          const q = h('input', { type: 'number', id: qid, name: `quality.${c}`, min: 1, max: 5, step: 1, inputmode: 'numeric' });
+      case 'scores': {
+        const ins = spec.keys.map((c) => {
+          const qid = uid(`f-${spec.name}-${c}`);
+          const q = h('input', { type: 'number', id: qid, name: `${spec.name}.${c}`, min: spec.min, max: spec.max, step: 1, inputmode: 'numeric' });
           return { c, q, el: h('span', { class: 'q' }, h('label', { for: qid }, label(c)), q) };
         });
         input = ins[0].q;
@@ -223,7 +222,7 @@ export class Editor {
           for (const { c, q } of ins) {
             if (q.value.trim() === '') continue;
             const n = Number(q.value);
-            if (!Number.isFinite(n)) throw new FieldError(spec.name, `${label(c)}: enter a number from 1 to 5.`);
+            if (!Number.isFinite(n)) throw new FieldError(spec.name, `${label(c)}: enter a number from ${spec.min} to ${spec.max}.`);
             out[c] = n;
           }
           return Object.keys(out).length ? out : undefined;

@@ -1,33 +1,23 @@
 // The channel-map vocabulary the page needs: kinds, pairing rules and the
-// fields each kind of node and edge has. It mirrors graph/model.go; the
-// server stays the judge (its validation errors are shown next to fields).
+// fields each kind of node and edge has, all read from the server's field
+// table (GET /api/v1/schema); the server stays the judge (its validation
+// errors are shown next to fields).
 
-export const NODE_KINDS = ['supplier', 'company', 'distributor', 'wholesaler', 'reseller', 'retailer',
-  'agent', 'marketplace', 'integrator', 'service_provider', 'segment', 'customer', 'touchpoint', 'product'];
-export const EDGE_KINDS = ['supplies', 'supports', 'operates', 'uses', 'belongs_to', 'partners_with'];
-export const METHODS = ['direct', 'freight', 'courier', 'pickup', 'in_store', 'online', 'download', 'field_install', 'drop_ship', 'other'];
-export const MARKETS = ['consumer', 'producer', 'intermediary', 'government', 'international'];
-export const CHANNELS = ['web', 'phone', 'field_sales', 'trade_fair', 'email', 'social', 'store', 'portal', 'support_desk', 'other'];
-export const QUALITY = ['focus', 'value_add', 'payment', 'stability', 'innovation', 'integrity', 'team', 'relationship'];
+// Filled from the server's field table (GET /api/v1/schema) by loadSchema.
+export const NODE_KINDS = [];
+export const EDGE_KINDS = [];
+const PAIRS = new Map(); // edge kind -> { from: [...], to: [...] }
 
 const INTERMEDIARIES = ['distributor', 'wholesaler', 'reseller', 'retailer', 'agent', 'marketplace', 'integrator'];
 const CUSTOMERS = ['segment', 'customer'];
 
 export const isIntermediary = (k) => INTERMEDIARIES.includes(k);
 export const isCustomer = (k) => CUSTOMERS.includes(k);
-export const isOrg = (k) => k === 'company' || k === 'supplier' || k === 'service_provider' || isIntermediary(k);
 
-/** allows mirrors graph.EdgeKind.Allows: may an edge of kind go from -> to? */
+/** allows says whether an edge of kind may go from -> to, by the schema's pairings. */
 export function allows(kind, from, to) {
-  switch (kind) {
-    case 'supplies': return isOrg(from) && from !== 'service_provider' && (isOrg(to) || isCustomer(to)) && to !== 'service_provider';
-    case 'supports': return isOrg(from) && isCustomer(to);
-    case 'operates': return isOrg(from) && to === 'touchpoint';
-    case 'uses': return isCustomer(from) && to === 'touchpoint';
-    case 'belongs_to': return from === 'customer' && to === 'segment';
-    case 'partners_with': return isOrg(from) && isOrg(to);
-    default: return false;
-  }
+  const p = PAIRS.get(kind);
+  return !!p && p.from.includes(from) && p.to.includes(to);
 }
 
 /** label turns a field or kind name into words: cost_to_serve -> Cost to serve. */
@@ -40,46 +30,66 @@ export function label(s) {
 export const edgeKey = (e) => e.id || `${e.from}--${e.kind}--${e.to}`;
 
 /**
- * Field specs. type: text, textarea, list (comma separated), number, money
- * (number in the map currency), fraction (0..1), select, checks (several of
- * options), kv (name=value pairs), quality (the eight 1-5 scores), nodeselect,
- * products (checks of the map's product nodes). kinds limits a field to
- * those node/edge kinds; newOnly fields can only be set when creating.
+ * Field specs, built from the schema's rows. type: text, textarea, list
+ * (comma separated), number, money (number in the map currency), fraction
+ * (0..1), select, checks (several of options), kv (name=value pairs), scores
+ * (one number box per known name), nodeselect, products (checks of the
+ * map's product nodes). kinds limits a field to those node/edge kinds;
+ * newOnly fields can only be set when creating.
  */
-export const NODE_FIELDS = [
-  { name: 'id', type: 'text', newOnly: true, required: true, pattern: '[a-z0-9][a-z0-9_\\-]*', hint: 'lower-case letters, digits, - and _' },
-  { name: 'kind', type: 'select', options: NODE_KINDS, required: true },
-  { name: 'name', type: 'text', required: true },
-  { name: 'description', type: 'textarea' },
-  { name: 'tags', type: 'list', hint: 'separate with commas' },
-  { name: 'region', type: 'text', kinds: INTERMEDIARIES },
-  { name: 'services', type: 'list', kinds: ['service_provider'], hint: 'separate with commas' },
-  { name: 'market', type: 'select', options: MARKETS, kinds: CUSTOMERS, blank: '(none)' },
-  { name: 'customers', type: 'number', kinds: CUSTOMERS, min: 0, step: 1, hint: 'number of customers' },
-  { name: 'revenue', type: 'money', kinds: CUSTOMERS, min: 0, hint: 'yearly spend at end-customer prices' },
-  { name: 'cost_to_serve', type: 'money', kinds: CUSTOMERS, min: 0, hint: 'our yearly cost to serve' },
-  { name: 'gross_margin', type: 'fraction', kinds: CUSTOMERS, max: 1, hint: 'our gross margin on its net revenue, 0.35 = 35 %; empty = the map default' },
-  { name: 'prefers', type: 'checks', options: METHODS, kinds: CUSTOMERS, legend: 'Prefers (acquisition methods)' },
-  { name: 'needs', type: 'text', kinds: CUSTOMERS },
-  { name: 'tier', type: 'select', options: ['1', '2', '3', '4'], int: true, kinds: CUSTOMERS, blank: '(computed)', hint: 'set only to override the computed tier' },
-  { name: 'scores', type: 'kv', kinds: CUSTOMERS, hint: 'name=value, 0-100, e.g. growth=70, payment=40' },
-  { name: 'quality', type: 'quality', kinds: CUSTOMERS, legend: 'Quality (1-5 each)' },
-  { name: 'channel', type: 'select', options: CHANNELS, kinds: ['touchpoint'], blank: '(none)' },
-  { name: 'purpose', type: 'text', kinds: ['touchpoint'] },
-  { name: 'replacement_months', type: 'number', kinds: ['product'], min: 0, step: 1 },
-];
+export const NODE_FIELDS = [];
+export const EDGE_FIELDS = [];
 
-export const EDGE_FIELDS = [
-  { name: 'id', type: 'text', newOnly: true, pattern: '[a-z0-9][a-z0-9_\\-]*', hint: 'optional; needed when two edges of one kind join the same nodes' },
-  { name: 'from', type: 'nodeselect', required: true },
-  { name: 'to', type: 'nodeselect', required: true },
-  { name: 'kind', type: 'select', options: EDGE_KINDS, required: true },
-  { name: 'delivery', type: 'select', options: METHODS, kinds: ['supplies'], blank: '(none)' },
-  { name: 'margin', type: 'fraction', kinds: ['supplies'], toIntermediary: true, hint: 'the buyer\'s margin, 0.18 = 18 %' },
-  { name: 'share', type: 'fraction', kinds: ['supplies'], max: 1, hint: 'share is the fraction of the buyer\'s purchases that come through this edge, 0-1' },
-  { name: 'products', type: 'products', kinds: ['supplies', 'supports'], legend: 'Products (none ticked = all)' },
-  { name: 'services', type: 'list', kinds: ['supports'], hint: 'separate with commas' },
-  { name: 'why', type: 'text', kinds: ['supports'], hint: 'why the customer goes to them' },
-  { name: 'purpose', type: 'text', kinds: ['uses'] },
-  { name: 'what', type: 'text', kinds: ['partners_with'] },
-];
+/** spec turns one schema row into a form field spec. */
+export function spec(row) {
+  const s = { name: row.name, required: !!row.required, kinds: row.kinds, hint: row.help, legend: label(row.name) };
+  switch (row.type) {
+    case 'id':
+      return { ...s, type: 'text', newOnly: true, pattern: '[a-z0-9][a-z0-9_\\-]*' };
+    case 'enum':
+      return { ...s, type: 'select', options: row.values, blank: row.required ? undefined : '(none)' };
+    case 'enum_list':
+      return { ...s, type: 'checks', options: row.values };
+    case 'text_list':
+      return { ...s, type: 'list', hint: `${row.help}; separate with commas` };
+    case 'node_ref':
+      return { ...s, type: 'nodeselect' };
+    case 'node_ref_list':
+      return { ...s, type: 'products' };
+    case 'whole_number': {
+      if (row.min !== undefined && row.max !== undefined && row.max - row.min <= 20) {
+        const options = [];
+        for (let i = row.min; i <= row.max; i++) options.push(String(i));
+        return { ...s, type: 'select', options, int: true, blank: '(none)' };
+      }
+      return { ...s, type: 'number', min: row.min, max: row.max, step: 1 };
+    }
+    case 'number':
+      if (row.unit === 'currency') return { ...s, type: 'money', min: row.min };
+      // A fraction below 1 (a margin) or up to 1 (a share); the intermediary
+      // rule is the margin's own: only an intermediary buyer keeps one.
+      if (row.unit === 'fraction') return { ...s, type: 'fraction', max: row.max_exclusive ? undefined : row.max, toIntermediary: row.name === 'margin' };
+      return { ...s, type: 'number', min: row.min, step: row.unit === 'count' || row.unit === 'months' ? 1 : 'any' };
+    case 'score_map':
+      if (row.keys) return { ...s, type: 'scores', keys: row.keys, min: row.min, max: row.max };
+      return { ...s, type: 'kv' };
+    default:
+      return { ...s, type: row.multiline ? 'textarea' : 'text' };
+  }
+}
+
+let loaded = null;
+
+/** loadSchema fetches the field table once and fills the kinds and field specs. */
+export function loadSchema(request) {
+  if (!loaded) {
+    loaded = request('/api/v1/schema').then(({ data: sc }) => {
+      NODE_KINDS.splice(0, NODE_KINDS.length, ...sc.node_kinds);
+      EDGE_KINDS.splice(0, EDGE_KINDS.length, ...sc.edge_kinds.map((k) => k.name));
+      for (const k of sc.edge_kinds) PAIRS.set(k.name, { from: k.from, to: k.to });
+      NODE_FIELDS.splice(0, NODE_FIELDS.length, ...sc.node.map(spec));
+      EDGE_FIELDS.splice(0, EDGE_FIELDS.length, ...sc.edge.map(spec));
+    }).catch((err) => { loaded = null; throw err; });
+  }
+  return loaded;
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chanmap/chanmap/cmd/chanmap/internal/storeconfig"
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/usecase"
+)
+
+// runExport is `chanmap export`: one path for every format, from a stored
+// map or a map file. Nothing is written, and no store file is created,
+// unless the map was read and encoded whole.
+func runExport(cmd *cobra.Command, f *exportFlags, arg string) error {
+	format, err := exportFormat(f.format, f.output)
+	if err != nil {
+		return usageError{err}
+	}
+	var m *graph.Map
+	var enc mapio.Encoded
+	if isMapFileName(arg) {
+		if f.db != "" || f.neo4jURI != "" {
+			return usagef("%s is a map file; --db and --neo4j-uri are for a stored map's id", arg)
+		}
+		if m, err = mapio.ReadFile(arg); err != nil {
+			return err
+		}
+		if enc, err = mapio.Encode(m, format); err != nil {
+			return err
+		}
+	} else {
+		ctx := cmd.Context()
+		cfg, err := storeconfig.FromFlags("", f.db, f.neo4jURI)
+		if err != nil {
+			return usageError{err}
+		}
+		if cfg.Kind == storeconfig.Embedded {
+			// Reading must not leave an empty store file behind.
+			if _, err := os.Stat(cfg.DB); errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("no embedded store file %s (import a map first, or point --db or CHANMAP_DB at the store)", cfg.DB)
+			}
+		}
+		s, err := storeconfig.Open(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		m, enc, err = usecase.Export(ctx, s, arg, format)
+		if errors.Is(err, graph.ErrNotFound) {
+			return fmt.Errorf("no map %q in %s", arg, cfg)
+		}
+		if err != nil {
+			return fmt.Errorf("%w (from %s)", err, cfg)
+		}
+	}
+	return writeExport(cmd, f.output, m, enc)
+}
+
+// exportFormat is --format, else the format the -o name asks for, else YAML.
+func exportFormat(flag, output string) (mapio.Format, error) {
+	if flag != "" {
+		f, err := mapio.ParseFormat(flag)
+		if err != nil {
+			return "", fmt.Errorf("--format: %w", err)
+		}
+		return f, nil
+	}
+	if f := mapio.FormatOf(output); f != "" {
+		return f, nil
+	}
+	return mapio.YAML, nil
+}
+
+// writeExport writes an encoded map: a map file to -o or standard output,
+// CSV tables as NAME-nodes.csv and NAME-edges.csv, a workbook to -o or
+// MAP_ID.xlsx.
+func writeExport(cmd *cobra.Command, output string, m *graph.Map, enc mapio.Encoded) error {
+	switch enc.Format {
+	case mapio.CSV:
+		if output == stdoutName {
+			return usagef("a CSV export is two files (nodes and edges); give -o NAME or -o DIR/, or use --format xlsx for one file")
+		}
+		nodes, edges := csvExportPaths(output, m.ID)
+		if strings.HasSuffix(output, string(filepath.Separator)) && !isDir(output) {
+			if err := os.MkdirAll(output, 0o755); err != nil {
+				return fmt.Errorf("write %s: %w", output, err)
+			}
+		}
+		if err := writeOutputs(map[string][]byte{nodes: enc.Nodes, edges: enc.Edges}); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s: map %s, %d nodes, %d edges\n", nodes, edges, m.ID, len(m.Nodes), len(m.Edges))
+		return nil
+	case mapio.XLSX:
+		out := output
+		if out == "" {
+			out = m.ID + ".xlsx"
+		} else if isDir(out) {
+			out = filepath.Join(out, m.ID+".xlsx")
+		}
+		if err := writeOutput(cmd.OutOrStdout(), out, enc.Map); err != nil {
+			return err
+		}
+		if out != stdoutName {
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s, %d nodes, %d edges\n", out, m.ID, len(m.Nodes), len(m.Edges))
+		}
+		return nil
+	}
+	if output == "" || output == stdoutName {
+		_, err := cmd.OutOrStdout().Write(enc.Map)
+		return err
+	}
+	if err := writeOutput(cmd.OutOrStdout(), output, enc.Map); err != nil {
+		return err
+	}
+	version := ""
+	if m.Version > 0 {
+		version = fmt.Sprintf(" version %d", m.Version)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s%s, %d nodes, %d edges\n", output, m.ID, version, len(m.Nodes), len(m.Edges))
+	return nil
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package mapio_test
+
+const raceEnabled = false

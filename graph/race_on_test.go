@@ -1,8 +1,0 @@
-//go:build race
-
-package graph_test
-
-// raceEnabled skips the 100k-node test under the race detector, which makes
-// it ten times slower without checking anything more (graph is not
-// concurrent); BenchmarkRead measures that size.
-const raceEnabled = true
