@@ -83,7 +83,7 @@ func checkRange[T any](v *validator, f Field[T], fp, what string, x float64, pre
 		if f.Unit == UnitFraction {
 			// Say what the fraction means, and what a percentage written
 			// as a number probably meant: margin 15 -> 0.15.
-			v.add(fp, f.Name, fnum(x), "%s%s %s (%s)%s", prefix, what, f.RangeText(), f.Help, percentHint(x))
+			v.add(fp, f.Name, fnum(x), "%s%s %s (%s)%s", prefix, what, f.RangeText(), f.Meaning(), percentHint(x))
 			return
 		}
 		v.add(fp, f.Name, fnum(x), "%s%s %s", prefix, what, f.RangeText())
@@ -92,6 +92,18 @@ func checkRange[T any](v *validator, f Field[T], fp, what string, x float64, pre
 	if f.Unit == UnitCount && x != math.Trunc(x) {
 		v.add(fp, f.Name, fnum(x), "%s%s is a count and must be a whole number (1.2 customers? a spreadsheet's 1.200 may have meant 1200)", prefix, what)
 	}
+}
+
+// Meaning is the first clause of the row's help: what the value is, for
+// messages ("the fraction of its selling price the buyer keeps").
+func (f Field[T]) Meaning() string {
+	h := f.Help
+	for _, sep := range []string{", ", "; ", " ("} {
+		if i := strings.Index(h, sep); i > 0 {
+			h = h[:i]
+		}
+	}
+	return h
 }
 
 // RangeText says a row's range in words: "must be between 0 and 1".

@@ -53,14 +53,13 @@ Warnings never fail the check. "-" reads the map from standard input.`,
 			var data []byte
 			name := args[0]
 			if args[0] == "-" {
-				var data []byte
 				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), mapio.MaxFileSize+1))
 				if err != nil {
 					return fmt.Errorf("read standard input: %w", err)
 				}
-				m, err = mapio.Read(data, "stdin")
-			} else {
-				m, err = mapio.ReadFile(args[0])
+				name = "stdin"
+			} else if data, err = readMapBytes(args[0]); err != nil {
+				return err
 			}
 			m, err = mapio.Read(data, name)
 			var verr *graph.ValidationError
@@ -104,7 +103,7 @@ Warnings never fail the check. "-" reads the map from standard input.`,
 }
 
 // readMapBytes reads the bytes of a map file, up to one byte over the limit
-// graph.Read refuses.
+// mapio.Read refuses (the file's bytes are kept: warnings name their lines).
 func readMapBytes(path string) ([]byte, error) {
 	f, err := graph.OpenInput(path)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 
 // The names of the extra rows.
 const (
-	MapField  = "source"   // text
+	MapField  = "owner"    // text
 	NodeField = "loyalty"  // number 0-10 on segments and customers
 	EdgeField = "contract" // enum spot | yearly on supplies edges
 )

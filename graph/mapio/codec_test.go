@@ -27,7 +27,7 @@ func TestEncodeDecodeEveryFormat(t *testing.T) {
 				in.Nodes, in.Edges = bytes.NewReader(enc.Nodes), bytes.NewReader(enc.Edges)
 				in.Options = sheet.Options{ID: m.ID, Title: m.Title, Currency: m.Currency}
 				w := *m
-				w.Classification = nil // two tables carry nodes and edges only
+				w.Classification, w.Source, w.AsOf = nil, "", "" // two tables carry nodes and edges only
 				want = &w
 			} else {
 				in.Map = bytes.NewReader(enc.Map)
@@ -64,7 +64,7 @@ func TestUnknownFormat(t *testing.T) {
 }
 
 const extraYAML = `id: t
-source: CRM export 2026
+owner: CRM export 2026
 nodes:
   - {id: co, kind: company, name: Co}
   - {id: seg, kind: segment, name: Seg, loyalty: 7}
@@ -83,7 +83,7 @@ func TestNewFieldReachesTheCodec(t *testing.T) {
 	}
 	seg, e := m.Node("seg"), m.Edges[0]
 	if l := x.Loyalty(seg); l == nil || *l != 7 || x.Contract(e) != "yearly" || x.Source(m) != "CRM export 2026" {
-		t.Fatalf("the new fields were not read: loyalty %v, contract %q, source %q", l, x.Contract(e), x.Source(m))
+		t.Fatalf("the new fields were not read: loyalty %v, contract %q, owner %q", l, x.Contract(e), x.Source(m))
 	}
 	if _, ok := seg.Attrs["loyalty"]; ok {
 		t.Error("loyalty was kept as a free attribute, not as its field")
@@ -93,7 +93,7 @@ func TestNewFieldReachesTheCodec(t *testing.T) {
 	if err := c.WriteYAML(&out, m); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"source: CRM export 2026", "loyalty: 7", "contract: yearly"} {
+	for _, want := range []string{"owner: CRM export 2026", "loyalty: 7", "contract: yearly"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("written file lacks %q:\n%s", want, out.String())
 		}
@@ -131,7 +131,7 @@ func TestNewFieldReachesTheCodec(t *testing.T) {
 	}
 
 	// The default table does not know the field: it is a free attribute there.
-	plain := mustRead(t, []byte(extraYAML[:strings.Index(extraYAML, "source")]+extraYAML[strings.Index(extraYAML, "nodes"):]), "plain.yaml")
+	plain := mustRead(t, []byte(extraYAML[:strings.Index(extraYAML, "owner")]+extraYAML[strings.Index(extraYAML, "nodes"):]), "plain.yaml")
 	if v, ok := plain.Node("seg").Attrs["loyalty"]; !ok || v != 7.0 {
 		t.Errorf("without the row, loyalty is attribute %v", v)
 	}

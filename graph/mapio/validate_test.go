@@ -127,7 +127,7 @@ func TestValidationRules(t *testing.T) {
 		{"unknown classification key", 12, "classification: {weights: {a: 1}}", `unknown classification key "weights"`, "weights", false},
 		{"unknown tier threshold", 12, "classification: {tiers: {tier9: 0.1}}", `unknown tier threshold "tier9"`, "tier9", false},
 		{"unknown scorecard group", 12, "classification: {scorecard: {money: [profit]}}", `unknown scorecard group "money"`, "money", false},
-		{"gross margin over 1", 6, "  - {id: seg, kind: segment, name: Seg, gross_margin: 1.5}", "gross_margin must be between 0 and 1 (the company's gross margin on its net price)", "1.5", false},
+		{"gross margin over 1", 6, "  - {id: seg, kind: segment, name: Seg, gross_margin: 1.5}", "gross_margin must be between 0 and 1 (the company's gross margin on its net price for this segment)", "1.5", false},
 		{"gross margin as percent number", 6, "  - {id: seg, kind: segment, name: Seg, gross_margin: 35}", `for 35 % write 0.35 or "35 %"`, "35", false},
 		{"map gross margin", 12, "classification: {gross_margin: -0.1}", "gross_margin must be between 0 and 1", "-0.1", false},
 		{"margin as percent number", 10, "  - {from: co, to: dist, kind: supplies, margin: 15}", `margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps); for 15 % write 0.15 or "15 %"`, "15", false},

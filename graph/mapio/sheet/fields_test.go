@@ -54,7 +54,7 @@ func TestNewFieldReachesTheTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	if x.Source(wb) != "CRM export" || !x.Equal(wb, m) {
-		t.Errorf("workbook round trip: source %q", x.Source(wb))
+		t.Errorf("workbook round trip: owner %q", x.Source(wb))
 	}
 
 	// A bad cell in the new column is located like any other.

@@ -281,7 +281,9 @@ func keyValueRows[T any](rows [][]any, fs []graph.Field[T], x *T, prefix string)
 	for _, f := range fs {
 		switch v := f.Get(x).(type) {
 		case string:
-			if v != "" {
+			// The title row is written even when empty: reading a book
+			// without one names the map after its id.
+			if v != "" || prefix == "" && f.Name == "title" {
 				rows = append(rows, []any{prefix + f.Name, v})
 			}
 		case []string:
