@@ -194,7 +194,7 @@ func (s *Server) openapiJSON(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.spec.json)
 }
 
-// storeCtx bounds one store call.
+// storeCtx bounds one store call and carries who writes (see writeInfo).
 func (s *Server) storeCtx(c echo.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
+	return context.WithTimeout(graph.WithWriteInfo(c.Request().Context(), writeInfo(c)), s.cfg.StoreTimeout)
 }

@@ -60,7 +60,7 @@ func TestChildProcess(t *testing.T) {
 		fmt.Printf("child: %v\n", err)
 		os.Exit(3)
 	}
-	ctx := context.Background()
+	ctx := graph.WithWriteInfo(context.Background(), graph.WriteInfo{Author: "crash-child", Message: "add a reseller"})
 	m, err := s.GetMap(ctx, crashMap)
 	if errors.Is(err, graph.ErrNotFound) {
 		m = &graph.Map{ID: crashMap, Title: "Crash test", Nodes: []*graph.Node{{ID: "co", Kind: graph.KindCompany, Name: "Company"}}}
@@ -180,7 +180,31 @@ func TestCrashSafety(t *testing.T) {
 			t.Errorf("acknowledged write of version %d (%s) is lost", v, id)
 		}
 	}
-	t.Logf("%d acknowledged writes over 5 kills, all present; file checks clean", len(acked))
+	// Every acknowledged version is in the history: it reads back with its
+	// own node and without the next one's, and is listed with its author.
+	ctx := context.Background()
+	for id, v := range acked {
+		past, err := s.GetVersion(ctx, crashMap, v)
+		if err != nil {
+			t.Fatalf("GetVersion(%d) after SIGKILL: %v", v, err)
+		}
+		if past.Node(id) == nil || past.Node(fmt.Sprintf("r%d", v+1)) != nil {
+			t.Errorf("version %d read back after SIGKILL is not the acknowledged one", v)
+		}
+	}
+	vs, err := s.Versions(ctx, crashMap, 0, graph.MaxVersionPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, vi := range vs {
+		if vi.Version != m.Version-int64(i) {
+			t.Fatalf("history line %d is version %d, want %d: a version is missing", i, vi.Version, m.Version-int64(i))
+		}
+		if vi.Version > 1 && vi.Author != "crash-child" {
+			t.Errorf("version %d has author %q, want crash-child", vi.Version, vi.Author)
+		}
+	}
+	t.Logf("%d acknowledged writes over 5 kills, all present and readable as past versions; file checks clean", len(acked))
 }
 
 // TestSecondProcessIsRefused: while this process holds the file, another
