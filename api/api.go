@@ -169,6 +169,7 @@ func (s *Server) routes() *echo.Echo {
 		get("/maps/:map/export."+f, s.export(f), read...)
 	}
 	v.POST("/maps/:map/import", s.importMap, edit...)
+	s.historyRoutes(v, read, edit, admin)
 	v.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 
 	// The web page: static files with no map data in them, so they are served
