@@ -12,7 +12,7 @@
 // since the last snapshot weigh as much as it (graph.SnapshotDue). A
 // version is the nearest snapshot at or below it with the later change
 // sets replayed (graph.Replayer). A change set checks the version, applies
-// the changes in memory through graph.ApplyChanges and writes one log
+// the changes in memory through graph.ApplyToSnapshot and writes one log
 // record (and sometimes a snapshot) and the info in one bbolt write
 // transaction, so a crash or a failed check leaves the previous version
 // intact. Deleting a map moves its bucket, history included, under the

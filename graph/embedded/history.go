@@ -319,7 +319,7 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 		if wi.Message == "" {
 			wi.Message = msg
 		}
-		next, err = graph.ApplyChanges(cur, cs)
+		next, err = graph.ApplyToSnapshot(cur, cs)
 		if err != nil {
 			return err
 		}

@@ -388,7 +388,7 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 		if wi.Message == "" {
 			wi.Message = msg
 		}
-		next, err := graph.ApplyChanges(old.m, cs)
+		next, err := graph.ApplyToSnapshot(old.m, cs)
 		if err != nil {
 			return err
 		}
