@@ -330,7 +330,7 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 }
 
 // Apply locks the map's ChannelMap node, checks its version, reads the
-// snapshot, applies cs in memory (graph.ApplyChanges validates the result),
+// snapshot, applies cs in memory (graph.ApplyToSnapshot validates what it touches),
 // and writes only what changed and one history record — all in one write
 // transaction.
 func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
