@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -404,4 +403,4 @@ func UnionOf(a, b *graph.Map) *Union {
 }
 
 // Statuses lists the statuses in the order a legend shows them.
-var Statuses = slices.Clip([]Status{Added, Removed, Changed, Same})
+var Statuses = []Status{Added, Removed, Changed, Same}
