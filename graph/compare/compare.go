@@ -187,8 +187,16 @@ func Diff(a, b *graph.Map) (*Result, error) {
 
 // figures compares the analysis of both maps, segment by segment.
 func (r *Result) figures(a, b *graph.Map) {
-	before, errA := analysis.Analyze(a)
+	// The two analyses are independent: run them side by side.
+	var before *analysis.Report
+	var errA error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		before, errA = analysis.Analyze(a)
+	}()
 	after, errB := analysis.Analyze(b)
+	<-done
 	if errA != nil {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("figures of %s: %v", label(r.From), errA))
 	}
