@@ -188,6 +188,7 @@ func (s *Server) routes() *echo.Echo {
 		get("/maps/:map/export."+f, s.export(f), read...)
 	}
 	v.POST("/maps/:map/import", s.importMap, edit...)
+	s.historyRoutes(v, read, edit, admin)
 	v.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 
 	// The web page: static files with no map data in them, so they are served
@@ -213,7 +214,7 @@ func (s *Server) openapiJSON(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.spec.json)
 }
 
-// storeCtx bounds one store call.
+// storeCtx bounds one store call and carries who writes (see writeInfo).
 func (s *Server) storeCtx(c echo.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.Request().Context(), s.cfg.StoreTimeout)
+	return context.WithTimeout(graph.WithWriteInfo(c.Request().Context(), writeInfo(c)), s.cfg.StoreTimeout)
 }

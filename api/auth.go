@@ -54,10 +54,14 @@ type Tokens struct {
 type tokenEntry struct {
 	sum  [32]byte // sha256 of the token: equal length for constant-time comparison
 	role Role
+	name string // recorded as the author of its writes
 }
 
-// ParseTokens reads CHANMAP_TOKENS: "token=role,token=role,...". Spaces
-// around items are ignored; an empty string gives no tokens.
+// ParseTokens reads CHANMAP_TOKENS: "token=role,token=role:name,...".
+// The name (letters, digits, '.', '_', '-', '@', at most 64) is recorded as
+// the author of the token's writes; a token without one is named by its
+// role and a short fingerprint of the token (editor-3fa1c2). Spaces around
+// items are ignored; an empty string gives no tokens.
 func ParseTokens(s string) (Tokens, error) {
 	var t Tokens
 	seen := map[string]bool{}
@@ -71,9 +75,14 @@ func ParseTokens(s string) (Tokens, error) {
 		if !ok || tok == "" {
 			return Tokens{}, fmt.Errorf("CHANMAP_TOKENS item %d: want token=role, got %q", i+1, redact(item))
 		}
+		roleName, name, named := strings.Cut(roleName, ":")
 		role, err := ParseRole(roleName)
 		if err != nil {
 			return Tokens{}, fmt.Errorf("CHANMAP_TOKENS item %d: %w", i+1, err)
+		}
+		name = strings.TrimSpace(name)
+		if named && !validTokenName(name) {
+			return Tokens{}, fmt.Errorf("CHANMAP_TOKENS item %d: token name %q: use 1-64 letters, digits, '.', '_', '-' or '@'", i+1, name)
 		}
 		if len(tok) < 8 {
 			return Tokens{}, fmt.Errorf("CHANMAP_TOKENS item %d: token is %d characters; use at least 8", i+1, len(tok))
@@ -82,7 +91,11 @@ func ParseTokens(s string) (Tokens, error) {
 			return Tokens{}, fmt.Errorf("CHANMAP_TOKENS item %d: token given twice", i+1)
 		}
 		seen[tok] = true
-		t.entries = append(t.entries, tokenEntry{sum: sha256.Sum256([]byte(tok)), role: role})
+		sum := sha256.Sum256([]byte(tok))
+		if name == "" {
+			name = fmt.Sprintf("%s-%x", role, sum[:3])
+		}
+		t.entries = append(t.entries, tokenEntry{sum: sum, role: role, name: name})
 	}
 	return t, nil
 }
@@ -93,18 +106,39 @@ func (t Tokens) Len() int { return len(t.entries) }
 // Role looks a token up in constant time: every configured token is compared
 // (by SHA-256, so lengths match), whether or not an earlier one matched.
 func (t Tokens) Role(token string) Role {
+	role, _ := t.lookup(token)
+	return role
+}
+
+// lookup returns the role and name of a token, comparing every configured
+// token whether or not an earlier one matched.
+func (t Tokens) lookup(token string) (Role, string) {
 	sum := sha256.Sum256([]byte(token))
 	found := 0
 	role := RoleNone
-	for _, e := range t.entries {
+	at := 0
+	for i, e := range t.entries {
 		eq := subtle.ConstantTimeCompare(sum[:], e.sum[:])
 		role = Role(subtle.ConstantTimeSelect(eq, int(e.role), int(role)))
+		at = subtle.ConstantTimeSelect(eq, i, at)
 		found |= eq
 	}
 	if found == 0 {
-		return RoleNone
+		return RoleNone, ""
 	}
-	return role
+	return role, t.entries[at].name
+}
+
+func validTokenName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 func redact(item string) string {
@@ -127,7 +161,8 @@ func (s *Server) auth(min Role) echo.MiddlewareFunc {
 				return newProblem(http.StatusUnauthorized, "unauthorized",
 					"this server needs a token: send Authorization: Bearer TOKEN")
 			}
-			role := s.cfg.Tokens.Role(strings.TrimSpace(tok))
+			role, name := s.cfg.Tokens.lookup(strings.TrimSpace(tok))
+			c.Set(ctxAuthor, name)
 			if role == RoleNone {
 				return newProblem(http.StatusUnauthorized, "unauthorized", "unknown token")
 			}

@@ -170,6 +170,6 @@ func TestNoLostUpdatesNeo4j(t *testing.T) {
 	if _, err := st.CreateMap(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	defer st.DeleteMap(ctx, id)
+	defer st.DeleteMap(ctx, id, 0)
 	lostUpdates(t, st, id)
 }

@@ -271,12 +271,13 @@ func (s *Server) replaceMap(c echo.Context) error {
 }
 
 func (s *Server) deleteMap(c echo.Context) error {
-	if _, _, err := s.loadForWrite(c); err != nil {
+	_, expected, err := s.loadForWrite(c)
+	if err != nil {
 		return err
 	}
 	ctx, cancel := s.storeCtx(c)
 	defer cancel()
-	if err := s.cfg.Store.DeleteMap(ctx, param(c, "map")); err != nil {
+	if err := s.cfg.Store.DeleteMap(ctx, param(c, "map"), expected); err != nil {
 		return storeErr(err)
 	}
 	s.diagrams.forget(param(c, "map"))

@@ -243,7 +243,7 @@ func TestRoutesMatchDocument(t *testing.T) {
 			continue
 		}
 		p := r.Path
-		for _, seg := range []string{"map", "node", "edge", "segment"} {
+		for _, seg := range []string{"map", "node", "edge", "segment", "version"} {
 			p = strings.Replace(p, ":"+seg, "{"+seg+"}", 1)
 		}
 		served[r.Method+" "+p] = true

@@ -62,7 +62,12 @@ func (e *Edge) clone() *Edge { return std.cloneEdge(e) }
 // ErrNotFound wrapped with the change's place; adding an id that exists is
 // ErrExists wrapped; an invalid result is Validate's *ValidationError.
 func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
-	out := m.Clone()
+	return applyChanges(m.Clone(), cs, validate)
+}
+
+// applyChanges applies cs to out in place (out's nodes and edges are
+// replaced, never modified) and checks the result with check.
+func applyChanges(out *Map, cs ChangeSet, check func(*Map) *ValidationError) (*Map, error) {
 	if out == nil {
 		out = &Map{}
 	}
@@ -204,7 +209,7 @@ func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
 	}
 	out.Nodes = compact(out.Nodes, deadNode)
 	out.Edges = compact(out.Edges, deadEdge)
-	if err := validate(out); err != nil {
+	if err := check(out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -8,7 +8,6 @@
 package graph
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 )
@@ -207,7 +206,7 @@ func (e *Edge) Key() string {
 
 // DefaultEdgeID is the id of an edge that was given none.
 func DefaultEdgeID(from string, kind EdgeKind, to string) string {
-	return fmt.Sprintf("%s--%s--%s", from, kind, to)
+	return from + "--" + string(kind) + "--" + to // not Sprintf: stores and validation call this for every edge
 }
 
 // Node returns the node with the given id, or nil.

@@ -25,12 +25,17 @@ type Store interface {
 	// written; a stale version gives ErrConflict, an invalid result a
 	// *ValidationError, and either changes nothing.
 	Apply(ctx context.Context, id string, expected int64, cs ChangeSet) (version int64, err error)
-	// DeleteMap removes a map. ErrNotFound when absent.
-	DeleteMap(ctx context.Context, id string) error
+	// DeleteMap deletes map id if its version is still expected (0: any
+	// version), in one transaction: a stale version gives ErrConflict and
+	// changes nothing. The map is kept with its history for
+	// DeletedRetention (see History.Undelete). ErrNotFound when absent.
+	DeleteMap(ctx context.Context, id string, expected int64) error
 	// Support answers "who supports this segment and how does it get the
 	// products" without loading the whole map where the store can push the
 	// query down. The answer equals graph.SupportOf on the snapshot.
 	Support(ctx context.Context, mapID, segmentID string) (*Support, error)
+	// History keeps every version (see History).
+	History
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store.

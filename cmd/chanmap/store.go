@@ -124,6 +124,7 @@ name), which converts between the formats.
 }
 
 func importIntoStore(ctx context.Context, out io.Writer, f *importFlags, m *graph.Map) error {
+	ctx = graph.WithWriteInfo(ctx, graph.WriteInfo{Author: cliAuthor()})
 	s, cfg, err := f.open(ctx, f.into)
 	if err != nil {
 		return err

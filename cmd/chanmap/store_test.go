@@ -250,7 +250,7 @@ func deleteNeo4jMap(t *testing.T, id string) {
 		return
 	}
 	defer s.Close()
-	if err := s.DeleteMap(ctx, id); err != nil {
+	if err := s.DeleteMap(ctx, id, 0); err != nil {
 		t.Errorf("cleanup: %v", err)
 	}
 }

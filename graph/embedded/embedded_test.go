@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
 	"github.com/chanmap/chanmap/graph/storetest"
@@ -60,7 +62,7 @@ func TestChildProcess(t *testing.T) {
 		fmt.Printf("child: %v\n", err)
 		os.Exit(3)
 	}
-	ctx := context.Background()
+	ctx := graph.WithWriteInfo(context.Background(), graph.WriteInfo{Author: "crash-child", Message: "add a reseller"})
 	m, err := s.GetMap(ctx, crashMap)
 	if errors.Is(err, graph.ErrNotFound) {
 		m = &graph.Map{ID: crashMap, Title: "Crash test", Nodes: []*graph.Node{{ID: "co", Kind: graph.KindCompany, Name: "Company"}}}
@@ -180,7 +182,31 @@ func TestCrashSafety(t *testing.T) {
 			t.Errorf("acknowledged write of version %d (%s) is lost", v, id)
 		}
 	}
-	t.Logf("%d acknowledged writes over 5 kills, all present; file checks clean", len(acked))
+	// Every acknowledged version is in the history: it reads back with its
+	// own node and without the next one's, and is listed with its author.
+	ctx := context.Background()
+	for id, v := range acked {
+		past, err := s.GetVersion(ctx, crashMap, v)
+		if err != nil {
+			t.Fatalf("GetVersion(%d) after SIGKILL: %v", v, err)
+		}
+		if past.Node(id) == nil || past.Node(fmt.Sprintf("r%d", v+1)) != nil {
+			t.Errorf("version %d read back after SIGKILL is not the acknowledged one", v)
+		}
+	}
+	vs, err := s.Versions(ctx, crashMap, 0, graph.MaxVersionPage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, vi := range vs {
+		if vi.Version != m.Version-int64(i) {
+			t.Fatalf("history line %d is version %d, want %d: a version is missing", i, vi.Version, m.Version-int64(i))
+		}
+		if vi.Version > 1 && vi.Author != "crash-child" {
+			t.Errorf("version %d has author %q, want crash-child", vi.Version, vi.Author)
+		}
+	}
+	t.Logf("%d acknowledged writes over 5 kills, all present and readable as past versions; file checks clean", len(acked))
 }
 
 // TestSecondProcessIsRefused: while this process holds the file, another
@@ -250,6 +276,68 @@ func BenchmarkSnapshotUncached(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s.forget(m.ID)
 		if _, err := s.GetMap(context.Background(), m.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHistoryGrowth applies 1,000 small change sets to a 10k-node map
+// and reports how much the file grew (MB/1000edits) and how long reading
+// version 1 takes afterwards (the loop body).
+func BenchmarkHistoryGrowth(b *testing.B) {
+	s := openTemp(b)
+	defer s.Close()
+	ctx := context.Background()
+	m := gen.Generate(10000, 7)
+	if _, err := s.CreateMap(ctx, m); err != nil {
+		b.Fatal(err)
+	}
+	size := func() int64 {
+		var n int64
+		if err := s.db.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		return n
+	}
+	before := size()
+	seg := m.Node(m.NodesOfKind(graph.KindSegment)[0])
+	v := int64(1)
+	for i := 0; i < 1000; i++ {
+		n := *seg
+		n.Name = fmt.Sprintf("renamed %d", i)
+		var err error
+		if v, err = s.Apply(ctx, m.ID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: n.ID, Node: &n}}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	grown := float64(size()-before) / (1 << 20)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.GetVersion(ctx, m.ID, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(grown, "MB/1000edits")
+}
+
+// BenchmarkSmallChange10000 is one small change set on a 10k-node map,
+// history included (the store's own benchmark, alone).
+func BenchmarkSmallChange10000(b *testing.B) {
+	s := openTemp(b)
+	defer s.Close()
+	ctx := context.Background()
+	m := gen.Generate(10000, 7)
+	if _, err := s.CreateMap(ctx, m); err != nil {
+		b.Fatal(err)
+	}
+	seg := m.Node(m.NodesOfKind(graph.KindSegment)[0])
+	v := int64(1)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := *seg
+		n.Name = fmt.Sprintf("renamed %d", i)
+		var err error
+		if v, err = s.Apply(ctx, m.ID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: n.ID, Node: &n}}}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -27,7 +27,7 @@ func TestReadAfterWriteCarriesBookmarks(t *testing.T) {
 	if _, err := s.CreateMap(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	defer s.DeleteMap(ctx, m.ID)
+	defer storetest.Remove(ctx, s, m.ID)
 	before, err := s.bookmarks.GetBookmarks(ctx)
 	if err != nil {
 		t.Fatal(err)

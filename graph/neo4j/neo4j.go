@@ -43,6 +43,9 @@ type Config struct {
 	Password string
 	Database string        // empty: the server's default database
 	Timeout  time.Duration // per call (default 30 s)
+	// Retention is how long a deleted map is kept before the store purges
+	// it on its own (default graph.DeletedRetention).
+	Retention time.Duration
 }
 
 // Store is a graph.Store on Neo4j. It is safe for concurrent use.
@@ -143,6 +146,9 @@ func schema() []string {
 		"CREATE CONSTRAINT chanmap_map_id IF NOT EXISTS FOR (m:ChannelMap) REQUIRE m.id IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_node_key IF NOT EXISTS FOR (n:ChannelNode) REQUIRE (n.map, n.id) IS UNIQUE",
 		"CREATE INDEX chanmap_node_map IF NOT EXISTS FOR (n:ChannelNode) ON (n.map)",
+		"CREATE CONSTRAINT chanmap_deleted_id IF NOT EXISTS FOR (d:DeletedChannelMap) REQUIRE d.id IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_version_key IF NOT EXISTS FOR (r:ChannelMapVersion) REQUIRE (r.gen, r.version) IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_snapshot_key IF NOT EXISTS FOR (s:ChannelMapSnapshot) REQUIRE (s.gen, s.version) IS UNIQUE",
 	}
 }
 

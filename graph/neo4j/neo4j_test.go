@@ -162,7 +162,7 @@ func TestSchema(t *testing.T) {
 	if _, err := s.CreateMap(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	defer s.DeleteMap(ctx, m.ID)
+	defer storetest.Remove(ctx, s, m.ID)
 
 	var seg *graph.Node
 	for _, n := range m.Nodes {
@@ -236,7 +236,7 @@ func TestTwoStores(t *testing.T) {
 	if _, err := a.CreateMap(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	defer a.DeleteMap(ctx, m.ID)
+	defer storetest.Remove(ctx, a, m.ID)
 	for i, s := range []*Store{a, b} { // both cache version 1
 		if got, err := s.GetMap(ctx, m.ID); err != nil || got.Version != 1 {
 			t.Fatalf("store %d: GetMap = %v, %v", i, got, err)
@@ -274,7 +274,7 @@ func BenchmarkSnapshotUncached(b *testing.B) {
 	if _, err := s.CreateMap(ctx, m); err != nil {
 		b.Fatal(err)
 	}
-	defer s.DeleteMap(ctx, m.ID)
+	defer storetest.Remove(ctx, s, m.ID)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		err := s.read(ctx, func(tx driver.ManagedTransaction) error {
@@ -300,7 +300,7 @@ func TestHandEdit(t *testing.T) {
 	if _, err := s.CreateMap(ctx, m); err != nil {
 		t.Fatal(err)
 	}
-	defer s.DeleteMap(ctx, m.ID)
+	defer storetest.Remove(ctx, s, m.ID)
 	if _, err := s.GetMap(ctx, m.ID); err != nil {
 		t.Fatal(err)
 	}

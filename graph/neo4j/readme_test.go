@@ -50,7 +50,7 @@ func TestREADMEQueries(t *testing.T) {
 		if _, err := s.CreateMap(ctx, m); err != nil {
 			t.Fatal(err)
 		}
-		defer s.DeleteMap(ctx, m.ID)
+		defer storetest.Remove(ctx, s, m.ID)
 		for _, seg := range m.NodesOfKind(graph.KindSegment) {
 			want, err := graph.SupportOf(m, seg)
 			if err != nil {

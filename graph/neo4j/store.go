@@ -91,14 +91,29 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 	if err := graph.Validate(m); err != nil {
 		return 0, err
 	}
-	props, err := mapProps(m)
-	if err != nil {
+	wi := graph.WriteInfoFrom(ctx)
+	if err := graph.CheckWriteInfo(wi); err != nil {
 		return 0, err
 	}
-	err = s.write(ctx, func(tx driver.ManagedTransaction) error {
+	first := m.Clone()
+	first.Version = 1
+	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
+		props, err := mapProps(m)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		h := histState{gen: newGen()}
+		if err := writeSnap(ctx, tx, &h, first); err != nil {
+			return err
+		}
+		if err := writeRecord(ctx, tx, &h, first, graph.ChangeSet{}, wi, now); err != nil {
+			return err
+		}
+		h.into(props)
 		recs, err := run(ctx, tx, `OPTIONAL MATCH (old:ChannelMap {id: $id}) WITH old WHERE old IS NULL
 			CREATE (m:ChannelMap) SET m = $props, m.version = 1, m.updated = $now RETURN m.id`,
-			map[string]any{"id": m.ID, "props": props, "now": time.Now().UTC()})
+			map[string]any{"id": m.ID, "props": props, "now": now})
 		if err != nil {
 			return err
 		}
@@ -316,15 +331,29 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 }
 
 // Apply locks the map's ChannelMap node, checks its version, reads the
-// snapshot, applies cs in memory (graph.ApplyChanges validates the result),
-// and writes only what changed — all in one write transaction.
+// snapshot, applies cs in memory (graph.ApplyToSnapshot validates what it touches),
+// and writes only what changed and one history record — all in one write
+// transaction.
 func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
+	return s.change(ctx, id, expected, func(driver.ManagedTransaction, *graph.Map, histState) (graph.ChangeSet, string, error) {
+		return cs, "", nil
+	})
+}
+
+// change runs one write: lock, version check, plan the change set (and a
+// default message) from the current map, apply, write the difference and
+// the history record.
+func (s *Store) change(ctx context.Context, id string, expected int64, plan func(tx driver.ManagedTransaction, cur *graph.Map, h histState) (graph.ChangeSet, string, error)) (int64, error) {
+	wi := graph.WriteInfoFrom(ctx)
+	if err := graph.CheckWriteInfo(wi); err != nil {
+		return 0, err
+	}
 	var version int64
 	var committed *snap
 	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		// Taking the write lock first makes concurrent writers queue here;
 		// the version read after it is the latest committed one.
-		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m._lock = true REMOVE m._lock RETURN m.version", map[string]any{"map": id})
+		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m._lock = true REMOVE m._lock RETURN m.version, properties(m)", map[string]any{"map": id})
 		if err != nil {
 			return err
 		}
@@ -335,6 +364,8 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		if cur != expected {
 			return fmt.Errorf("map %q is at version %d, not %d: %w", id, cur, expected, graph.ErrConflict)
 		}
+		p, _ := recs[0].Values[1].(map[string]any)
+		h := readHist(p)
 		// The lock keeps every other chanmap writer out, so the cached
 		// snapshot at this version, or one read now, is the current map.
 		old := s.cached(id, cur, true)
@@ -343,7 +374,22 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 				return err
 			}
 		}
-		next, err := graph.ApplyChanges(old.m, cs)
+		if h.gen == "" {
+			// The first write of a map stored before history was kept:
+			// its current state becomes the first snapshot.
+			h.gen = newGen()
+			if err := writeSnap(ctx, tx, &h, old.m); err != nil {
+				return err
+			}
+		}
+		cs, msg, err := plan(tx, old.m, h)
+		if err != nil {
+			return err
+		}
+		if wi.Message == "" {
+			wi.Message = msg
+		}
+		next, err := graph.ApplyToSnapshot(old.m, cs)
 		if err != nil {
 			return err
 		}
@@ -351,19 +397,24 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 		if err := d.write(ctx, tx, id, false); err != nil {
 			return err
 		}
+		version = cur + 1
+		next.Version = version
+		now := time.Now().UTC()
+		if err := writeRecord(ctx, tx, &h, next, cs, wi, now); err != nil {
+			return err
+		}
 		props, err := mapProps(next)
 		if err != nil {
 			return err
 		}
-		props["version"] = cur + 1
-		props["updated"] = time.Now().UTC()
+		props["version"] = version
+		props["updated"] = now
+		h.into(props)
 		// SET m = ... replaces every property, so a cleared classification
 		// or currency is removed.
 		if _, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m = $props", map[string]any{"map": id, "props": props}); err != nil {
 			return err
 		}
-		version = cur + 1
-		next.Version = version
 		committed = stored
 		committed.written = true
 		committed.nodes, committed.edges = int64(len(next.Nodes)), int64(len(next.Edges))
@@ -374,32 +425,6 @@ func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.C
 	}
 	s.remember(committed)
 	return version, nil
-}
-
-// DeleteMap removes the map, its nodes and their relationships.
-func (s *Store) DeleteMap(ctx context.Context, id string) error {
-	defer s.forget(id)
-	return s.write(ctx, func(tx driver.ManagedTransaction) error {
-		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) DETACH DELETE m RETURN 1", map[string]any{"map": id})
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-		}
-		// Delete nodes in batches so a big map does not build one huge
-		// statement state.
-		for {
-			recs, err := run(ctx, tx, `MATCH (n:ChannelNode {map: $map}) WITH n LIMIT 10000
-				DETACH DELETE n RETURN count(*)`, map[string]any{"map": id})
-			if err != nil {
-				return err
-			}
-			if n, _ := recs[0].Values[0].(int64); n == 0 {
-				return nil
-			}
-		}
-	})
 }
 
 // delta is what one write changes: relationships and nodes to delete, nodes

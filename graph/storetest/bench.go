@@ -33,7 +33,7 @@ func Bench(b *testing.B, open func(b *testing.B) graph.Store) {
 			b.StopTimer()
 			b.ReportMetric(float64(len(m.Nodes)*b.N)/b.Elapsed().Seconds(), "nodes/s")
 			for _, id := range ids {
-				if err := s.DeleteMap(bg, id); err != nil {
+				if err := Remove(bg, s, id); err != nil {
 					b.Fatalf("DeleteMap: %v", err)
 				}
 			}
@@ -45,7 +45,7 @@ func Bench(b *testing.B, open func(b *testing.B) graph.Store) {
 	if _, err := s.CreateMap(bg, big); err != nil {
 		b.Fatalf("CreateMap: %v", err)
 	}
-	defer s.DeleteMap(bg, big.ID)
+	defer Remove(bg, s, big.ID)
 	seg := big.NodesOfKind(graph.KindSegment)
 	if len(seg) == 0 {
 		b.Fatal("the generated map has no segment")

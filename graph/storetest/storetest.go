@@ -1,5 +1,7 @@
 // Package storetest is the contract every graph.Store passes: CRUD, round
 // trips of the sample maps, atomic change sets, optimistic concurrency,
+// history (past versions, restore, delete against a version, undelete,
+// purge),
 // pushed-down support queries equal to the in-memory ones, and a 10k-node
 // map; plus the benchmarks that measure each store on the same work.
 //
@@ -46,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"BigMap", testBigMap},
 		{"CanceledContext", testCanceledContext},
 	}
+	tests = append(tests, historyTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
@@ -89,12 +92,24 @@ func create(t testing.TB, s graph.Store, m *graph.Map) *graph.Map {
 	t.Cleanup(func() {
 		c, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := s.DeleteMap(c, id); err != nil && !errors.Is(err, graph.ErrNotFound) {
-			t.Errorf("cleanup: DeleteMap(%s): %v", id, err)
+		if err := Remove(c, s, id); err != nil {
+			t.Errorf("cleanup: %v", err)
 		}
 	})
 	m.Version = 1
 	return m
+}
+
+// Remove deletes map id (at any version) and purges it, so nothing of it
+// is left in the store. A map that is already gone is no error.
+func Remove(ctx context.Context, s graph.Store, id string) error {
+	if err := s.DeleteMap(ctx, id, 0); err != nil && !errors.Is(err, graph.ErrNotFound) {
+		return fmt.Errorf("DeleteMap(%s): %w", id, err)
+	}
+	if err := s.Purge(ctx, id); err != nil && !errors.Is(err, graph.ErrNotFound) {
+		return fmt.Errorf("Purge(%s): %w", id, err)
+	}
+	return nil
 }
 
 // get reads map id and fails the test on error.
@@ -230,13 +245,13 @@ func testCRUD(t *testing.T, s graph.Store) {
 		t.Errorf("ListMaps line updated = %v, want about now", info.Updated)
 	}
 
-	if err := s.DeleteMap(ctx(t), m.ID); err != nil {
+	if err := s.DeleteMap(ctx(t), m.ID, 0); err != nil {
 		t.Fatalf("DeleteMap: %v", err)
 	}
 	if _, err := s.GetMap(ctx(t), m.ID); !errors.Is(err, graph.ErrNotFound) {
 		t.Fatalf("GetMap after DeleteMap: err = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteMap(ctx(t), m.ID); !errors.Is(err, graph.ErrNotFound) {
+	if err := s.DeleteMap(ctx(t), m.ID, 0); !errors.Is(err, graph.ErrNotFound) {
 		t.Fatalf("DeleteMap twice: err = %v, want ErrNotFound", err)
 	}
 	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpSetMap, Map: &graph.Map{Title: "x"}}}}
@@ -270,7 +285,7 @@ func testCreateInvalid(t *testing.T, s graph.Store) {
 	_, err := s.CreateMap(ctx(t), m)
 	var ve *graph.ValidationError
 	if !errors.As(err, &ve) {
-		s.DeleteMap(ctx(t), m.ID)
+		Remove(ctx(t), s, m.ID)
 		t.Fatalf("CreateMap of a map with a dangling edge: err = %v, want *graph.ValidationError", err)
 	}
 	if _, err := s.GetMap(ctx(t), m.ID); !errors.Is(err, graph.ErrNotFound) {
