@@ -167,7 +167,7 @@ func (s *Server) restoreMap(c echo.Context) error {
 	}
 	s.diagrams.forget(m.ID)
 	c.Response().Header().Set("ETag", etag(v))
-	return c.JSON(http.StatusOK, applied{Map: m.ID, Version: v})
+	return c.JSON(http.StatusOK, applied{Map: m.ID, Version: v, Warnings: s.warningsNow(ctx, m.ID)})
 }
 
 func (s *Server) undeleteMap(c echo.Context) error {
@@ -183,7 +183,7 @@ func (s *Server) undeleteMap(c echo.Context) error {
 	}
 	s.diagrams.forget(id)
 	c.Response().Header().Set("ETag", etag(v))
-	return c.JSON(http.StatusOK, applied{Map: id, Version: v})
+	return c.JSON(http.StatusOK, applied{Map: id, Version: v, Warnings: s.warningsNow(ctx, id)})
 }
 
 func (s *Server) listDeleted(c echo.Context) error {

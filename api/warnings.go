@@ -1,6 +1,10 @@
 package api
 
-import "github.com/chanmap/chanmap/graph"
+import (
+	"context"
+
+	"github.com/chanmap/chanmap/graph"
+)
 
 // Answers to writes carry the warnings of the map after the write (near-miss
 // field names, shares that add up to less than 1): a `warnings` list next to
@@ -40,4 +44,14 @@ func warningsAfter(m *graph.Map, cs graph.ChangeSet) []graph.Warning {
 		return []graph.Warning{}
 	}
 	return warningsOf(next)
+}
+
+// warningsNow lists the warnings of the stored map id as it is now (after a
+// restore or an undelete); none when it cannot be read.
+func (s *Server) warningsNow(ctx context.Context, id string) []graph.Warning {
+	m, err := s.cfg.Store.GetMap(ctx, id)
+	if err != nil {
+		return []graph.Warning{}
+	}
+	return warningsOf(m)
 }
