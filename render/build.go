@@ -101,7 +101,7 @@ func Normalise(m *graph.Map, opt Options) (Options, error) {
 // NeedsReport reports whether drawing with opt needs the analysis report:
 // callers analyse the map only then.
 func NeedsReport(opt Options) bool {
-	return opt.Color == ColorTier || opt.Color == ColorProfit || opt.WeakSpots || opt.Figures || len(opt.Without) > 0
+	return opt.Color == ColorTier || opt.Color == ColorProfit || opt.WeakSpots || opt.Figures || opt.Insights > 0 || opt.Flow || len(opt.Without) > 0
 }
 
 // WithAnalysis returns opt with the analysis it needs: the report when a
@@ -194,6 +194,9 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 
 	b := &builder{m: m, ix: ix, opt: opt, ov: overlayFor(opt, ix), drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
 	d := &Diagram{Title: m.Title, Footer: cleanText(footer(m, opt.Footer), true)}
+	if opt.Title != "" {
+		d.Title = cleanText(opt.Title, true)
+	}
 	if d.Title == "" {
 		d.Title = m.ID
 	}
@@ -831,6 +834,10 @@ func sortedSet(ids []string) []string {
 // footer is the text at the foot of the page: the one asked for, else the
 // map's source and the date its figures hold for ("Sales ledger 2026 · as
 // of 2026-06-30").
+// Footer is the footer line a drawing of m shows: the one asked for, else
+// the map's source and date.
+func Footer(m *graph.Map, asked string) string { return footer(m, asked) }
+
 func footer(m *graph.Map, asked string) string {
 	if asked != "" {
 		return asked

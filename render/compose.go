@@ -164,7 +164,8 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		if e.Label == "" {
 			continue
 		}
-		lines := wrapMeasured(e.Label, fs.label, false, labelEms*fs.label, labelRows)
+		ems, rows := fs.wrapOf(labelEms, labelRows)
+		lines := wrapMeasured(e.Label, fs.label, false, ems*fs.label, rows)
 		lw, lh := 0.0, float64(len(lines))*fs.label*scene.LineHeight
 		var spans []scene.Span
 		for _, l := range lines {

@@ -66,7 +66,25 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 			return nil, err
 		}
 	}
-	c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
+	// lay lays d out; a drawing that does not fit its page is tried again
+	// with its texts wrapped narrower and taller (a focus view, lanes that
+	// are few but wide), and the better of the two is kept.
+	lay := func(d *Diagram) (*composed, *layoutPlan, *placed, sizes, error) {
+		c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
+		if err != nil || pw == 0 || p == nil || c.scale >= 1-1e-9 {
+			return c, p, pl, fs, err
+		}
+		nfs := fs.narrowed()
+		nc, np, npl, err := layOut(ctx, e, d, opt, nfs, aspect)
+		if err != nil {
+			return nil, nil, nil, fs, err
+		}
+		if nc.scale > c.scale+1e-9 {
+			return nc, np, npl, nfs, nil
+		}
+		return c, p, pl, fs, nil
+	}
+	c, p, pl, used, err := lay(d)
 	if err != nil {
 		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 	}
@@ -83,14 +101,15 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		if len(od.Nodes) >= len(d.Nodes) {
 			continue // grouping this way changes nothing
 		}
-		oc, op, opl, err := layOut(ctx, e, od, opt, fs, aspect)
+		oc, op, opl, ofs, err := lay(od)
 		if err != nil {
 			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 		}
 		if oc.scale > c.scale {
-			d, c, p, pl = od, oc, op, opl
+			d, c, p, pl, used = od, oc, op, opl, ofs
 		}
 	}
+	fs = used
 	if min := c.smallest(); min < opt.MinFont-0.05 {
 		base := append([]string(nil), d.Notes...)
 		for i := 0; i < 2; i++ {
