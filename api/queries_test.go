@@ -169,11 +169,14 @@ func TestDiagramEngineFailures(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t, func(cfg *Config) { cfg.Engine = c.engine; cfg.RenderTimeout = 50 * time.Millisecond })
 			e.seed()
-			r := e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, nil)
-			wantStatus(t, r, c.code)
-			r.problem(t)
-			if c.code == 503 && r.Header.Get("Retry-After") == "" {
-				t.Error("503 without Retry-After")
+			// Diagrams and decks are laid out through the same engine.
+			for _, path := range []string{"diagram.svg", "deck.pdf", "deck.pptx"} {
+				r := e.do("GET", "/api/v1/maps/acme-pumps/"+path, nil, nil)
+				wantStatus(t, r, c.code)
+				r.problem(t)
+				if c.code == 503 && r.Header.Get("Retry-After") == "" {
+					t.Errorf("%s: 503 without Retry-After", path)
+				}
 			}
 			// Failures are not cached: a working engine answers next.
 		})

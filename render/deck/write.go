@@ -3,6 +3,10 @@ package deck
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -14,6 +18,14 @@ import (
 
 // Formats are the files a deck is written as.
 var Formats = []string{"pdf", "pptx"}
+
+// ErrUnanalysable marks a map whose analysis failed: the deck cannot be
+// made from it (the map, not the request, is at fault).
+var ErrUnanalysable = errors.New("the map cannot be analysed")
+
+// ErrNoPartner marks a --without id that names no partner of the map (it
+// is also a render.ErrOptions error).
+var ErrNoPartner = errors.New("no such partner")
 
 // Settings are the deck's options as the CLI and the API take them.
 type Settings struct {
@@ -66,7 +78,7 @@ func Write(ctx context.Context, e render.Engine, m *graph.Map, format string, s 
 	for _, id := range s.Without {
 		n := m.Node(id)
 		if n == nil || !n.Kind.IsOrg() || n.Kind == graph.KindCompany {
-			return nil, fmt.Errorf("%w: without %q: no partner of that id in map %q", render.ErrOptions, id, m.ID)
+			return nil, fmt.Errorf("%w: without %q: %w of that id in map %q", render.ErrOptions, id, ErrNoPartner, m.ID)
 		}
 	}
 	// Theme and font are checked by render before any work.
@@ -75,7 +87,7 @@ func Write(ctx context.Context, e render.Engine, m *graph.Map, format string, s 
 	}
 	r, err := analysis.Analyze(m)
 	if err != nil {
-		return nil, fmt.Errorf("analysing map %q for the deck: %w", m.ID, err)
+		return nil, fmt.Errorf("%w: map %q: %w", ErrUnanalysable, m.ID, err)
 	}
 	segments := s.Segments
 	if segments == 0 {
@@ -102,6 +114,30 @@ func Write(ctx context.Context, e render.Engine, m *graph.Map, format string, s 
 		return nil, fmt.Errorf("deck of %s: writing %s: %w", m.ID, format, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// CacheKey is a content hash of everything that decides a deck: the whole
+// map (its version included), the format and the settings. It is also a
+// good ETag.
+func CacheKey(m *graph.Map, format string, s Settings) (string, error) {
+	if s.Page == "" {
+		s.Page = "16:9"
+	}
+	if s.Theme == "" {
+		s.Theme = render.ThemeDefault
+	}
+	if s.MinFont == 0 {
+		s.MinFont = render.DefaultMinFont
+	}
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(struct {
+		Format   string
+		Map      *graph.Map
+		Settings Settings
+	}{"deck." + format, m, s}); err != nil {
+		return "", fmt.Errorf("deck: hashing map %q: %w", m.ID, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func abs(v float64) float64 {
