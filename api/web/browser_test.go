@@ -9,6 +9,7 @@ package web_test
 //	go test ./api/web -run TestBrowserListAndOpenMap -screenshot ../../testdata/screenshots/map-view.png
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -733,6 +734,47 @@ func TestBrowserExportSVG(t *testing.T) {
 		t.Errorf("the downloaded file is not the diagram SVG: %.200s", got)
 	}
 	screenshot(t, ctx, "export")
+}
+
+// TestBrowserExportDeck downloads the board presentation from the export
+// menu, as PowerPoint and as PDF.
+func TestBrowserExportDeck(t *testing.T) {
+	ctx := tab(t, 60*time.Second)
+	base := server(t)
+	id := uniq("deck")
+	copyMap(t, base, id)
+	openMap(t, ctx, base, id)
+
+	dir := t.TempDir()
+	c := chromedp.FromContext(ctx)
+	run(t, ctx, "allow downloads",
+		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).
+			WithDownloadPath(dir).WithBrowserContextID(c.BrowserContextID))
+	run(t, ctx, "export the deck as PowerPoint",
+		chromedp.Click(`#export-menu summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#export-deck-pptx`, chromedp.ByQuery),
+		chromedp.Click(`#export-deck-pptx`, chromedp.ByQuery))
+	got := waitFile(t, filepath.Join(dir, id+"-deck.pptx"), "ppt/presentation.xml")
+	z, err := zip.NewReader(bytes.NewReader(got), int64(len(got)))
+	if err != nil {
+		t.Fatalf("the downloaded deck is not a PowerPoint file: %v", err)
+	}
+	slides := 0
+	for _, f := range z.File {
+		if strings.HasPrefix(f.Name, "ppt/slides/slide") && strings.HasSuffix(f.Name, ".xml") {
+			slides++
+		}
+	}
+	if slides < 8 {
+		t.Errorf("the downloaded deck has %d slides, want the title, the map, the money, the weak spots and more", slides)
+	}
+	run(t, ctx, "export the deck as PDF",
+		chromedp.Click(`#export-menu summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#export-deck-pdf`, chromedp.ByQuery),
+		chromedp.Click(`#export-deck-pdf`, chromedp.ByQuery))
+	if pdf := waitFile(t, filepath.Join(dir, id+"-deck.pdf"), "%%EOF"); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("the downloaded deck is not a PDF: %.20q", pdf)
+	}
 }
 
 func TestBrowserValidationErrorNextToField(t *testing.T) {

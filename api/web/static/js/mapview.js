@@ -15,7 +15,8 @@ const COLORS = [['kind', 'Kind'], ['tier', 'Tier'], ['profit', 'Profit']];
 // The slide size and theme apply to exported diagrams; the screen shows the map at natural size.
 const PAGES = [['16:9', 'Slide 16:9'], ['4:3', 'Slide 4:3'], ['a4-landscape', 'A4 landscape'], ['a4', 'A4'], ['letter', 'Letter'], ['none', 'Natural size']];
 const THEMES = [['default', 'Default'], ['print', 'Print'], ['dark', 'Dark']];
-const EXPORTS = [['svg', 'SVG', 'diagram'], ['pdf', 'PDF', 'diagram'], ['png', 'PNG', 'diagram'], ['yaml', 'YAML', 'export'], ['json', 'JSON', 'export'], ['csv', 'CSV', 'export'], ['xlsx', 'XLSX', 'export']];
+const EXPORTS = [['svg', 'SVG', 'diagram'], ['pdf', 'PDF', 'diagram'], ['png', 'PNG', 'diagram'],
+  ['pdf', 'Deck (PDF)', 'deck'], ['pptx', 'Deck (PowerPoint)', 'deck'], ['yaml', 'YAML', 'export'], ['json', 'JSON', 'export'], ['csv', 'CSV', 'export'], ['xlsx', 'XLSX', 'export']];
 
 export const CONFLICT_TEXT = 'Someone else changed this map while you were editing. The map has been reloaded; '
   + 'your changes are still in the form and not saved yet. Check them and save again.';
@@ -59,8 +60,8 @@ export class MapView {
     this.withoutWrap = sel('without-select', 'What if we lose', [['', '(nobody)']], this.opts.without, (e) => this.setOpt('without', e.target.value));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
-        // Diagrams are named after the map; exports keep the server's file name (CSV comes as a zip).
-        id: `export-${ext}`, href: '#', download: kind === 'diagram' ? `${this.id}.${ext}` : true, dataset: { ext, kind },
+        // Diagrams and decks are named after the map; exports keep the server's file name (CSV comes as a zip).
+        id: kind === 'deck' ? `export-deck-${ext}` : `export-${ext}`, href: '#', download: kind === 'export' ? true : this.fileName(ext, kind), dataset: { ext, kind },
         onclick: (ev) => this.exportClick(ev, ext, kind),
       }, text)))));
     this.diagramBox = h('div', { id: 'diagram', class: 'diagram', tabindex: '0', 'aria-label': 'Diagram. Drag or use arrow keys to pan, wheel or + and - to zoom, 0 to fit. Tab to nodes and edges, Enter to edit.' });
@@ -357,7 +358,13 @@ export class MapView {
     this.idle();
   }
 
-  exportURL(ext, kind) { return kind === 'diagram' ? this.diagramURL(ext, true) : `/api/v1${this.base()}/export.${ext}`; }
+  exportURL(ext, kind) {
+    if (kind === 'diagram') return this.diagramURL(ext, true);
+    if (kind === 'deck') return `/api/v1${this.base()}/deck.${ext}?${deckParamsOf(this.opts)}`;
+    return `/api/v1${this.base()}/export.${ext}`;
+  }
+
+  fileName(ext, kind) { return kind === 'deck' ? `${this.id}-deck.${ext}` : `${this.id}.${ext}`; }
 
   /** updateExports points the export links at the current view. */
   updateExports() {
@@ -373,7 +380,7 @@ export class MapView {
     }
     ev.preventDefault();
     this.exportMenu.open = false;
-    download(url, `${this.id}.${ext}`).catch((e) => status(`Export failed: ${e.message}`, 'error'));
+    download(url, this.fileName(ext, kind)).catch((e) => status(`Export failed: ${e.message}`, 'error'));
   }
 }
 
@@ -387,6 +394,15 @@ function optsFrom(params) {
     detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), without: params.get('without') || '',
     theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'),
   };
+}
+
+/** deckParamsOf gives the deck the page's theme, page and what-if. */
+function deckParamsOf(o) {
+  const q = new URLSearchParams();
+  if (o.without) q.set('without', o.without);
+  if (o.theme !== 'default') q.set('theme', o.theme);
+  if (o.page !== '16:9' && o.page !== 'none') q.set('page', o.page);
+  return q;
 }
 
 function paramsOf(o) {
