@@ -36,7 +36,7 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 	flags := []struct {
 		name string
 		to   *bool
-	}{{"detail", &opt.Detail}, {"fade", &opt.Fade}, {"figures", &opt.Figures}, {"weak_spots", &opt.WeakSpots}, {"text_as_paths", &opt.TextAsPaths}, {"fixed_costs", &opt.FixedCosts}}
+	}{{"detail", &opt.Detail}, {"fade", &opt.Fade}, {"figures", &opt.Figures}, {"weak_spots", &opt.WeakSpots}, {"text_as_paths", &opt.TextAsPaths}, {"fixed_costs", &opt.FixedCosts}, {"flow", &opt.Flow}}
 	for _, f := range flags {
 		if v := q.Get(f.name); v != "" {
 			b, err := strconv.ParseBool(v)

@@ -112,6 +112,12 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 			Label: label, Tooltip: label, Count: len(es),
 			Style: st.style, Color: st.color, Width: st.width + 0.5, Arrow: st.arrow,
 		}
+		if b.flow != nil && k.kind == graph.EdgeSupplies {
+			v := b.flow.sum(es)
+			de.Width = b.flow.width(v)
+			de.Tooltip += "\nnet revenue through them: " + compactMoney(b.m.Currency, v) + " a year"
+			b.drawn["flow"] = true
+		}
 		if k.kind == graph.EdgeBelongsTo {
 			// Accounts and segments share a lane: a stack of labelled flat
 			// edges says less than the group boxes' own counts.

@@ -57,6 +57,7 @@ export class MapView {
     this.figures = check('figures-toggle', 'figures', 'Figures', 'Net revenue and margin on segment boxes');
     this.weak = check('weak-toggle', 'weak', 'Weak spots', 'Mark unreachable and unsupported segments and single points of failure');
     this.fade = check('fade-toggle', 'fade', 'Fade the rest', 'In a focus view, keep the rest of the map, faded');
+    this.flow = check('flow-toggle', 'flow', 'Flow', 'Supply lines as wide as the net revenue that flows through them');
     this.withoutWrap = sel('without-select', 'What if we lose', [['', '(nobody)']], this.opts.without, (e) => this.setOpt('without', e.target.value));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
@@ -73,7 +74,7 @@ export class MapView {
     this.analysis = h('details', { id: 'analysis', class: 'panel', open: true }, h('summary', null, h('h2', null, 'Analysis')), this.analysisBody);
 
     const tb = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Diagram and map tools' },
-      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.withoutWrap, this.themeSel, this.pageSel,
+      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.flow, this.withoutWrap, this.themeSel, this.pageSel,
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
       h('span', { class: 'btn-group', role: 'group', 'aria-label': 'Zoom' },
         h('button', { type: 'button', id: 'zoom-in', 'aria-label': 'Zoom in', title: 'Zoom in (+)', onclick: () => this.diagram.zoom(0.8) }, '+'),
@@ -391,7 +392,7 @@ function optsFrom(params) {
   const yes = (key) => params.get(key) === 'true' || params.get(key) === '1';
   return {
     view: pick(VIEWS, 'view', 'full'), focus: params.get('focus') || '', color: pick(COLORS, 'color', 'kind'),
-    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), without: params.get('without') || '',
+    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), flow: yes('flow'), without: params.get('without') || '',
     theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'),
   };
 }
@@ -412,6 +413,7 @@ function paramsOf(o) {
   if (o.figures) q.set('figures', 'true');
   if (o.weak) q.set('weak_spots', 'true');
   if (o.fade && o.view === 'focus') q.set('fade', 'true');
+  if (o.flow) q.set('flow', 'true');
   if (o.without) q.set('without', o.without);
   if (o.theme !== 'default') q.set('theme', o.theme);
   if (o.page !== '16:9') q.set('page', o.page);
