@@ -149,7 +149,7 @@ func TestDeckCommandErrors(t *testing.T) {
 		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.pdf"), "--format", "pptx"}, 2, "--format pptx disagrees with the -o extension .pdf"},
 		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.svg")}, 2, "name it .pdf or .pptx"},
 		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.pdf"), "--format", "key"}, 2, `unknown --format "key"`},
-		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.pdf"), "--without", "nobody"}, 2, `without "nobody": no partner`},
+		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.pdf"), "--without", "nobody"}, 2, `without "nobody": no such partner in map`},
 		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.pdf"), "--page", "none"}, 2, "a deck needs a page size"},
 		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.pdf"), "--theme", "neon"}, 2, `unknown theme "neon"`},
 		{[]string{"deck", hybridMap, "-o", filepath.Join(dir, "x.pdf"), "--segments", "-1"}, 2, "segments -1 is negative"},

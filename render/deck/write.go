@@ -78,7 +78,7 @@ func Write(ctx context.Context, e render.Engine, m *graph.Map, format string, s 
 	for _, id := range s.Without {
 		n := m.Node(id)
 		if n == nil || !n.Kind.IsOrg() || n.Kind == graph.KindCompany {
-			return nil, fmt.Errorf("%w: without %q: %w of that id in map %q", render.ErrOptions, id, ErrNoPartner, m.ID)
+			return nil, fmt.Errorf("%w: without %q: %w in map %q", render.ErrOptions, id, ErrNoPartner, m.ID)
 		}
 	}
 	// Theme and font are checked by render before any work.
