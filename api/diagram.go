@@ -46,6 +46,13 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 			*f.to = b
 		}
 	}
+	if v := q.Get("insights"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return opt, badRequest("insights must be how many findings to number, 0 or more", problemField{Field: "insights", Value: short(v), Message: "not a count"})
+		}
+		opt.Insights = n
+	}
 	if v := q.Get("min_font"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil {

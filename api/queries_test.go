@@ -123,6 +123,11 @@ func TestDiagrams(t *testing.T) {
 		t.Errorf("not a PDF: %.20q %v", r.Body, r.Header)
 	}
 
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?insights=3&page=none", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte(`id="finding:1"`)) || !bytes.Contains(r.Body, []byte("at stake")) {
+		t.Error("insights=3 lists no findings")
+	}
 	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?flow=true&page=none", nil, nil)
 	wantStatus(t, r, 200)
 	if !bytes.Contains(r.Body, []byte("Net revenue a year through the line: EUR")) {
@@ -133,7 +138,7 @@ func TestDiagrams(t *testing.T) {
 	if !bytes.Contains(r.Body, []byte("lost in this what-if")) {
 		t.Error("without=nordic does not draw the what-if")
 	}
-	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost", "page=poster", "theme=neon", "min_font=2", "without=ghost", "flow=maybe"} {
+	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost", "page=poster", "theme=neon", "min_font=2", "without=ghost", "flow=maybe", "insights=-1", "insights=all"} {
 		r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?"+q, nil, nil)
 		wantStatus(t, r, 400)
 		r.problem(t)

@@ -206,6 +206,13 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 		d.Title = m.ID
 	}
 	d.Subtitle = b.subtitle()
+	if d.Findings = findingsOf(opt); len(d.Findings) > 0 {
+		// The slide's headline is the top finding, in plain words.
+		if opt.Title == "" {
+			d.Title = d.Findings[0].Headline
+		}
+		d.Subtitle = "Top findings numbered on the map · " + d.Subtitle
+	}
 	if fold != foldNone && opt.View != ViewFocus {
 		b.terse = true
 		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
@@ -221,6 +228,13 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 			de := b.edge(e)
 			de.Faded = faded[e.Key()]
 			d.Edges = append(d.Edges, de)
+		}
+	}
+	if len(d.Findings) > 0 {
+		// The findings take the room of the connector labels, which stay
+		// in the tooltips.
+		for i := range d.Edges {
+			d.Edges[i].Label = ""
 		}
 	}
 	b.sortDiagram(d)

@@ -192,7 +192,11 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 	}
 	p.maxLabel = labelW
 	ems, _ := fs.wrapOf(labelEms, labelRows)
-	p.ranksep = math.Max(3*fs.name, math.Min(labelW, ems*fs.label)+fs.name*0.6)
+	gap := 3.0 // ems between ranks: room for arrowheads and labels
+	if labelW == 0 {
+		gap = 2.5 // no labels: arrowheads only
+	}
+	p.ranksep = math.Max(gap*fs.name, math.Min(labelW, ems*fs.label)+fs.name*0.6)
 	p.ranksep = math.Ceil(p.ranksep)
 	byLane := make([][]int, len(d.Lanes))
 	laneIx := map[string]int{}

@@ -137,6 +137,9 @@ func layOut(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, as
 		return composeGrid(d, opt, fs), nil, nil, nil
 	}
 	furniture := 1.2*(fs.title+fs.subtitle) + 1.7*fs.header + 2*1.8*fs.legend + 3*fs.name
+	if len(d.Findings) > 0 {
+		aspect *= 0.85 // the column of findings takes a fifth of the width
+	}
 	p := plan(d, fs, aspect, furniture)
 	var pl *placed
 	if len(d.Nodes) == 0 {

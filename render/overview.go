@@ -48,6 +48,9 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 			continue
 		}
 		dn := Node{ID: g.id, Lane: laneID(laneOf(g.kind)), Kind: g.kind, Count: len(g.members)}
+		for _, n := range g.members {
+			dn.Members = append(dn.Members, n.ID)
+		}
 		b.colourGroup(&dn, g)
 		title := fmt.Sprintf("%s (%d)", plurals[g.kind], len(g.members))
 		dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})

@@ -777,6 +777,28 @@ func TestBrowserExportDeck(t *testing.T) {
 	}
 }
 
+// TestBrowserFlowAndFindings ticks the page's flow and findings options:
+// the diagram is drawn again with a width legend, then with the top
+// findings numbered beside it, and the address keeps both.
+func TestBrowserFlowAndFindings(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	id := uniq("flow")
+	copyMap(t, base, id)
+	openMap(t, ctx, base, id)
+	run(t, ctx, "flow",
+		chromedp.Click(`#flow-toggle`, chromedp.ByQuery),
+		waitJS(`document.querySelector('#diagram svg')?.textContent.includes('through the line')`))
+	run(t, ctx, "findings",
+		chromedp.Click(`#insights-toggle`, chromedp.ByQuery),
+		waitJS(`!!document.querySelector('#diagram svg g[id="finding:1"]') && document.querySelector('#diagram svg').textContent.includes('at stake')`))
+	var hash string
+	run(t, ctx, "address", chromedp.Evaluate(`location.hash`, &hash))
+	if !strings.Contains(hash, "flow=true") || !strings.Contains(hash, "insights=5") {
+		t.Errorf("the address %q does not keep flow and findings", hash)
+	}
+}
+
 func TestBrowserValidationErrorNextToField(t *testing.T) {
 	ctx := tab(t, 45*time.Second)
 	base := server(t)

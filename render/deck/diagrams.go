@@ -40,6 +40,12 @@ func Diagrams(ctx context.Context, e render.Engine, base render.Options) Diagram
 			return nil, fmt.Errorf("deck: unknown diagram view %q", req.View)
 		}
 		d, err := render.Draw(ctx, e, req.Map, opt)
+		// A weak-spot slide that does not fit at the minimum font numbers
+		// fewer findings (the notes still list them all), down to three.
+		for err == nil && opt.Insights > 3 && d.Smallest < req.MinFont-0.05 {
+			opt.Insights--
+			d, err = render.Draw(ctx, e, req.Map, opt)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package deck
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
@@ -25,6 +26,18 @@ func TestRealDiagramsFitTheMinimumFont(t *testing.T) {
 	for i, p := range pages {
 		if s := p.SmallestText(); s < 12 {
 			t.Errorf("page %d (%s): text at %g pt, under the 12 pt minimum", i+1, p.Title, s)
+		}
+	}
+	// The weak-spot slide numbers at least the top three findings on the map.
+	numbered := map[string]bool{}
+	scene.Walk(pages[7].Items, func(it scene.Item) {
+		if b, ok := it.(*scene.Box); ok && strings.HasPrefix(b.ID, "callout:") {
+			numbered[strings.SplitN(b.ID, ":", 3)[1]] = true
+		}
+	})
+	for _, n := range []string{"1", "2", "3"} {
+		if !numbered[n] {
+			t.Errorf("the weak-spot slide (%s) has no marker for finding %s", pages[7].Title, n)
 		}
 	}
 }

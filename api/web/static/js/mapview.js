@@ -58,6 +58,7 @@ export class MapView {
     this.weak = check('weak-toggle', 'weak', 'Weak spots', 'Mark unreachable and unsupported segments and single points of failure');
     this.fade = check('fade-toggle', 'fade', 'Fade the rest', 'In a focus view, keep the rest of the map, faded');
     this.flow = check('flow-toggle', 'flow', 'Flow', 'Supply lines as wide as the net revenue that flows through them');
+    this.insights = check('insights-toggle', 'insights', 'Findings', 'Number the top five findings on the diagram and list them beside it');
     this.withoutWrap = sel('without-select', 'What if we lose', [['', '(nobody)']], this.opts.without, (e) => this.setOpt('without', e.target.value));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
@@ -74,7 +75,7 @@ export class MapView {
     this.analysis = h('details', { id: 'analysis', class: 'panel', open: true }, h('summary', null, h('h2', null, 'Analysis')), this.analysisBody);
 
     const tb = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Diagram and map tools' },
-      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.flow, this.withoutWrap, this.themeSel, this.pageSel,
+      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.flow, this.insights, this.withoutWrap, this.themeSel, this.pageSel,
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
       h('span', { class: 'btn-group', role: 'group', 'aria-label': 'Zoom' },
         h('button', { type: 'button', id: 'zoom-in', 'aria-label': 'Zoom in', title: 'Zoom in (+)', onclick: () => this.diagram.zoom(0.8) }, '+'),
@@ -392,7 +393,7 @@ function optsFrom(params) {
   const yes = (key) => params.get(key) === 'true' || params.get(key) === '1';
   return {
     view: pick(VIEWS, 'view', 'full'), focus: params.get('focus') || '', color: pick(COLORS, 'color', 'kind'),
-    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), flow: yes('flow'), without: params.get('without') || '',
+    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), flow: yes('flow'), insights: params.get('insights') > 0, without: params.get('without') || '',
     theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'),
   };
 }
@@ -414,6 +415,7 @@ function paramsOf(o) {
   if (o.weak) q.set('weak_spots', 'true');
   if (o.fade && o.view === 'focus') q.set('fade', 'true');
   if (o.flow) q.set('flow', 'true');
+  if (o.insights) q.set('insights', '5');
   if (o.without) q.set('without', o.without);
   if (o.theme !== 'default') q.set('theme', o.theme);
   if (o.page !== '16:9') q.set('page', o.page);
