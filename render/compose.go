@@ -35,6 +35,7 @@ type composed struct {
 	page  *scene.Page
 	scale float64 // page points per drawing point
 	fs    sizes
+	w, h  float64 // the drawing's natural size
 }
 
 // smallest is the smallest text size on the page in points.
@@ -264,7 +265,7 @@ func fit(d *Diagram, items []scene.Item, W, H float64, opt Options, pal palette,
 		transform(it, s, ox, 0)
 	}
 	pg.Items = items
-	return &composed{page: pg, scale: s, fs: fs}
+	return &composed{page: pg, scale: s, fs: fs, w: W, h: H}
 }
 
 // legendItems lays out the legend entries in rows across width, from y.

@@ -61,28 +61,40 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		}
 	}
 	// A map far over what a page can hold folds before any layout.
-	if pw > 0 && foldable && !d.Overview && len(d.Nodes) > maxBoxesOnPage(pw, ph, fs) {
-		if d, err = build(m, opt, foldPartners); err != nil {
-			return nil, err
+	if pw > 0 && foldable && !d.Overview {
+		for _, level := range []int{foldPartners, foldRegions, foldAll} {
+			if len(d.Nodes) <= maxBoxesOnPage(pw, ph, fs) {
+				break
+			}
+			if d, err = build(m, opt, level); err != nil {
+				return nil, err
+			}
 		}
 	}
-	// lay lays d out; a drawing that does not fit its page is tried again
-	// with its texts wrapped narrower and taller (a focus view, lanes that
-	// are few but wide), and the better of the two is kept.
+	// lay lays d out; a drawing that does not fit its page is tried again,
+	// when it is small enough to lay out three times: with its texts
+	// wrapped narrower and taller (a focus view, lanes that are few but
+	// wide), and with its long lanes wrapped into more sub-columns (too
+	// tall). The best of them is kept.
 	lay := func(d *Diagram) (*composed, *layoutPlan, *placed, sizes, error) {
 		c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
-		if err != nil || pw == 0 || p == nil || c.scale >= 1-1e-9 {
+		if err != nil || pw == 0 || p == nil || c.scale >= 1-1e-9 || len(d.Nodes) > narrowMaxBoxes {
 			return c, p, pl, fs, err
 		}
-		nfs := fs.narrowed()
-		nc, np, npl, err := layOut(ctx, e, d, opt, nfs, aspect)
-		if err != nil {
-			return nil, nil, nil, fs, err
+		used := fs
+		for _, v := range []struct {
+			fs     sizes
+			aspect float64
+		}{{fs.narrowed(), aspect}, {fs, aspect * 1.6}} {
+			nc, np, npl, err := layOut(ctx, e, d, opt, v.fs, v.aspect)
+			if err != nil {
+				return nil, nil, nil, fs, err
+			}
+			if nc.scale > c.scale+1e-9 {
+				c, p, pl, used = nc, np, npl, v.fs
+			}
 		}
-		if nc.scale > c.scale+1e-9 {
-			return nc, np, npl, nfs, nil
-		}
-		return c, p, pl, fs, nil
+		return c, p, pl, used, nil
 	}
 	c, p, pl, used, err := lay(d)
 	if err != nil {
@@ -124,6 +136,10 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	return &Drawing{Page: c.page, Diagram: d, Smallest: c.smallest(), Folded: d.Overview}, nil
 }
+
+// narrowMaxBoxes bounds the drawings laid out a second time with narrower
+// text: beyond it a second layout costs more than it can win.
+const narrowMaxBoxes = 80
 
 // maxBoxesOnPage is a generous bound on the boxes a page holds at the
 // minimum font: beyond it no layout can fit, so the map folds at once.

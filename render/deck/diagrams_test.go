@@ -41,3 +41,21 @@ func TestRealDiagramsFitTheMinimumFont(t *testing.T) {
 		}
 	}
 }
+
+// The 1000-node generated map: the overview folds to fit the minimum font;
+// a page that cannot hold it (a focus on a segment with many accounts) says
+// on the page how small its text is.
+func TestRealDiagramsLargeMap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the 1000-node deck in -short mode")
+	}
+	pages, _ := realDeck(t, "generated-1000", Options{Segments: 10})
+	if s := pages[1].SmallestText(); s < 12 {
+		t.Errorf("the overview (%s): text at %g pt, under the 12 pt minimum", pages[1].Title, s)
+	}
+	for i, p := range pages {
+		if s := p.SmallestText(); s < 12 && !strings.Contains(allText(p), "too much for one page") {
+			t.Errorf("page %d (%s): text at %g pt, under the 12 pt minimum, and the page does not say so", i+1, p.Title, s)
+		}
+	}
+}
