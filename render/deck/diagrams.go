@@ -9,10 +9,11 @@ import (
 )
 
 // Diagrams returns the DiagramFunc that draws the deck's diagram pages with
-// render.Draw, laying out through e under ctx: the overview (the map
-// page-fitted, coloured by kind: the tiers have their own chart), the weak
-// spots (weak-spot marks and the findings numbered on the drawing), one
-// focus per segment (coloured by tier) and one what-if per partner removed. base gives the theme, the page name and the
+// render.Draw, laying out through e under ctx: the overview (the supply
+// view page-fitted, coloured by kind: the tiers have their own chart), the
+// weak spots (weak-spot marks and the findings numbered on the drawing), one
+// focus per segment (coloured by tier) and one what-if (supply view) per
+// partner removed. base gives the theme, the page name and the
 // what-if's cost rule (FixedCosts); the request gives the rest. The page
 // name must be the request's size (Settings does this).
 func Diagrams(ctx context.Context, e render.Engine, base render.Options) DiagramFunc {
@@ -23,6 +24,9 @@ func Diagrams(ctx context.Context, e render.Engine, base render.Options) Diagram
 		}
 		switch req.View {
 		case ViewOverview:
+			// How customers get the products: the supply view keeps every
+			// segment in sight where the full view would group them.
+			opt.View = render.ViewSupply
 		case ViewWeakSpots:
 			opt.WeakSpots = true
 			opt.Insights = len(req.Insights)
@@ -30,7 +34,7 @@ func Diagrams(ctx context.Context, e render.Engine, base render.Options) Diagram
 			// One segment: its tier and its weak spots.
 			opt.View, opt.Focus, opt.Color = render.ViewFocus, req.Focus, render.ColorTier
 		case ViewWithout:
-			opt.Without = req.Without
+			opt.View, opt.Without = render.ViewSupply, req.Without
 			var err error
 			// The what-if's own analysis: the figures after the loss.
 			if opt, err = render.WithAnalysis(req.Map, opt); err != nil {
