@@ -209,6 +209,12 @@ func TestDiagramThroughPool(t *testing.T) {
 	if !bytes.Contains(r.Body, []byte("<svg")) {
 		t.Fatalf("pool answered %.200s", r.Body)
 	}
+	// A deck's diagrams go through the same workers.
+	r = e.do("GET", "/api/v1/maps/acme-pumps/deck.pdf", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.HasPrefix(r.Body, []byte("%PDF-")) {
+		t.Fatalf("pool answered %.20q for the deck", r.Body)
+	}
 }
 
 func TestExports(t *testing.T) {
