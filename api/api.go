@@ -17,6 +17,7 @@ import (
 	"github.com/chanmap/chanmap/api/web"
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/render"
+	"github.com/chanmap/chanmap/render/deck"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -183,6 +184,9 @@ func (s *Server) routes() *echo.Echo {
 	get("/maps/:map/analysis", s.analysis, read...)
 	for _, f := range render.Formats {
 		get("/maps/:map/diagram."+f, s.diagram(f), read...)
+	}
+	for _, f := range deck.Formats {
+		get("/maps/:map/deck."+f, s.deck(f), read...)
 	}
 	for _, f := range []string{"yaml", "json", "csv", "xlsx"} {
 		get("/maps/:map/export."+f, s.export(f), read...)

@@ -36,7 +36,7 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 	flags := []struct {
 		name string
 		to   *bool
-	}{{"detail", &opt.Detail}, {"fade", &opt.Fade}, {"figures", &opt.Figures}, {"weak_spots", &opt.WeakSpots}, {"text_as_paths", &opt.TextAsPaths}, {"fixed_costs", &opt.FixedCosts}}
+	}{{"detail", &opt.Detail}, {"fade", &opt.Fade}, {"figures", &opt.Figures}, {"weak_spots", &opt.WeakSpots}, {"text_as_paths", &opt.TextAsPaths}, {"fixed_costs", &opt.FixedCosts}, {"flow", &opt.Flow}}
 	for _, f := range flags {
 		if v := q.Get(f.name); v != "" {
 			b, err := strconv.ParseBool(v)
@@ -45,6 +45,13 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 			}
 			*f.to = b
 		}
+	}
+	if v := q.Get("insights"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return opt, badRequest("insights must be how many findings to number, 0 or more", problemField{Field: "insights", Value: short(v), Message: "not a count"})
+		}
+		opt.Insights = n
 	}
 	if v := q.Get("min_font"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
@@ -64,11 +71,17 @@ func diagramOptions(c echo.Context) (render.Options, error) {
 // this server forgets its hashes.
 func (d *diagramCache) tag(m *graph.Map, format string, opt render.Options) (key, tag string, err error) {
 	memoKey := strings.Join([]string{m.ID, strconv.FormatInt(m.Version, 10), format, fmt.Sprintf("%+v", opt)}, "\x00")
+	return d.memo(memoKey, func() (string, error) { return render.CacheKey(m, opt, format) })
+}
+
+// memo returns the content hash hash makes, remembered under memoKey (which
+// starts with the map id and its version), and the ETag made of it.
+func (d *diagramCache) memo(memoKey string, hash func() (string, error)) (key, tag string, err error) {
 	d.mu.Lock()
 	key, ok := d.keys[memoKey]
 	d.mu.Unlock()
 	if !ok {
-		if key, err = render.CacheKey(m, opt, format); err != nil {
+		if key, err = hash(); err != nil {
 			return "", "", err
 		}
 		d.mu.Lock()
@@ -111,21 +124,40 @@ func (s *Server) diagram(format string) echo.HandlerFunc {
 			return drawErr(err)
 		}
 		h := c.Response().Header()
-		h.Set("ETag", tag)
-		h.Set("Cache-Control", "private, no-cache")
-		h.Set("X-Content-Type-Options", "nosniff")
 		if format == "svg" {
 			h.Set("Content-Security-Policy", svgCSP)
 		}
-		if notModified(c, tag) {
-			return c.NoContent(http.StatusNotModified)
-		}
-		body, err := s.diagrams.get(key, func() ([]byte, error) { return s.draw(context.WithoutCancel(c.Request().Context()), m, format, opt) })
-		if err != nil {
-			return drawErr(err)
-		}
-		return c.Blob(http.StatusOK, diagramTypes[format], body)
+		return s.serveDrawing(c, key, tag, diagramTypes[format], func(ctx context.Context) ([]byte, error) { return s.draw(ctx, m, format, opt) })
 	}
+}
+
+// serveDrawing answers with the drawing cached under key (a diagram or a
+// deck), drawing it once with draw when it is missing; tag is its ETag. The
+// drawing goes on when the client goes away, so that its work is cached.
+func (s *Server) serveDrawing(c echo.Context, key, tag, contentType string, draw func(context.Context) ([]byte, error)) error {
+	h := c.Response().Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if notModified(c, tag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	ctx := context.WithoutCancel(c.Request().Context())
+	body, err := s.diagrams.get(key, func() ([]byte, error) { return draw(ctx) })
+	if err != nil {
+		return drawErr(err)
+	}
+	return c.Blob(http.StatusOK, contentType, body)
+}
+
+// rendering gives ctx the render deadline for work laid out through the
+// server's engine (the worker pool), or answers 503 when it has none.
+func (s *Server) rendering(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	if s.cfg.Engine == nil {
+		return nil, nil, newProblem(http.StatusServiceUnavailable, "no-renderer", "this server has no diagram renderer")
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
+	return ctx, cancel, nil
 }
 
 // draw renders one diagram under the render deadline: every format but DOT
@@ -142,10 +174,10 @@ func (s *Server) draw(ctx context.Context, m *graph.Map, format string, opt rend
 	if format == "dot" {
 		return render.Render(ctx, nil, m, opt, format)
 	}
-	if s.cfg.Engine == nil {
-		return nil, newProblem(http.StatusServiceUnavailable, "no-renderer", "this server has no diagram renderer")
+	ctx, cancel, err := s.rendering(ctx)
+	if err != nil {
+		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.RenderTimeout)
 	defer cancel()
 	return render.Render(ctx, s.cfg.Engine, m, opt, format)
 }

@@ -124,12 +124,22 @@ func TestDiagrams(t *testing.T) {
 		t.Errorf("not a PDF: %.20q %v", r.Body, r.Header)
 	}
 
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?insights=3&page=none", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte(`id="finding:1"`)) || !bytes.Contains(r.Body, []byte("at stake")) {
+		t.Error("insights=3 lists no findings")
+	}
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?flow=true&page=none", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.Contains(r.Body, []byte("Net revenue a year through the line: EUR")) {
+		t.Error("flow=true draws no width legend")
+	}
 	r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?without=nordic&page=none", nil, nil)
 	wantStatus(t, r, 200)
 	if !bytes.Contains(r.Body, []byte("lost in this what-if")) {
 		t.Error("without=nordic does not draw the what-if")
 	}
-	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost", "page=poster", "theme=neon", "min_font=2", "without=ghost"} {
+	for _, q := range []string{"view=sideways", "color=rainbow", "detail=maybe", "view=focus", "focus=ghost", "page=poster", "theme=neon", "min_font=2", "without=ghost", "flow=maybe", "insights=-1", "insights=all"} {
 		r = e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg?"+q, nil, nil)
 		wantStatus(t, r, 400)
 		r.problem(t)
@@ -170,11 +180,14 @@ func TestDiagramEngineFailures(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t, func(cfg *Config) { cfg.Engine = c.engine; cfg.RenderTimeout = 50 * time.Millisecond })
 			e.seed()
-			r := e.do("GET", "/api/v1/maps/acme-pumps/diagram.svg", nil, nil)
-			wantStatus(t, r, c.code)
-			r.problem(t)
-			if c.code == 503 && r.Header.Get("Retry-After") == "" {
-				t.Error("503 without Retry-After")
+			// Diagrams and decks are laid out through the same engine.
+			for _, path := range []string{"diagram.svg", "deck.pdf", "deck.pptx"} {
+				r := e.do("GET", "/api/v1/maps/acme-pumps/"+path, nil, nil)
+				wantStatus(t, r, c.code)
+				r.problem(t)
+				if c.code == 503 && r.Header.Get("Retry-After") == "" {
+					t.Errorf("%s: 503 without Retry-After", path)
+				}
 			}
 			// Failures are not cached: a working engine answers next.
 		})
@@ -196,6 +209,12 @@ func TestDiagramThroughPool(t *testing.T) {
 	wantStatus(t, r, 200)
 	if !bytes.Contains(r.Body, []byte("<svg")) {
 		t.Fatalf("pool answered %.200s", r.Body)
+	}
+	// A deck's diagrams go through the same workers.
+	r = e.do("GET", "/api/v1/maps/acme-pumps/deck.pdf", nil, nil)
+	wantStatus(t, r, 200)
+	if !bytes.HasPrefix(r.Body, []byte("%PDF-")) {
+		t.Fatalf("pool answered %.20q for the deck", r.Body)
 	}
 }
 

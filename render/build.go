@@ -101,7 +101,7 @@ func Normalise(m *graph.Map, opt Options) (Options, error) {
 // NeedsReport reports whether drawing with opt needs the analysis report:
 // callers analyse the map only then.
 func NeedsReport(opt Options) bool {
-	return opt.Color == ColorTier || opt.Color == ColorProfit || opt.WeakSpots || opt.Figures || len(opt.Without) > 0
+	return opt.Color == ColorTier || opt.Color == ColorProfit || opt.WeakSpots || opt.Figures || opt.Insights > 0 || len(opt.Without) > 0
 }
 
 // WithAnalysis returns opt with the analysis it needs: the report when a
@@ -193,11 +193,26 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	}
 
 	b := &builder{m: m, ix: ix, opt: opt, ov: overlayFor(opt, ix), drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
+	if opt.Flow {
+		if b.flow, err = newFlowScale(m); err != nil {
+			return nil, err
+		}
+	}
 	d := &Diagram{Title: m.Title, Footer: cleanText(footer(m, opt.Footer), true)}
+	if opt.Title != "" {
+		d.Title = cleanText(opt.Title, true)
+	}
 	if d.Title == "" {
 		d.Title = m.ID
 	}
 	d.Subtitle = b.subtitle()
+	if d.Findings = findingsOf(opt); len(d.Findings) > 0 {
+		// The slide's headline is the top finding, in plain words.
+		if opt.Title == "" {
+			d.Title = d.Findings[0].Headline
+		}
+		d.Subtitle = "Top findings numbered on the map · " + d.Subtitle
+	}
 	if fold != foldNone && opt.View != ViewFocus {
 		b.terse = true
 		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
@@ -213,6 +228,13 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 			de := b.edge(e)
 			de.Faded = faded[e.Key()]
 			d.Edges = append(d.Edges, de)
+		}
+	}
+	if len(d.Findings) > 0 {
+		// The findings take the room of the connector labels, which stay
+		// in the tooltips.
+		for i := range d.Edges {
+			d.Edges[i].Label = ""
 		}
 	}
 	b.sortDiagram(d)
@@ -382,6 +404,7 @@ type builder struct {
 	ov         *overlay
 	drawn      map[string]bool // legend keys of node styles drawn
 	edgesDrawn map[graph.EdgeKind]bool
+	flow       *flowScale // --flow: supply line widths by net revenue
 }
 
 // tierOf returns the tier of a node (1-4) or 0 when unclassified.
@@ -617,6 +640,13 @@ func (b *builder) edge(e *graph.Edge) Edge {
 		}
 	}
 	de.Label = strings.Join(parts, " · ")
+	flow := ""
+	if b.flow != nil && e.Kind == graph.EdgeSupplies {
+		v := b.flow.byEdge[e.Key()]
+		de.Width = b.flow.width(v)
+		b.drawn["flow"] = true
+		flow = "\nnet revenue through it: " + compactMoney(b.m.Currency, v) + " a year"
+	}
 	if w := b.opt.WhatIf; w != nil && (slices.Contains(w.Without, e.From) || slices.Contains(w.Without, e.To)) {
 		de.Color, de.Style = lineGrey, Dashed
 		de.Label = "lost"
@@ -626,6 +656,7 @@ func (b *builder) edge(e *graph.Edge) Edge {
 	if de.Label != "" {
 		de.Tooltip += "\n" + de.Label
 	}
+	de.Tooltip += flow
 	if len(e.Products) > 0 {
 		de.Tooltip += "\nproducts: " + strings.Join(b.productNames(e.Products), ", ")
 	}
@@ -720,6 +751,9 @@ func (b *builder) legend() []LegendEntry {
 			es := edgeStyles[k]
 			out = append(out, LegendEntry{Kind: LegendLine, Label: es.title, Edge: Edge{Kind: k, Style: es.style, Color: es.color, Width: es.width, Arrow: es.arrow}})
 		}
+	}
+	if b.drawn["flow"] {
+		out = append(out, b.flow.flowLegend(b.m.Currency, edgeStyles[graph.EdgeSupplies].color)...)
 	}
 	return out
 }
@@ -831,6 +865,10 @@ func sortedSet(ids []string) []string {
 // footer is the text at the foot of the page: the one asked for, else the
 // map's source and the date its figures hold for ("Sales ledger 2026 · as
 // of 2026-06-30").
+// Footer is the footer line a drawing of m shows: the one asked for, else
+// the map's source and date.
+func Footer(m *graph.Map, asked string) string { return footer(m, asked) }
+
 func footer(m *graph.Map, asked string) string {
 	if asked != "" {
 		return asked

@@ -35,6 +35,7 @@ type composed struct {
 	page  *scene.Page
 	scale float64 // page points per drawing point
 	fs    sizes
+	w, h  float64 // the drawing's natural size
 }
 
 // smallest is the smallest text size on the page in points.
@@ -51,10 +52,18 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 
 	// Width: the graph, or the title if wider.
 	gw := pl.w + 2*bp
-	W := gw + 2*m
-	W = math.Max(W, scene.TextWidth(d.Title, fs.title, true, false)+2*m)
+	side := sideWidth(d, fs) // the column of findings right of the lanes
+	W := gw + 2*m + side
+	titleW := scene.TextWidth(d.Title, fs.title, true, false) + 2*m
+	if side > 0 {
+		// A finding for a headline is a sentence: it wraps rather than
+		// widen the drawing.
+		titleW = math.Min(titleW, W)
+	}
+	W = math.Max(W, titleW)
 	W = math.Max(W, 24*fs.legend)
 	inner := W - 2*m
+	lanesRight := W - m - side
 
 	// Title block.
 	y := m
@@ -96,7 +105,7 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 			left[i] = (hi[i-1] + lo[i]) / 2
 		}
 		if i == len(d.Lanes)-1 {
-			right[i] = W - m
+			right[i] = lanesRight
 		} else {
 			right[i] = (hi[i] + lo[i+1]) / 2
 		}
@@ -113,6 +122,11 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	headerH := float64(rows)*fs.header*scene.LineHeight + fs.header*0.4
 	gy := headerTop + headerH + bp // graph origin
 	bottom := gy + pl.h + bp
+	if side > 0 {
+		col, colBottom := findingColumn(d.Findings, lanesRight+sideGapEms*fs.name, headerTop, side-sideGapEms*fs.name, fs, pal)
+		items = append(items, col...)
+		bottom = math.Max(bottom, colBottom)
+	}
 	for i := range d.Lanes {
 		fill := pal.band
 		if i%2 == 1 {
@@ -126,7 +140,7 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		}
 		items = append(items, &scene.Text{X: (left[i] + right[i]) / 2, Y: headerTop + fs.header*0.2, Align: scene.AlignCenter, Lines: spans})
 	}
-	items = append(items, &scene.Line{Points: []scene.Point{{X: m, Y: headerTop + headerH}, {X: W - m, Y: headerTop + headerH}}, Stroke: scene.Stroke{Color: pal.bandLine, Width: 0.75}})
+	items = append(items, &scene.Line{Points: []scene.Point{{X: m, Y: headerTop + headerH}, {X: lanesRight, Y: headerTop + headerH}}, Stroke: scene.Stroke{Color: pal.bandLine, Width: 0.75}})
 
 	// Connectors under boxes, labels over both, placed along their line
 	// where they cover no box and no other label.
@@ -138,7 +152,7 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		b, c := p.boxes[i], pl.nodes[i]
 		boxes = append(boxes, rect{gx + c.X - b.w/2 - 2, gy + c.Y - b.h/2 - 2, b.w + 4, b.h + 4})
 	}
-	area := rect{m, gy - bp, W - 2*m, pl.h + 2*bp}
+	area := rect{m, gy - bp, lanesRight - m, pl.h + 2*bp}
 	for i, e := range d.Edges {
 		pts := pl.edges[i]
 		if len(pts) < 2 {
@@ -164,7 +178,8 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		if e.Label == "" {
 			continue
 		}
-		lines := wrapMeasured(e.Label, fs.label, false, labelEms*fs.label, labelRows)
+		ems, rows := fs.wrapOf(labelEms, labelRows)
+		lines := wrapMeasured(e.Label, fs.label, false, ems*fs.label, rows)
 		lw, lh := 0.0, float64(len(lines))*fs.label*scene.LineHeight
 		var spans []scene.Span
 		for _, l := range lines {
@@ -201,6 +216,7 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		if n.Count == 0 && isSlug(n.ID) {
 			g.ID = "node:" + n.ID
 		}
+		g.Items = append(g.Items, findingMarkers(n, box, d.Findings, fs, pal)...)
 		items = append(items, g)
 	}
 	for _, l := range labels {
@@ -249,7 +265,7 @@ func fit(d *Diagram, items []scene.Item, W, H float64, opt Options, pal palette,
 		transform(it, s, ox, 0)
 	}
 	pg.Items = items
-	return &composed{page: pg, scale: s, fs: fs}
+	return &composed{page: pg, scale: s, fs: fs, w: W, h: H}
 }
 
 // legendItems lays out the legend entries in rows across width, from y.

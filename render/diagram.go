@@ -21,6 +21,8 @@ type Diagram struct {
 	Edges    []Edge   // sorted by From, To, Kind, Key
 	Legend   []LegendEntry
 	Desc     string // what the drawing shows, in words (SVG <desc>, alt text)
+	// Findings are the top findings numbered on the drawing (--insights).
+	Findings []Finding
 }
 
 // Lane is one swimlane: a column of the drawing.
@@ -44,6 +46,7 @@ type Node struct {
 	Dash     LineStyle // the outline's pattern (weak spots)
 	Double   bool      // a second outline (single point of failure)
 	Count    int       // members of a group; 0 for an ordinary node
+	Members  []string  // the ids of a group's members
 	Faded    bool      // drawn pale: outside the focus (--fade)
 }
 

@@ -17,6 +17,24 @@ import (
 // unscaled keeps every text at or above the minimum.
 type sizes struct {
 	title, subtitle, note, header, name, detail, label, legend float64
+	// narrow wraps names, details and labels into narrower, taller
+	// blocks: a drawing too wide for its page trades width for height.
+	narrow bool
+}
+
+// narrowed returns fs wrapping text narrower (and into more lines).
+func (fs sizes) narrowed() sizes {
+	fs.narrow = true
+	return fs
+}
+
+// wrapOf returns the widest line (in ems) and the most lines of a wrapped
+// text block at these sizes.
+func (fs sizes) wrapOf(ems float64, rows int) (float64, int) {
+	if fs.narrow {
+		return ems * 0.7, rows + 1
+	}
+	return ems, rows
 }
 
 func sizesFor(minFont float64) sizes {
@@ -56,6 +74,7 @@ func measureNode(n Node, fs sizes) measured {
 		if n.Shape == scene.Ellipse {
 			ems *= 1.4 // a flatter text block makes a smaller ellipse
 		}
+		ems, rows = fs.wrapOf(ems, rows)
 		for _, t := range wrapMeasured(l.Text, size, l.Bold, ems*size, rows) {
 			spans = append(spans, scene.Span{Text: t, Size: size, Bold: l.Bold, Color: n.Text})
 		}
@@ -165,13 +184,19 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 	labelW := 0.0
 	for _, e := range d.Edges {
 		if e.Label != "" {
-			for _, l := range wrapMeasured(e.Label, fs.label, false, labelEms*fs.label, labelRows) {
+			ems, rows := fs.wrapOf(labelEms, labelRows)
+			for _, l := range wrapMeasured(e.Label, fs.label, false, ems*fs.label, rows) {
 				labelW = math.Max(labelW, scene.TextWidth(l, fs.label, false, false))
 			}
 		}
 	}
 	p.maxLabel = labelW
-	p.ranksep = math.Max(3*fs.name, math.Min(labelW, labelEms*fs.label)+fs.name*0.6)
+	ems, _ := fs.wrapOf(labelEms, labelRows)
+	gap := 3.0 // ems between ranks: room for arrowheads and labels
+	if labelW == 0 {
+		gap = 2.5 // no labels: arrowheads only
+	}
+	p.ranksep = math.Max(gap*fs.name, math.Min(labelW, ems*fs.label)+fs.name*0.6)
 	p.ranksep = math.Ceil(p.ranksep)
 	byLane := make([][]int, len(d.Lanes))
 	laneIx := map[string]int{}

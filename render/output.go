@@ -61,12 +61,42 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		}
 	}
 	// A map far over what a page can hold folds before any layout.
-	if pw > 0 && foldable && !d.Overview && len(d.Nodes) > maxBoxesOnPage(pw, ph, fs) {
-		if d, err = build(m, opt, foldPartners); err != nil {
-			return nil, err
+	if pw > 0 && foldable && !d.Overview {
+		for _, level := range []int{foldPartners, foldRegions, foldAll} {
+			if len(d.Nodes) <= maxBoxesOnPage(pw, ph, fs) {
+				break
+			}
+			if d, err = build(m, opt, level); err != nil {
+				return nil, err
+			}
 		}
 	}
-	c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
+	// lay lays d out; a drawing that does not fit its page is tried again,
+	// when it is small enough to lay out three times: with its texts
+	// wrapped narrower and taller (a focus view, lanes that are few but
+	// wide), and with its long lanes wrapped into more sub-columns (too
+	// tall). The best of them is kept.
+	lay := func(d *Diagram) (*composed, *layoutPlan, *placed, sizes, error) {
+		c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
+		if err != nil || pw == 0 || p == nil || c.scale >= 1-1e-9 || len(d.Nodes) > narrowMaxBoxes {
+			return c, p, pl, fs, err
+		}
+		used := fs
+		for _, v := range []struct {
+			fs     sizes
+			aspect float64
+		}{{fs.narrowed(), aspect}, {fs, aspect * 1.6}} {
+			nc, np, npl, err := layOut(ctx, e, d, opt, v.fs, v.aspect)
+			if err != nil {
+				return nil, nil, nil, fs, err
+			}
+			if nc.scale > c.scale+1e-9 {
+				c, p, pl, used = nc, np, npl, v.fs
+			}
+		}
+		return c, p, pl, used, nil
+	}
+	c, p, pl, used, err := lay(d)
 	if err != nil {
 		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 	}
@@ -83,14 +113,15 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		if len(od.Nodes) >= len(d.Nodes) {
 			continue // grouping this way changes nothing
 		}
-		oc, op, opl, err := layOut(ctx, e, od, opt, fs, aspect)
+		oc, op, opl, ofs, err := lay(od)
 		if err != nil {
 			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 		}
 		if oc.scale > c.scale {
-			d, c, p, pl = od, oc, op, opl
+			d, c, p, pl, used = od, oc, op, opl, ofs
 		}
 	}
+	fs = used
 	if min := c.smallest(); min < opt.MinFont-0.05 {
 		base := append([]string(nil), d.Notes...)
 		for i := 0; i < 2; i++ {
@@ -106,6 +137,10 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	return &Drawing{Page: c.page, Diagram: d, Smallest: c.smallest(), Folded: d.Overview}, nil
 }
 
+// narrowMaxBoxes bounds the drawings laid out a second time with narrower
+// text: beyond it a second layout costs more than it can win.
+const narrowMaxBoxes = 80
+
 // maxBoxesOnPage is a generous bound on the boxes a page holds at the
 // minimum font: beyond it no layout can fit, so the map folds at once.
 func maxBoxesOnPage(pw, ph float64, fs sizes) int {
@@ -118,6 +153,9 @@ func layOut(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, as
 		return composeGrid(d, opt, fs), nil, nil, nil
 	}
 	furniture := 1.2*(fs.title+fs.subtitle) + 1.7*fs.header + 2*1.8*fs.legend + 3*fs.name
+	if len(d.Findings) > 0 {
+		aspect *= 0.85 // the column of findings takes a fifth of the width
+	}
 	p := plan(d, fs, aspect, furniture)
 	var pl *placed
 	if len(d.Nodes) == 0 {

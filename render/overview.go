@@ -48,6 +48,9 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 			continue
 		}
 		dn := Node{ID: g.id, Lane: laneID(laneOf(g.kind)), Kind: g.kind, Count: len(g.members)}
+		for _, n := range g.members {
+			dn.Members = append(dn.Members, n.ID)
+		}
 		b.colourGroup(&dn, g)
 		title := fmt.Sprintf("%s (%d)", plurals[g.kind], len(g.members))
 		dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})
@@ -111,6 +114,12 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 			Key: "group:" + k.from + "|" + string(k.kind) + "|" + k.to, From: k.from, To: k.to, Kind: k.kind,
 			Label: label, Tooltip: label, Count: len(es),
 			Style: st.style, Color: st.color, Width: st.width + 0.5, Arrow: st.arrow,
+		}
+		if b.flow != nil && k.kind == graph.EdgeSupplies {
+			v := b.flow.sum(es)
+			de.Width = b.flow.width(v)
+			de.Tooltip += "\nnet revenue through them: " + compactMoney(b.m.Currency, v) + " a year"
+			b.drawn["flow"] = true
 		}
 		if k.kind == graph.EdgeBelongsTo {
 			// Accounts and segments share a lane: a stack of labelled flat

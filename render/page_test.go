@@ -462,6 +462,8 @@ func goldenCases(t testing.TB) map[string]struct {
 		"hybrid-full":                   {hyb, Options{}},
 		"hybrid-full-detail":            {hyb, Options{Detail: true}},
 		"hybrid-supply":                 {hyb, Options{View: ViewSupply}},
+		"hybrid-supply-flow":            {hyb, Options{View: ViewSupply, Flow: true}},
+		"hybrid-full-insights":          {hyb, Options{Insights: 5, WeakSpots: true, Report: report(t, hyb)}},
 		"hybrid-support":                {hyb, Options{View: ViewSupport}},
 		"hybrid-touchpoints":            {hyb, Options{View: ViewTouchpoints}},
 		"hybrid-focus-homeowners":       {hyb, Options{Focus: "homeowners", Color: ColorProfit, Report: report(t, hyb)}},

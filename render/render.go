@@ -58,6 +58,12 @@ type Options struct {
 	Report    *analysis.Report
 	WeakSpots bool // mark weak spots also when colouring by kind
 	Figures   bool // a net revenue and margin line on segment boxes
+	// Insights numbers the report's top findings (this many) on the
+	// drawing and lists them beside it; the page's headline is the top one.
+	Insights int
+	// Flow draws each supply line as wide as the net revenue that flows
+	// through it, with a width legend in the map's currency.
+	Flow bool
 
 	// Without draws the what-if of losing these partners: their boxes and
 	// lines greyed, the segments they strand marked, the figures after the
@@ -72,6 +78,7 @@ type Options struct {
 	MinFont float64 // smallest text in points at the page's real size; 0 means 12
 	Theme   Theme   // default, print, dark
 	Footer  string  // source and date, shown at the foot of the page
+	Title   string  // the page's title; empty is the map's title (or id)
 	// TextAsPaths draws SVG text as outlines (exact look everywhere, not
 	// selectable). PDF and PNG always embed or draw the font.
 	TextAsPaths bool

@@ -9,6 +9,7 @@ package web_test
 //	go test ./api/web -run TestBrowserListAndOpenMap -screenshot ../../testdata/screenshots/map-view.png
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -734,6 +735,69 @@ func TestBrowserExportSVG(t *testing.T) {
 		t.Errorf("the downloaded file is not the diagram SVG: %.200s", got)
 	}
 	screenshot(t, ctx, "export")
+}
+
+// TestBrowserExportDeck downloads the board presentation from the export
+// menu, as PowerPoint and as PDF.
+func TestBrowserExportDeck(t *testing.T) {
+	ctx := tab(t, 60*time.Second)
+	base := server(t)
+	id := uniq("deck")
+	copyMap(t, base, id)
+	openMap(t, ctx, base, id)
+
+	dir := t.TempDir()
+	c := chromedp.FromContext(ctx)
+	run(t, ctx, "allow downloads",
+		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).
+			WithDownloadPath(dir).WithBrowserContextID(c.BrowserContextID))
+	run(t, ctx, "export the deck as PowerPoint",
+		chromedp.Click(`#export-menu summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#export-deck-pptx`, chromedp.ByQuery),
+		chromedp.Click(`#export-deck-pptx`, chromedp.ByQuery))
+	got := waitFile(t, filepath.Join(dir, id+"-deck.pptx"), "ppt/presentation.xml")
+	z, err := zip.NewReader(bytes.NewReader(got), int64(len(got)))
+	if err != nil {
+		t.Fatalf("the downloaded deck is not a PowerPoint file: %v", err)
+	}
+	slides := 0
+	for _, f := range z.File {
+		if strings.HasPrefix(f.Name, "ppt/slides/slide") && strings.HasSuffix(f.Name, ".xml") {
+			slides++
+		}
+	}
+	if slides < 8 {
+		t.Errorf("the downloaded deck has %d slides, want the title, the map, the money, the weak spots and more", slides)
+	}
+	run(t, ctx, "export the deck as PDF",
+		chromedp.Click(`#export-menu summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#export-deck-pdf`, chromedp.ByQuery),
+		chromedp.Click(`#export-deck-pdf`, chromedp.ByQuery))
+	if pdf := waitFile(t, filepath.Join(dir, id+"-deck.pdf"), "%%EOF"); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("the downloaded deck is not a PDF: %.20q", pdf)
+	}
+}
+
+// TestBrowserFlowAndFindings ticks the page's flow and findings options:
+// the diagram is drawn again with a width legend, then with the top
+// findings numbered beside it, and the address keeps both.
+func TestBrowserFlowAndFindings(t *testing.T) {
+	ctx := tab(t, 45*time.Second)
+	base := server(t)
+	id := uniq("flow")
+	copyMap(t, base, id)
+	openMap(t, ctx, base, id)
+	run(t, ctx, "flow",
+		chromedp.Click(`#flow-toggle`, chromedp.ByQuery),
+		waitJS(`document.querySelector('#diagram svg')?.textContent.includes('through the line')`))
+	run(t, ctx, "findings",
+		chromedp.Click(`#insights-toggle`, chromedp.ByQuery),
+		waitJS(`!!document.querySelector('#diagram svg g[id="finding:1"]') && document.querySelector('#diagram svg').textContent.includes('at stake')`))
+	var hash string
+	run(t, ctx, "address", chromedp.Evaluate(`location.hash`, &hash))
+	if !strings.Contains(hash, "flow=true") || !strings.Contains(hash, "insights=5") {
+		t.Errorf("the address %q does not keep flow and findings", hash)
+	}
 }
 
 func TestBrowserValidationErrorNextToField(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/chanmap/chanmap/graph/mapio"
@@ -45,6 +46,10 @@ single point of failure (double). --weak-spots marks them with kind colours
 too; --figures adds net revenue and margin to segment boxes. --without PARTNER
 draws the what-if of losing that partner: its box and lines greyed, the
 segments it strands marked, each segment's net revenue after the loss.
+--insights numbers the top findings of the analysis on the drawing (a marker
+on every node concerned) and lists them beside it with their amount at
+stake; the top finding becomes the headline. --flow draws every supply line as wide as the company net revenue that flows
+through it, with a width legend in the map's currency.
 
 The format comes from --format or from the -o extension (.svg, .pdf, .png,
 .dot/.gv); when both are given they must agree. Without -o (or with -o -)
@@ -106,6 +111,9 @@ written only when the drawing succeeded.`,
 	f.BoolVar(&opt.Detail, "detail", false, "draw every node: never fold into the overview (text may get smaller than --min-font)")
 	f.BoolVar(&opt.WeakSpots, "weak-spots", false, "mark weak spots from the analysis (always on with --color tier|profit)")
 	f.BoolVar(&opt.Figures, "figures", false, "add a line with net revenue and margin from the analysis to segment boxes")
+	f.IntVar(&opt.Insights, "insights", 0, "number the top findings on the drawing and list them beside it, the top one as the headline (--insights: 5; --insights=N)")
+	f.Lookup("insights").NoOptDefVal = strconv.Itoa(render.DefaultInsights)
+	f.BoolVar(&opt.Flow, "flow", false, "draw each supply line as wide as the net revenue that flows through it, with a width legend")
 	f.StringVar(&opt.Page, "page", "16:9", "16:9, 4:3, a4, a4-landscape, letter or none (natural size)")
 	f.Float64Var(&opt.MinFont, "min-font", render.DefaultMinFont, "smallest text in points at the page's real size")
 	f.StringVar(&theme, "theme", string(render.ThemeDefault), "default, print or dark")

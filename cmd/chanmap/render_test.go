@@ -115,7 +115,7 @@ func TestRenderCommandAndAPIDrawTheSame(t *testing.T) {
 	if _, err := st.CreateMap(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := api.New(api.Config{Store: st, Engine: render.NewInProcess()})
+	srv, err := api.New(api.Config{Store: st, Engine: render.NewInProcess(), AllowedHosts: []string{"example.com"}}) // httptest requests carry Host example.com
 	if err != nil {
 		t.Fatal(err)
 	}

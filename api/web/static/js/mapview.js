@@ -15,7 +15,8 @@ const COLORS = [['kind', 'Kind'], ['tier', 'Tier'], ['profit', 'Profit']];
 // The slide size and theme apply to exported diagrams; the screen shows the map at natural size.
 const PAGES = [['16:9', 'Slide 16:9'], ['4:3', 'Slide 4:3'], ['a4-landscape', 'A4 landscape'], ['a4', 'A4'], ['letter', 'Letter'], ['none', 'Natural size']];
 const THEMES = [['default', 'Default'], ['print', 'Print'], ['dark', 'Dark']];
-const EXPORTS = [['svg', 'SVG', 'diagram'], ['pdf', 'PDF', 'diagram'], ['png', 'PNG', 'diagram'], ['yaml', 'YAML', 'export'], ['json', 'JSON', 'export'], ['csv', 'CSV', 'export'], ['xlsx', 'XLSX', 'export']];
+const EXPORTS = [['svg', 'SVG', 'diagram'], ['pdf', 'PDF', 'diagram'], ['png', 'PNG', 'diagram'],
+  ['pdf', 'Deck (PDF)', 'deck'], ['pptx', 'Deck (PowerPoint)', 'deck'], ['yaml', 'YAML', 'export'], ['json', 'JSON', 'export'], ['csv', 'CSV', 'export'], ['xlsx', 'XLSX', 'export']];
 
 export const CONFLICT_TEXT = 'Someone else changed this map while you were editing. The map has been reloaded; '
   + 'your changes are still in the form and not saved yet. Check them and save again.';
@@ -56,11 +57,13 @@ export class MapView {
     this.figures = check('figures-toggle', 'figures', 'Figures', 'Net revenue and margin on segment boxes');
     this.weak = check('weak-toggle', 'weak', 'Weak spots', 'Mark unreachable and unsupported segments and single points of failure');
     this.fade = check('fade-toggle', 'fade', 'Fade the rest', 'In a focus view, keep the rest of the map, faded');
+    this.flow = check('flow-toggle', 'flow', 'Flow', 'Supply lines as wide as the net revenue that flows through them');
+    this.insights = check('insights-toggle', 'insights', 'Findings', 'Number the top five findings on the diagram and list them beside it');
     this.withoutWrap = sel('without-select', 'What if we lose', [['', '(nobody)']], this.opts.without, (e) => this.setOpt('without', e.target.value));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
-        // Diagrams are named after the map; exports keep the server's file name (CSV comes as a zip).
-        id: `export-${ext}`, href: '#', download: kind === 'diagram' ? `${this.id}.${ext}` : true, dataset: { ext, kind },
+        // Diagrams and decks are named after the map; exports keep the server's file name (CSV comes as a zip).
+        id: kind === 'deck' ? `export-deck-${ext}` : `export-${ext}`, href: '#', download: kind === 'export' ? true : this.fileName(ext, kind), dataset: { ext, kind },
         onclick: (ev) => this.exportClick(ev, ext, kind),
       }, text)))));
     this.diagramBox = h('div', { id: 'diagram', class: 'diagram', tabindex: '0', 'aria-label': 'Diagram. Drag or use arrow keys to pan, wheel or + and - to zoom, 0 to fit. Tab to nodes and edges, Enter to edit.' });
@@ -72,7 +75,7 @@ export class MapView {
     this.analysis = h('details', { id: 'analysis', class: 'panel', open: true }, h('summary', null, h('h2', null, 'Analysis')), this.analysisBody);
 
     const tb = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Diagram and map tools' },
-      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.withoutWrap, this.themeSel, this.pageSel,
+      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.flow, this.insights, this.withoutWrap, this.themeSel, this.pageSel,
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
       h('span', { class: 'btn-group', role: 'group', 'aria-label': 'Zoom' },
         h('button', { type: 'button', id: 'zoom-in', 'aria-label': 'Zoom in', title: 'Zoom in (+)', onclick: () => this.diagram.zoom(0.8) }, '+'),
@@ -357,7 +360,13 @@ export class MapView {
     this.idle();
   }
 
-  exportURL(ext, kind) { return kind === 'diagram' ? this.diagramURL(ext, true) : `/api/v1${this.base()}/export.${ext}`; }
+  exportURL(ext, kind) {
+    if (kind === 'diagram') return this.diagramURL(ext, true);
+    if (kind === 'deck') return `/api/v1${this.base()}/deck.${ext}?${deckParamsOf(this.opts)}`;
+    return `/api/v1${this.base()}/export.${ext}`;
+  }
+
+  fileName(ext, kind) { return kind === 'deck' ? `${this.id}-deck.${ext}` : `${this.id}.${ext}`; }
 
   /** updateExports points the export links at the current view. */
   updateExports() {
@@ -373,7 +382,7 @@ export class MapView {
     }
     ev.preventDefault();
     this.exportMenu.open = false;
-    download(url, `${this.id}.${ext}`).catch((e) => status(`Export failed: ${e.message}`, 'error'));
+    download(url, this.fileName(ext, kind)).catch((e) => status(`Export failed: ${e.message}`, 'error'));
   }
 }
 
@@ -384,9 +393,18 @@ function optsFrom(params) {
   const yes = (key) => params.get(key) === 'true' || params.get(key) === '1';
   return {
     view: pick(VIEWS, 'view', 'full'), focus: params.get('focus') || '', color: pick(COLORS, 'color', 'kind'),
-    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), without: params.get('without') || '',
+    detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), flow: yes('flow'), insights: params.get('insights') > 0, without: params.get('without') || '',
     theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'),
   };
+}
+
+/** deckParamsOf gives the deck the page's theme, page and what-if. */
+function deckParamsOf(o) {
+  const q = new URLSearchParams();
+  if (o.without) q.set('without', o.without);
+  if (o.theme !== 'default') q.set('theme', o.theme);
+  if (o.page !== '16:9' && o.page !== 'none') q.set('page', o.page);
+  return q;
 }
 
 function paramsOf(o) {
@@ -396,6 +414,8 @@ function paramsOf(o) {
   if (o.figures) q.set('figures', 'true');
   if (o.weak) q.set('weak_spots', 'true');
   if (o.fade && o.view === 'focus') q.set('fade', 'true');
+  if (o.flow) q.set('flow', 'true');
+  if (o.insights) q.set('insights', '5');
   if (o.without) q.set('without', o.without);
   if (o.theme !== 'default') q.set('theme', o.theme);
   if (o.page !== '16:9') q.set('page', o.page);
