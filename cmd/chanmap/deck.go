@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/render"
 	"github.com/chanmap/chanmap/render/deck"
 	"github.com/chanmap/chanmap/render/pptx"
@@ -57,7 +57,7 @@ written only when the whole deck succeeded.`,
 					return err
 				}
 			}
-			m, err := graph.ReadFile(args[0])
+			m, err := mapio.ReadFile(args[0])
 			if err != nil {
 				return err
 			}

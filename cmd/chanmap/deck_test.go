@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/chanmap/chanmap/graph/mapio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,7 +25,7 @@ var hybridDeckArgs = []string{"--without", "hvac-nord", "--segments", "3"}
 // hybridDeckPages builds the same deck as the command, as scene pages.
 func hybridDeckPages(t *testing.T) (*graph.Map, []*scene.Page) {
 	t.Helper()
-	m, err := graph.ReadFile(hybridMap)
+	m, err := mapio.ReadFile(hybridMap)
 	if err != nil {
 		t.Fatal(err)
 	}
