@@ -206,26 +206,8 @@ func heat(p, maxAbs float64) scene.Color {
 	return c
 }
 
-// relLum is the WCAG relative luminance of c.
-func relLum(c scene.Color) float64 {
-	lin := func(v uint8) float64 {
-		s := float64(v) / 255
-		if s <= 0.04045 {
-			return s / 12.92
-		}
-		return math.Pow((s+0.055)/1.055, 2.4)
-	}
-	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
-}
-
 // contrast is the WCAG contrast ratio of two colours (1 to 21).
-func contrast(a, b scene.Color) float64 {
-	la, lb := relLum(a), relLum(b)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + 0.05) / (lb + 0.05)
-}
+func contrast(a, b scene.Color) float64 { return scene.Contrast(a, b) }
 
 // textOn picks dark or white text, whichever contrasts more with fill.
 func textOn(fill scene.Color) scene.Color {

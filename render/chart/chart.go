@@ -67,26 +67,8 @@ var TierColors = map[analysis.Tier]scene.Color{
 	1: Blue, 2: SkyBlue, 3: scene.RGB(0xB9, 0xD9, 0xEE), 4: Orange, analysis.Unclassified: scene.RGB(0xD9, 0xDC, 0xE1),
 }
 
-// Luminance is the WCAG relative luminance of c (opacity ignored).
-func Luminance(c scene.Color) float64 {
-	ch := func(v uint8) float64 {
-		s := float64(v) / 255
-		if s <= 0.04045 {
-			return s / 12.92
-		}
-		return math.Pow((s+0.055)/1.055, 2.4)
-	}
-	return 0.2126*ch(c.R) + 0.7152*ch(c.G) + 0.0722*ch(c.B)
-}
-
-// Contrast is the WCAG contrast ratio of two colours (1 to 21).
-func Contrast(a, b scene.Color) float64 {
-	la, lb := Luminance(a), Luminance(b)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + 0.05) / (lb + 0.05)
-}
+// Contrast is the WCAG contrast ratio of two colours (scene.Contrast).
+func Contrast(a, b scene.Color) float64 { return scene.Contrast(a, b) }
 
 // InkOn is the text colour for a fill: near-black or white, whichever
 // contrasts more.

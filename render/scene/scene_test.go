@@ -46,3 +46,17 @@ func TestTextWidthUsesTheFontsMetrics(t *testing.T) {
 		t.Fatal("an emoji measured as zero width")
 	}
 }
+
+func TestContrastIsWCAGs(t *testing.T) {
+	// Black on white is the maximum 21:1; a colour on itself is 1:1; WCAG's
+	// own example: #777777 on white is about 4.48:1 (just short of AA).
+	if c := Contrast(RGB(0, 0, 0), RGB(255, 255, 255)); c < 20.99 || c > 21.01 {
+		t.Errorf("black on white %v, want 21", c)
+	}
+	if c := Contrast(RGB(0x33, 0x66, 0x99), RGB(0x33, 0x66, 0x99)); c != 1 {
+		t.Errorf("a colour on itself %v, want 1", c)
+	}
+	if c := Contrast(RGB(0x77, 0x77, 0x77), RGB(255, 255, 255)); c < 4.47 || c > 4.49 {
+		t.Errorf("#777 on white %v, want about 4.48", c)
+	}
+}
