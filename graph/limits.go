@@ -293,25 +293,27 @@ func CheckLimits(m *Map) error {
 // itself from a spreadsheet header, or "". A header is matched to a field
 // without regard to case, spaces and punctuation, and any other header
 // becomes an attribute named as written when it is letters, digits, '_'
-// and '-', else its snake_case form (graph/sheet does the same).
+// and '-', else its snake_case form (graph/mapio/sheet reads them so).
 func attrNameProblem(name string, fields []string) string {
 	if slices.Contains(fields, name) || name == "attrs" {
 		return "" // validation says so already
 	}
-	if name != headerKey(name) {
-		return fmt.Sprintf("would come back from a spreadsheet as %q; name attributes with letters, digits, '_' and '-'", headerKey(name))
+	if name != HeaderKey(name) {
+		return fmt.Sprintf("would come back from a spreadsheet as %q; name attributes with letters, digits, '_' and '-'", HeaderKey(name))
 	}
-	n := normHeader(name)
+	n := NormHeader(name)
 	for _, f := range fields {
-		if normHeader(f) == n {
+		if NormHeader(f) == n {
 			return fmt.Sprintf("would come back from a spreadsheet as the field %s; rename it", f)
 		}
 	}
 	return ""
 }
 
-// normHeader reduces a header to lower-case letters and digits.
-func normHeader(s string) string {
+// NormHeader reduces a spreadsheet header to lower-case letters and digits,
+// so that "Cost to serve", "cost_to_serve" and "COST-TO-SERVE" match one
+// field.
+func NormHeader(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -321,9 +323,11 @@ func normHeader(s string) string {
 	return b.String()
 }
 
-// headerKey is the attribute name a spreadsheet header gives: the header
-// when it is letters, digits, '_' and '-', else its snake_case form.
-func headerKey(h string) string {
+// HeaderKey is the free attribute name a spreadsheet column header gives:
+// the header itself when it is letters, digits, '_' and '-', else its
+// snake_case form ("Account manager" -> account_manager). A map's attribute
+// names must be their own HeaderKey, so they come back from a spreadsheet.
+func HeaderKey(h string) string {
 	plain := h != ""
 	for i := 0; i < len(h); i++ {
 		c := h[i]
@@ -335,9 +339,15 @@ func headerKey(h string) string {
 	if plain {
 		return h
 	}
+	return Snake(h)
+}
+
+// Snake turns text into a snake_case key: lower case, every run of other
+// characters than letters and digits one '_', none at the ends.
+func Snake(s string) string {
 	var b strings.Builder
 	sep := false
-	for _, r := range h {
+	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if sep && b.Len() > 0 {
 				b.WriteByte('_')

@@ -14,9 +14,7 @@ package sheet
 
 import (
 	"path/filepath"
-	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/chanmap/chanmap/graph"
 )
@@ -156,49 +154,12 @@ type column struct {
 	key    string // map entry or attribute name
 }
 
-// normHeader reduces a header to lower-case letters and digits, so that
-// "Cost to serve", "cost_to_serve" and "COST-TO-SERVE" are the same.
-func normHeader(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
+// normHeader is graph.NormHeader: "Cost to serve" matches cost_to_serve.
+func normHeader(s string) string { return graph.NormHeader(s) }
 
-// snake turns text into a snake_case key: lower case, every run of other
-// characters than letters and digits one '_', none at the ends.
-func snake(s string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if sep && b.Len() > 0 {
-				b.WriteByte('_')
-			}
-			sep = false
-			b.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		sep = true
-	}
-	return b.String()
-}
-
-var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-
-// attrKey is the attribute name an unknown column's header gives: the header
-// itself when it is a plain key (letters, digits, '_' and '-'), else its
-// snake_case form ("Account manager" -> account_manager).
-func attrKey(header string) string {
-	h := strings.TrimSpace(header)
-	if plainKey.MatchString(h) {
-		return h
-	}
-	return snake(h)
-}
+// attrKey is the attribute name an unknown column's header gives
+// (graph.HeaderKey: "Account manager" -> account_manager).
+func attrKey(header string) string { return graph.HeaderKey(strings.TrimSpace(header)) }
 
 // resolve turns one header cell of table t into a column.
 func resolve(t table, header string) column {
@@ -210,7 +171,7 @@ func resolve(t table, header string) column {
 		}
 	}
 	if pre, rest, ok := strings.Cut(h, "."); ok {
-		if key := snake(rest); key != "" {
+		if key := graph.Snake(rest); key != "" {
 			for _, r := range t.maps() {
 				// "scores.growth" and "score.growth" alike.
 				if p := normHeader(pre); p == normHeader(r) || p+"s" == normHeader(r) {
