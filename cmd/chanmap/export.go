@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chanmap/chanmap/cmd/chanmap/internal/storeconfig"
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/mapio"
 	"github.com/chanmap/chanmap/graph/usecase"
@@ -37,17 +36,7 @@ func runExport(cmd *cobra.Command, f *exportFlags, arg string) error {
 		}
 	} else {
 		ctx := cmd.Context()
-		cfg, err := storeconfig.FromFlags("", f.db, f.neo4jURI)
-		if err != nil {
-			return usageError{err}
-		}
-		if cfg.Kind == storeconfig.Embedded {
-			// Reading must not leave an empty store file behind.
-			if _, err := os.Stat(cfg.DB); errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("no embedded store file %s (import a map first, or point --db or CHANMAP_DB at the store)", cfg.DB)
-			}
-		}
-		s, err := storeconfig.Open(ctx, cfg)
+		s, cfg, err := f.openExisting(ctx) // reading must not leave an empty store file behind
 		if err != nil {
 			return err
 		}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chanmap/chanmap/cmd/chanmap/internal/storeconfig"
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/compare"
 )
@@ -41,22 +40,6 @@ func writeCtx(ctx context.Context, message string) (context.Context, error) {
 		return nil, usagef("--message: %v", err)
 	}
 	return graph.WithWriteInfo(ctx, wi), nil
-}
-
-// openExisting opens the store for a command that only works on stored
-// maps: a missing embedded file is an error, not a new empty store.
-func (f *storeFlags) openExisting(ctx context.Context) (graph.Store, storeconfig.Config, error) {
-	cfg, err := storeconfig.FromFlags("", f.db, f.neo4jURI)
-	if err != nil {
-		return nil, cfg, usageError{err}
-	}
-	if cfg.Kind == storeconfig.Embedded {
-		if _, err := os.Stat(cfg.DB); errors.Is(err, os.ErrNotExist) {
-			return nil, cfg, fmt.Errorf("no embedded store file %s (import a map first, or point --db or CHANMAP_DB at the store)", cfg.DB)
-		}
-	}
-	s, err := storeconfig.Open(ctx, cfg)
-	return s, cfg, err
 }
 
 func newHistoryCmd() *cobra.Command {

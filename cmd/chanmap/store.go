@@ -148,6 +148,22 @@ func importIntoStore(ctx context.Context, out io.Writer, f *importFlags, m *grap
 	return nil
 }
 
+// openExisting opens the store for a command that only works on stored
+// maps: a missing embedded file is an error, not a new empty store.
+func (f *storeFlags) openExisting(ctx context.Context) (graph.Store, storeconfig.Config, error) {
+	cfg, err := storeconfig.FromFlags("", f.db, f.neo4jURI)
+	if err != nil {
+		return nil, cfg, usageError{err}
+	}
+	if cfg.Kind == storeconfig.Embedded {
+		if _, err := os.Stat(cfg.DB); errors.Is(err, os.ErrNotExist) {
+			return nil, cfg, fmt.Errorf("no embedded store file %s (import a map first, or point --db or CHANMAP_DB at the store)", cfg.DB)
+		}
+	}
+	s, err := storeconfig.Open(ctx, cfg)
+	return s, cfg, err
+}
+
 type exportFlags struct {
 	storeFlags
 	format string
