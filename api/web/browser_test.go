@@ -210,16 +210,10 @@ var idSeq atomic.Int64
 // uniq gives a map id no other test (or -count run) uses.
 func uniq(prefix string) string { return fmt.Sprintf("%s-%d", prefix, idSeq.Add(1)) }
 
-// tab starts a fresh headless chromium (its own user-data-dir: no shared
-// storage between tests) bounded by a timeout, with a 1400x900 viewport.
-func tab(t *testing.T, timeout time.Duration) context.Context {
-	t.Helper()
-	exe := needBrowser(t)
-	dir, err := os.MkdirTemp("", "chanmap-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
+// browserOptions are the flags every test's chromium runs with: headless,
+// no sandbox, no GPU, no background networking, its own profile in dir.
+func browserOptions(exe, dir string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -232,8 +226,19 @@ func tab(t *testing.T, timeout time.Duration) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.UserDataDir(dir),
-		chromedp.WindowSize(1400, 900),
 	}
+}
+
+// tab starts a fresh headless chromium (its own user-data-dir: no shared
+// storage between tests) bounded by a timeout, with a 1400x900 viewport.
+func tab(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	exe := needBrowser(t)
+	dir, err := os.MkdirTemp("", "chanmap-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(browserOptions(exe, dir), chromedp.WindowSize(1400, 900))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf)) // chromedp reports CDP events it does not know; keep them in the test log
 	ctx, cancelT := context.WithTimeout(ctx, timeout)

@@ -45,10 +45,18 @@ func TestSVGTextFitsWithoutLiberationSans(t *testing.T) {
 	if err := os.WriteFile(conf, []byte(strings.Replace(fontsWithoutLiberation, "CACHE", filepath.Join(dir, "cache"), 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The profile lives outside t.TempDir: chromium may still be writing
+	// to it while the test's cleanup runs; it is removed once chromium exits.
+	profile, err := os.MkdirTemp("", "chanmap-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.Env("FONTCONFIG_FILE="+conf))
-	defer cancelAlloc()
+		append(browserOptions(exe, profile), chromedp.Env("FONTCONFIG_FILE="+conf))...)
+	defer func() {
+		cancelAlloc() // waits for chromium to exit
+		_ = os.RemoveAll(profile)
+	}()
 	ctx, cancel := chromedp.NewContext(alloc)
 	defer cancel()
 	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
