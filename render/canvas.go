@@ -244,7 +244,7 @@ func (d *canvasDrawer) item(it scene.Item) {
 // creationDate is the PDF's /CreationDate, which the PDF library sets to the
 // time of writing; it is overwritten with a fixed date of the same length so
 // that the same page always gives the same bytes (offsets stay valid).
-var creationDate = regexp.MustCompile(`/CreationDate \(D:(\d{14})(Z|[+-]\d{4})\)`)
+var creationDate = regexp.MustCompile(`/CreationDate ?\(D:(\d{14})(Z|[+-]\d{4})\)`)
 
 // WritePDF writes pages as one PDF document, one PDF page per scene page at
 // its real size, text embedded as subset Liberation Sans.
@@ -273,7 +273,10 @@ func WritePDF(w io.Writer, pages []*scene.Page) error {
 	}
 	out := creationDate.ReplaceAllFunc(buf.Bytes(), func(m []byte) []byte {
 		zone := creationDate.FindSubmatch(m)[2]
-		fixed := []byte("/CreationDate (D:20000101000000")
+		// The library writes "/CreationDate(" or "/CreationDate (": keep
+		// whichever it wrote, so the length stays the same.
+		fixed := append([]byte(nil), m[:bytes.IndexByte(m, '(')]...)
+		fixed = append(fixed, "(D:20000101000000"...)
 		if len(zone) == 1 {
 			fixed = append(fixed, 'Z')
 		} else {

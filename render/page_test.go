@@ -383,6 +383,22 @@ func TestSameInputSameBytes(t *testing.T) {
 	}
 }
 
+// The PDF's creation date is fixed, so the same map gives the same file in
+// any second (the library writes the time of writing).
+func TestPDFHasNoWritingTime(t *testing.T) {
+	b, err := Render(context.Background(), NewInProcess(), readMap(t, "industrial"), Options{}, "pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("/CreationDate(D:20000101000000Z)")) && !bytes.Contains(b, []byte("/CreationDate (D:20000101000000Z)")) {
+		i := bytes.Index(b, []byte("/CreationDate"))
+		if i < 0 {
+			t.Fatal("the PDF has no /CreationDate")
+		}
+		t.Errorf("the PDF carries the time of writing: %q", b[i:min(len(b), i+40)])
+	}
+}
+
 func TestPNGIsTheSlide(t *testing.T) {
 	b, err := Render(context.Background(), NewInProcess(), readMap(t, "industrial"), Options{}, "png")
 	if err != nil {
