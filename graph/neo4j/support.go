@@ -28,29 +28,30 @@ func (s *Store) Support(ctx context.Context, mapID, segmentID string) (*graph.Su
 	return out, nil
 }
 
-// The Cypher of the support answer. Paths are variable-length SUPPLIES from
+// The Cypher of the support answer. Nodes are looked up by their key with
+// an index hint (see nodeSeek). Paths are variable-length SUPPLIES from
 // any Company node; supplies cycles are rejected by validation, so every
 // path visits each node at most once, as graph.SupplyPaths requires.
 const (
 	qSegment = `MATCH (m:ChannelMap {id: $map})
-		OPTIONAL MATCH (s:ChannelNode {map: $map, id: $seg})
+		OPTIONAL MATCH (s:ChannelNode {map: $map, id: $seg}) USING INDEX s:ChannelNode(map, id)
 		RETURN s IS NOT NULL AS found, s.name AS name, s.kind AS kind, s.prefers AS prefers, s.needs AS needs,
 		       EXISTS { (s)<-[:SUPPLIES]-(:ChannelNode) } AS supplied,
 		       COLLECT { MATCH (s)-[b:BELONGS_TO]->(g:ChannelNode) RETURN g.id ORDER BY b.ord } AS segments`
 	qPaths = `UNWIND $targets AS tid
-		MATCH (t:ChannelNode {map: $map, id: tid})
+		MATCH (t:ChannelNode {map: $map, id: tid}) USING INDEX t:ChannelNode(map, id)
 		MATCH p = (c:Company)-[:SUPPLIES*1..]->(t)
 		WHERE c.map = $map
 		RETURN [n IN nodes(p) | n.id] AS ids, [n IN nodes(p) | n.kind] AS kinds,
 		       [r IN relationships(p) | [startNode(r).id, endNode(r).id, properties(r)]] AS hops
 		LIMIT $limit`
 	qOffered = `UNWIND $targets AS tid
-		MATCH (:ChannelNode {map: $map, id: tid})<-[r:SUPPLIES]-(:ChannelNode)
+		MATCH (t:ChannelNode {map: $map, id: tid})<-[r:SUPPLIES]-(:ChannelNode) USING INDEX t:ChannelNode(map, id)
 		WHERE r.delivery IS NOT NULL
 		RETURN DISTINCT r.delivery ORDER BY r.delivery`
-	qSupporters = `MATCH (s:ChannelNode {map: $map, id: $seg})<-[r:SUPPORTS]-(o:ChannelNode)
+	qSupporters = `MATCH (s:ChannelNode {map: $map, id: $seg})<-[r:SUPPORTS]-(o:ChannelNode) USING INDEX s:ChannelNode(map, id)
 		RETURN o.id, o.name, o.kind, r.id, r.services, r.products, r.why ORDER BY o.id, r.id`
-	qTouchpoints = `MATCH (s:ChannelNode {map: $map, id: $seg})-[u:USES]->(t:ChannelNode)
+	qTouchpoints = `MATCH (s:ChannelNode {map: $map, id: $seg})-[u:USES]->(t:ChannelNode) USING INDEX s:ChannelNode(map, id)
 		RETURN t.id, t.name, t.channel, coalesce(u.purpose, t.purpose, ''),
 		       COLLECT { MATCH (o:ChannelNode)-[:OPERATES]->(t) RETURN DISTINCT o.id ORDER BY o.id } AS ops
 		ORDER BY t.id, u.ord`
