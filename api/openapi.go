@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
+
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // OpenAPIYAML is the API's contract, written by hand: every route, parameter,
@@ -23,9 +26,27 @@ import (
 var OpenAPIYAML []byte
 
 func init() {
-	// kin-openapi knows application/yaml and application/x-yaml; map files
-	// are also sent as text/yaml.
-	openapi3filter.RegisterBodyDecoder("text/yaml", openapi3filter.YamlBodyDecoder)
+	// YAML bodies are read for the schema check by chanmap's own bounded
+	// reader, not kin-openapi's: that one expands aliases without a bound,
+	// so a 1.2 MB document of aliases took about 200 MB before the map
+	// reader refused it. Map files are also sent as text/yaml.
+	for _, ct := range []string{"application/yaml", "application/x-yaml", "text/yaml"} {
+		openapi3filter.RegisterBodyDecoder(ct, yamlBody)
+	}
+}
+
+// yamlBody decodes a YAML request body for the schema check with the map
+// reader's limits (mapio.DecodeValue).
+func yamlBody(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return nil, err // a *http.MaxBytesError is answered with 413
+	}
+	v, err := mapio.DecodeValue(data, "body")
+	if err != nil {
+		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}
+	}
+	return v, nil
 }
 
 // spec is the loaded contract: the document, its JSON form and a router
