@@ -330,6 +330,9 @@ func (b *builder) weakSpots() error {
 	for i, in := range top {
 		notes = append(notes, fmt.Sprintf("%d. %s", i+1, in.Headline))
 	}
+	if n > 0 {
+		notes = append(notes, "The drawing shows the nodes of the findings numbered on it, every supply line upstream of them and who supports their segments; the whole map is on the map slide.")
+	}
 	return b.diagramSlide(DiagramRequest{View: ViewWeakSpots, Insights: top, Title: title}, strings.Join(notes, "\n"))
 }
 

@@ -1,12 +1,15 @@
 package deck
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/render"
 	"github.com/chanmap/chanmap/render/scene"
 )
 
@@ -22,8 +25,7 @@ func TestHeadlinesWhole(t *testing.T) {
 			if name == "generated-1000" && testing.Short() {
 				t.Skip("the 1000-node deck in -short mode")
 			}
-			m, r := sample(t, name)
-			pages, _ := realDeck(t, name, Options{Segments: 10, Without: partnersOf(r, 1)})
+			m, r, pages := sampleDeck(t, name)
 			byHeadline, byID := map[string]analysis.Insight{}, map[string]analysis.Insight{}
 			for _, in := range r.Insights {
 				byHeadline[in.Headline], byID[in.ID] = in, in
@@ -66,6 +68,80 @@ func TestHeadlinesWhole(t *testing.T) {
 			if seen["headline"] != 1 || seen["finding"] < 3 || seen["row"] != len(r.Insights) {
 				t.Errorf("%s: checked %d title-slide headlines (want 1), %d numbered findings (want 3 or more), %d table rows (want %d)",
 					m.ID, seen["headline"], seen["finding"], seen["row"], len(r.Insights))
+			}
+		})
+	}
+}
+
+// sampleDeck is the deck of a sample with real diagrams, 10 focus slides
+// and a what-if slide, built once for all tests.
+func sampleDeck(t *testing.T, name string) (*graph.Map, *analysis.Report, []*scene.Page) {
+	t.Helper()
+	if d, ok := sampleDecks[name]; ok {
+		return d.m, d.r, d.pages
+	}
+	m, r := sample(t, name)
+	pages, err := Build(m, r, Options{Segments: 10, Without: partnersOf(r, 1)}, Diagrams(context.Background(), render.NewInProcess(), render.Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sampleDecks[name] = struct {
+		m     *graph.Map
+		r     *analysis.Report
+		pages []*scene.Page
+	}{m, r, pages}
+	return m, r, pages
+}
+
+var sampleDecks = map[string]struct {
+	m     *graph.Map
+	r     *analysis.Report
+	pages []*scene.Page
+}{}
+
+// TestWeakSpotSlideNamesSegments: the weak-spot slide of every sample draws
+// each segment its numbered findings concern in a box of its own, and
+// numbers at least three findings; where its text is under the minimum
+// font, the slide says so.
+func TestWeakSpotSlideNamesSegments(t *testing.T) {
+	for _, name := range []string{"hybrid", "industrial", "generated-1000"} {
+		t.Run(name, func(t *testing.T) {
+			if name == "generated-1000" && testing.Short() {
+				t.Skip("the 1000-node deck in -short mode")
+			}
+			m, r, pages := sampleDeck(t, name)
+			var p *scene.Page
+			for _, pg := range pages {
+				if pg.Title == "Where the map is weak" {
+					p = pg
+				}
+			}
+			if p == nil {
+				t.Fatal("no weak-spot slide")
+			}
+			drawn, numbered := map[string]bool{}, map[string]bool{}
+			scene.Walk(p.Items, func(it scene.Item) {
+				if g, ok := it.(*scene.Group); ok {
+					if id, ok := strings.CutPrefix(g.ID, "node:"); ok {
+						drawn[id] = true
+					}
+					if n, ok := strings.CutPrefix(g.ID, "finding:"); ok {
+						numbered[n] = true
+					}
+				}
+			})
+			if len(numbered) < 3 {
+				t.Errorf("%d findings numbered, want at least 3", len(numbered))
+			}
+			for i, in := range r.Insights[:len(numbered)] {
+				for _, id := range in.Nodes {
+					if n := m.Node(id); n != nil && n.Kind == graph.KindSegment && !drawn[id] {
+						t.Errorf("finding %d (%s): segment %s is not drawn by name", i+1, in.ID, id)
+					}
+				}
+			}
+			if s := p.SmallestText(); s < 12 && !strings.Contains(allText(p), "too much for one page") {
+				t.Errorf("text at %.1f pt and the slide does not say so", s)
 			}
 		})
 	}
