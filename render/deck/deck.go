@@ -331,7 +331,7 @@ func (b *builder) weakSpots() error {
 		notes = append(notes, fmt.Sprintf("%d. %s", i+1, in.Headline))
 	}
 	if n > 0 {
-		notes = append(notes, "The drawing shows the nodes of the findings numbered on it, every supply line upstream of them and who supports their segments; the whole map is on the map slide.")
+		notes = append(notes, "The drawing shows the nodes of the findings numbered on it and every supply line upstream of them; the whole map is on the map slide.")
 	}
 	return b.diagramSlide(DiagramRequest{View: ViewWeakSpots, Insights: top, Title: title}, strings.Join(notes, "\n"))
 }

@@ -6,10 +6,10 @@ import (
 )
 
 // weakPart is the part of m that the findings concern, for the weak-spot
-// slide: their nodes (products aside), every supply line upstream of them
-// back to the company, the segments' customers and their supporters, so the
-// slide can draw the weak segments by name where the whole map would fold
-// them into one counted box. Without findings it is m itself.
+// slide: their nodes (products aside) and every supply line upstream of
+// them back to the company, so the slide can draw the weak segments by name
+// where the whole map would fold them into one counted box. Without
+// findings it is m itself.
 func weakPart(m *graph.Map, ins []analysis.Insight) *graph.Map {
 	ix := graph.NewIndex(m)
 	keep := map[string]bool{}
@@ -29,16 +29,7 @@ func weakPart(m *graph.Map, ins []analysis.Insight) *graph.Map {
 	if len(keep) == 0 {
 		return m
 	}
-	// Segments and customers first: who supports them.
-	for _, id := range append([]string(nil), queue...) {
-		if n := ix.Nodes[id]; n.Kind.IsCustomer() {
-			for _, e := range ix.InTo(id, graph.EdgeSupports) {
-				keepEdge[e] = true
-				keep[e.From] = true // a supporter's own supply is not the point
-			}
-		}
-	}
-	// Then every supply line upstream, up to the company.
+	// Every supply line upstream, up to the company.
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -61,8 +52,7 @@ func weakPart(m *graph.Map, ins []analysis.Insight) *graph.Map {
 		if e == nil || !keep[e.From] || !keep[e.To] {
 			continue
 		}
-		// Lines among kept nodes: the supplies found above, supports into
-		// the findings' segments, customers belonging to kept segments.
+		// The supplies found above, and customers belonging to kept segments.
 		if keepEdge[e] || e.Kind == graph.EdgeBelongsTo {
 			sub.Edges = append(sub.Edges, e)
 		}
