@@ -179,8 +179,14 @@ func (fp *findingPlan) nodeMarkers(n Node, box *scene.Box, fs sizes, pal palette
 		if !slices.Contains(f.Nodes, n.ID) && !slices.ContainsFunc(n.Members, func(id string) bool { return slices.Contains(f.Nodes, id) }) {
 			continue
 		}
-		x := box.X + box.W - d*0.6 - float64(j)*(d+2)
-		out = append(out, marker("callout:"+strconv.Itoa(f.N)+":"+n.ID, f.N, x, box.Y-d*0.5, fs, pal))
+		// The top right corner; on an ellipse, the point of its outline
+		// there (a corner of the bounding box would float beside it).
+		right, top := box.X+box.W+d*0.4, box.Y
+		if box.Shape == scene.Ellipse {
+			right, top = box.X+box.W*0.854+d*0.5, box.Y+box.H*0.146
+		}
+		x := right - d - float64(j)*(d+2)
+		out = append(out, marker("callout:"+strconv.Itoa(f.N)+":"+n.ID, f.N, x, top-d*0.5, fs, pal))
 		j++
 	}
 	return out
