@@ -153,6 +153,8 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		boxes = append(boxes, rect{gx + c.X - b.w/2 - 2, gy + c.Y - b.h/2 - 2, b.w + 4, b.h + 4})
 	}
 	area := rect{m, gy - bp, lanesRight - m, pl.h + 2*bp}
+	fp := planFindings(d)
+	var marks []scene.Item // findings on supply lines, drawn over the boxes
 	for i, e := range d.Edges {
 		pts := pl.edges[i]
 		if len(pts) < 2 {
@@ -175,6 +177,7 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 			g.ID = "edge:" + e.Key
 		}
 		items = append(items, g)
+		marks = append(marks, fp.edgeMarkers(e, abs, ln.Curve, boxes, &taken, area, fs, pal)...)
 		if e.Label == "" {
 			continue
 		}
@@ -216,12 +219,13 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 		if n.Count == 0 && isSlug(n.ID) {
 			g.ID = "node:" + n.ID
 		}
-		g.Items = append(g.Items, findingMarkers(n, box, d.Findings, fs, pal)...)
+		g.Items = append(g.Items, fp.nodeMarkers(n, box, fs, pal)...)
 		items = append(items, g)
 	}
 	for _, l := range labels {
 		items = append(items, l)
 	}
+	items = append(items, marks...)
 
 	// Legend rows, then the footer.
 	y = bottom + fs.legend*0.8

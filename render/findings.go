@@ -5,17 +5,26 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/render/scene"
 )
 
 // Finding is one of the report's top findings numbered on the drawing
-// (--insights): a marker with its number on every drawn node it concerns,
-// and a row in the side column with the headline and the amount at stake.
+// (--insights): a marker with its number on every drawn node or supply line
+// it concerns, and a row in the side column with its short form and the
+// amount at stake.
 type Finding struct {
 	N        int      // 1 for the top finding
-	Headline string   // one sentence in plain words
+	Headline string   // one sentence in plain words (the page's headline for the top one)
+	Short    string   // the same in fewer words, without the amount: the column's row
 	Amount   string   // "EUR 400 k at stake"; empty when the map gives no figure
 	Nodes    []string // the node ids it concerns, the main one first
+	// Lines are the supply lines it is about, as (from, to) node ids: a
+	// channel conflict's sellers into the segment, a single point of
+	// failure into the segments only it reaches. Their markers go on the
+	// drawn lines; the nodes at the ends of a marked line carry none of it.
+	Lines [][2]string
 }
 
 // DefaultInsights is how many findings --insights numbers when not told.
@@ -33,9 +42,24 @@ func findingsOf(opt Options) []Finding {
 	}
 	var out []Finding
 	for i, in := range r.Insights[:min(opt.Insights, len(r.Insights))] {
-		f := Finding{N: i + 1, Headline: cleanText(in.Headline, true), Nodes: in.Nodes}
+		f := Finding{N: i + 1, Headline: cleanText(in.Headline, true), Short: cleanText(in.Short, true), Nodes: in.Nodes}
+		if f.Short == "" {
+			f.Short = f.Headline
+		}
 		if in.AtStake != nil && *in.AtStake != 0 {
 			f.Amount = compactMoney(currency, *in.AtStake) + " at stake"
+		}
+		if len(in.Nodes) > 1 {
+			switch in.Kind {
+			case analysis.InsightChannelConflict: // segment, then its sellers
+				for _, seller := range in.Nodes[1:] {
+					f.Lines = append(f.Lines, [2]string{seller, in.Nodes[0]})
+				}
+			case analysis.InsightSinglePointOfFailure: // partner, then its segments
+				for _, seg := range in.Nodes[1:] {
+					f.Lines = append(f.Lines, [2]string{in.Nodes[0], seg})
+				}
+			}
 		}
 		out = append(out, f)
 	}
@@ -44,10 +68,9 @@ func findingsOf(opt Options) []Finding {
 
 // The side column of findings, in multiples of the name size.
 const (
-	sideEms     = 13  // the column's width
-	sideGapEms  = 0.5 // between the lanes and the column
-	markerEms   = 1.6 // a marker's diameter
-	headlineMax = 3   // lines of a headline before "…"
+	sideEms    = 13  // the column's width
+	sideGapEms = 0.5 // between the lanes and the column
+	markerEms  = 1.6 // a marker's diameter
 )
 
 // sideWidth is the room the column takes beside the lanes (0 without
@@ -68,7 +91,8 @@ func marker(id string, n int, x, y float64, fs sizes, pal palette) *scene.Box {
 }
 
 // findingColumn lays out the column from (x, y), w wide: a header, then per
-// finding its marker, its headline and its amount. It returns the items and
+// finding its marker, its short form (whole, wrapped to as many lines as it
+// needs) and its amount. It returns the items and
 // the bottom of the column.
 func findingColumn(fds []Finding, x, y, w float64, fs sizes, pal palette) ([]scene.Item, float64) {
 	var items []scene.Item
@@ -82,7 +106,7 @@ func findingColumn(fds []Finding, x, y, w float64, fs sizes, pal palette) ([]sce
 	tx := x + d + 0.5*fs.name
 	for _, f := range fds {
 		var spans []scene.Span
-		for _, l := range wrapMeasured(f.Headline, fs.name, false, x+w-tx, headlineMax) {
+		for _, l := range wrapMeasured(f.Short, fs.name, false, x+w-tx, math.MaxInt) {
 			spans = append(spans, scene.Span{Text: l, Size: fs.name, Color: pal.text})
 		}
 		if f.Amount != "" {
@@ -99,20 +123,92 @@ func findingColumn(fds []Finding, x, y, w float64, fs sizes, pal palette) ([]sce
 	return items, y
 }
 
-// findingMarkers numbers a node's box with the findings that concern it,
-// right to left along its top edge.
-// A group box (an overview) is numbered with the findings of its members.
-func findingMarkers(n Node, box *scene.Box, fds []Finding, fs sizes, pal palette) []scene.Item {
+// findingPlan says where the markers go: which drawn supply lines carry
+// which findings, and so which nodes leave a finding to its lines.
+type findingPlan struct {
+	fds    []Finding
+	edges  map[string][]int        // edge key -> indexes of the findings its line carries
+	onLine map[string]map[int]bool // node id -> findings marked on a line at it
+}
+
+// planFindings matches the findings' lines to the drawn edges: a supplies
+// edge carries a line when its ends are (or, in an overview, hold) the
+// line's two nodes.
+func planFindings(d *Diagram) *findingPlan {
+	fp := &findingPlan{fds: d.Findings, edges: map[string][]int{}, onLine: map[string]map[int]bool{}}
+	if len(d.Findings) == 0 {
+		return fp
+	}
+	nodes := make(map[string]*Node, len(d.Nodes))
+	for i := range d.Nodes {
+		nodes[d.Nodes[i].ID] = &d.Nodes[i]
+	}
+	holds := func(n *Node, id string) bool { return n.ID == id || slices.Contains(n.Members, id) }
+	for _, e := range d.Edges {
+		from, to := nodes[e.From], nodes[e.To]
+		if e.Kind != graph.EdgeSupplies || from == nil || to == nil {
+			continue
+		}
+		for k, f := range d.Findings {
+			if !slices.ContainsFunc(f.Lines, func(l [2]string) bool { return holds(from, l[0]) && holds(to, l[1]) }) {
+				continue
+			}
+			fp.edges[e.Key] = append(fp.edges[e.Key], k)
+			for _, id := range []string{e.From, e.To} {
+				if fp.onLine[id] == nil {
+					fp.onLine[id] = map[int]bool{}
+				}
+				fp.onLine[id][k] = true
+			}
+		}
+	}
+	return fp
+}
+
+// nodeMarkers numbers a node's box with the findings that concern it and
+// are not marked on a line at it, right to left along its top edge. A
+// group box (an overview) is numbered with the findings of its members.
+func (fp *findingPlan) nodeMarkers(n Node, box *scene.Box, fs sizes, pal palette) []scene.Item {
 	var out []scene.Item
 	d := markerEms * fs.name
 	j := 0
-	for _, f := range fds {
+	for k, f := range fp.fds {
+		if fp.onLine[n.ID][k] {
+			continue
+		}
 		if !slices.Contains(f.Nodes, n.ID) && !slices.ContainsFunc(n.Members, func(id string) bool { return slices.Contains(f.Nodes, id) }) {
 			continue
 		}
-		x := box.X + box.W - d*0.6 - float64(j)*(d+2)
-		out = append(out, marker("callout:"+strconv.Itoa(f.N)+":"+n.ID, f.N, x, box.Y-d*0.5, fs, pal))
+		// The top right corner; on an ellipse, the point of its outline
+		// there (a corner of the bounding box would float beside it).
+		right, top := box.X+box.W+d*0.4, box.Y
+		if box.Shape == scene.Ellipse {
+			right, top = box.X+box.W*0.854+d*0.5, box.Y+box.H*0.146
+		}
+		x := right - d - float64(j)*(d+2)
+		out = append(out, marker("callout:"+strconv.Itoa(f.N)+":"+n.ID, f.N, x, top-d*0.5, fs, pal))
 		j++
+	}
+	return out
+}
+
+// edgeMarkers numbers a supply line with the findings it carries, in a
+// row where its label would go: the point nearest the line's middle that
+// covers no box, label or marker placed before (placeLabel). The row is
+// added to taken.
+func (fp *findingPlan) edgeMarkers(e Edge, pts []scene.Point, curve bool, boxes []rect, taken *[]rect, area rect, fs sizes, pal palette) []scene.Item {
+	ks := fp.edges[e.Key]
+	if len(ks) == 0 {
+		return nil
+	}
+	d := markerEms * fs.name
+	w := float64(len(ks))*(d+2) - 2
+	r, _ := placeLabel(pts, curve, w, d, boxes, *taken, area)
+	*taken = append(*taken, r)
+	var out []scene.Item
+	for j, k := range ks {
+		n := fp.fds[k].N
+		out = append(out, marker("callout:"+strconv.Itoa(n)+":edge:"+e.Key, n, r.x+float64(j)*(d+2), r.y, fs, pal))
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,8 +10,9 @@ import (
 )
 
 // --insights numbers the report's top findings: a marker with the number on
-// every drawn node a finding concerns, a side column with each headline and
-// its amount at stake, and the top finding as the page's headline.
+// every drawn node a finding concerns, a side column with each finding's
+// short form and its amount at stake, and the top finding as the page's
+// headline.
 func TestInsightsNumberTheTopFindings(t *testing.T) {
 	m := readMap(t, "industrial")
 	r := report(t, m)
@@ -60,8 +62,9 @@ func TestInsightsNumberTheTopFindings(t *testing.T) {
 			t.Errorf("finding %d is not in the side column", n)
 			continue
 		}
-		if !strings.HasPrefix(row, in.Headline+"|") {
-			t.Errorf("finding %d: column row %q, want the headline %q", n, row, in.Headline)
+		// The column shows the short form whole, then the amount.
+		if !strings.HasPrefix(row, in.Headline+"|"+in.Short+" ") || strings.Contains(row, "…") {
+			t.Errorf("finding %d: column row %q, want the headline %q as title and the short form %q whole", n, row, in.Headline, in.Short)
 		}
 		if in.AtStake != nil && !strings.Contains(row, compactMoney(currency, *in.AtStake)+" at stake") {
 			t.Errorf("finding %d: column row %q lacks the amount at stake", n, row)
@@ -92,4 +95,88 @@ func TestInsightsNumberTheTopFindings(t *testing.T) {
 			t.Errorf("marker %s without --insights", b.ID)
 		}
 	})
+}
+
+// Findings about a supply line (a channel conflict, a single point of
+// failure) are numbered on the line, at its middle, and not on the boxes
+// at its ends; the other findings stay on their nodes.
+func TestInsightsOnSupplyLines(t *testing.T) {
+	m := readMap(t, "hybrid")
+	r := report(t, m)
+	dr := draw(t, m, Options{Insights: 5, Report: r, Detail: true, Page: "none"})
+	type mark struct{ x, y float64 }
+	markers := map[string]mark{} // "N:node" or "N:edge:KEY", centre
+	lines := map[string][]scene.Point{}
+	scene.Walk(dr.Page.Items, func(it scene.Item) {
+		switch v := it.(type) {
+		case *scene.Group:
+			if key, ok := strings.CutPrefix(v.ID, "edge:"); ok {
+				for _, c := range v.Items {
+					if ln, ok := c.(*scene.Line); ok {
+						lines[key] = ln.Points
+					}
+				}
+			}
+		case *scene.Box:
+			if rest, ok := strings.CutPrefix(v.ID, "callout:"); ok {
+				markers[rest] = mark{v.X + v.W/2, v.Y + v.H/2}
+			}
+		}
+	})
+	checked := 0
+	for i, in := range r.Insights[:5] {
+		n := strconv.Itoa(i + 1)
+		var ends [][2]string
+		switch in.Kind {
+		case "channel_conflict":
+			for _, s := range in.Nodes[1:] {
+				ends = append(ends, [2]string{s, in.Nodes[0]})
+			}
+		case "single_point_of_failure":
+			for _, s := range in.Nodes[1:] {
+				ends = append(ends, [2]string{in.Nodes[0], s})
+			}
+		default:
+			if _, ok := markers[n+":"+in.Nodes[0]]; !ok {
+				t.Errorf("finding %s (%s) has no marker on its node %s", n, in.ID, in.Nodes[0])
+			}
+			continue
+		}
+		for _, e := range ends {
+			key := e[0] + "--supplies--" + e[1]
+			pts, drawn := lines[key]
+			if !drawn {
+				continue
+			}
+			checked++
+			mk, ok := markers[n+":edge:"+key]
+			if !ok {
+				t.Errorf("finding %s (%s): no marker on the line %s", n, in.ID, key)
+				continue
+			}
+			// The marker sits on the line, or just beside it where a box
+			// covers the line.
+			if off := fromLine(mk.x, mk.y, pts); off > markerEms*12 {
+				t.Errorf("finding %s: marker on %s at (%.0f, %.0f) is %.0f pt off the line", n, key, mk.x, mk.y, off)
+			}
+			for _, id := range e {
+				if _, ok := markers[n+":"+id]; ok {
+					t.Errorf("finding %s is marked on the line %s and again on the node %s", n, key, id)
+				}
+			}
+		}
+	}
+	if checked < 3 {
+		t.Errorf("%d supply lines of findings checked; the hybrid's top five have a single point of failure and a channel conflict on drawn lines", checked)
+	}
+}
+
+// fromLine is the distance from (x, y) to the nearest of a line's points
+// (a Bézier chain when it has 3k+1 of them, as the drawing writes curves).
+func fromLine(x, y float64, pts []scene.Point) float64 {
+	best := math.Inf(1)
+	for _, p := range sampleLine(pts, len(pts) >= 4 && (len(pts)-1)%3 == 0) {
+		best = math.Min(best, math.Hypot(x-p.X, y-p.Y))
+	}
+	return best
 }

@@ -20,6 +20,10 @@ type Insight struct {
 	Kind     string `json:"kind"`
 	Severity string `json:"severity"`
 	Headline string `json:"headline"`
+	// Short says the same in fewer words and without the amount, for a
+	// narrow column that shows the amount beside it ("HVAC Nord carries
+	// every sale to Housing developers and 2 more").
+	Short string `json:"short"`
 	// AtStake is the yearly amount in the map's currency that the finding
 	// puts at risk or leaves on the table; null when the map gives no figure.
 	AtStake *float64 `json:"at_stake"`
@@ -77,7 +81,8 @@ var insightFinders = []func(*insightCtx) []Insight{
 // stake (largest first; ties by severity, then ID). m gives the names the
 // headlines use; a node m lacks is named by its id.
 func Insights(r *Report, m *graph.Map) []Insight {
-	c := &insightCtx{r: r, names: map[string]string{}, segOf: map[string][]string{}, segs: make(map[string]*Segment, len(r.Segments))}
+	c := &insightCtx{r: r, names: map[string]string{}, segOf: map[string][]string{}, supplies: map[string][]*graph.Edge{},
+		segs: make(map[string]*Segment, len(r.Segments))}
 	for i := range r.Segments {
 		c.segs[r.Segments[i].ID] = &r.Segments[i]
 	}
@@ -91,8 +96,12 @@ func Insights(r *Report, m *graph.Map) []Insight {
 			}
 		}
 		for _, e := range m.Edges {
-			if e != nil && e.Kind == graph.EdgeBelongsTo {
+			switch {
+			case e == nil:
+			case e.Kind == graph.EdgeBelongsTo:
 				c.segOf[e.From] = append(c.segOf[e.From], e.To)
+			case e.Kind == graph.EdgeSupplies:
+				c.supplies[e.To] = append(c.supplies[e.To], e)
 			}
 		}
 	}
@@ -134,8 +143,9 @@ type insightCtx struct {
 	r        *Report
 	currency string
 	names    map[string]string
-	segOf    map[string][]string // customer -> its segments
-	segs     map[string]*Segment // the report's segments by id
+	segOf    map[string][]string      // customer -> its segments
+	supplies map[string][]*graph.Edge // node -> its inbound supplies edges
+	segs     map[string]*Segment      // the report's segments by id
 }
 
 func (c *insightCtx) name(id string) string {
@@ -223,6 +233,14 @@ func (c *insightCtx) list(ids []string) string {
 	}
 }
 
+// few names one node and counts the rest: "A", "A and 2 more".
+func (c *insightCtx) few(ids []string) string {
+	if len(ids) == 1 {
+		return c.name(ids[0])
+	}
+	return fmt.Sprintf("%s and %d more", c.name(ids[0]), len(ids)-1)
+}
+
 // atStake is " EUR 4.8 m at risk" style text, or "" without a figure.
 func (c *insightCtx) atStake(v *float64, what string) string {
 	if v == nil {
@@ -246,7 +264,7 @@ func (c *insightCtx) singlePointsOfFailure() []Insight {
 		head := fmt.Sprintf("%s carries every sale to %s%s", c.name(p), c.list(segs), c.atStake(amount, "at risk"))
 		out = append(out, Insight{
 			ID: InsightSinglePointOfFailure + ":" + p, Kind: InsightSinglePointOfFailure, Severity: SeverityHigh,
-			Headline: head, AtStake: amount, Figures: figure("spend_at_risk", amount, "currency"),
+			Headline: head, Short: fmt.Sprintf("%s carries every sale to %s", c.name(p), c.few(segs)), AtStake: amount, Figures: figure("spend_at_risk", amount, "currency"),
 			Nodes: append([]string{p}, segs...),
 		})
 	}
@@ -254,7 +272,7 @@ func (c *insightCtx) singlePointsOfFailure() []Insight {
 }
 
 // perSegment makes one insight per segment id with its spend at stake.
-func (c *insightCtx) perSegment(ids []string, kind, severity string, head func(name, money string) string) []Insight {
+func (c *insightCtx) perSegment(ids []string, kind, severity string, short string, head func(name, money string) string) []Insight {
 	var out []Insight
 	for _, id := range ids {
 		amount := c.revenue(id)
@@ -263,7 +281,7 @@ func (c *insightCtx) perSegment(ids []string, kind, severity string, head func(n
 			money = c.money(*amount)
 		}
 		out = append(out, Insight{
-			ID: kind + ":" + id, Kind: kind, Severity: severity, Headline: head(c.name(id), money),
+			ID: kind + ":" + id, Kind: kind, Severity: severity, Headline: head(c.name(id), money), Short: fmt.Sprintf(short, c.name(id)),
 			AtStake: amount, Figures: figure("revenue", amount, "currency"), Nodes: []string{id},
 		})
 	}
@@ -278,13 +296,13 @@ func withMoney(s, money, tail string) string {
 }
 
 func (c *insightCtx) unreachable() []Insight {
-	return c.perSegment(c.r.WeakSpots.Unreachable, InsightUnreachable, SeverityHigh, func(n, money string) string {
+	return c.perSegment(c.r.WeakSpots.Unreachable, InsightUnreachable, SeverityHigh, "No channel reaches %s", func(n, money string) string {
 		return withMoney("No channel reaches "+n, money, "of spend unserved")
 	})
 }
 
 func (c *insightCtx) unsupported() []Insight {
-	return c.perSegment(c.r.WeakSpots.Unsupported, InsightUnsupported, SeverityMedium, func(n, money string) string {
+	return c.perSegment(c.r.WeakSpots.Unsupported, InsightUnsupported, SeverityMedium, "Nobody supports %s", func(n, money string) string {
 		return withMoney("Nobody supports "+n, money, "of spend without service")
 	})
 }
@@ -292,7 +310,7 @@ func (c *insightCtx) unsupported() []Insight {
 // noTouchpoint: segments with no interaction point; their spend is at
 // stake, since nobody knows how they talk to the business.
 func (c *insightCtx) noTouchpoint() []Insight {
-	return c.perSegment(c.r.WeakSpots.NoTouchpoint, InsightNoTouchpoint, SeverityLow, func(n, money string) string {
+	return c.perSegment(c.r.WeakSpots.NoTouchpoint, InsightNoTouchpoint, SeverityLow, "No interaction point for %s", func(n, money string) string {
 		return withMoney("No interaction point for "+n, money, "of spend, and nobody knows how they talk to us")
 	})
 }
@@ -325,8 +343,9 @@ func (c *insightCtx) concentration() []Insight {
 	if con.HHI != nil {
 		figs = append(figs, Figure{Name: "hhi", Value: *con.HHI, Unit: "share"})
 	}
+	short := fmt.Sprintf("%s %s %s of net revenue", c.name(top.ID), c.verb(top.ID, "bring"), Percent(*con.Top1))
 	return []Insight{{ID: InsightConcentration + ":" + top.ID, Kind: InsightConcentration, Severity: SeverityMedium,
-		Headline: head, AtStake: &nr, Figures: figs, Nodes: []string{top.ID}}}
+		Headline: head, Short: short, AtStake: &nr, Figures: figs, Nodes: []string{top.ID}}}
 }
 
 // moneyLosers: tier 4 segments and customers; their loss is at stake.
@@ -349,7 +368,7 @@ func (c *insightCtx) moneyLosers() []Insight {
 		figs = append(figs, figure("net_revenue", s.NetRevenue, "currency")...)
 		figs = append(figs, figure("cost_to_serve", s.CostToServe, "currency")...)
 		out = append(out, Insight{ID: InsightMoneyLoser + ":" + s.ID, Kind: InsightMoneyLoser, Severity: SeverityHigh,
-			Headline: head, AtStake: loss, Figures: figs, Nodes: []string{s.ID}})
+			Headline: head, Short: c.name(s.ID) + " " + c.verb(s.ID, "lose") + " money (tier 4)", AtStake: loss, Figures: figs, Nodes: []string{s.ID}})
 	}
 	return out
 }
@@ -389,14 +408,17 @@ func (c *insightCtx) channelConflicts() []Insight {
 		}
 		head += c.atStake(amount, "of channel margin contested")
 		figs = append(figs, Figure{Name: "sellers", Value: float64(len(ps)), Unit: "count"})
+		short := fmt.Sprintf("%d sellers compete for %s", len(ps), c.name(seg))
 		out = append(out, Insight{ID: InsightChannelConflict + ":" + seg, Kind: InsightChannelConflict, Severity: SeverityMedium,
-			Headline: head, AtStake: amount, Figures: figs, Nodes: append([]string{seg}, ps...)})
+			Headline: head, Short: short, AtStake: amount, Figures: figs, Nodes: append([]string{seg}, ps...)})
 	}
 	return out
 }
 
 // serviceOpportunities: one insight per segment with the products nobody
-// services; the segment's spend is at stake.
+// services. What is at stake is the segment's spend on those products
+// (productSpend), not its whole spend: the replacement business a service
+// partner would keep.
 func (c *insightCtx) serviceOpportunities() []Insight {
 	bySeg := map[string][]string{}
 	for _, so := range c.r.WeakSpots.ServiceOpportunities {
@@ -406,15 +428,68 @@ func (c *insightCtx) serviceOpportunities() []Insight {
 	for _, seg := range sortedKeys(bySeg) {
 		prods := bySeg[seg]
 		sort.Strings(prods)
-		amount := c.revenue(seg)
-		head := fmt.Sprintf("Nobody services %s for %s", c.list(prods), c.name(seg))
-		if amount != nil {
-			head += fmt.Sprintf(", a %s segment", c.money(*amount))
+		amount := c.productSpend(seg, prods)
+		head := fmt.Sprintf("Nobody services %s for %s%s", c.list(prods), c.name(seg), c.atStake(amount, "of spend on them"))
+		what := c.name(prods[0])
+		if len(prods) > 1 {
+			what = fmt.Sprintf("%d products", len(prods))
 		}
+		figs := figure("product_spend", amount, "currency")
+		figs = append(figs, figure("revenue", c.revenue(seg), "currency")...)
 		out = append(out, Insight{ID: InsightServiceOpportunity + ":" + seg, Kind: InsightServiceOpportunity, Severity: SeverityLow,
-			Headline: head, AtStake: amount, Figures: figure("revenue", amount, "currency"), Nodes: append([]string{seg}, prods...)})
+			Headline: head, Short: fmt.Sprintf("Nobody services %s for %s", what, c.name(seg)),
+			AtStake: amount, Figures: figs, Nodes: append([]string{seg}, prods...)})
 	}
 	return out
+}
+
+// productSpend is the part of node id's spend that goes to products: through
+// each inbound supplies edge naming some of them, the edge's share of id's
+// purchases split evenly over the products it names. Shares are read as the
+// analysis reads them: the given one, else an even split of what the given
+// shares leave over. Nil when id has no spend.
+func (c *insightCtx) productSpend(id string, products []string) *float64 {
+	rev := c.revenue(id)
+	if rev == nil {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, p := range products {
+		want[p] = true
+	}
+	edges := c.supplies[id]
+	given, unshared := 0.0, 0
+	for _, e := range edges {
+		if e.Share != nil {
+			given += *e.Share
+		} else {
+			unshared++
+		}
+	}
+	rest := 0.0
+	if unshared > 0 {
+		rest = math.Max(0, 1-given) / float64(unshared)
+	}
+	part := 0.0
+	for _, e := range edges {
+		k := 0
+		for _, p := range e.Products {
+			if want[p] {
+				k++
+			}
+		}
+		if k == 0 {
+			continue
+		}
+		share := rest
+		if e.Share != nil {
+			share = *e.Share
+		}
+		part += share * float64(k) / float64(len(e.Products))
+	}
+	v := *rev * part
+	cleanNum(&v) // 9,200,000 · 0.2 is 1840000.0000000002 in float64
+	return &v
 }
 
 func (c *insightCtx) preferencesUnmet() []Insight {
@@ -428,8 +503,9 @@ func (c *insightCtx) preferencesUnmet() []Insight {
 			head += " and nothing delivers that way"
 		}
 		head += c.atStake(amount, "of spend")
+		short := fmt.Sprintf("%s %s %s; no channel delivers that way", c.name(pu.Segment), c.verb(pu.Segment, "prefer"), words(pu.Prefers, "or"))
 		out = append(out, Insight{ID: InsightPreferenceUnmet + ":" + pu.Segment, Kind: InsightPreferenceUnmet, Severity: SeverityLow,
-			Headline: head, AtStake: amount, Figures: figure("revenue", amount, "currency"), Nodes: []string{pu.Segment}})
+			Headline: head, Short: short, AtStake: amount, Figures: figure("revenue", amount, "currency"), Nodes: []string{pu.Segment}})
 	}
 	return out
 }

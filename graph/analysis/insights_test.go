@@ -1,10 +1,12 @@
 package analysis
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // insightMap: acme sells to city directly and through the marketplace web
@@ -86,11 +88,26 @@ func TestInsightHeadlinesInPlainWords(t *testing.T) {
 		"money_loser:lost":              "Lost landlords lose EUR 300 k a year (tier 4)",
 		"concentration:city":            "City buyers bring 75 % of net revenue (EUR 950 k); the top three bring 100 %",
 		"preference_unmet:farms":        "Farms prefer field install but get pickup: EUR 400 k of spend",
-		"service_opportunity:city":      "Nobody services Seals for City buyers, a EUR 1 m segment",
+		"service_opportunity:city":      "Nobody services Seals for City buyers: EUR 1 m of spend on them",
 		"channel_conflict:city":         "acme and web compete for City buyers over Seals: EUR 50 k of channel margin contested",
 	} {
 		if got := by[id].Headline; got != want {
 			t.Errorf("%s headline\n got %q\nwant %q", id, got, want)
+		}
+	}
+	// The short form says less, and never the amount: a column shows it
+	// beside the amount.
+	for id, want := range map[string]string{
+		"single_point_of_failure:south": "Skåne VVS Grossist carries every sale to Farms",
+		"concentration:city":            "City buyers bring 75 % of net revenue",
+		"preference_unmet:farms":        "Farms prefer field install; no channel delivers that way",
+		"service_opportunity:city":      "Nobody services Seals for City buyers",
+		"channel_conflict:city":         "2 sellers compete for City buyers",
+		"money_loser:lost":              "Lost landlords lose money (tier 4)",
+		"unsupported:farms":             "Nobody supports Farms",
+	} {
+		if got := by[id].Short; got != want {
+			t.Errorf("%s short\n got %q\nwant %q", id, got, want)
 		}
 	}
 	if n := by["single_point_of_failure:south"].Nodes; strings.Join(n, ",") != "south,farms" {
@@ -156,4 +173,83 @@ func TestMoney(t *testing.T) {
 	if got := Percent(0.348); got != "35 %" {
 		t.Errorf("Percent(0.348) = %q", got)
 	}
+}
+
+// TestInsightAmountsOnTheSamples checks the amount at stake of every kind of
+// finding against its definition in the README, on the samples, with the
+// figures worked out by hand from the map files.
+func TestInsightAmountsOnTheSamples(t *testing.T) {
+	for _, c := range []struct {
+		sample, id string
+		want       float64
+	}{
+		// Single point of failure: the spend of the segments only it
+		// reaches. Developers 4.8 m; NordBau (a customer inside it) is not
+		// counted again.
+		{"hybrid", "single_point_of_failure:hvac-nord", 4800000},
+		{"hybrid", "single_point_of_failure:export-agent", 1500000},
+		// Unreachable and unsupported: the segment's spend.
+		{"hybrid", "unreachable:landlords", 900000},
+		{"hybrid", "unsupported:export", 1500000},
+		{"industrial", "unsupported:food-plants", 2100000},
+		// Money loser: its loss. Installers' net revenue is 5.6 m ·
+		// (0.35 · 0.7 · 0.84 + 0.65 · 0.82) = 4,137,280; profit
+		// 4,137,280 · 0.42 − 1,900,000 = −162,342.4.
+		{"hybrid", "money_loser:installers", 162342.4},
+		// Landlords: no net revenue, 150,000 cost to serve.
+		{"hybrid", "money_loser:landlords", 150000},
+		// Food plants: 2.1 m · (0.7 · 0.77 · 0.84 + 0.3 · 0.8 · 0.88) =
+		// 1,394,316 net; 1,394,316 · 0.45 − 1,150,000 = −522,557.8.
+		{"industrial", "money_loser:food-plants", 522557.8},
+		// Concentration: the top segment's net revenue. Homeowners:
+		// 9.2 m · (0.25 + 0.15 · 0.85 + 0.6 · (0.6 · 0.75 · 0.82 + 0.4 · 0.75 · 0.84)) = 6,900,920.
+		{"hybrid", "concentration:homeowners", 6900920},
+		// Water utilities: 6.8 m · (0.4 · 0.78 · 0.85 + 0.25 · 0.8 · 0.85 + 0.35 · 0.9) = 5,101,360.
+		{"industrial", "concentration:water-utilities", 5101360},
+		// Channel conflict: spend − net revenue. Homeowners 9.2 m − 6,900,920;
+		// public buyers 3.9 m − 3.9 m · (0.7 + 0.3 · 0.621).
+		{"hybrid", "channel_conflict:homeowners", 2299080},
+		{"hybrid", "channel_conflict:public-buyers", 443430},
+		// Service opportunity: the spend on the products nobody services,
+		// each supplies edge's share split over the products it names.
+		// Homeowners buy filters on two edges of two products each:
+		// 9.2 m · (0.25/2 + 0.15/2) = 1.84 m, not their whole 9.2 m.
+		{"hybrid", "service_opportunity:homeowners", 1840000},
+		// Public buyers: thermostats on the direct edge (0.7, two products).
+		{"hybrid", "service_opportunity:public-buyers", 1365000},
+		// Export: heat pumps on its only edge, the only product named.
+		{"hybrid", "service_opportunity:export", 1500000},
+		// Unmet preference and no interaction point: the segment's spend.
+		{"hybrid", "preference_unmet:landlords", 900000},
+		{"industrial", "preference_unmet:chem-plants", 5200000},
+		{"industrial", "no_touchpoint:food-plants", 2100000},
+	} {
+		r := sampleReport(t, c.sample)
+		found := false
+		for _, in := range r.Insights {
+			if in.ID == c.id {
+				found = true
+				checkNum(t, c.sample+" "+c.id+".at_stake", in.AtStake, c.want)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no finding %s", c.sample, c.id)
+		}
+	}
+}
+
+var sampleReports = map[string]*Report{}
+
+func sampleReport(t *testing.T, name string) *Report {
+	t.Helper()
+	if r := sampleReports[name]; r != nil {
+		return r
+	}
+	m, err := mapio.ReadFile(filepath.Join("..", "..", "testdata", "maps", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustAnalyze(t, m)
+	sampleReports[name] = r
+	return r
 }

@@ -179,8 +179,7 @@ func (b *builder) titleSlide() error {
 	p := &scene.Page{Width: o.Width, Height: o.Height, Title: title, Background: chart.White}
 	x, w := 60.0, o.Width-120
 	y := o.Height * 0.22
-	big := math.Max(36, o.MinFont*2)
-	lines := chart.Wrap(title, big, true, w, 2)
+	lines, big := fitLines(title, math.Max(36, o.MinFont*2), o.MinFont, w, 2)
 	p.Items = append(p.Items, &scene.Text{ID: "title", X: x, Y: y, Lines: spans(lines, big, true, chart.Ink)})
 	y += float64(len(lines))*big*scene.LineHeight + 10
 	var meta []string
@@ -204,8 +203,7 @@ func (b *builder) titleSlide() error {
 		b.money(spend), b.money(net), b.money(profit))}
 	if len(b.r.Insights) > 0 {
 		top := b.r.Insights[0]
-		head := math.Max(22, o.MinFont*1.5)
-		hl := chart.Wrap(top.Headline, head, true, w-24, 3)
+		hl, head := fitLines(top.Headline, math.Max(22, o.MinFont*1.5), o.MinFont, w-24, 3)
 		h := float64(len(hl))*head*scene.LineHeight + 28
 		fill := scene.RGB(0xE8, 0xF1, 0xF8)
 		p.Items = append(p.Items, &scene.Group{ID: "headline", Title: top.Headline, Items: []scene.Item{
@@ -226,6 +224,19 @@ func (b *builder) titleSlide() error {
 	p.Notes = strings.Join(notes, "\n")
 	b.pages = append(b.pages, p)
 	return nil
+}
+
+// fitLines sets a headline whole in bold, never cut: at size when it fits
+// in maxLines lines of width, else a point smaller at a time down to
+// minSize, where it takes as many lines as it needs.
+func fitLines(text string, size, minSize, width float64, maxLines int) ([]string, float64) {
+	for {
+		lines := chart.Wrap(text, size, true, width, 0)
+		if len(lines) <= maxLines || size <= minSize {
+			return lines, size
+		}
+		size = math.Max(minSize, size-1)
+	}
 }
 
 func spans(lines []string, size float64, bold bool, c scene.Color) []scene.Span {
@@ -318,6 +329,9 @@ func (b *builder) weakSpots() error {
 	var notes []string
 	for i, in := range top {
 		notes = append(notes, fmt.Sprintf("%d. %s", i+1, in.Headline))
+	}
+	if n > 0 {
+		notes = append(notes, "The drawing shows the nodes of the findings numbered on it and every supply line upstream of them; the whole map is on the map slide.")
 	}
 	return b.diagramSlide(DiagramRequest{View: ViewWeakSpots, Insights: top, Title: title}, strings.Join(notes, "\n"))
 }

@@ -30,10 +30,7 @@ var (
 	zebra    = chart.LightRow
 )
 
-const (
-	cellPad     = 5.0 // inside every cell, all round
-	maxRowLines = 3
-)
+const cellPad = 5.0 // inside every cell, all round
 
 // tables adds the analysis tables: findings, segments, partners.
 func (b *builder) tables() error {
@@ -90,7 +87,7 @@ func (b *builder) tables() error {
 }
 
 // tablePages sets t on as many pages as it needs: every row whole on one
-// page (the text column wraps to at most three lines), the header on every
+// page (the text column wraps to as many lines as it needs), the header on every
 // page, no text under the minimum font.
 func (b *builder) tablePages(t table) ([]*scene.Page, error) {
 	fs := b.o.MinFont
@@ -130,7 +127,8 @@ func (b *builder) tablePages(t table) ([]*scene.Page, error) {
 		n := 1
 		for ci, c := range t.cols {
 			if c.flex {
-				cells[ri][ci] = chart.Wrap(r[ci], fs, false, widths[ci]-2*cellPad, maxRowLines)
+				// Whole: a finding's headline is never cut.
+				cells[ri][ci] = chart.Wrap(r[ci], fs, false, widths[ci]-2*cellPad, 0)
 			} else {
 				cells[ri][ci] = []string{chart.Shorten(r[ci], fs, false, widths[ci]-2*cellPad)}
 			}
