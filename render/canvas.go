@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"regexp"
 	"sync"
 
 	"github.com/chanmap/chanmap/render/scene"
@@ -241,11 +240,6 @@ func (d *canvasDrawer) item(it scene.Item) {
 	}
 }
 
-// creationDate is the PDF's /CreationDate, which the PDF library sets to the
-// time of writing; it is overwritten with a fixed date of the same length so
-// that the same page always gives the same bytes (offsets stay valid).
-var creationDate = regexp.MustCompile(`/CreationDate ?\(D:(\d{14})(Z|[+-]\d{4})\)`)
-
 // WritePDF writes pages as one PDF document, one PDF page per scene page at
 // its real size, text embedded as subset Liberation Sans.
 func WritePDF(w io.Writer, pages []*scene.Page) error {
@@ -271,19 +265,10 @@ func WritePDF(w io.Writer, pages []*scene.Page) error {
 	if err := r.Close(); err != nil {
 		return err
 	}
-	out := creationDate.ReplaceAllFunc(buf.Bytes(), func(m []byte) []byte {
-		zone := creationDate.FindSubmatch(m)[2]
-		// The library writes "/CreationDate(" or "/CreationDate (": keep
-		// whichever it wrote, so the length stays the same.
-		fixed := append([]byte(nil), m[:bytes.IndexByte(m, '(')]...)
-		fixed = append(fixed, "(D:20000101000000"...)
-		if len(zone) == 1 {
-			fixed = append(fixed, 'Z')
-		} else {
-			fixed = append(fixed, "+0000"...)
-		}
-		return append(fixed, ')')
-	})
+	out, err := pinTimes(buf.Bytes())
+	if err != nil {
+		return err
+	}
 	_, err = w.Write(out)
 	return err
 }

@@ -2,7 +2,9 @@ package render
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"encoding/xml"
 	"flag"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -396,6 +399,68 @@ func TestPDFHasNoWritingTime(t *testing.T) {
 			t.Fatal("the PDF has no /CreationDate")
 		}
 		t.Errorf("the PDF carries the time of writing: %q", b[i:min(len(b), i+40)])
+	}
+}
+
+// Every font embedded in a PDF has its header's modified time pinned to its
+// created time (the PDF library writes the time of writing there, inside a
+// compressed stream), and the cross-reference table still points at every
+// object after the font streams were compressed again.
+func TestPDFFontTimesPinned(t *testing.T) {
+	b, err := Render(context.Background(), NewInProcess(), readMap(t, "hybrid"), Options{}, "pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fonts := 0
+	for _, m := range streamStart.FindAllSubmatchIndex(b, -1) {
+		n, _ := strconv.Atoi(string(b[m[2]:m[3]]))
+		r, err := zlib.NewReader(bytes.NewReader(b[m[1] : m[1]+n]))
+		if err != nil {
+			t.Fatalf("stream at %d: %v", m[0], err)
+		}
+		font, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatalf("stream at %d: %v", m[0], err)
+		}
+		if string(font[:4]) != "\x00\x01\x00\x00" {
+			continue
+		}
+		fonts++
+		for i := 0; i < int(binary.BigEndian.Uint16(font[4:])); i++ {
+			rec := font[12+16*i:]
+			if string(rec[:4]) != "head" {
+				continue
+			}
+			head := font[binary.BigEndian.Uint32(rec[8:]):]
+			if !bytes.Equal(head[20:28], head[28:36]) {
+				t.Errorf("font at byte %d: modified %x is not its created time %x", m[0], head[28:36], head[20:28])
+			}
+			if sum := checksum(font); sum != 0xB1B0AFBA {
+				t.Errorf("font at byte %d: whole-font checksum %#x, want 0xB1B0AFBA", m[0], sum)
+			}
+		}
+	}
+	if fonts == 0 {
+		t.Fatal("the PDF embeds no TrueType font")
+	}
+	x := bytes.LastIndex(b, []byte("\nxref\n"))
+	lines := strings.Split(string(b[x+len("\nxref\n"):]), "\n")
+	var first, count int
+	fmt.Sscanf(lines[0], "%d %d", &first, &count)
+	for i := 0; i < count; i++ {
+		e := lines[1+i]
+		if e[17] != 'n' {
+			continue
+		}
+		off, _ := strconv.Atoi(e[:10])
+		if want := fmt.Sprintf("%d 0 obj", first+i); !bytes.HasPrefix(b[off:], []byte(want)) {
+			t.Errorf("xref entry %d points at %q, want %q", first+i, b[off:min(len(b), off+12)], want)
+		}
+	}
+	s := bytes.LastIndex(b, []byte("startxref\n")) + len("startxref\n")
+	off, _ := strconv.Atoi(strings.TrimSpace(string(b[s : s+bytes.IndexByte(b[s:], '\n')])))
+	if !bytes.HasPrefix(b[off:], []byte("xref")) {
+		t.Errorf("startxref %d does not point at the xref table", off)
 	}
 }
 
