@@ -140,7 +140,7 @@ func Diff(a, b *graph.Map) (*Result, error) {
 		case o == nil:
 			r.Nodes = append(r.Nodes, NodeChange{ID: n.ID, Kind: n.Kind, Name: n.Name, Status: Removed})
 			r.Counts.NodesRemoved++
-		case !graph.EqualNode(n, o):
+		case n != o && !graph.EqualNode(n, o):
 			if fc := fieldChanges(n, o); len(fc) > 0 {
 				r.Nodes = append(r.Nodes, NodeChange{ID: n.ID, Kind: o.Kind, Name: o.Name, Status: Changed, Fields: fc})
 				r.Counts.NodesChanged++
@@ -167,7 +167,7 @@ func Diff(a, b *graph.Map) (*Result, error) {
 		case o == nil:
 			r.Edges = append(r.Edges, EdgeChange{Key: k, From: e.From, To: e.To, Kind: e.Kind, Status: Removed})
 			r.Counts.EdgesRemoved++
-		case !graph.EqualEdge(e, o):
+		case e != o && !graph.EqualEdge(e, o):
 			if fc := fieldChanges(e, o); len(fc) > 0 {
 				r.Edges = append(r.Edges, EdgeChange{Key: k, From: o.From, To: o.To, Kind: o.Kind, Status: Changed, Fields: fc})
 				r.Counts.EdgesChanged++
