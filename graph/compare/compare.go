@@ -79,6 +79,19 @@ type FigureChange struct {
 	After  Figures `json:"after"`
 }
 
+// InsightChange is a finding of the analysis (analysis.Insight, matched by
+// its id) that appeared in the after map (added) or went away from the
+// before map (removed).
+type InsightChange struct {
+	ID       string   `json:"id"`
+	Kind     string   `json:"kind"`
+	Status   Status   `json:"status"`
+	Severity string   `json:"severity"`
+	Headline string   `json:"headline"`
+	AtStake  *float64 `json:"at_stake"`
+	Nodes    []string `json:"nodes"`
+}
+
 // Counts sums up a Result.
 type Counts struct {
 	NodesAdded   int `json:"nodes_added"`
@@ -99,7 +112,10 @@ type Result struct {
 	Nodes   []NodeChange   `json:"nodes"`
 	Edges   []EdgeChange   `json:"edges"`
 	Figures []FigureChange `json:"figures"`
-	Counts  Counts         `json:"counts"`
+	// Insights are the findings that appeared or went away, the ones
+	// gone first, each group by money at stake as the analysis ranks them.
+	Insights []InsightChange `json:"insights"`
+	Counts   Counts          `json:"counts"`
 	// Warnings say why figures could not be compared (an analysis error
 	// on one side).
 	Warnings []string `json:"warnings"`
@@ -113,7 +129,7 @@ func Diff(a, b *graph.Map) (*Result, error) {
 	}
 	r := &Result{
 		From: Side{Map: a.ID, Version: a.Version, Title: a.Title}, To: Side{Map: b.ID, Version: b.Version, Title: b.Title},
-		Map: []FieldChange{}, Nodes: []NodeChange{}, Edges: []EdgeChange{}, Figures: []FigureChange{}, Warnings: []string{},
+		Map: []FieldChange{}, Nodes: []NodeChange{}, Edges: []EdgeChange{}, Figures: []FigureChange{}, Insights: []InsightChange{}, Warnings: []string{},
 	}
 	if a.Title != b.Title {
 		r.Map = append(r.Map, FieldChange{Field: "title", Before: a.Title, After: b.Title})
@@ -206,6 +222,7 @@ func (r *Result) figures(a, b *graph.Map) {
 	if errA != nil || errB != nil {
 		return
 	}
+	r.insights(before, after)
 	segs := map[string][2]*analysis.Segment{}
 	for i := range before.Segments {
 		s := &before.Segments[i]
@@ -238,6 +255,28 @@ func (r *Result) figures(a, b *graph.Map) {
 		}
 		r.Figures = append(r.Figures, FigureChange{ID: id, Kind: kind, Before: fb, After: fa})
 	}
+}
+
+// insights lists the findings of one report that the other lacks.
+func (r *Result) insights(before, after *analysis.Report) {
+	ids := func(in []analysis.Insight) map[string]bool {
+		out := make(map[string]bool, len(in))
+		for _, x := range in {
+			out[x.ID] = true
+		}
+		return out
+	}
+	inBefore, inAfter := ids(before.Insights), ids(after.Insights)
+	add := func(in []analysis.Insight, other map[string]bool, st Status) {
+		for _, x := range in {
+			if !other[x.ID] {
+				r.Insights = append(r.Insights, InsightChange{ID: x.ID, Kind: x.Kind, Status: st, Severity: x.Severity,
+					Headline: x.Headline, AtStake: x.AtStake, Nodes: append([]string{}, x.Nodes...)})
+			}
+		}
+	}
+	add(before.Insights, inAfter, Removed)
+	add(after.Insights, inBefore, Added)
 }
 
 func label(s Side) string {
@@ -359,8 +398,9 @@ type Union struct {
 // UnionOf builds the union of a (before) and b (after). Its Map is a plain
 // graph.Map the diagram code can draw with the statuses as an overlay.
 func UnionOf(a, b *graph.Map) *Union {
-	u := &Union{Map: &graph.Map{ID: b.ID, Title: b.Title, Currency: b.Currency, Version: b.Version, Classification: b.Classification},
-		Nodes: map[string]Status{}, Edges: map[string]Status{}}
+	head := *b // the map's own fields (title, source, as of...) are b's
+	head.Nodes, head.Edges = nil, nil
+	u := &Union{Map: &head, Nodes: map[string]Status{}, Edges: map[string]Status{}}
 	bn := make(map[string]*graph.Node, len(b.Nodes))
 	for _, n := range b.Nodes {
 		bn[n.ID] = n
