@@ -139,3 +139,41 @@ func TestTokenNames(t *testing.T) {
 		}
 	}
 }
+
+// The diff of two versions drawn: SVG with the change marked and the side
+// named, the same drawing again answers 304 to its ETag, and a bad side or
+// a missing version is refused.
+func TestDiffDiagramAPI(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	r := e.do("PATCH", "/api/v1/maps/acme-pumps/nodes/contractors", map[string]any{"name": "Contractors"}, hdr{"If-Match": `"1"`})
+	wantStatus(t, r, 200)
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=2", nil, nil)
+	wantStatus(t, r, 200)
+	body := string(r.Body)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "image/svg+xml") {
+		t.Errorf("content type %q", ct)
+	}
+	for _, want := range []string{"what changed", "From version 1 to version 2: 1 changed", "changed: name"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the diff SVG does not say %q", want)
+		}
+	}
+	tag := r.Header.Get("ETag")
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=2", nil, hdr{"If-None-Match": tag}), 304)
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=2&side=before", nil, nil)
+	wantStatus(t, r, 200)
+	if !strings.Contains(string(r.Body), "· before") || r.Header.Get("ETag") == tag {
+		t.Error("side=before does not name its side, or shares the ETag of both sides")
+	}
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.png", nil, nil)
+	wantStatus(t, r, 200)
+	if !strings.HasPrefix(string(r.Body), "\x89PNG") {
+		t.Error("diff/diagram.png is not a PNG")
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?side=left", nil, nil), 400)
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=9", nil, nil), 404)
+	wantStatus(t, e.do("GET", "/api/v1/maps/nope/diff/diagram.svg", nil, nil), 404)
+}
