@@ -127,6 +127,10 @@ func Diff(a, b *graph.Map) (*Result, error) {
 	if a == nil || b == nil {
 		return nil, fmt.Errorf("compare: both maps are needed")
 	}
+	// The analyses of both maps are most of the work and independent of
+	// each other and of the element-by-element comparison: all three run
+	// side by side.
+	before, after := analyse(a), analyse(b)
 	r := &Result{
 		From: Side{Map: a.ID, Version: a.Version, Title: a.Title}, To: Side{Map: b.ID, Version: b.Version, Title: b.Title},
 		Map: []FieldChange{}, Nodes: []NodeChange{}, Edges: []EdgeChange{}, Figures: []FigureChange{}, Insights: []InsightChange{}, Warnings: []string{},
@@ -196,23 +200,31 @@ func Diff(a, b *graph.Map) (*Result, error) {
 			r.Counts.EdgesAdded++
 		}
 	}
-	r.figures(a, b)
+	r.figures(<-before, <-after)
 	r.Same = len(r.Map) == 0 && len(r.Nodes) == 0 && len(r.Edges) == 0
 	return r, nil
 }
 
-// figures compares the analysis of both maps, segment by segment.
-func (r *Result) figures(a, b *graph.Map) {
-	// The two analyses are independent: run them side by side.
-	var before *analysis.Report
-	var errA error
-	done := make(chan struct{})
+// analysed is the analysis of one map, or why there is none.
+type analysed struct {
+	report *analysis.Report
+	err    error
+}
+
+// analyse starts the analysis of m and returns where it will be delivered.
+func analyse(m *graph.Map) <-chan analysed {
+	ch := make(chan analysed, 1)
 	go func() {
-		defer close(done)
-		before, errA = analysis.Analyze(a)
+		r, err := analysis.Analyze(m)
+		ch <- analysed{r, err}
 	}()
-	after, errB := analysis.Analyze(b)
-	<-done
+	return ch
+}
+
+// figures compares the analysis of both maps, segment by segment.
+func (r *Result) figures(a, b analysed) {
+	before, errA := a.report, a.err
+	after, errB := b.report, b.err
 	if errA != nil {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("figures of %s: %v", label(r.From), errA))
 	}

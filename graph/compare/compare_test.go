@@ -164,10 +164,12 @@ func BenchmarkDiff10000(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu := selfCPU()
 	for i := 0; i < b.N; i++ {
 		r, err := Diff(a, next)
 		if err != nil || r.Counts.NodesChanged != 10 {
 			b.Fatalf("Diff: %v, %+v", err, r.Counts)
 		}
 	}
+	b.ReportMetric(float64(selfCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 }
