@@ -84,6 +84,12 @@ func TestHistoryAPI(t *testing.T) {
 		t.Errorf("after restoring version 1 contractors is named %q", now.Node("contractors").Name)
 	}
 
+	// A viewer reads the history and the diff but cannot restore.
+	e.token = "viewer-tok"
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/versions", nil, nil), 200)
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=3", nil, nil), 200)
+	wantStatus(t, e.do("POST", "/api/v1/maps/acme-pumps/restore", map[string]any{"version": 2}, hdr{"If-Match": `"3"`}), 403)
+
 	// Delete (admin), list and undelete (editor), purge (admin only).
 	e.token = "admin-token-1"
 	wantStatus(t, e.do("DELETE", "/api/v1/maps/acme-pumps", nil, hdr{"If-Match": `"3"`}), 204)

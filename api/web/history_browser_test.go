@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -92,5 +93,53 @@ func TestBrowserHistory(t *testing.T) {
 		chromedp.WaitVisible(`#diagram svg g.node`, chromedp.ByQuery))
 	if res, _ := apiDo(t, "GET", base+"api/v1/maps/"+id, nil, nil); res.StatusCode != http.StatusOK {
 		t.Errorf("after undelete GET map: %d", res.StatusCode)
+	}
+}
+
+// A viewer sees the history but is told, on the page, that restoring needs
+// the editor role (the API answers 403), and the map stays as it is.
+func TestBrowserHistoryViewer(t *testing.T) {
+	ctx := tab(t, 60*time.Second)
+	bin := build(t)
+	var log lockedBuffer
+	cmd, base, err := startServe(bin, t.TempDir(), &log, "CHANMAP_TOKENS=editor-token-1=editor:eve,viewer-token-1=viewer:val")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	t.Cleanup(func() { stop(cmd) })
+	id, _ := seededMapAuth(t, base, "editor-token-1")
+	editor := map[string]string{"Authorization": "Bearer editor-token-1", "If-Match": `"1"`, "Chanmap-Message": "edited by eve"}
+	res, body := apiDo(t, "GET", base+"api/v1/maps/"+id+"/nodes", nil, editor)
+	var nodes []struct {
+		ID string `json:"id"`
+	}
+	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &nodes) != nil || len(nodes) == 0 {
+		t.Fatalf("GET nodes: %d %s", res.StatusCode, body)
+	}
+	if res, body := apiDo(t, "PATCH", base+"api/v1/maps/"+id+"/nodes/"+nodes[0].ID, map[string]any{"name": "Edited by Eve"}, editor); res.StatusCode != http.StatusOK {
+		t.Fatalf("PATCH node: %d %s", res.StatusCode, body)
+	}
+
+	var first, said, version string
+	run(t, ctx, "open the history as a viewer and try to restore",
+		chromedp.Navigate(base+"#/maps/"+id),
+		chromedp.WaitVisible(`#token-dialog`, chromedp.ByQuery),
+		chromedp.SetValue(`#token-input`, "viewer-token-1", chromedp.ByQuery),
+		chromedp.Click(`#token-form button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#diagram svg g.node`, chromedp.ByQuery),
+		chromedp.Click(`#history > summary`, chromedp.ByQuery),
+		waitJS(`document.querySelectorAll('#history-list li.history-row').length === 2`),
+		chromedp.Text(`#history-list li.history-row:first-child`, &first, chromedp.ByQuery),
+		chromedp.Click(`#history-list li[data-version="1"] .restore`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#confirm-dialog`, chromedp.ByQuery),
+		chromedp.Click(`#confirm-yes`, chromedp.ByQuery),
+		waitJS(`document.getElementById('status').textContent.includes('does not allow')`),
+		chromedp.Text(`#status`, &said, chromedp.ByQuery),
+		chromedp.Text(`#map-version`, &version, chromedp.ByQuery))
+	if !strings.Contains(first, "eve") || !strings.Contains(first, "edited by eve") {
+		t.Errorf("the newest version %q does not name its author and message", first)
+	}
+	if !strings.Contains(said, "editor role") || !strings.HasPrefix(version, "version 2") {
+		t.Errorf("after a viewer's restore the page says %q and shows %q; want the editor role named and version 2 kept", said, version)
 	}
 }
