@@ -43,7 +43,7 @@ type DiffOverlay struct {
 // and a written mark: added thick and solid, removed dashed and greyed,
 // changed dotted.
 var (
-	addedColor   = scene.RGB(0x00, 0x7a, 0x5a) // bluish green, darkened for lines on white
+	addedColor   = scene.RGB(0x00, 0x48, 0x34) // a deep bluish green: apart from the grey of removals under every common colour blindness
 	changedColor = okVermil
 	removedColor = midGrey
 )

@@ -205,3 +205,24 @@ func TestDiffBadSide(t *testing.T) {
 		t.Error("Build took an unknown diff side")
 	}
 }
+
+// The three status colours stay apart for readers with protanopia or
+// deuteranopia (ΔE*ab of at least 20), as the tiers do; the line styles
+// and written marks say the same again.
+func TestDiffColoursSurviveColourBlindness(t *testing.T) {
+	cs := map[string]scene.Color{"added": addedColor, "changed": changedColor, "removed": removedColor}
+	for _, sim := range []struct {
+		name string
+		m    [3][3]float64
+	}{{"normal", identity3}, {"protanopia", protanopia}, {"deuteranopia", deuteranopia}} {
+		for x, a := range cs {
+			for y, b := range cs {
+				if x < y {
+					if d := deltaE(simulate(a, sim.m), simulate(b, sim.m)); d < 20 {
+						t.Errorf("%s: %s and %s differ by ΔE %.1f, want at least 20", sim.name, x, y, d)
+					}
+				}
+			}
+		}
+	}
+}
