@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/compare"
+	"github.com/chanmap/chanmap/render"
 	"github.com/labstack/echo/v4"
 )
 
@@ -21,6 +23,9 @@ func (s *Server) historyRoutes(v *echo.Group, read, edit, admin []echo.Middlewar
 	get("/maps/:map/versions", s.listVersions, read...)
 	get("/maps/:map/versions/:version", s.getVersion, read...)
 	get("/maps/:map/diff", s.diffVersions, read...)
+	for _, f := range []string{"svg", "png", "pdf"} {
+		get("/maps/:map/diff/diagram."+f, s.diffDiagram(f), read...)
+	}
 	v.POST("/maps/:map/restore", s.restoreMap, edit...)
 	v.POST("/maps/:map/undelete", s.undeleteMap, edit...)
 	get("/deleted", s.listDeleted, edit...)
@@ -105,38 +110,87 @@ func (s *Server) getVersion(c echo.Context) error {
 // diffVersions compares two versions of a map: from (default: the one
 // before to) and to (default: the current one).
 func (s *Server) diffVersions(c echo.Context) error {
-	from, err := queryVersion(c, "from")
+	a, b, err := s.diffSides(c)
 	if err != nil {
 		return err
-	}
-	to, err := queryVersion(c, "to")
-	if err != nil {
-		return err
-	}
-	ctx, cancel := s.storeCtx(c)
-	defer cancel()
-	id := param(c, "map")
-	var b *graph.Map
-	if to == 0 {
-		b, err = s.cfg.Store.GetMap(ctx, id)
-	} else {
-		b, err = s.cfg.Store.GetVersion(ctx, id, to)
-	}
-	if err != nil {
-		return storeErr(err)
-	}
-	if from == 0 {
-		from = max(b.Version-1, 1)
-	}
-	a, err := s.cfg.Store.GetVersion(ctx, id, from)
-	if err != nil {
-		return storeErr(err)
 	}
 	r, err := compare.Diff(a, b)
 	if err != nil {
 		return storeErr(err)
 	}
 	return c.JSON(http.StatusOK, r)
+}
+
+// diffSides reads the two versions a diff compares: from (default: the one
+// before to) and to (default: the current one).
+func (s *Server) diffSides(c echo.Context) (a, b *graph.Map, err error) {
+	from, err := queryVersion(c, "from")
+	if err != nil {
+		return nil, nil, err
+	}
+	to, err := queryVersion(c, "to")
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := s.storeCtx(c)
+	defer cancel()
+	id := param(c, "map")
+	if to == 0 {
+		b, err = s.cfg.Store.GetMap(ctx, id)
+	} else {
+		b, err = s.cfg.Store.GetVersion(ctx, id, to)
+	}
+	if err != nil {
+		return nil, nil, storeErr(err)
+	}
+	if from == 0 {
+		from = max(b.Version-1, 1)
+	}
+	a, err = s.cfg.Store.GetVersion(ctx, id, from)
+	if err != nil {
+		return nil, nil, storeErr(err)
+	}
+	return a, b, nil
+}
+
+// diffDiagram draws the change between two versions (one side of it, or
+// both) through the worker pool, cached like any diagram by the content of
+// both versions and the options.
+func (s *Server) diffDiagram(format string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		all, err := diagramOptions(c)
+		if err != nil {
+			return err
+		}
+		// The diff is drawn in the full view coloured by kind: only the
+		// page's options apply.
+		opt := render.Options{Detail: all.Detail, Page: all.Page, MinFont: all.MinFont, Theme: all.Theme, Footer: all.Footer}
+		side := render.DiffSide(c.QueryParam("side"))
+		if side == "" {
+			side = render.SideBoth
+		}
+		a, b, err := s.diffSides(c)
+		if err != nil {
+			return err
+		}
+		r, err := compare.Diff(a, b)
+		if err != nil {
+			return storeErr(err)
+		}
+		m, opt, err := render.Diff(a, b, r, side, opt)
+		if err != nil {
+			return drawErr(err)
+		}
+		key, err := render.CacheKey(m, opt, format)
+		if err != nil {
+			return drawErr(err)
+		}
+		tag := `"d-` + key[:32] + `"`
+		if format == "svg" {
+			c.Response().Header().Set("Content-Security-Policy", svgCSP)
+		}
+		return s.serveDrawing(c, key, tag, diagramTypes[format], func(ctx context.Context) ([]byte, error) { return s.draw(ctx, m, format, opt) })
+	}
 }
 
 // restoreRequest is the body of POST /maps/{map}/restore.

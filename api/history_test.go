@@ -84,6 +84,12 @@ func TestHistoryAPI(t *testing.T) {
 		t.Errorf("after restoring version 1 contractors is named %q", now.Node("contractors").Name)
 	}
 
+	// A viewer reads the history and the diff but cannot restore.
+	e.token = "viewer-tok"
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/versions", nil, nil), 200)
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=3", nil, nil), 200)
+	wantStatus(t, e.do("POST", "/api/v1/maps/acme-pumps/restore", map[string]any{"version": 2}, hdr{"If-Match": `"3"`}), 403)
+
 	// Delete (admin), list and undelete (editor), purge (admin only).
 	e.token = "admin-token-1"
 	wantStatus(t, e.do("DELETE", "/api/v1/maps/acme-pumps", nil, hdr{"If-Match": `"3"`}), 204)
@@ -138,4 +144,42 @@ func TestTokenNames(t *testing.T) {
 			t.Errorf("ParseTokens(%q) = %v, want a token name error", bad, err)
 		}
 	}
+}
+
+// The diff of two versions drawn: SVG with the change marked and the side
+// named, the same drawing again answers 304 to its ETag, and a bad side or
+// a missing version is refused.
+func TestDiffDiagramAPI(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	r := e.do("PATCH", "/api/v1/maps/acme-pumps/nodes/contractors", map[string]any{"name": "Contractors"}, hdr{"If-Match": `"1"`})
+	wantStatus(t, r, 200)
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=2", nil, nil)
+	wantStatus(t, r, 200)
+	body := string(r.Body)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "image/svg+xml") {
+		t.Errorf("content type %q", ct)
+	}
+	for _, want := range []string{"what changed", "From version 1 to version 2: 1 changed", "changed: name"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the diff SVG does not say %q", want)
+		}
+	}
+	tag := r.Header.Get("ETag")
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=2", nil, hdr{"If-None-Match": tag}), 304)
+
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=1&to=2&side=before", nil, nil)
+	wantStatus(t, r, 200)
+	if !strings.Contains(string(r.Body), "· before") || r.Header.Get("ETag") == tag {
+		t.Error("side=before does not name its side, or shares the ETag of both sides")
+	}
+	r = e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.png", nil, nil)
+	wantStatus(t, r, 200)
+	if !strings.HasPrefix(string(r.Body), "\x89PNG") {
+		t.Error("diff/diagram.png is not a PNG")
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?side=left", nil, nil), 400)
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/diff/diagram.svg?from=9", nil, nil), 404)
+	wantStatus(t, e.do("GET", "/api/v1/maps/nope/diff/diagram.svg", nil, nil), 404)
 }

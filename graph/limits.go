@@ -91,15 +91,16 @@ const (
 func (v *validator) limits() {
 	m := v.m
 	limitRows(v, "", v.s.Map, m)
+	nodeFields, edgeFields := Names(v.s.Node), Names(v.s.Edge)
 	for i, n := range m.Nodes {
 		p := "/nodes/" + strconv.Itoa(i)
 		limitRows(v, p, v.s.Node, n)
-		v.attrs(p, n.Attrs, Names(v.s.Node))
+		v.attrs(p, n.Attrs, nodeFields)
 	}
 	for i, e := range m.Edges {
 		p := "/edges/" + strconv.Itoa(i)
 		limitRows(v, p, v.s.Edge, e)
-		v.attrs(p, e.Attrs, Names(v.s.Edge))
+		v.attrs(p, e.Attrs, edgeFields)
 	}
 	if c := m.Classification; c != nil {
 		limitRows(v, "/classification", v.s.Classification, c)
@@ -110,18 +111,23 @@ func (v *validator) limits() {
 // MaxIDLen, enum values and names by MaxNameLen, free text by MaxTextLen
 // (a title or name by MaxNameLen), lists item by item, figures by
 // MaxFigure, and the names of score and list maps.
+// Rows within their limits (nearly all) are passed over before any JSON
+// pointer is written: on a 10,000-node map the pointers were most of the
+// check's cost.
 func limitRows[T any](v *validator, p string, fs []Field[T], x *T) {
 	for _, f := range fs {
+		val := f.Get(x)
+		if withinLimits(f.Type, textLimit(f.Type, f.Multiline, f.Name), val) {
+			continue
+		}
 		ptr := p + "/" + EscapePointer(f.Name)
-		switch val := f.Get(x).(type) {
+		switch val := val.(type) {
 		case string:
 			switch {
 			case f.Type == TypeID || f.Type == TypeNodeRef:
 				v.idLen(ptr, f.Name, val)
-			case f.Type == TypeText && (f.Multiline || f.Name != "name" && f.Name != "title" && f.Name != "currency" && f.Name != "region"):
-				v.textLen(ptr, f.Name, val, MaxTextLen)
 			default:
-				v.textLen(ptr, f.Name, val, MaxNameLen)
+				v.textLen(ptr, f.Name, val, textLimit(f.Type, f.Multiline, f.Name))
 			}
 		case []string:
 			v.list(p, f.Name, val)
@@ -139,6 +145,59 @@ func limitRows[T any](v *validator, p string, fs []Field[T], x *T) {
 			}
 		}
 	}
+}
+
+// textLimit is the most bytes a text row holds: free text MaxTextLen, a
+// title, name, currency or region (and enum values) MaxNameLen.
+func textLimit(t FieldType, multiline bool, name string) int {
+	if t == TypeText && (multiline || name != "name" && name != "title" && name != "currency" && name != "region") {
+		return MaxTextLen
+	}
+	return MaxNameLen
+}
+
+// withinLimits reports a value limitRows has nothing to say about; false
+// when it may have (then limitRows looks closely and says what).
+func withinLimits(t FieldType, limit int, val any) bool {
+	textOK := func(s string, limit int) bool { return len(s) <= limit && plainText(s) == "" }
+	listOK := func(items []string) bool {
+		if len(items) > MaxListItems {
+			return false
+		}
+		for _, s := range items {
+			if s == "" || strings.Contains(s, ";") || strings.TrimSpace(s) != s || !textOK(s, MaxNameLen) {
+				return false
+			}
+		}
+		return true
+	}
+	figOK := func(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) <= MaxFigure }
+	switch val := val.(type) {
+	case string:
+		if t == TypeID || t == TypeNodeRef {
+			return len(val) <= MaxIDLen
+		}
+		return textOK(val, limit)
+	case []string:
+		return listOK(val)
+	case *float64:
+		return val == nil || figOK(*val)
+	case map[string]float64:
+		for k, f := range val {
+			if !textOK(k, MaxNameLen) || !figOK(f) {
+				return false
+			}
+		}
+		return true
+	case map[string][]string:
+		for k, items := range val {
+			if !textOK(k, MaxNameLen) || !listOK(items) {
+				return false
+			}
+		}
+		return true
+	}
+	return true
 }
 
 func (v *validator) idLen(ptr, field, s string) {

@@ -92,6 +92,9 @@ func Normalise(m *graph.Map, opt Options) (Options, error) {
 	if len(opt.Without) > 0 && (opt.WhatIf == nil || !slices.Equal(opt.WhatIf.Without, sortedSet(opt.Without))) {
 		return opt, fmt.Errorf("%w: the what-if without %s needs its analysis (WithAnalysis), and none was given", ErrOptions, strings.Join(opt.Without, ", "))
 	}
+	if err := checkDiff(opt); err != nil {
+		return opt, err
+	}
 	if (opt.WeakSpots || opt.Figures) && opt.Report == nil {
 		return opt, fmt.Errorf("%w: weak spots and figures need the analysis report, and none was given", ErrOptions)
 	}
@@ -193,6 +196,7 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	}
 
 	b := &builder{m: m, ix: ix, opt: opt, ov: overlayFor(opt, ix), drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
+	b.terse = opt.Diff != nil // a diff's boxes say what changed; details go to tooltips
 	if opt.Flow {
 		if b.flow, err = newFlowScale(m); err != nil {
 			return nil, err
@@ -205,6 +209,7 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	if d.Title == "" {
 		d.Title = m.ID
 	}
+	d.Title = b.diffTitle(d.Title)
 	d.Subtitle = b.subtitle()
 	if d.Findings = findingsOf(opt); len(d.Findings) > 0 {
 		// The slide's headline is the top finding, in plain words.
@@ -230,6 +235,7 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 			d.Edges = append(d.Edges, de)
 		}
 	}
+	b.diffMarks(d)
 	if len(d.Findings) > 0 {
 		// The findings take the room of the connector labels, which stay
 		// in the tooltips.
@@ -264,6 +270,9 @@ func (b *builder) subtitle() string {
 		parts = append(parts, "coloured by tier")
 	case ColorProfit:
 		parts = append(parts, "coloured by profit")
+	}
+	if s := b.diffSubtitle(); s != "" {
+		parts[0] = s
 	}
 	if b.m.Currency != "" && (b.opt.Color != ColorKind || b.opt.Figures || b.opt.WhatIf != nil) {
 		parts = append(parts, b.m.Currency)
@@ -755,7 +764,7 @@ func (b *builder) legend() []LegendEntry {
 	if b.drawn["flow"] {
 		out = append(out, b.flow.flowLegend(b.m.Currency, edgeStyles[graph.EdgeSupplies].color)...)
 	}
-	return out
+	return append(out, b.diffLegend()...)
 }
 
 // sortDiagram puts nodes in lane and kind order, segments by tier and then

@@ -74,6 +74,10 @@ type Options struct {
 	FixedCosts bool
 	WhatIf     *analysis.WhatIf
 
+	// Diff marks the change between two maps on their union: set by
+	// Diff, which returns the union to draw.
+	Diff *DiffOverlay
+
 	Page    string  // 16:9 (default), 4:3, a4, a4-landscape, letter, none
 	MinFont float64 // smallest text in points at the page's real size; 0 means 12
 	Theme   Theme   // default, print, dark

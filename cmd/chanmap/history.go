@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/compare"
+	"github.com/chanmap/chanmap/render"
+	"github.com/chanmap/chanmap/render/scene"
 )
 
 func init() {
@@ -158,22 +161,42 @@ func parseSide(arg string) (side, error) {
 func newDiffCmd() *cobra.Command {
 	var f storeFlags
 	var asJSON bool
+	var out, format, side, theme string
+	var opt render.Options
 	cmd := &cobra.Command{
 		Use:   "diff A B",
 		Short: "Show what changed between two maps or two versions of a map",
 		Long: `diff compares A (before) with B (after) and lists the nodes and edges added,
 removed and changed (field by field), the map's own fields that changed, and
 the figures that moved: each segment's net revenue, profit and tier, before
-and after. A and B are map files (.yaml, .yml, .json), stored maps by id (the
-current version) or MAP_ID@VERSION for a past version. Exit code 0 whether
-or not they differ; --json writes the same as GET /api/v1/maps/{map}/diff.
+and after, and the findings of the analysis that appeared or went away. A and
+B are map files (.yaml, .yml, .json), stored maps by id (the current version)
+or MAP_ID@VERSION for a past version. Exit code 0 whether or not they differ;
+--json writes the same as GET /api/v1/maps/{map}/diff.
+
+-o FILE.svg|pdf|png also draws the change: the union of both maps, laid out
+once, additions with a thick solid outline and "+ new", removals dashed and
+greyed, changes dotted with what changed written on them, and a legend.
+--side before or after draws one map on that same layout, what it lacks
+ghosted, so a box keeps its place from one slide to the next; --side all
+writes all three pages into one PDF. The drawing is fitted to the page like
+any diagram (--page, --min-font, --detail, --theme, --footer).
 ` + storeEnvHelp,
 		Example: `  chanmap diff acme-pumps@3 acme-pumps
   chanmap diff old.yaml new.yaml --json
-  chanmap diff acme-pumps@12 acme-pumps@15 --db /srv/chanmap/maps.db`,
+  chanmap diff acme-pumps@12 acme-pumps@15 --db /srv/chanmap/maps.db
+  chanmap diff acme-pumps@12 acme-pumps -o change.png
+  chanmap diff old.yaml new.yaml -o before-after.pdf --side all`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			sides, format, err := diffDrawingArgs(out, format, side)
+			if err != nil {
+				return err
+			}
 			a, err := parseSide(args[0])
 			if err != nil {
 				return err
@@ -203,6 +226,16 @@ or not they differ; --json writes the same as GET /api/v1/maps/{map}/diff.
 				return err
 			}
 			r.From.Label, r.To.Label = a.arg, b.arg
+			if out != "" {
+				opt.Theme = render.Theme(theme)
+				data, err := drawDiff(ctx, ma, mb, r, opt, sides, format)
+				if err != nil {
+					return err
+				}
+				if err := writeOutput(os.Stdout, out, data); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				return writeIndented(cmd.OutOrStdout(), r)
 			}
@@ -210,8 +243,77 @@ or not they differ; --json writes the same as GET /api/v1/maps/{map}/diff.
 		},
 	}
 	f.add(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON")
+	fl := cmd.Flags()
+	fl.BoolVar(&asJSON, "json", false, "write JSON")
+	fl.StringVarP(&out, "output", "o", "", "also draw the change into this file (.svg, .pdf, .png)")
+	fl.StringVar(&format, "format", "", "svg, pdf or png (default: from the -o extension)")
+	fl.StringVar(&side, "side", string(render.SideBoth), "both (every change marked), before, after, or all (three PDF pages)")
+	fl.StringVar(&opt.Page, "page", "16:9", "16:9, 4:3, a4, a4-landscape, letter or none (natural size)")
+	fl.Float64Var(&opt.MinFont, "min-font", render.DefaultMinFont, "smallest text in points at the page's real size")
+	fl.BoolVar(&opt.Detail, "detail", false, "draw every node: never fold into the overview")
+	fl.StringVar(&theme, "theme", string(render.ThemeDefault), "default, print or dark")
+	fl.StringVar(&opt.Footer, "footer", "", "source and date shown at the foot of the page")
 	return cmd
+}
+
+// diffDrawingArgs checks the drawing flags of diff before any map is read:
+// the sides to draw and the format.
+func diffDrawingArgs(out, format, side string) ([]render.DiffSide, string, error) {
+	if out == "" {
+		if format != "" || side != string(render.SideBoth) {
+			return nil, "", usagef("--format and --side draw the change: give -o FILE.svg, .pdf or .png")
+		}
+		return nil, "", nil
+	}
+	if out == "-" {
+		return nil, "", usagef("-o -: the text (or --json) goes to standard output; give the drawing a file name")
+	}
+	format, err := renderFormat(format, out)
+	if err != nil {
+		return nil, "", err
+	}
+	if format == "dot" {
+		return nil, "", usagef("the diff is drawn as svg, pdf or png, not dot")
+	}
+	switch side {
+	case "all":
+		if format != "pdf" {
+			return nil, "", usagef("--side all draws three pages: give -o FILE.pdf, or one side (before, after, both) for %s", format)
+		}
+		return render.DiffSides, format, nil
+	case string(render.SideBoth), string(render.SideBefore), string(render.SideAfter):
+		return []render.DiffSide{render.DiffSide(side)}, format, nil
+	}
+	return nil, "", usagef("unknown --side %q (want both, before, after or all)", side)
+}
+
+// drawDiff draws the sides of the change from a to b in format, each side
+// a page from the one layout of their union.
+func drawDiff(ctx context.Context, a, b *graph.Map, r *compare.Result, opt render.Options, sides []render.DiffSide, format string) ([]byte, error) {
+	drs, err := render.DrawDiff(ctx, render.NewInProcess(), a, b, r, opt, sides...)
+	if errors.Is(err, render.ErrOptions) {
+		return nil, usageError{err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("drawing the diff: %w", err)
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "svg":
+		err = render.WriteSVG(&buf, drs[0].Page, false)
+	case "png":
+		err = render.WritePNG(&buf, drs[0].Page)
+	default:
+		pages := make([]*scene.Page, len(drs))
+		for i, d := range drs {
+			pages[i] = d.Page
+		}
+		err = render.WritePDF(&buf, pages)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("writing the diff as %s: %w", format, err)
+	}
+	return buf.Bytes(), nil
 }
 
 func loadSide(ctx context.Context, s graph.Store, sd side) (*graph.Map, error) {
@@ -270,6 +372,17 @@ func writeDiffText(w io.Writer, r *compare.Result) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+	}
+	for _, in := range r.Insights {
+		what := "new finding"
+		if in.Status == compare.Removed {
+			what = "finding gone"
+		}
+		stake := ""
+		if in.AtStake != nil {
+			stake = " (" + strconv.FormatFloat(*in.AtStake, 'f', 0, 64) + " at stake)"
+		}
+		fmt.Fprintf(w, "%s %s: %s%s\n", mark[in.Status], what, in.Headline, stake)
 	}
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)

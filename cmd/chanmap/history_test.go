@@ -113,3 +113,50 @@ func TestHistoryDiffRestore(t *testing.T) {
 		t.Errorf("purge of a live map: exit %d, %q", code, errOut)
 	}
 }
+
+// diff -o draws the change: a PNG of one side, a three-page PDF of all of
+// them, the text diff still on standard output with the findings that
+// appeared; bad drawing flags are usage errors and write nothing.
+func TestDiffDrawn(t *testing.T) {
+	noStoreEnv(t)
+	dir := t.TempDir()
+	a, b := filepath.Join("..", "..", "testdata", "maps", "hybrid.yaml"), filepath.Join("..", "..", "testdata", "diff", "hybrid-next.yaml")
+	png := filepath.Join(dir, "after.png")
+	code, out, errOut := runCLI(t, "diff", a, b, "-o", png, "--side", "after")
+	if code != 0 {
+		t.Fatalf("diff -o after.png: exit %d: %s", code, errOut)
+	}
+	if data, err := os.ReadFile(png); err != nil || !strings.HasPrefix(string(data), "\x89PNG") {
+		t.Errorf("after.png is not a PNG (%v)", err)
+	}
+	for _, want := range []string{"- node heizprofi", "+ node hotels", "+ new finding: ", "Hotels and guest houses"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the text diff lacks %q:\n%s", want, out)
+		}
+	}
+	pdf := filepath.Join(dir, "all.pdf")
+	if code, _, errOut := runCLI(t, "diff", a, b, "-o", pdf, "--side", "all"); code != 0 {
+		t.Fatalf("diff --side all: exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "/Count 3") {
+		t.Errorf("the PDF of --side all does not hold three pages (before, after, both)")
+	}
+	for _, bad := range [][]string{
+		{"--side", "all", "-o", filepath.Join(dir, "x.svg")},
+		{"--side", "left", "-o", filepath.Join(dir, "x.svg")},
+		{"--side", "before"},
+		{"-o", filepath.Join(dir, "x.dot")},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"diff", a, b}, bad...)...)
+		if code != 2 || errOut == "" {
+			t.Errorf("diff %v: exit %d (%q), want 2 and a message", bad, code, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.svg")); err == nil {
+		t.Error("a refused diff wrote its file")
+	}
+}

@@ -79,6 +79,19 @@ type FigureChange struct {
 	After  Figures `json:"after"`
 }
 
+// InsightChange is a finding of the analysis (analysis.Insight, matched by
+// its id) that appeared in the after map (added) or went away from the
+// before map (removed).
+type InsightChange struct {
+	ID       string   `json:"id"`
+	Kind     string   `json:"kind"`
+	Status   Status   `json:"status"`
+	Severity string   `json:"severity"`
+	Headline string   `json:"headline"`
+	AtStake  *float64 `json:"at_stake"`
+	Nodes    []string `json:"nodes"`
+}
+
 // Counts sums up a Result.
 type Counts struct {
 	NodesAdded   int `json:"nodes_added"`
@@ -99,7 +112,10 @@ type Result struct {
 	Nodes   []NodeChange   `json:"nodes"`
 	Edges   []EdgeChange   `json:"edges"`
 	Figures []FigureChange `json:"figures"`
-	Counts  Counts         `json:"counts"`
+	// Insights are the findings that appeared or went away, the ones
+	// gone first, each group by money at stake as the analysis ranks them.
+	Insights []InsightChange `json:"insights"`
+	Counts   Counts          `json:"counts"`
 	// Warnings say why figures could not be compared (an analysis error
 	// on one side).
 	Warnings []string `json:"warnings"`
@@ -111,9 +127,13 @@ func Diff(a, b *graph.Map) (*Result, error) {
 	if a == nil || b == nil {
 		return nil, fmt.Errorf("compare: both maps are needed")
 	}
+	// The analyses of both maps are most of the work and independent of
+	// each other and of the element-by-element comparison: all three run
+	// side by side.
+	before, after := analyse(a), analyse(b)
 	r := &Result{
 		From: Side{Map: a.ID, Version: a.Version, Title: a.Title}, To: Side{Map: b.ID, Version: b.Version, Title: b.Title},
-		Map: []FieldChange{}, Nodes: []NodeChange{}, Edges: []EdgeChange{}, Figures: []FigureChange{}, Warnings: []string{},
+		Map: []FieldChange{}, Nodes: []NodeChange{}, Edges: []EdgeChange{}, Figures: []FigureChange{}, Insights: []InsightChange{}, Warnings: []string{},
 	}
 	if a.Title != b.Title {
 		r.Map = append(r.Map, FieldChange{Field: "title", Before: a.Title, After: b.Title})
@@ -140,7 +160,7 @@ func Diff(a, b *graph.Map) (*Result, error) {
 		case o == nil:
 			r.Nodes = append(r.Nodes, NodeChange{ID: n.ID, Kind: n.Kind, Name: n.Name, Status: Removed})
 			r.Counts.NodesRemoved++
-		case !graph.EqualNode(n, o):
+		case n != o && !graph.EqualNode(n, o):
 			if fc := fieldChanges(n, o); len(fc) > 0 {
 				r.Nodes = append(r.Nodes, NodeChange{ID: n.ID, Kind: o.Kind, Name: o.Name, Status: Changed, Fields: fc})
 				r.Counts.NodesChanged++
@@ -167,7 +187,7 @@ func Diff(a, b *graph.Map) (*Result, error) {
 		case o == nil:
 			r.Edges = append(r.Edges, EdgeChange{Key: k, From: e.From, To: e.To, Kind: e.Kind, Status: Removed})
 			r.Counts.EdgesRemoved++
-		case !graph.EqualEdge(e, o):
+		case e != o && !graph.EqualEdge(e, o):
 			if fc := fieldChanges(e, o); len(fc) > 0 {
 				r.Edges = append(r.Edges, EdgeChange{Key: k, From: o.From, To: o.To, Kind: o.Kind, Status: Changed, Fields: fc})
 				r.Counts.EdgesChanged++
@@ -180,23 +200,31 @@ func Diff(a, b *graph.Map) (*Result, error) {
 			r.Counts.EdgesAdded++
 		}
 	}
-	r.figures(a, b)
+	r.figures(<-before, <-after)
 	r.Same = len(r.Map) == 0 && len(r.Nodes) == 0 && len(r.Edges) == 0
 	return r, nil
 }
 
-// figures compares the analysis of both maps, segment by segment.
-func (r *Result) figures(a, b *graph.Map) {
-	// The two analyses are independent: run them side by side.
-	var before *analysis.Report
-	var errA error
-	done := make(chan struct{})
+// analysed is the analysis of one map, or why there is none.
+type analysed struct {
+	report *analysis.Report
+	err    error
+}
+
+// analyse starts the analysis of m and returns where it will be delivered.
+func analyse(m *graph.Map) <-chan analysed {
+	ch := make(chan analysed, 1)
 	go func() {
-		defer close(done)
-		before, errA = analysis.Analyze(a)
+		r, err := analysis.Analyze(m)
+		ch <- analysed{r, err}
 	}()
-	after, errB := analysis.Analyze(b)
-	<-done
+	return ch
+}
+
+// figures compares the analysis of both maps, segment by segment.
+func (r *Result) figures(a, b analysed) {
+	before, errA := a.report, a.err
+	after, errB := b.report, b.err
 	if errA != nil {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("figures of %s: %v", label(r.From), errA))
 	}
@@ -206,6 +234,7 @@ func (r *Result) figures(a, b *graph.Map) {
 	if errA != nil || errB != nil {
 		return
 	}
+	r.insights(before, after)
 	segs := map[string][2]*analysis.Segment{}
 	for i := range before.Segments {
 		s := &before.Segments[i]
@@ -238,6 +267,28 @@ func (r *Result) figures(a, b *graph.Map) {
 		}
 		r.Figures = append(r.Figures, FigureChange{ID: id, Kind: kind, Before: fb, After: fa})
 	}
+}
+
+// insights lists the findings of one report that the other lacks.
+func (r *Result) insights(before, after *analysis.Report) {
+	ids := func(in []analysis.Insight) map[string]bool {
+		out := make(map[string]bool, len(in))
+		for _, x := range in {
+			out[x.ID] = true
+		}
+		return out
+	}
+	inBefore, inAfter := ids(before.Insights), ids(after.Insights)
+	add := func(in []analysis.Insight, other map[string]bool, st Status) {
+		for _, x := range in {
+			if !other[x.ID] {
+				r.Insights = append(r.Insights, InsightChange{ID: x.ID, Kind: x.Kind, Status: st, Severity: x.Severity,
+					Headline: x.Headline, AtStake: x.AtStake, Nodes: append([]string{}, x.Nodes...)})
+			}
+		}
+	}
+	add(before.Insights, inAfter, Removed)
+	add(after.Insights, inBefore, Added)
 }
 
 func label(s Side) string {
@@ -359,8 +410,9 @@ type Union struct {
 // UnionOf builds the union of a (before) and b (after). Its Map is a plain
 // graph.Map the diagram code can draw with the statuses as an overlay.
 func UnionOf(a, b *graph.Map) *Union {
-	u := &Union{Map: &graph.Map{ID: b.ID, Title: b.Title, Currency: b.Currency, Version: b.Version, Classification: b.Classification},
-		Nodes: map[string]Status{}, Edges: map[string]Status{}}
+	head := *b // the map's own fields (title, source, as of...) are b's
+	head.Nodes, head.Edges = nil, nil
+	u := &Union{Map: &head, Nodes: map[string]Status{}, Edges: map[string]Status{}}
 	bn := make(map[string]*graph.Node, len(b.Nodes))
 	for _, n := range b.Nodes {
 		bn[n.ID] = n

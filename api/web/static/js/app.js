@@ -6,6 +6,7 @@ import { initTokenButton, request } from './api.js';
 import { loadSchema } from './model.js';
 import { showList } from './list.js';
 import { MapView } from './mapview.js';
+import { initHistory, showDeleted } from './history.js';
 
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
@@ -27,6 +28,10 @@ function route() {
     return;
   }
   current = null;
+  if (path === '/deleted') {
+    showDeleted(main, crumbs);
+    return;
+  }
   if (path === '/' || path === '') {
     showList(main, crumbs);
     return;
@@ -35,6 +40,7 @@ function route() {
 }
 
 initTokenButton();
+initHistory();
 // The forms are built from the server's field table: read it first.
 loadSchema(request).then(() => {
   window.addEventListener('hashchange', route);

@@ -9,6 +9,7 @@ import { Diagram } from './diagram.js';
 import { Editor } from './editor.js';
 import { supportPanel, analysisPanel } from './answers.js';
 import { edgeKey, isCustomer, label } from './model.js';
+import { HistoryPanel } from './history.js';
 
 const VIEWS = [['full', 'Full map'], ['supply', 'Supply'], ['support', 'Support'], ['touchpoints', 'Touchpoints'], ['focus', 'Focus on a segment']];
 const COLORS = [['kind', 'Kind'], ['tier', 'Tier'], ['profit', 'Profit']];
@@ -93,7 +94,7 @@ export class MapView {
       tb,
       h('div', { class: 'workspace' },
         h('section', { class: 'diagram-pane', 'aria-label': 'Diagram' }, this.diagramBox, this.diagramMsg),
-        h('aside', { class: 'side', 'aria-label': 'Details' }, this.panel, this.support, this.analysis))));
+        h('aside', { class: 'side', 'aria-label': 'Details' }, this.panel, this.support, this.analysis, (this.history = new HistoryPanel(this)).el))));
     this.focusWrap.hidden = this.opts.view !== 'focus';
     this.updateExports();
     this.idle();
