@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -315,6 +316,9 @@ type MergeOptions struct {
 	Keep bool
 	// Message is added to the history message of the merge.
 	Message string
+	// BaseVersions, when given, are the base versions the merge may be
+	// made onto (what the user reviewed); another is graph.ErrConflict.
+	BaseVersions []int64
 }
 
 // MergeResult is what a merge did.
@@ -330,6 +334,9 @@ type MergeResult struct {
 	Conflicts []Conflict `json:"conflicts"`
 	// Kept says the scenario is still there (forked from Version).
 	Kept bool `json:"kept"`
+	// Warning says what went wrong after the merge was written (the
+	// scenario could not be dropped or forked again).
+	Warning string `json:"warning,omitempty"`
 }
 
 // Conflict is one place the scenario and its base both changed since the
@@ -389,6 +396,10 @@ func MergeScenario(ctx context.Context, st graph.Store, base, name string, opts 
 	if err != nil {
 		return MergeResult{}, err
 	}
+	if len(opts.BaseVersions) > 0 && !slices.Contains(opts.BaseVersions, cur.Version) {
+		return MergeResult{}, fmt.Errorf("merge scenario %s: map %s is at version %d, the merge was based on version %d: %w",
+			name, base, cur.Version, opts.BaseVersions[0], graph.ErrConflict)
+	}
 	fork, err := forkPoint(ctx, st, s, cur)
 	if err != nil {
 		return MergeResult{}, err
@@ -421,7 +432,9 @@ func MergeScenario(ctx context.Context, st graph.Store, base, name string, opts 
 			wi := graph.WriteInfoFrom(ctx)
 			wi.Message = fmt.Sprintf("scenario %s forked again from %s@%d after its merge", name, base, res.Version)
 			if _, err := st.Apply(graph.WithWriteInfo(ctx, wi), s.ID, s.Version, cs); err != nil {
-				return res, fmt.Errorf("scenario %s was merged into %s (version %d) but could not be forked again: %w", name, base, res.Version, err)
+				err = fmt.Errorf("scenario %s was merged into %s (version %d) but could not be forked again: %w", name, base, res.Version, err)
+				res.Warning = err.Error()
+				return res, err
 			}
 		}
 		res.Kept = true
@@ -429,7 +442,9 @@ func MergeScenario(ctx context.Context, st graph.Store, base, name string, opts 
 	}
 	if err := st.DeleteMap(ctx, s.ID, s.Version); err != nil {
 		res.Kept = true
-		return res, fmt.Errorf("scenario %s was merged into %s (version %d) but could not be dropped: %w", name, base, res.Version, err)
+		err = fmt.Errorf("scenario %s was merged into %s (version %d) but could not be dropped: %w", name, base, res.Version, err)
+		res.Warning = err.Error()
+		return res, err
 	}
 	return res, nil
 }
