@@ -369,7 +369,6 @@ func (e *MergeConflictError) Error() string {
 		b.WriteString("\n  ")
 		b.WriteString(c.Message)
 	}
-	b.WriteString("\n(merge with force to let the scenario win)")
 	return b.String()
 }
 
@@ -678,7 +677,7 @@ func show(v any) string {
 	case string:
 		return strconv.Quote(x)
 	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
+		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
 }
