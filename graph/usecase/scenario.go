@@ -262,17 +262,48 @@ func GetScenario(ctx context.Context, st graph.Store, base, name string) (*Scena
 	if err != nil {
 		return nil, err
 	}
-	own, err := compare.Diff(fork, m)
-	if err != nil {
-		return nil, err
-	}
-	out := &ScenarioStatus{Scenario: s, Changes: own.Counts}
+	out := &ScenarioStatus{Scenario: s, Changes: countChanges(fork, m)}
 	if s.Stale {
 		if out.BaseChanges, err = compare.Diff(fork, cur); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// countChanges counts the nodes and edges added, removed and changed from
+// a to b, as compare.Diff does, without the figures.
+func countChanges(a, b *graph.Map) compare.Counts {
+	var c compare.Counts
+	an, bn := nodesByID(a), nodesByID(b)
+	for id, n := range an {
+		switch o, ok := bn[id]; {
+		case !ok:
+			c.NodesRemoved++
+		case !graph.EqualNode(n, o):
+			c.NodesChanged++
+		}
+	}
+	for id := range bn {
+		if _, ok := an[id]; !ok {
+			c.NodesAdded++
+		}
+	}
+	ae, be := edgesByKey(a), edgesByKey(b)
+	for k, e := range ae {
+		switch o, ok := be[k]; {
+		case !ok:
+			c.EdgesRemoved++
+		case !graph.EqualEdge(e, o):
+			c.EdgesChanged++
+		}
+	}
+	for k := range be {
+		if _, ok := ae[k]; !ok {
+			c.EdgesAdded++
+		}
+	}
+	return c
 }
 
 // CompareScenario compares scenario name with its base: with the base as
@@ -411,14 +442,16 @@ func MergeScenario(ctx context.Context, st graph.Store, base, name string, opts 
 	if res.Conflicts == nil {
 		res.Conflicts = []Conflict{}
 	}
-	if err := graph.Validate(merged); err != nil {
-		return MergeResult{}, fmt.Errorf("merge scenario %s into %s: the merged map is not valid: %w", name, base, err)
-	}
 	cs := graph.Diff(cur, merged)
 	if len(cs.Changes) > 0 {
 		wi := graph.WriteInfoFrom(ctx)
 		wi.Message = joinMessage(fmt.Sprintf("merge scenario %s (forked from %s@%d)", name, base, s.BaseVersion), opts.Message)
+		// The store validates the result, as for any change set.
 		v, err := st.Apply(graph.WithWriteInfo(ctx, wi), base, cur.Version, cs)
+		var ve *graph.ValidationError
+		if errors.As(err, &ve) {
+			return MergeResult{}, fmt.Errorf("merge scenario %s into %s: the merged map is not valid: %w", name, base, err)
+		}
 		if err != nil {
 			return MergeResult{}, fmt.Errorf("merge scenario %s into %s: %w", name, base, err)
 		}
@@ -488,17 +521,18 @@ func Merge3(fork, ours, theirs *graph.Map) (*graph.Map, []Conflict) {
 	}
 
 	// Nodes, by id.
-	fn, on, tn := nodesByID(fork), nodesByID(ours), nodesByID(theirs)
-	nodes, nc := mergeElems("node", ids(theirs.Nodes, func(n *graph.Node) string { return n.ID }),
-		ids(ours.Nodes, func(n *graph.Node) string { return n.ID }), fn, on, tn,
+	nodeID := func(n *graph.Node) string { return n.ID }
+	fn, on, tn := index(fork.Nodes, nodeID), index(ours.Nodes, nodeID), index(theirs.Nodes, nodeID)
+	nodes, nc := mergeElems("node", tn.order, on.order, fn.by, on.by, tn.by,
 		graph.EqualNode, func(id string, f, o, t *graph.Node) (*graph.Node, []Conflict) {
 			return mergeFields("node", id, fs.Node, f, o, t, func(n *graph.Node) *map[string]any { return &n.Attrs })
 		})
 	out.Nodes, conflicts = nodes, append(conflicts, nc...)
 
 	// Edges, by key.
-	fe, oe, te := edgesByKey(fork), edgesByKey(ours), edgesByKey(theirs)
-	edges, ec := mergeElems("edge", ids(theirs.Edges, (*graph.Edge).Key), ids(ours.Edges, (*graph.Edge).Key), fe, oe, te,
+	key := (*graph.Edge).Key
+	fe, oe, te := index(fork.Edges, key), index(ours.Edges, key), index(theirs.Edges, key)
+	edges, ec := mergeElems("edge", te.order, oe.order, fe.by, oe.by, te.by,
 		graph.EqualEdge, func(key string, f, o, t *graph.Edge) (*graph.Edge, []Conflict) {
 			return mergeFields("edge", key, fs.Edge, f, o, t, func(e *graph.Edge) *map[string]any { return &e.Attrs })
 		})
@@ -506,12 +540,20 @@ func Merge3(fork, ours, theirs *graph.Map) (*graph.Map, []Conflict) {
 	return out, conflicts
 }
 
-func ids[T any](xs []*T, key func(*T) string) []string {
-	out := make([]string, len(xs))
+// indexed are the nodes or edges of a map by key, and their keys in order.
+type indexed[T any] struct {
+	order []string
+	by    map[string]*T
+}
+
+func index[T any](xs []*T, key func(*T) string) indexed[T] {
+	ix := indexed[T]{order: make([]string, len(xs)), by: make(map[string]*T, len(xs))}
 	for i, x := range xs {
-		out[i] = key(x)
+		k := key(x)
+		ix.order[i] = k
+		ix.by[k] = x
 	}
-	return out
+	return ix
 }
 
 func nodesByID(m *graph.Map) map[string]*graph.Node {
