@@ -268,6 +268,9 @@ func testScenarioConflict(t *testing.T, s graph.Store) {
 	if !errors.As(err, &mc) || len(mc.Conflicts) != 2 || mc.Conflicts[1].ID != other.ID || mc.Conflicts[1].Field != "" {
 		t.Fatalf("after removing %s in the scenario: err = %v, want 2 conflicts, the second the removed node", other.ID, err)
 	}
+	if got := get(t, s, sid); got.Version != sv || got.Node(other.ID) != nil {
+		t.Errorf("a refused merge changed the scenario: version %d, want %d without %s", got.Version, sv, other.ID)
+	}
 
 	// Forced and kept: the scenario wins and is forked again from the merge.
 	res, err := usecase.MergeScenario(ctx(t), s, base.ID, "clash", usecase.MergeOptions{Force: true, Keep: true})
