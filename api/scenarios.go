@@ -181,6 +181,9 @@ func (s *Server) mergeScenario(c echo.Context) error {
 	}
 	ctx, cancel := s.storeCtx(c)
 	defer cancel()
+	if opts.Message == "" {
+		opts.Message = graph.WriteInfoFrom(ctx).Message // the Chanmap-Message header
+	}
 	base, name := param(c, "map"), param(c, "name")
 	res, err := usecase.MergeScenario(ctx, s.cfg.Store, base, name, opts)
 	s.diagrams.forget(base)

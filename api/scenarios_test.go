@@ -123,4 +123,14 @@ func TestScenariosAPI(t *testing.T) {
 	if len(list.Scenarios) != 0 {
 		t.Errorf("scenarios after the merge and the drop: %+v", list.Scenarios)
 	}
+
+	// The Chanmap-Message header names why, as for every write.
+	wantStatus(t, e.do("POST", base+"/scenarios", map[string]any{"name": "hdr"}, nil), 201)
+	wantStatus(t, e.do("PATCH", base+"--scenario--hdr/nodes/contractors", map[string]any{"name": "Builders"}, hdr{"If-Match": `"1"`}), 200)
+	wantStatus(t, e.do("POST", base+"/scenarios/hdr/merge", nil, hdr{HeaderMessage: "from the header"}), 200)
+	page = versionPage{}
+	e.do("GET", base+"/versions?limit=1", nil, nil).json(t, &page)
+	if v := page.Versions[0]; v.Message != "merge scenario hdr (forked from acme-pumps@3): from the header" {
+		t.Errorf("merge with a message header: version %+v", v)
+	}
 }
