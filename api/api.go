@@ -193,6 +193,7 @@ func (s *Server) routes() *echo.Echo {
 	}
 	v.POST("/maps/:map/import", s.importMap, edit...)
 	s.historyRoutes(v, read, edit, admin)
+	s.scenarioRoutes(v, read, edit)
 	v.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 
 	// The web page: static files with no map data in them, so they are served

@@ -243,7 +243,7 @@ func TestRoutesMatchDocument(t *testing.T) {
 			continue
 		}
 		p := r.Path
-		for _, seg := range []string{"map", "node", "edge", "segment", "version"} {
+		for _, seg := range []string{"map", "node", "edge", "segment", "version", "name"} {
 			p = strings.Replace(p, ":"+seg, "{"+seg+"}", 1)
 		}
 		served[r.Method+" "+p] = true

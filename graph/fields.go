@@ -272,6 +272,7 @@ func DefaultSchema() *Schema {
 		text(Field[Map]{Name: "currency", Type: TypeText, Help: "the currency of every figure, a three-letter ISO 4217 code like EUR"}, func(m *Map) *string { return &m.Currency }),
 		text(Field[Map]{Name: "source", Type: TypeText, Help: "where the figures come from, shown in a diagram's footer"}, func(m *Map) *string { return &m.Source }),
 		text(Field[Map]{Name: "as_of", Type: TypeText, Help: "the date the figures hold for, YYYY-MM-DD, shown in a diagram's footer"}, func(m *Map) *string { return &m.AsOf }),
+		text(Field[Map]{Name: "fork_of", Type: TypeText, Help: "set on a scenario: the map and version it was forked from, BASE@VERSION; merging compares against it"}, func(m *Map) *string { return &m.ForkOf }),
 	}
 
 	s.Classification = []Field[Classification]{

@@ -124,9 +124,10 @@ type Map struct {
 	ID             string          `json:"id" yaml:"id"`
 	Title          string          `json:"title,omitempty" yaml:"title,omitempty"`
 	Currency       string          `json:"currency,omitempty" yaml:"currency,omitempty"`
-	Source         string          `json:"source,omitempty" yaml:"source,omitempty"` // where the figures come from (shown in a diagram's footer)
-	AsOf           string          `json:"as_of,omitempty" yaml:"as_of,omitempty"`   // the date the figures hold for, YYYY-MM-DD
-	Version        int64           `json:"version,omitempty" yaml:"-"`               // set by stores; not part of the file
+	Source         string          `json:"source,omitempty" yaml:"source,omitempty"`   // where the figures come from (shown in a diagram's footer)
+	AsOf           string          `json:"as_of,omitempty" yaml:"as_of,omitempty"`     // the date the figures hold for, YYYY-MM-DD
+	ForkOf         string          `json:"fork_of,omitempty" yaml:"fork_of,omitempty"` // a scenario's base: BASE@VERSION (see usecase.Scenario)
+	Version        int64           `json:"version,omitempty" yaml:"-"`                 // set by stores; not part of the file
 	Nodes          []*Node         `json:"nodes" yaml:"nodes"`
 	Edges          []*Edge         `json:"edges" yaml:"edges"`
 	Classification *Classification `json:"classification,omitempty" yaml:"classification,omitempty"`

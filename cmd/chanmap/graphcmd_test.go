@@ -37,7 +37,7 @@ func TestValidateCommand(t *testing.T) {
 	}
 	bad := badMapFile(t)
 	code, out, errOut := runCLI(t, "validate", bad)
-	want := bad + ":2:1: unknown top-level key \"colour\" (known: id, title, currency, source, as_of, nodes, edges, classification) (value \"colour\")\n" +
+	want := bad + ":2:1: unknown top-level key \"colour\" (known: id, title, currency, source, as_of, fork_of, nodes, edges, classification) (value \"colour\")\n" +
 		bad + ":7:54: edge acme--supplies--nordic: margin must be at least 0 and below 1 (the fraction of its selling price the buyer keeps) (value \"1.18\")\n"
 	if code != 1 || out != want {
 		t.Fatalf("bad map: exit %d\n%s\nwant\n%s", code, out, want)

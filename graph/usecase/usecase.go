@@ -1,7 +1,8 @@
 // Package usecase is what chanmap does for its users with maps in a store,
 // written once for the command line and the HTTP API: import a map (create
-// it, or replace it by the difference in one atomic change set) and export
-// a stored map in a format.
+// it, or replace it by the difference in one atomic change set), export
+// a stored map in a format, and keep scenarios: named forks of a map that
+// are compared with it and merged back or dropped (scenario.go).
 package usecase
 
 import (
