@@ -293,6 +293,9 @@ func describe(d *Diagram) string {
 	for _, n := range d.Notes {
 		s += " " + n
 	}
+	if d.Fit != "" {
+		s += " " + d.Fit
+	}
 	return s
 }
 

@@ -67,15 +67,29 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 
 	// Title block.
 	y := m
+	lastW := 0.0 // the width of the last line written
 	text := func(s string, size float64, bold bool, c scene.Color) {
 		for _, l := range wrapMeasured(s, size, bold, inner, 3) {
 			items = append(items, &scene.Text{X: m, Y: y, Lines: []scene.Span{{Text: l, Size: size, Bold: bold, Color: c}}})
 			y += size * scene.LineHeight
+			lastW = scene.TextWidth(l, size, bold, false)
 		}
 	}
 	text(d.Title, fs.title, true, pal.title)
 	if d.Subtitle != "" {
 		text(d.Subtitle, fs.subtitle, false, pal.muted)
+	}
+	if d.Fit != "" {
+		// After the subtitle on its line when there is room: saying how
+		// small the text got must not make it smaller still.
+		gap := 2 * fs.subtitle
+		if fw := scene.TextWidth(d.Fit, fs.subtitle, false, false); d.Subtitle != "" && lastW+gap+fw <= inner {
+			y -= fs.subtitle * scene.LineHeight
+			items = append(items, &scene.Text{X: m + lastW + gap, Y: y, Lines: []scene.Span{{Text: d.Fit, Size: fs.subtitle, Color: pal.text}}})
+			y += fs.subtitle * scene.LineHeight
+		} else {
+			text(d.Fit, fs.subtitle, false, pal.text)
+		}
 	}
 	y += fs.name * 0.3
 

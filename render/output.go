@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 
@@ -72,10 +73,11 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		}
 	}
 	// lay lays d out; a drawing that does not fit its page is tried again,
-	// when it is small enough to lay out three times: with its texts
-	// wrapped narrower and taller (a focus view, lanes that are few but
-	// wide), and with its long lanes wrapped into more sub-columns (too
-	// tall). The best of them is kept.
+	// when it is small enough to lay out several times: with its texts
+	// wrapped narrower and taller (twice: a little and much; a focus
+	// view, lanes that are few but wide), and with its long lanes wrapped
+	// into more sub-columns (too tall). The best of them is kept, and if
+	// it is still too tall, Graphviz packs its columns tighter.
 	lay := func(d *Diagram) (*composed, *layoutPlan, *placed, sizes, error) {
 		c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
 		if err != nil || pw == 0 || p == nil || c.scale >= 1-1e-9 || len(d.Nodes) > narrowMaxBoxes {
@@ -85,13 +87,26 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		for _, v := range []struct {
 			fs     sizes
 			aspect float64
-		}{{fs.narrowed(), aspect}, {fs, aspect * 1.6}} {
+		}{{fs.narrowed(0.85), aspect}, {fs.narrowed(0.7), aspect}, {fs, aspect * 1.6}} {
 			nc, np, npl, err := layOut(ctx, e, d, opt, v.fs, v.aspect)
 			if err != nil {
 				return nil, nil, nil, fs, err
 			}
 			if nc.scale > c.scale+1e-9 {
 				c, p, pl, used = nc, np, npl, v.fs
+			}
+		}
+		// Too tall for the page: ask Graphviz to pack the columns
+		// tighter, as far as the page needs (balance and symmetry give
+		// way a little to the minimum font).
+		if c.scale < 1-1e-9 && c.h*pw > c.w*ph && len(p.columns) > 0 {
+			short := c.h - ph // natural points too many
+			nc, np, npl, err := layOutCompressed(ctx, e, d, opt, used, p, pl.h-short)
+			if err != nil {
+				return nil, nil, nil, fs, err
+			}
+			if nc.scale > c.scale+1e-9 {
+				c, p, pl = nc, np, npl
 			}
 		}
 		return c, p, pl, used, nil
@@ -123,9 +138,8 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	fs = used
 	if min := c.smallest(); min < opt.MinFont-0.05 {
-		base := append([]string(nil), d.Notes...)
 		for i := 0; i < 2; i++ {
-			d.Notes = append(base[:len(base):len(base)], fmt.Sprintf("Smallest text %s (below %s): too much for one page.", formatPt(c.smallest()), formatPt(opt.MinFont)))
+			d.Fit = fmt.Sprintf("Smallest text %s: too much for one page.", formatPt(c.smallest()))
 			d.Desc = describe(d)
 			if p == nil {
 				c = composeGrid(d, opt, fs)
@@ -165,11 +179,27 @@ func layOut(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, as
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if pl, err = readPlain(d, out); err != nil {
+		if pl, err = readPlain(d, p, out); err != nil {
 			return nil, nil, nil, err
 		}
 	}
 	return compose(d, p, pl, opt, fs), p, pl, nil
+}
+
+// layOutCompressed lays out d again with the columns of plan p (same
+// sizes) packed towards graph height h in points.
+func layOutCompressed(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, p *layoutPlan, h float64) (*composed, *layoutPlan, *placed, error) {
+	q := *p
+	q.compressH = math.Max(h, 1)
+	out, err := layouts.layout(ctx, e, layoutDOT(d, &q))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pl, err := readPlain(d, &q, out)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return compose(d, &q, pl, opt, fs), &q, pl, nil
 }
 
 // DOT returns the DOT text of m drawn with opt, for Graphviz's own rendering.
