@@ -763,7 +763,8 @@ func (b *builder) legend() []LegendEntry {
 
 // sortDiagram puts nodes in lane and kind order, segments by tier and then
 // net revenue when figures exist, then by id; edges in from, to, kind, key
-// order, so output never depends on input order.
+// order, so output never depends on input order. Segments with figures
+// keep that order on the page (SegmentOrder).
 func (b *builder) sortDiagram(d *Diagram) {
 	kindRank := map[graph.NodeKind]int{}
 	for i, k := range graph.NodeKinds {
@@ -793,6 +794,11 @@ func (b *builder) sortDiagram(d *Diagram) {
 		}
 		return strings.Compare(x.ID, y.ID)
 	})
+	for _, n := range d.Nodes {
+		if n.Kind == graph.KindSegment && (b.ov.tier[n.ID] > 0 || b.ov.net[n.ID] != 0) {
+			d.SegmentOrder = true
+		}
+	}
 	slices.SortStableFunc(d.Edges, func(x, y Edge) int {
 		if c := strings.Compare(x.From, y.From); c != 0 {
 			return c

@@ -19,11 +19,15 @@ type Diagram struct {
 	Fit      string
 	Footer   string // source and date
 	Overview bool   // nodes were grouped because the map does not fit
-	Lanes    []Lane // swimlanes left to right; only lanes with nodes
-	Nodes    []Node // sorted by lane, then by ID
-	Edges    []Edge // sorted by From, To, Kind, Key
-	Legend   []LegendEntry
-	Desc     string // what the drawing shows, in words (SVG <desc>, alt text)
+	// SegmentOrder draws the segments of a column top to bottom in the
+	// order of Nodes (tier, then net revenue) instead of where Graphviz's
+	// crossing minimisation puts them: set when segments carry figures.
+	SegmentOrder bool
+	Lanes        []Lane // swimlanes left to right; only lanes with nodes
+	Nodes        []Node // sorted by lane, then by ID
+	Edges        []Edge // sorted by From, To, Kind, Key
+	Legend       []LegendEntry
+	Desc         string // what the drawing shows, in words (SVG <desc>, alt text)
 	// Findings are the top findings numbered on the drawing (--insights).
 	Findings []Finding
 }

@@ -388,6 +388,22 @@ func layoutDOT(d *Diagram, p *layoutPlan) []byte {
 		}
 		b.WriteString(" }\n")
 	}
+	if d.SegmentOrder {
+		// Segments top to bottom in their order: a flat invisible edge
+		// between two boxes of one rank puts its tail above its head.
+		for _, ids := range p.columns {
+			prev := -1
+			for _, i := range ids {
+				if d.Nodes[i].Kind != graph.KindSegment {
+					continue
+				}
+				if prev >= 0 {
+					fmt.Fprintf(&b, "\tn%d -> n%d [style=invis];\n", prev, i)
+				}
+				prev = i
+			}
+		}
+	}
 	for c := 1; c < len(p.columns); c++ {
 		fmt.Fprintf(&b, "\tn%d -> n%d [style=invis, weight=0];\n", p.columns[c-1][0], p.columns[c][0])
 	}
@@ -496,7 +512,7 @@ func readPlain(d *Diagram, p *layoutPlan, plain []byte) (*placed, error) {
 				return nil, fmt.Errorf("%w: bad edge line in the layout", ErrLayout)
 			}
 			q := pending[[2]int{a, b}]
-			if len(q) == 0 {
+			if len(q) == 0 || len(f) >= 6+2*n && f[len(f)-2] == "invis" {
 				continue // an ordering edge
 			}
 			pending[[2]int{a, b}] = q[1:]
