@@ -267,6 +267,8 @@ func hasKind(d *Diagram, k graph.NodeKind) bool {
 // layouts remembers recent layouts by their layout DOT, which holds only
 // the structure and the box sizes: a drawing that changes only colours,
 // theme, page, footer or line styles is drawn again without laying out.
+// Behind it, when a process asks for it (UseLayoutCache), the layouts on
+// disk.
 var layouts = layoutCache{c: NewCache(64)}
 
 type layoutCache struct{ c *Cache }
@@ -283,10 +285,25 @@ func (lc layoutCache) layout(ctx context.Context, e Engine, dot []byte) ([]byte,
 	if out, ok := lc.c.Get(key); ok {
 		return out, nil
 	}
+	dc := disk.Load()
+	switch e.(type) {
+	case InProcess, *Pool: // Graphviz's own layouts only
+	default:
+		dc = nil
+	}
+	if dc != nil {
+		if out, ok := dc.get(dot); ok {
+			lc.c.Put(key, out)
+			return out, nil
+		}
+	}
 	out, err := e.Layout(ctx, dot)
 	if err != nil {
 		return nil, err
 	}
 	lc.c.Put(key, out)
+	if dc != nil {
+		dc.put(dot, out)
+	}
 	return out, nil
 }
