@@ -84,29 +84,35 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 			return c, p, pl, fs, err
 		}
 		used := fs
+		// A layout too tall for the page is also tried with Graphviz
+		// packing its columns tighter, as far as the page needs (balance
+		// and symmetry give way a little to the minimum font).
+		squeeze := func(c *composed, p *layoutPlan, pl *placed, fs sizes) (*composed, *layoutPlan, *placed, error) {
+			if c.scale >= 1-1e-9 || c.h*pw <= c.w*ph || len(p.columns) == 0 {
+				return c, p, pl, nil
+			}
+			nc, np, npl, err := layOutCompressed(ctx, e, d, opt, fs, p, pl.h-(c.h-ph))
+			if err != nil || nc.scale <= c.scale+1e-9 {
+				return c, p, pl, err
+			}
+			return nc, np, npl, nil
+		}
+		if c, p, pl, err = squeeze(c, p, pl, fs); err != nil {
+			return nil, nil, nil, fs, err
+		}
 		for _, v := range []struct {
 			fs     sizes
 			aspect float64
 		}{{fs.narrowed(0.85), aspect}, {fs.narrowed(0.7), aspect}, {fs, aspect * 1.6}} {
 			nc, np, npl, err := layOut(ctx, e, d, opt, v.fs, v.aspect)
+			if err == nil {
+				nc, np, npl, err = squeeze(nc, np, npl, v.fs)
+			}
 			if err != nil {
 				return nil, nil, nil, fs, err
 			}
 			if nc.scale > c.scale+1e-9 {
 				c, p, pl, used = nc, np, npl, v.fs
-			}
-		}
-		// Too tall for the page: ask Graphviz to pack the columns
-		// tighter, as far as the page needs (balance and symmetry give
-		// way a little to the minimum font).
-		if c.scale < 1-1e-9 && c.h*pw > c.w*ph && len(p.columns) > 0 {
-			short := c.h - ph // natural points too many
-			nc, np, npl, err := layOutCompressed(ctx, e, d, opt, used, p, pl.h-short)
-			if err != nil {
-				return nil, nil, nil, fs, err
-			}
-			if nc.scale > c.scale+1e-9 {
-				c, p, pl = nc, np, npl
 			}
 		}
 		return c, p, pl, used, nil
