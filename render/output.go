@@ -78,10 +78,13 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	// view, lanes that are few but wide), and with its long lanes wrapped
 	// into more sub-columns (too tall). The best of them is kept, and if
 	// it is still too tall, Graphviz packs its columns tighter.
-	lay := func(d *Diagram) (*composed, *layoutPlan, *placed, sizes, error) {
+	lay := func(d *Diagram, foldsNext bool) (*composed, *layoutPlan, *placed, sizes, error) {
 		c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
 		if err != nil || pw == 0 || p == nil || c.scale >= 1-1e-9 || len(d.Nodes) > narrowMaxBoxes {
 			return c, p, pl, fs, err
+		}
+		if foldsNext && c.scale < farFromFit {
+			return c, p, pl, fs, nil // folding does better than any of the tries
 		}
 		used := fs
 		// A layout too tall for the page is also tried with Graphviz
@@ -117,7 +120,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		}
 		return c, p, pl, used, nil
 	}
-	c, p, pl, used, err := lay(d)
+	c, p, pl, used, err := lay(d, foldable)
 	if err != nil {
 		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 	}
@@ -134,7 +137,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		if len(od.Nodes) >= len(d.Nodes) {
 			continue // grouping this way changes nothing
 		}
-		oc, op, opl, ofs, err := lay(od)
+		oc, op, opl, ofs, err := lay(od, level != foldAll)
 		if err != nil {
 			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 		}
@@ -156,6 +159,11 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	return &Drawing{Page: c.page, Diagram: d, Smallest: c.smallest(), Folded: d.Overview}, nil
 }
+
+// farFromFit is the scale below which a drawing that can still fold is not
+// tried narrower or packed tighter: those tries win a few percent, folding
+// wins more, and each try is a layout.
+const farFromFit = 0.8
 
 // narrowMaxBoxes bounds the drawings laid out a second time with narrower
 // text: beyond it a second layout costs more than it can win.
