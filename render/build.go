@@ -411,6 +411,14 @@ type builder struct {
 }
 
 // tierOf returns the tier of a node (1-4) or 0 when unclassified.
+// tierLine says a segment's or customer's tier in its box.
+func (b *builder) tierLine(n *graph.Node) string {
+	if t := b.tierOf(n); t > 0 {
+		return "Tier " + strconv.Itoa(t)
+	}
+	return "unclassified"
+}
+
 func (b *builder) tierOf(n *graph.Node) int {
 	return b.ov.tier[n.ID]
 }
@@ -558,12 +566,21 @@ func (b *builder) details(n *graph.Node) []string {
 		if n.Market != "" {
 			parts = append(parts, n.Market)
 		}
+		account := n.Kind == graph.KindCustomer
 		if n.Customers != nil {
-			if *n.Customers == 1 {
+			switch {
+			case *n.Customers == 1 && account:
+				// An account is one customer: saying so costs a line.
+			case *n.Customers == 1:
 				parts = append(parts, "1 customer")
-			} else {
+			default:
 				parts = append(parts, formatCount(*n.Customers)+" customers")
 			}
+		}
+		if account && b.opt.Color == ColorTier {
+			// An account's tier shares its line: long customers lanes
+			// are mostly accounts.
+			parts = append(parts, b.tierLine(n))
 		}
 		if len(parts) > 0 {
 			out = append(out, strings.Join(parts, " · "))
@@ -577,12 +594,8 @@ func (b *builder) details(n *graph.Node) []string {
 				out = append(out, "via "+listOf(via, 2))
 			}
 		}
-		if b.opt.Color == ColorTier {
-			if t := b.tierOf(n); t > 0 {
-				out = append(out, "Tier "+strconv.Itoa(t))
-			} else {
-				out = append(out, "unclassified")
-			}
+		if b.opt.Color == ColorTier && !account {
+			out = append(out, b.tierLine(n))
 		}
 	case n.Kind == graph.KindTouchpoint:
 		parts := []string{}

@@ -263,7 +263,8 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 
 // fit scales a drawing of W x H points onto its page: centred across,
 // top-aligned (the title stays at the top of the slide), enlarged at most
-// maxUpscale times; page "none" keeps the natural size.
+// maxUpscale times; page "none" keeps the natural size. Both composers
+// leave an outer margin of round(0.8 × the name size) on every side.
 func fit(d *Diagram, items []scene.Item, W, H float64, opt Options, pal palette, fs sizes) *composed {
 	pg := &scene.Page{Title: d.Title, Desc: d.Desc, Background: pal.background}
 	pw, ph, _ := PageSize(opt.Page)
@@ -272,6 +273,13 @@ func fit(d *Diagram, items []scene.Item, W, H float64, opt Options, pal palette,
 		pw, ph = W, H
 	} else {
 		s = math.Min(maxUpscale, math.Min(pw/W, ph/H))
+		// A drawing over its page by less than its outer margin is drawn
+		// at full size into part of that margin (at most half of it on
+		// either side across, the bottom margin down): the texts keep the
+		// minimum size and nothing leaves the page.
+		if m := math.Round(fs.name * 0.8); s < 1 && W-m <= pw && H-m <= ph {
+			s = 1
+		}
 	}
 	ox := (pw - W*s) / 2
 	pg.Width, pg.Height = pw, ph
