@@ -114,3 +114,21 @@ func TestLongCustomerLanesFitTheSlide(t *testing.T) {
 		t.Errorf("weak-spot view: smallest text %.1f pt, want 12", weak.Smallest)
 	}
 }
+
+// Coloured by tier or by profit, the samples that drew under 12 pt (the
+// hybrid by tier at 10.5 pt, the generated maps by profit at 10.7-10.9 pt)
+// reach it now.
+func TestColouredSamplesFitTheSlide(t *testing.T) {
+	all := samples(t)
+	for _, c := range []struct {
+		name  string
+		color Color
+	}{{"hybrid", ColorTier}, {"generated-50", ColorProfit}, {"generated-200", ColorProfit}} {
+		m := all[c.name]
+		dr := draw(t, m, Options{Color: c.color, Report: report(t, m)})
+		if dr.Smallest < 12 {
+			t.Errorf("%s coloured by %s: smallest text %.2f pt, want 12", c.name, c.color, dr.Smallest)
+		}
+		checkTextInsideBoxes(t, c.name, dr.Page)
+	}
+}
