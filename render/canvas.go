@@ -285,6 +285,9 @@ func WritePDF(w io.Writer, pages []*scene.Page) error {
 		}
 		return append(fixed, ')')
 	})
+	if out, err = fixFontDates(out); err != nil {
+		return fmt.Errorf("render: writing the PDF: %w", err)
+	}
 	_, err = w.Write(out)
 	return err
 }
