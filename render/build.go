@@ -302,6 +302,9 @@ func describe(d *Diagram) string {
 	for _, n := range d.Notes {
 		s += " " + n
 	}
+	if d.Fit != "" {
+		s += " " + d.Fit
+	}
 	return s
 }
 
@@ -417,6 +420,14 @@ type builder struct {
 }
 
 // tierOf returns the tier of a node (1-4) or 0 when unclassified.
+// tierLine says a segment's or customer's tier in its box.
+func (b *builder) tierLine(n *graph.Node) string {
+	if t := b.tierOf(n); t > 0 {
+		return "Tier " + strconv.Itoa(t)
+	}
+	return "unclassified"
+}
+
 func (b *builder) tierOf(n *graph.Node) int {
 	return b.ov.tier[n.ID]
 }
@@ -564,12 +575,21 @@ func (b *builder) details(n *graph.Node) []string {
 		if n.Market != "" {
 			parts = append(parts, n.Market)
 		}
+		account := n.Kind == graph.KindCustomer
 		if n.Customers != nil {
-			if *n.Customers == 1 {
+			switch {
+			case *n.Customers == 1 && account:
+				// An account is one customer: saying so costs a line.
+			case *n.Customers == 1:
 				parts = append(parts, "1 customer")
-			} else {
+			default:
 				parts = append(parts, formatCount(*n.Customers)+" customers")
 			}
+		}
+		if account && b.opt.Color == ColorTier {
+			// An account's tier shares its line: long customers lanes
+			// are mostly accounts.
+			parts = append(parts, b.tierLine(n))
 		}
 		if len(parts) > 0 {
 			out = append(out, strings.Join(parts, " · "))
@@ -583,12 +603,8 @@ func (b *builder) details(n *graph.Node) []string {
 				out = append(out, "via "+listOf(via, 2))
 			}
 		}
-		if b.opt.Color == ColorTier {
-			if t := b.tierOf(n); t > 0 {
-				out = append(out, "Tier "+strconv.Itoa(t))
-			} else {
-				out = append(out, "unclassified")
-			}
+		if b.opt.Color == ColorTier && !account {
+			out = append(out, b.tierLine(n))
 		}
 	case n.Kind == graph.KindTouchpoint:
 		parts := []string{}
@@ -769,7 +785,8 @@ func (b *builder) legend() []LegendEntry {
 
 // sortDiagram puts nodes in lane and kind order, segments by tier and then
 // net revenue when figures exist, then by id; edges in from, to, kind, key
-// order, so output never depends on input order.
+// order, so output never depends on input order. Segments with figures
+// keep that order on the page (SegmentOrder).
 func (b *builder) sortDiagram(d *Diagram) {
 	kindRank := map[graph.NodeKind]int{}
 	for i, k := range graph.NodeKinds {
@@ -799,6 +816,11 @@ func (b *builder) sortDiagram(d *Diagram) {
 		}
 		return strings.Compare(x.ID, y.ID)
 	})
+	for _, n := range d.Nodes {
+		if n.Kind == graph.KindSegment && (b.ov.tier[n.ID] > 0 || b.ov.net[n.ID] != 0) {
+			d.SegmentOrder = true
+		}
+	}
 	slices.SortStableFunc(d.Edges, func(x, y Edge) int {
 		if c := strings.Compare(x.From, y.From); c != 0 {
 			return c

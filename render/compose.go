@@ -67,15 +67,29 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 
 	// Title block.
 	y := m
+	lastW := 0.0 // the width of the last line written
 	text := func(s string, size float64, bold bool, c scene.Color) {
 		for _, l := range wrapMeasured(s, size, bold, inner, 3) {
 			items = append(items, &scene.Text{X: m, Y: y, Lines: []scene.Span{{Text: l, Size: size, Bold: bold, Color: c}}})
 			y += size * scene.LineHeight
+			lastW = scene.TextWidth(l, size, bold, false)
 		}
 	}
 	text(d.Title, fs.title, true, pal.title)
 	if d.Subtitle != "" {
 		text(d.Subtitle, fs.subtitle, false, pal.muted)
+	}
+	if d.Fit != "" {
+		// After the subtitle on its line when there is room: saying how
+		// small the text got must not make it smaller still.
+		gap := 2 * fs.subtitle
+		if fw := scene.TextWidth(d.Fit, fs.subtitle, false, false); d.Subtitle != "" && lastW+gap+fw <= inner {
+			y -= fs.subtitle * scene.LineHeight
+			items = append(items, &scene.Text{X: m + lastW + gap, Y: y, Lines: []scene.Span{{Text: d.Fit, Size: fs.subtitle, Color: pal.text}}})
+			y += fs.subtitle * scene.LineHeight
+		} else {
+			text(d.Fit, fs.subtitle, false, pal.text)
+		}
 	}
 	y += fs.name * 0.3
 
@@ -253,7 +267,8 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 
 // fit scales a drawing of W x H points onto its page: centred across,
 // top-aligned (the title stays at the top of the slide), enlarged at most
-// maxUpscale times; page "none" keeps the natural size.
+// maxUpscale times; page "none" keeps the natural size. Both composers
+// leave an outer margin of round(0.8 × the name size) on every side.
 func fit(d *Diagram, items []scene.Item, W, H float64, opt Options, pal palette, fs sizes) *composed {
 	pg := &scene.Page{Title: d.Title, Desc: d.Desc, Background: pal.background}
 	pw, ph, _ := PageSize(opt.Page)
@@ -262,6 +277,13 @@ func fit(d *Diagram, items []scene.Item, W, H float64, opt Options, pal palette,
 		pw, ph = W, H
 	} else {
 		s = math.Min(maxUpscale, math.Min(pw/W, ph/H))
+		// A drawing over its page by less than its outer margin is drawn
+		// at full size into part of that margin (at most half of it on
+		// either side across, the bottom margin down): the texts keep the
+		// minimum size and nothing leaves the page.
+		if m := math.Round(fs.name * 0.8); s < 1 && W-m <= pw && H-m <= ph {
+			s = 1
+		}
 	}
 	ox := (pw - W*s) / 2
 	pg.Width, pg.Height = pw, ph

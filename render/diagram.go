@@ -13,14 +13,21 @@ import (
 type Diagram struct {
 	Title    string   // the map title (or id)
 	Subtitle string   // in plain words: what is shown, how it is coloured, the currency
-	Notes    []string // said on the page: folding, smallest font, what-if
-	Footer   string   // source and date
-	Overview bool     // nodes were grouped because the map does not fit
-	Lanes    []Lane   // swimlanes left to right; only lanes with nodes
-	Nodes    []Node   // sorted by lane, then by ID
-	Edges    []Edge   // sorted by From, To, Kind, Key
-	Legend   []LegendEntry
-	Desc     string // what the drawing shows, in words (SVG <desc>, alt text)
+	Notes    []string // said on the page: folding, what-if
+	// Fit says the smallest text when it is below the minimum font; it
+	// follows the subtitle on its line when there is room.
+	Fit      string
+	Footer   string // source and date
+	Overview bool   // nodes were grouped because the map does not fit
+	// SegmentOrder draws the segments of a column top to bottom in the
+	// order of Nodes (tier, then net revenue) instead of where Graphviz's
+	// crossing minimisation puts them: set when segments carry figures.
+	SegmentOrder bool
+	Lanes        []Lane // swimlanes left to right; only lanes with nodes
+	Nodes        []Node // sorted by lane, then by ID
+	Edges        []Edge // sorted by From, To, Kind, Key
+	Legend       []LegendEntry
+	Desc         string // what the drawing shows, in words (SVG <desc>, alt text)
 	// Findings are the top findings numbered on the drawing (--insights).
 	Findings []Finding
 }

@@ -140,8 +140,10 @@ func composeGrid(d *Diagram, opt Options, fs sizes) *composed {
 		legend = append(legend, LegendEntry{Kind: LegendBox, Label: "uses (purpose in the tooltip)", Node: Node{Shape: scene.Ellipse, Fill: edgeStyles[graph.EdgeUses].color}})
 	}
 	var tail []scene.Span
-	for _, n := range d.Notes {
-		tail = append(tail, scene.Span{Text: n, Size: fs.note, Color: pal.text})
+	for _, n := range append(d.Notes[:len(d.Notes):len(d.Notes)], d.Fit) {
+		if n != "" {
+			tail = append(tail, scene.Span{Text: n, Size: fs.note, Color: pal.text})
+		}
 	}
 	if d.Footer != "" {
 		tail = append(tail, scene.Span{Text: d.Footer, Size: fs.note, Color: pal.muted})

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/render/scene"
 )
 
@@ -17,24 +19,29 @@ import (
 // unscaled keeps every text at or above the minimum.
 type sizes struct {
 	title, subtitle, note, header, name, detail, label, legend float64
-	// narrow wraps names, details and labels into narrower, taller
-	// blocks: a drawing too wide for its page trades width for height.
-	narrow bool
+	// narrow (0 < narrow < 1) wraps names, details and labels into
+	// narrower blocks, this fraction of the usual width; at 0.75 and
+	// below a block may take a line more. A drawing too wide for its page
+	// trades width for height.
+	narrow float64
 }
 
-// narrowed returns fs wrapping text narrower (and into more lines).
-func (fs sizes) narrowed() sizes {
-	fs.narrow = true
+// narrowed returns fs wrapping text to f of the usual width.
+func (fs sizes) narrowed(f float64) sizes {
+	fs.narrow = f
 	return fs
 }
 
 // wrapOf returns the widest line (in ems) and the most lines of a wrapped
 // text block at these sizes.
 func (fs sizes) wrapOf(ems float64, rows int) (float64, int) {
-	if fs.narrow {
-		return ems * 0.7, rows + 1
+	switch {
+	case fs.narrow <= 0 || fs.narrow >= 1:
+		return ems, rows
+	case fs.narrow <= 0.75:
+		return ems * fs.narrow, rows + 1
 	}
-	return ems, rows
+	return ems * fs.narrow, rows
 }
 
 func sizesFor(minFont float64) sizes {
@@ -90,14 +97,7 @@ func measureNode(n Node, fs sizes) measured {
 	}
 	switch n.Shape {
 	case scene.Ellipse:
-		// The text block is inscribed in the ellipse: (1/kx)² + (1/ky)² <= 1,
-		// wide for a tall block, tall for one or two lines.
-		w += padX * fs.name
-		if len(spans) >= 3 {
-			w, h = w*1.6, h*1.28
-		} else {
-			w, h = w*1.25, h*1.67
-		}
+		w, h = ellipseAround(spans, fs)
 	case scene.Hexagon, scene.Parallelogram:
 		w += h * 0.6
 	case scene.Cylinder:
@@ -106,6 +106,53 @@ func measureNode(n Node, fs sizes) measured {
 		w += 0.6 * fs.name
 	}
 	return measured{spans: spans, w: math.Ceil(w), h: math.Ceil(h)}
+}
+
+// Ellipse fitting: the padding kept between a line's corners and the
+// outline (in name sizes), and the flattest and roundest shapes tried.
+const (
+	ellPadX, ellPadY  = 0.35, 0.15
+	ellFlat, ellRound = 4.5, 1.4
+)
+
+// ellipseAround is the smallest ellipse (by area) that holds every line of
+// a centred text block with its corners inside the outline: each line is
+// as wide as its own text, so a block whose widest lines sit near the
+// middle gets a much smaller ellipse than its bounding rectangle would.
+// Narrowed sizes prefer the rounder of two near-equal shapes.
+func ellipseAround(spans []scene.Span, fs sizes) (w, h float64) {
+	total := 0.0
+	for _, s := range spans {
+		total += s.Size * scene.LineHeight
+	}
+	// Corners of each line's box, relative to the centre, padded.
+	type corner struct{ x, y float64 }
+	var cs []corner
+	top := -total / 2
+	for _, s := range spans {
+		bot := top + s.Size*scene.LineHeight
+		cs = append(cs, corner{scene.SpanWidth(s)/2 + ellPadX*fs.name, math.Max(math.Abs(top), math.Abs(bot)) + ellPadY*fs.name})
+		top = bot
+	}
+	if len(cs) == 0 {
+		return 2 * fs.name * ellRound, 2 * fs.name
+	}
+	best := math.Inf(1)
+	for k := ellRound; k <= ellFlat+1e-9; k += 0.05 {
+		// W = k*H; a corner (x, y) is inside when (2x/W)² + (2y/H)² <= 1.
+		hk := 0.0
+		for _, c := range cs {
+			hk = math.Max(hk, 2*math.Hypot(c.x/k, c.y))
+		}
+		area := k * hk * hk
+		if fs.narrow > 0 {
+			area *= math.Sqrt(k) // rounder: less width for a little more height
+		}
+		if area < best-1e-9 {
+			best, w, h = area, k*hk, hk
+		}
+	}
+	return w, h
 }
 
 // wrapMeasured breaks text into lines no wider than maxW points at size, at
@@ -169,6 +216,10 @@ type layoutPlan struct {
 	estW     float64
 	estH     float64
 	maxLabel float64 // widest edge label placed, points
+	// compressH asks Graphviz to pack the columns tighter, towards this
+	// height in points (ratio=compress); 0 lays out as usual.
+	compressH float64
+	rev       []bool // per edge: laid out from its head to its tail
 }
 
 // plan measures the boxes and splits long lanes into sub-columns so that
@@ -223,7 +274,7 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 		var cols [][]int
 		var laneOfCol []int
 		totalW, maxH := 0.0, 0.0
-		for li, ids := range byLane {
+		wrap := func(li int, ids []int) {
 			h, _ := stack(ids)
 			k := 1
 			if limit > 0 {
@@ -238,6 +289,28 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 				totalW += cw
 				maxH = math.Max(maxH, ch)
 			}
+		}
+		for li, ids := range byLane {
+			// A long customers lane wraps its segments and their accounts
+			// apart: segments first, the accounts in columns right of
+			// them, each next to its segment (belongs_to is laid out
+			// from the segment to the account).
+			if h, _ := stack(ids); limit > 0 && h > limit+1e-9 {
+				var segs, accts []int
+				for _, i := range ids {
+					if d.Nodes[i].Kind == graph.KindCustomer {
+						accts = append(accts, i)
+					} else {
+						segs = append(segs, i)
+					}
+				}
+				if len(segs) > 0 && len(accts) > 0 {
+					wrap(li, segs)
+					wrap(li, accts)
+					continue
+				}
+			}
+			wrap(li, ids)
 		}
 		totalW += float64(len(cols)-1) * p.ranksep
 		return cols, laneOfCol, totalW, maxH
@@ -261,7 +334,30 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 			p.columns, p.laneOf, p.estW, p.estH = cols, lo, w, h
 		}
 	}
+	p.reverse(d)
 	return p
+}
+
+// reverse marks the belongs_to edges that run from an account to a segment
+// in an earlier column: Graphviz lays them out from the segment, so that
+// they pull each account next to its segment (as a backward edge they
+// would not constrain the layout at all). readPlain turns them back.
+func (p *layoutPlan) reverse(d *Diagram) {
+	colOf := make([]int, len(d.Nodes))
+	for c, ids := range p.columns {
+		for _, i := range ids {
+			colOf[i] = c
+		}
+	}
+	idx := map[string]int{}
+	for i, n := range d.Nodes {
+		idx[n.ID] = i
+	}
+	p.rev = make([]bool, len(d.Edges))
+	for i, e := range d.Edges {
+		f, t := idx[e.From], idx[e.To]
+		p.rev[i] = e.Kind == graph.EdgeBelongsTo && colOf[f] > colOf[t]
+	}
 }
 
 // layoutDOT writes the DOT that Graphviz lays out: boxes of fixed size with
@@ -271,6 +367,13 @@ func layoutDOT(d *Diagram, p *layoutPlan) []byte {
 	var b bytes.Buffer
 	in := func(pt float64) string { return strconv.FormatFloat(pt/72, 'f', 4, 64) }
 	fmt.Fprintf(&b, "digraph L {\n\tgraph [rankdir=LR, ranksep=%s, nodesep=%s, splines=true, mclimit=0.5, pad=0, margin=0];\n", in(p.ranksep), in(p.nodesep))
+	if p.compressH > 0 {
+		// Only the drawing's height is asked for: the width is ranks and
+		// their separation, which compressing must not touch. Graphviz
+		// packs as far as the boxes allow and reports the positions
+		// unscaled, so a height it cannot reach is harmless.
+		fmt.Fprintf(&b, "\tgraph [ratio=compress, size=\"1000,%s\"];\n", in(p.compressH))
+	}
 	b.WriteString("\tnode [label=\"\", fixedsize=true, shape=box];\n\tedge [arrowhead=none, arrowtail=none];\n")
 	colOf := make([]int, len(d.Nodes))
 	for c, ids := range p.columns {
@@ -285,6 +388,22 @@ func layoutDOT(d *Diagram, p *layoutPlan) []byte {
 		}
 		b.WriteString(" }\n")
 	}
+	if d.SegmentOrder {
+		// Segments top to bottom in their order: a flat invisible edge
+		// between two boxes of one rank puts its tail above its head.
+		for _, ids := range p.columns {
+			prev := -1
+			for _, i := range ids {
+				if d.Nodes[i].Kind != graph.KindSegment {
+					continue
+				}
+				if prev >= 0 {
+					fmt.Fprintf(&b, "\tn%d -> n%d [style=invis];\n", prev, i)
+				}
+				prev = i
+			}
+		}
+	}
 	for c := 1; c < len(p.columns); c++ {
 		fmt.Fprintf(&b, "\tn%d -> n%d [style=invis, weight=0];\n", p.columns[c-1][0], p.columns[c][0])
 	}
@@ -292,8 +411,11 @@ func layoutDOT(d *Diagram, p *layoutPlan) []byte {
 	for i, n := range d.Nodes {
 		idx[n.ID] = i
 	}
-	for _, e := range d.Edges {
+	for k, e := range d.Edges {
 		f, t := idx[e.From], idx[e.To]
+		if k < len(p.rev) && p.rev[k] {
+			f, t = t, f
+		}
 		attrs := ""
 		if colOf[f] >= colOf[t] || e.Kind == "partners_with" {
 			attrs = " [constraint=false]"
@@ -312,7 +434,7 @@ type placed struct {
 }
 
 // readPlain reads Graphviz's "plain" output for a layout DOT of d.
-func readPlain(d *Diagram, plain []byte) (*placed, error) {
+func readPlain(d *Diagram, p *layoutPlan, plain []byte) (*placed, error) {
 	pl := &placed{nodes: make([]scene.Point, len(d.Nodes)), edges: make([][]scene.Point, len(d.Edges))}
 	idx := map[string]int{}
 	for i, n := range d.Nodes {
@@ -320,8 +442,12 @@ func readPlain(d *Diagram, plain []byte) (*placed, error) {
 	}
 	// Edges come back in DOT order; several edges may join the same pair.
 	pending := map[[2]int][]int{}
+	rev := func(i int) bool { return i < len(p.rev) && p.rev[i] }
 	for i, e := range d.Edges {
 		k := [2]int{idx[e.From], idx[e.To]}
+		if rev(i) {
+			k[0], k[1] = k[1], k[0]
+		}
 		pending[k] = append(pending[k], i)
 	}
 	seen := make([]bool, len(d.Nodes))
@@ -386,7 +512,7 @@ func readPlain(d *Diagram, plain []byte) (*placed, error) {
 				return nil, fmt.Errorf("%w: bad edge line in the layout", ErrLayout)
 			}
 			q := pending[[2]int{a, b}]
-			if len(q) == 0 {
+			if len(q) == 0 || len(f) >= 6+2*n && f[len(f)-2] == "invis" {
 				continue // an ordering edge
 			}
 			pending[[2]int{a, b}] = q[1:]
@@ -401,6 +527,9 @@ func readPlain(d *Diagram, plain []byte) (*placed, error) {
 					return nil, err
 				}
 				pts[j] = scene.Point{X: x * 72, Y: pl.h - y*72}
+			}
+			if rev(q[0]) {
+				slices.Reverse(pts)
 			}
 			pl.edges[q[0]] = pts
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 
@@ -72,21 +73,44 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		}
 	}
 	// lay lays d out; a drawing that does not fit its page is tried again,
-	// when it is small enough to lay out three times: with its texts
-	// wrapped narrower and taller (a focus view, lanes that are few but
-	// wide), and with its long lanes wrapped into more sub-columns (too
-	// tall). The best of them is kept.
-	lay := func(d *Diagram) (*composed, *layoutPlan, *placed, sizes, error) {
+	// when it is small enough to lay out several times: with its texts
+	// wrapped narrower and taller (twice: a little and much; a focus
+	// view, lanes that are few but wide), and with its long lanes wrapped
+	// into more sub-columns (too tall). The best of them is kept, and if
+	// it is still too tall, Graphviz packs its columns tighter.
+	lay := func(d *Diagram, foldsNext bool) (*composed, *layoutPlan, *placed, sizes, error) {
 		c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
 		if err != nil || pw == 0 || p == nil || c.scale >= 1-1e-9 || len(d.Nodes) > narrowMaxBoxes {
 			return c, p, pl, fs, err
 		}
+		if foldsNext && c.scale < farFromFit {
+			return c, p, pl, fs, nil // folding does better than any of the tries
+		}
 		used := fs
+		// A layout too tall for the page is also tried with Graphviz
+		// packing its columns tighter, as far as the page needs (balance
+		// and symmetry give way a little to the minimum font).
+		squeeze := func(c *composed, p *layoutPlan, pl *placed, fs sizes) (*composed, *layoutPlan, *placed, error) {
+			if c.scale >= 1-1e-9 || c.h*pw <= c.w*ph || len(p.columns) == 0 {
+				return c, p, pl, nil
+			}
+			nc, np, npl, err := layOutCompressed(ctx, e, d, opt, fs, p, pl.h-(c.h-ph))
+			if err != nil || nc.scale <= c.scale+1e-9 {
+				return c, p, pl, err
+			}
+			return nc, np, npl, nil
+		}
+		if c, p, pl, err = squeeze(c, p, pl, fs); err != nil {
+			return nil, nil, nil, fs, err
+		}
 		for _, v := range []struct {
 			fs     sizes
 			aspect float64
-		}{{fs.narrowed(), aspect}, {fs, aspect * 1.6}} {
+		}{{fs.narrowed(0.85), aspect}, {fs.narrowed(0.7), aspect}, {fs, aspect * 1.6}} {
 			nc, np, npl, err := layOut(ctx, e, d, opt, v.fs, v.aspect)
+			if err == nil {
+				nc, np, npl, err = squeeze(nc, np, npl, v.fs)
+			}
 			if err != nil {
 				return nil, nil, nil, fs, err
 			}
@@ -96,7 +120,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		}
 		return c, p, pl, used, nil
 	}
-	c, p, pl, used, err := lay(d)
+	c, p, pl, used, err := lay(d, foldable)
 	if err != nil {
 		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 	}
@@ -113,7 +137,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		if len(od.Nodes) >= len(d.Nodes) {
 			continue // grouping this way changes nothing
 		}
-		oc, op, opl, ofs, err := lay(od)
+		oc, op, opl, ofs, err := lay(od, level != foldAll)
 		if err != nil {
 			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 		}
@@ -123,9 +147,8 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	fs = used
 	if min := c.smallest(); min < opt.MinFont-0.05 {
-		base := append([]string(nil), d.Notes...)
 		for i := 0; i < 2; i++ {
-			d.Notes = append(base[:len(base):len(base)], fmt.Sprintf("Smallest text %s (below %s): too much for one page.", formatPt(c.smallest()), formatPt(opt.MinFont)))
+			d.Fit = fmt.Sprintf("Smallest text %s: too much for one page.", formatPt(c.smallest()))
 			d.Desc = describe(d)
 			if p == nil {
 				c = composeGrid(d, opt, fs)
@@ -136,6 +159,11 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	return &Drawing{Page: c.page, Diagram: d, Smallest: c.smallest(), Folded: d.Overview}, nil
 }
+
+// farFromFit is the scale below which a drawing that can still fold is not
+// tried narrower or packed tighter: those tries win a few percent, folding
+// wins more, and each try is a layout.
+const farFromFit = 0.8
 
 // narrowMaxBoxes bounds the drawings laid out a second time with narrower
 // text: beyond it a second layout costs more than it can win.
@@ -165,11 +193,27 @@ func layOut(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, as
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if pl, err = readPlain(d, out); err != nil {
+		if pl, err = readPlain(d, p, out); err != nil {
 			return nil, nil, nil, err
 		}
 	}
 	return compose(d, p, pl, opt, fs), p, pl, nil
+}
+
+// layOutCompressed lays out d again with the columns of plan p (same
+// sizes) packed towards graph height h in points.
+func layOutCompressed(ctx context.Context, e Engine, d *Diagram, opt Options, fs sizes, p *layoutPlan, h float64) (*composed, *layoutPlan, *placed, error) {
+	q := *p
+	q.compressH = math.Max(h, 1)
+	out, err := layouts.layout(ctx, e, layoutDOT(d, &q))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pl, err := readPlain(d, &q, out)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return compose(d, &q, pl, opt, fs), &q, pl, nil
 }
 
 // DOT returns the DOT text of m drawn with opt, for Graphviz's own rendering.
@@ -237,6 +281,8 @@ func hasKind(d *Diagram, k graph.NodeKind) bool {
 // layouts remembers recent layouts by their layout DOT, which holds only
 // the structure and the box sizes: a drawing that changes only colours,
 // theme, page, footer or line styles is drawn again without laying out.
+// Behind it, when a process asks for it (UseLayoutCache), the layouts on
+// disk.
 var layouts = layoutCache{c: NewCache(64)}
 
 type layoutCache struct{ c *Cache }
@@ -253,10 +299,25 @@ func (lc layoutCache) layout(ctx context.Context, e Engine, dot []byte) ([]byte,
 	if out, ok := lc.c.Get(key); ok {
 		return out, nil
 	}
+	dc := disk.Load()
+	switch e.(type) {
+	case InProcess, *Pool: // Graphviz's own layouts only
+	default:
+		dc = nil
+	}
+	if dc != nil {
+		if out, ok := dc.get(dot); ok {
+			lc.c.Put(key, out)
+			return out, nil
+		}
+	}
 	out, err := e.Layout(ctx, dot)
 	if err != nil {
 		return nil, err
 	}
 	lc.c.Put(key, out)
+	if dc != nil {
+		dc.put(dot, out)
+	}
 	return out, nil
 }

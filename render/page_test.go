@@ -75,7 +75,7 @@ func TestSamplesFitTheSlide(t *testing.T) {
 			if dr.Page.Width != 960 || dr.Page.Height != 540 {
 				t.Errorf("%s %+v: page %v x %v pt, want 960 x 540", name, opt.Color, dr.Page.Width, dr.Page.Height)
 			}
-			said := strings.Contains(strings.Join(dr.Diagram.Notes, " "), "Smallest text "+formatPt(dr.Smallest))
+			said := strings.Contains(dr.Diagram.Fit, "Smallest text "+formatPt(dr.Smallest))
 			switch {
 			case opt.Color == "" && dr.Smallest < 12:
 				t.Errorf("%s view %q: smallest text %.1f pt, want at least 12", name, opt.View, dr.Smallest)
@@ -120,8 +120,8 @@ func TestDetailSaysItsSmallestFont(t *testing.T) {
 		t.Fatalf("detail: folded %v, smallest %.1f pt", dr.Folded, dr.Smallest)
 	}
 	want := "Smallest text " + formatPt(dr.Smallest)
-	if !strings.Contains(strings.Join(dr.Diagram.Notes, " "), want) {
-		t.Errorf("notes %q do not say %q", dr.Diagram.Notes, want)
+	if !strings.Contains(dr.Diagram.Fit, want) {
+		t.Errorf("the page says %q, not %q", dr.Diagram.Fit, want)
 	}
 	if fold := draw(t, m, Options{}); !fold.Folded || !strings.Contains(fold.Diagram.Notes[0], "Overview") {
 		t.Errorf("without detail the 200-node map should fold and say so: %q", fold.Diagram.Notes)

@@ -20,6 +20,7 @@ func newRenderCmd() *cobra.Command {
 	var (
 		out, format, view, color, theme string
 		opt                             render.Options
+		layoutCache                     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "render MAP.yaml",
@@ -50,6 +51,11 @@ segments it strands marked, each segment's net revenue after the loss.
 on every node concerned) and lists them beside it with their amount at
 stake; the top finding becomes the headline. --flow draws every supply line as wide as the company net revenue that flows
 through it, with a width legend in the map's currency.
+
+Layouts are kept in the user's cache directory (chanmap/layouts, at most
+32 MiB, least recently used out first), so drawing a map again with another
+theme, format or footer, or unchanged, skips the layout; --layout-cache=false
+or ` + render.LayoutCacheEnv + `=off turns that off.
 
 The format comes from --format or from the -o extension (.svg, .pdf, .png,
 .dot/.gv); when both are given they must agree. Without -o (or with -o -)
@@ -87,6 +93,10 @@ written only when the drawing succeeded.`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
+			if layoutCache && format != "dot" {
+				// A cache that cannot be made only costs time.
+				_ = render.UseLayoutCache(render.DefaultLayoutCacheDir(), 0)
+			}
 			data, err := render.Render(ctx, render.NewInProcess(), m, opt, format)
 			if errors.Is(err, render.ErrOptions) && (opt.Focus == "" || m.Node(opt.Focus) != nil) {
 				return usageError{err} // an unknown focus id is a user error (exit 1), as in support
@@ -121,6 +131,7 @@ written only when the drawing succeeded.`,
 	f.StringArrayVar(&opt.Without, "without", nil, "draw the what-if of losing this partner (repeatable): its lines greyed, stranded segments marked, figures after")
 	f.BoolVar(&opt.FixedCosts, "fixed-costs", false, "with --without: keep each segment's cost to serve whole (by default it scales with the net revenue kept)")
 	f.BoolVar(&opt.TextAsPaths, "text-as-paths", false, "SVG: draw text as outlines (exact look everywhere, not selectable)")
+	f.BoolVar(&layoutCache, "layout-cache", true, "keep layouts in the user's cache directory (chanmap/layouts, at most 32 MiB) so a map drawn again is not laid out again; also off with "+render.LayoutCacheEnv+"=off")
 	return cmd
 }
 

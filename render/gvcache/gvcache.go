@@ -12,7 +12,8 @@
 // user's cache directory for the engine's initialiser, and Restore puts the
 // caller's TMPDIR back once the engine has started. When there is no cache
 // directory, TMPDIR points at a path that cannot be created, and the engine
-// runs without a compile cache.
+// runs without a compile cache. Private makes and checks such a directory
+// for chanmap's other per-user caches (the layouts kept on disk).
 package gvcache
 
 import "os"
@@ -27,12 +28,9 @@ func setup() string {
 	base, err := os.UserCacheDir()
 	if err == nil {
 		dir := base + string(os.PathSeparator) + "chanmap" + string(os.PathSeparator) + "graphviz"
-		if err = os.MkdirAll(dir, 0o700); err == nil {
-			// MkdirAll leaves an existing directory's mode as it was.
-			if fi, serr := os.Lstat(dir); serr == nil && fi.IsDir() && fi.Mode().Perm() == 0o700 && ownedByMe(fi) {
-				_ = os.Setenv("TMPDIR", dir)
-				return dir
-			}
+		if Private(dir) {
+			_ = os.Setenv("TMPDIR", dir)
+			return dir
 		}
 	}
 	// No private place: a TMPDIR the engine cannot create its cache in.
@@ -48,4 +46,16 @@ func Restore() {
 	} else {
 		_ = os.Unsetenv("TMPDIR")
 	}
+}
+
+// Private makes dir (and its parents) and reports whether it is a directory
+// of mode 0700 owned by this process's user: the only kind of directory
+// chanmap keeps per-user caches in.
+func Private(dir string) bool {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return false
+	}
+	// MkdirAll leaves an existing directory's mode as it was.
+	fi, err := os.Lstat(dir)
+	return err == nil && fi.IsDir() && fi.Mode().Perm() == 0o700 && ownedByMe(fi)
 }

@@ -3,7 +3,7 @@
 // through the root viewBox for pan (drag, arrow keys) and zoom (wheel, +/-,
 // fit to screen).
 
-import { svg as svgEl } from './dom.js';
+import { h, svg as svgEl } from './dom.js';
 import { edgeKey } from './model.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -237,6 +237,61 @@ function resolve(cands, known, prefix) {
     if (known.has(s)) return s;
   }
   return null;
+}
+
+// Slide text options, as the CLI has them (--footer, --min-font,
+// --text-as-paths); the server checks the same bounds (api/openapi.yaml).
+export const MIN_FONT = { min: 4, max: 72, dflt: 12 };
+export const FOOTER_MAX = 300;
+
+/** slideOptsFrom reads the slide text options from the page's address. */
+export function slideOptsFrom(params) {
+  const raw = params.get('min_font');
+  const f = Number(raw);
+  return {
+    footer: (params.get('footer') || '').slice(0, FOOTER_MAX),
+    minFont: raw && Number.isFinite(f) && f >= MIN_FONT.min && f <= MIN_FONT.max ? f : MIN_FONT.dflt,
+    paths: params.get('text_as_paths') === 'true' || params.get('text_as_paths') === '1',
+  };
+}
+
+/** slideParams adds the slide text options that differ from the defaults to q. */
+export function slideParams(q, o) {
+  if (o.footer) q.set('footer', o.footer);
+  if (o.minFont !== MIN_FONT.dflt) q.set('min_font', String(o.minFont));
+  if (o.paths) q.set('text_as_paths', 'true');
+  return q;
+}
+
+/**
+ * slideControls makes the controls for the footer, the smallest text size
+ * and text as outlines; set(key, value) is called with a valid value only
+ * (a size out of bounds is marked invalid and not sent).
+ */
+export function slideControls(o, set) {
+  const footer = h('input', {
+    type: 'text', id: 'footer-input', maxlength: String(FOOTER_MAX), value: o.footer, placeholder: 'Source and date',
+    title: 'Source and date at the foot of the page', onchange: (e) => set('footer', e.target.value.trim()),
+  });
+  const size = h('input', {
+    type: 'number', id: 'min-font-input', min: String(MIN_FONT.min), max: String(MIN_FONT.max), step: '0.5', value: String(o.minFont),
+    title: `Smallest text in points on the page (${MIN_FONT.min}–${MIN_FONT.max}); a map that does not fit is grouped`,
+    onchange: (e) => {
+      const v = Number(e.target.value);
+      const ok = e.target.value !== '' && e.target.checkValidity() && v >= MIN_FONT.min && v <= MIN_FONT.max;
+      e.target.setAttribute('aria-invalid', ok ? 'false' : 'true');
+      if (ok) set('minFont', v);
+    },
+  });
+  const paths = h('input', { type: 'checkbox', id: 'paths-toggle', checked: o.paths, onchange: (e) => set('paths', e.target.checked) });
+  return {
+    footer: h('span', { class: 'ctl' }, h('label', { for: 'footer-input' }, 'Footer'), footer),
+    minFont: h('span', { class: 'ctl' }, h('label', { for: 'min-font-input' }, 'Smallest text (pt)'), size),
+    paths: h('span', { class: 'ctl check' }, paths,
+      h('label', { for: 'paths-toggle', title: 'Exported SVG draws text as outlines: the same look everywhere, not selectable' }, 'Text as outlines')),
+    /** show puts o's values into the controls (the address changed). */
+    show(v) { footer.value = v.footer; size.value = String(v.minFont); size.setAttribute('aria-invalid', 'false'); paths.checked = v.paths; },
+  };
 }
 
 function sameBox(a, b) { return a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 0.5); }

@@ -5,7 +5,7 @@
 
 import { h, replace, status, confirmDialog, uid } from './dom.js';
 import { request, download, enc, token, ApiError } from './api.js';
-import { Diagram } from './diagram.js';
+import { Diagram, MIN_FONT, slideControls, slideOptsFrom, slideParams } from './diagram.js';
 import { Editor } from './editor.js';
 import { supportPanel, analysisPanel } from './answers.js';
 import { edgeKey, isCustomer, label } from './model.js';
@@ -60,6 +60,7 @@ export class MapView {
     this.fade = check('fade-toggle', 'fade', 'Fade the rest', 'In a focus view, keep the rest of the map, faded');
     this.flow = check('flow-toggle', 'flow', 'Flow', 'Supply lines as wide as the net revenue that flows through them');
     this.insights = check('insights-toggle', 'insights', 'Findings', 'Number the top five findings on the diagram and list them beside it');
+    this.slide = slideControls(this.opts, (k, v) => this.setOpt(k, v));
     this.withoutWrap = sel('without-select', 'What if we lose', [['', '(nobody)']], this.opts.without, (e) => this.setOpt('without', e.target.value));
     this.exportMenu = h('details', { class: 'menu', id: 'export-menu' }, h('summary', null, 'Export'),
       h('ul', { class: 'menu-list' }, EXPORTS.map(([ext, text, kind]) => h('li', null, h('a', {
@@ -76,7 +77,7 @@ export class MapView {
     this.analysis = h('details', { id: 'analysis', class: 'panel', open: true }, h('summary', null, h('h2', null, 'Analysis')), this.analysisBody);
 
     const tb = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Diagram and map tools' },
-      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.flow, this.insights, this.withoutWrap, this.themeSel, this.pageSel,
+      this.viewSel, this.focusWrap, this.colorSel, this.detail, this.figures, this.weak, this.fade, this.flow, this.insights, this.withoutWrap, this.themeSel, this.pageSel, this.slide.footer, this.slide.minFont, this.slide.paths,
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
       h('span', { class: 'btn-group', role: 'group', 'aria-label': 'Zoom' },
         h('button', { type: 'button', id: 'zoom-in', 'aria-label': 'Zoom in', title: 'Zoom in (+)', onclick: () => this.diagram.zoom(0.8) }, '+'),
@@ -144,6 +145,7 @@ export class MapView {
   diagramURL(ext, forExport = false) {
     const q = paramsOf(this.opts);
     q.set('page', forExport ? this.opts.page : 'none');
+    if (!forExport || ext !== 'svg') q.delete('text_as_paths'); // outlines are for exported SVG
     return `/api/v1${this.base()}/diagram.${ext}?${q}`;
   }
 
@@ -233,6 +235,7 @@ export class MapView {
     this.withoutWrap.querySelector('select').value = o.without;
     this.themeSel.querySelector('select').value = o.theme;
     this.pageSel.querySelector('select').value = o.page;
+    this.slide.show(o);
     this.focusWrap.hidden = o.view !== 'focus';
     this.focusWrap.querySelector('select').value = o.focus || '';
     this.loadDiagram();
@@ -395,16 +398,18 @@ function optsFrom(params) {
   return {
     view: pick(VIEWS, 'view', 'full'), focus: params.get('focus') || '', color: pick(COLORS, 'color', 'kind'),
     detail: yes('detail'), figures: yes('figures'), weak: yes('weak_spots'), fade: yes('fade'), flow: yes('flow'), insights: params.get('insights') > 0, without: params.get('without') || '',
-    theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'),
+    theme: pick(THEMES, 'theme', 'default'), page: pick(PAGES, 'page', '16:9'), ...slideOptsFrom(params),
   };
 }
 
-/** deckParamsOf gives the deck the page's theme, page and what-if. */
+/** deckParamsOf gives the deck the page's theme, page, what-if, footer and smallest text. */
 function deckParamsOf(o) {
   const q = new URLSearchParams();
   if (o.without) q.set('without', o.without);
   if (o.theme !== 'default') q.set('theme', o.theme);
   if (o.page !== '16:9' && o.page !== 'none') q.set('page', o.page);
+  if (o.footer) q.set('footer', o.footer);
+  if (o.minFont !== MIN_FONT.dflt) q.set('min_font', String(o.minFont));
   return q;
 }
 
@@ -420,5 +425,5 @@ function paramsOf(o) {
   if (o.without) q.set('without', o.without);
   if (o.theme !== 'default') q.set('theme', o.theme);
   if (o.page !== '16:9') q.set('page', o.page);
-  return q;
+  return slideParams(q, o);
 }
