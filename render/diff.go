@@ -428,3 +428,14 @@ func (b *builder) diffLegend() []LegendEntry {
 	line("diffedge:changed", "changed connection", Edge{Style: Solid, Color: changedColor, Width: 2.6, Arrow: scene.ArrowNormal})
 	return out
 }
+
+// changedInDiff reports whether node id was added, removed or changed in the
+// diff being drawn: an overview keeps such a node as its own box, since the
+// change is what the drawing is for.
+func (b *builder) changedInDiff(id string) bool {
+	if b.opt.Diff == nil || b.opt.Diff.Union == nil {
+		return false
+	}
+	st, ok := b.opt.Diff.Union.Nodes[id]
+	return ok && st != compare.Same
+}

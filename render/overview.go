@@ -145,8 +145,8 @@ func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]
 			g.tier = b.tierOf(n)
 		}
 		g.id = "group:" + string(g.kind)
-		if keepSegments && n.Kind == graph.KindSegment {
-			g.id = "group:segment:" + n.ID // kept as itself
+		if keepSegments && n.Kind == graph.KindSegment || b.changedInDiff(n.ID) {
+			g.id = "group:" + string(n.Kind) + ":" + n.ID // kept as itself
 		}
 		if g.region != "" {
 			g.id += ":" + g.region
