@@ -93,20 +93,16 @@ func TestDiffDrawing(t *testing.T) {
 	if !margin {
 		t.Error("the changed margin is not written on its line as 18 % → 22 %")
 	}
-	var group bool
-	for _, n := range both.Diagram.Nodes {
-		if n.Kind == graph.KindSegment && n.Count > 0 {
-			group = strings.Contains(n.Lines[len(n.Lines)-1].Text, "+1\u00a0new")
-		}
-	}
-	if !group {
-		t.Error("the folded segments do not say one of them is new")
+	// An overview keeps what changed as its own box: the new segment is
+	// drawn and marked, not folded into the segments' group.
+	if x := bb["hotels"]; x == nil || !strings.Contains(boxText(x), "+\u00a0new") || x.Stroke.Width < 2 {
+		t.Errorf("the new segment is not drawn as its own box, thick and marked new: %+v", x)
 	}
 	legend := map[string]bool{}
 	for _, l := range both.Diagram.Legend {
 		legend[l.Label] = true
 	}
-	for _, l := range []string{"− Removed (dashed, greyed)", "~ Changed (dotted; what changed is written)", "removed connection", "changed connection"} {
+	for _, l := range []string{"+ New (thick outline)", "− Removed (dashed, greyed)", "removed connection", "changed connection"} {
 		if !legend[l] {
 			t.Errorf("the legend lacks %q", l)
 		}
