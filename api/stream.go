@@ -119,12 +119,12 @@ func (s *Server) streamMap(c echo.Context, id, ctype string, newEnc func(w io.Wr
 // echo's c.JSON writes it: compact, one line) piece by piece: the whole
 // map, or only its nodes or only its edges as an array.
 type jsonStream struct {
-	w     io.Writer
-	what  string // "map", "nodes" or "edges"
-	head  *graph.Map
-	part  int // items written in the current list; -1 before the first list
-	list  string
-	err   error
+	w    io.Writer
+	what string // "map", "nodes" or "edges"
+	head *graph.Map
+	part int // items written in the current list; -1 before the first list
+	list string
+	err  error
 }
 
 func newJSONStream(w io.Writer, what string) *jsonStream {
