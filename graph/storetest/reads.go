@@ -1,0 +1,193 @@
+package storetest
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/mapio"
+)
+
+// readTests are the contract's cases for the optional reads (graph's
+// ElementReader and MapStreamer), run by Run. A store that lacks them is
+// read through its snapshot (graph.ElementsOf, graph.StreamOf), which the
+// same cases check.
+var readTests = []struct {
+	name string
+	fn   func(t *testing.T, s graph.Store)
+}{
+	{"ElementReads", testElementReads},
+	{"StreamMap", testStreamMap},
+}
+
+// Every node and edge of every sample reads back by its key as written,
+// with the map's version; pages cover the lists in map order; what is not
+// there is nil (a node or edge) or graph.ErrNotFound (a map). The reads
+// come first, before anything puts the map's snapshot in a cache, and once
+// more after a change.
+func testElementReads(t *testing.T, s graph.Store) {
+	er := graph.ElementsOf(s)
+	for name, src := range TestdataMaps(t) {
+		t.Run(name, func(t *testing.T) {
+			m := create(t, s, src)
+			checkElements(t, er, m)
+			upd := m.Nodes[len(m.Nodes)-1].Clone()
+			upd.Description = "changed after the first reads"
+			cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: upd.ID, Node: upd}}}
+			if _, err := s.Apply(ctx(t), m.ID, 1, cs); err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			next, err := graph.ApplyChanges(m, cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next.Version = 2
+			checkElements(t, er, next)
+			mustEqual(t, "GetMap after the element reads", get(t, s, m.ID), next)
+		})
+	}
+	if _, _, err := er.GetNode(ctx(t), "st-no-such-map", "x"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("GetNode of a missing map: %v, want ErrNotFound", err)
+	}
+	if _, _, err := er.GetEdge(ctx(t), "st-no-such-map", "x--supplies--y"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("GetEdge of a missing map: %v, want ErrNotFound", err)
+	}
+	if _, _, err := er.ListNodes(ctx(t), "st-no-such-map", 0, 10); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("ListNodes of a missing map: %v, want ErrNotFound", err)
+	}
+	if _, _, err := er.ListEdges(ctx(t), "st-no-such-map", 0, -1); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("ListEdges of a missing map: %v, want ErrNotFound", err)
+	}
+}
+
+// checkElements reads every element of m through er and compares.
+func checkElements(t *testing.T, er graph.ElementReader, m *graph.Map) {
+	t.Helper()
+	c := ctx(t)
+	// Some 40 of each, spread over the map, keep a keyed read per element
+	// within seconds on a server.
+	for _, want := range spread(m.Nodes, 40) {
+		n, v, err := er.GetNode(c, m.ID, want.ID)
+		if err != nil || v != m.Version || n == nil || !graph.EqualNode(n, want) {
+			t.Fatalf("GetNode(%s) = %+v at version %d, %v; want %+v at %d", want.ID, n, v, err, want, m.Version)
+		}
+	}
+	for _, want := range spread(m.Edges, 40) {
+		e, v, err := er.GetEdge(c, m.ID, want.Key())
+		if err != nil || v != m.Version || e == nil || !graph.EqualEdge(e, want) {
+			t.Fatalf("GetEdge(%s) = %+v at version %d, %v; want %+v at %d", want.Key(), e, v, err, want, m.Version)
+		}
+	}
+	for _, key := range []string{"st-none", "st-none--supplies--" + m.Nodes[0].ID, m.Nodes[0].ID + "--supplies--st-none"} {
+		if n, v, err := er.GetNode(c, m.ID, key); n != nil || err != nil || v != m.Version {
+			t.Errorf("GetNode(%s) of a missing node = %+v, %d, %v; want nil at version %d", key, n, v, err, m.Version)
+		}
+		if e, v, err := er.GetEdge(c, m.ID, key); e != nil || err != nil || v != m.Version {
+			t.Errorf("GetEdge(%s) of a missing edge = %+v, %d, %v; want nil at version %d", key, e, v, err, m.Version)
+		}
+	}
+	var nodes []*graph.Node
+	for off := 0; ; off += 7 {
+		page, v, err := er.ListNodes(c, m.ID, off, 7)
+		if err != nil || v != m.Version {
+			t.Fatalf("ListNodes(%d, 7): version %d, %v", off, v, err)
+		}
+		nodes = append(nodes, page...)
+		if len(page) < 7 {
+			break
+		}
+	}
+	all, _, err := er.ListEdges(c, m.ID, 0, -1)
+	if err != nil {
+		t.Fatalf("ListEdges(0, all): %v", err)
+	}
+	got := &graph.Map{ID: m.ID, Title: m.Title, Currency: m.Currency, Source: m.Source, AsOf: m.AsOf,
+		Classification: m.Classification, Nodes: nodes, Edges: all}
+	if !graph.Equal(got, m) {
+		t.Fatalf("the pages of nodes and the list of edges differ from the map:\n%s", firstDiff(got, m))
+	}
+	if page, _, err := er.ListEdges(c, m.ID, len(m.Edges), 5); err != nil || len(page) != 0 {
+		t.Errorf("a page past the end: %d edges, %v", len(page), err)
+	}
+	if page, _, err := er.ListNodes(c, m.ID, 1, 0); err != nil || len(page) != 0 {
+		t.Errorf("a page of 0: %d nodes, %v", len(page), err)
+	}
+}
+
+// A streamed map is the map: pieces in map order with the version, and
+// its YAML and JSON written as it is read are byte for byte the files
+// written from GetMap. Only the pieces asked for are handed over. A
+// missing map is graph.ErrNotFound before anything is handed over.
+func testStreamMap(t *testing.T, s graph.Store) {
+	ms := graph.StreamOf(s)
+	for name, src := range TestdataMaps(t) {
+		t.Run(name, func(t *testing.T) {
+			m := create(t, s, src)
+			var got graph.Map
+			err := ms.StreamMap(ctx(t), m.ID, graph.MapVisitor{
+				Head: func(h *graph.Map) error { got = *h; return nil },
+				Node: func(n *graph.Node) error { got.Nodes = append(got.Nodes, n); return nil },
+				Edge: func(e *graph.Edge) error { got.Edges = append(got.Edges, e); return nil },
+			})
+			if err != nil {
+				t.Fatalf("StreamMap: %v", err)
+			}
+			if got.Version != 1 {
+				t.Errorf("streamed version %d, want 1", got.Version)
+			}
+			mustEqual(t, "StreamMap", &got, m)
+			var files [2]bytes.Buffer
+			for i, f := range []mapio.Format{mapio.YAML, mapio.JSON} {
+				enc, err := mapio.NewEncoder(&files[i], f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := ms.StreamMap(ctx(t), m.ID, enc.Visitor()); err != nil {
+					t.Fatalf("StreamMap into %s: %v", f, err)
+				}
+				if err := enc.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			edges := 0
+			err = ms.StreamMap(ctx(t), m.ID, graph.MapVisitor{
+				Head: func(*graph.Map) error { return nil },
+				Edge: func(*graph.Edge) error { edges++; return nil },
+			})
+			if err != nil || edges != len(m.Edges) {
+				t.Errorf("edges only: %d of %d, %v", edges, len(m.Edges), err)
+			}
+			whole := get(t, s, m.ID)
+			var y, j bytes.Buffer
+			if err := mapio.WriteYAML(&y, whole); err != nil {
+				t.Fatal(err)
+			}
+			if err := mapio.WriteJSON(&j, whole); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(files[0].Bytes(), y.Bytes()) || !bytes.Equal(files[1].Bytes(), j.Bytes()) {
+				t.Errorf("the streamed files (%d, %d bytes) differ from the whole map's (%d, %d)",
+					files[0].Len(), files[1].Len(), y.Len(), j.Len())
+			}
+		})
+	}
+	called := false
+	err := ms.StreamMap(ctx(t), "st-no-such-map", graph.MapVisitor{Head: func(*graph.Map) error { called = true; return nil }})
+	if !errors.Is(err, graph.ErrNotFound) || called {
+		t.Errorf("StreamMap of a missing map: %v (head handed over: %v), want ErrNotFound and nothing", err, called)
+	}
+}
+
+// spread is about n items of xs, evenly spaced, the last one included.
+func spread[T any](xs []T, n int) []T {
+	step := max(1, len(xs)/n)
+	var out []T
+	for i := 0; i < len(xs); i += step {
+		out = append(out, xs[i])
+	}
+	if len(xs) > 0 && (len(xs)-1)%step != 0 {
+		out = append(out, xs[len(xs)-1])
+	}
+	return out
+}
