@@ -47,14 +47,13 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 	if err != nil {
 		return err
 	}
-	rec, err := res.Single(first)
-	if err != nil {
-		if res.Err() == nil {
-			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+	if !res.Next(first) {
+		if err := res.Err(); err != nil {
+			return err
 		}
-		return err
+		return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
 	}
-	h, err := decodeHead(id, rec.Values[0].(map[string]any))
+	h, err := decodeHead(id, res.Record().Values[0].(map[string]any))
 	if err != nil {
 		return err
 	}
@@ -95,10 +94,11 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 	if err != nil {
 		return err
 	}
-	rec, err = res.Single(ctx)
-	after := int64(-1)
-	if err == nil {
-		after, _ = rec.Values[0].(int64)
+	after := int64(-1) // the map was deleted meanwhile
+	if res.Next(ctx) {
+		after, _ = res.Record().Values[0].(int64)
+	} else if err := res.Err(); err != nil {
+		return err
 	}
 	torn := after != h.m.Version ||
 		v.Node != nil && h.nodes >= 0 && nodes != h.nodes ||

@@ -9,6 +9,19 @@ import (
 	"github.com/chanmap/chanmap/graph/mapio"
 )
 
+// RunReads runs only the contract's cases for the optional reads, for a
+// store wrapped to take a path Run does not reach (one that never answers
+// from a cache, say).
+func RunReads(t *testing.T, open func(t *testing.T) graph.Store) {
+	for _, tc := range readTests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { s.Close() })
+			tc.fn(t, s)
+		})
+	}
+}
+
 // readTests are the contract's cases for the optional reads (graph's
 // ElementReader and MapStreamer), run by Run. A store that lacks them is
 // read through its snapshot (graph.ElementsOf, graph.StreamOf), which the
