@@ -1,6 +1,10 @@
 package graph
 
-import "context"
+import (
+	"cmp"
+	"context"
+	"slices"
+)
 
 // Reads that need less than a whole snapshot. These interfaces are
 // optional: a Store that lacks one is read through GetMap instead, and one
@@ -172,3 +176,92 @@ func (e *Edge) Clone() *Edge { return e.clone() }
 
 // Clone is a deep copy of c (nil for nil).
 func (c *Classification) Clone() *Classification { return c.clone() }
+
+// GroupCount is how many nodes of one kind share one region (as stored;
+// "" for none).
+type GroupCount struct {
+	Kind   NodeKind `json:"kind"`
+	Region string   `json:"region"`
+	Nodes  int      `json:"nodes"`
+}
+
+// LinkCount is how many edges of one kind run from the nodes of one
+// (kind, region) group to those of another.
+type LinkCount struct {
+	FromKind   NodeKind `json:"from_kind"`
+	FromRegion string   `json:"from_region"`
+	Kind       EdgeKind `json:"kind"`
+	ToKind     NodeKind `json:"to_kind"`
+	ToRegion   string   `json:"to_region"`
+	Edges      int      `json:"edges"`
+}
+
+// Overview is a map counted by kind and region: the group sizes and the
+// edges between groups that an overview of a map too big to draw shows,
+// sorted, at one version.
+type Overview struct {
+	Version int64        `json:"version"`
+	Groups  []GroupCount `json:"groups"`
+	Links   []LinkCount  `json:"links"`
+}
+
+// OverviewCounter counts a map by kind and region without reading it whole.
+type OverviewCounter interface {
+	// OverviewCounts counts map mapID; a missing map is ErrNotFound. The
+	// answer equals CountOverview of the snapshot.
+	OverviewCounts(ctx context.Context, mapID string) (*Overview, error)
+}
+
+// CountOverview counts snapshot m by kind and region.
+func CountOverview(m *Map) *Overview {
+	type gk struct {
+		k NodeKind
+		r string
+	}
+	groups := map[gk]int{}
+	at := make(map[string]gk, len(m.Nodes))
+	for _, n := range m.Nodes {
+		k := gk{n.Kind, n.Region}
+		groups[k]++
+		at[n.ID] = k
+	}
+	links := map[LinkCount]int{}
+	for _, e := range m.Edges {
+		a, b := at[e.From], at[e.To]
+		links[LinkCount{FromKind: a.k, FromRegion: a.r, Kind: e.Kind, ToKind: b.k, ToRegion: b.r}]++
+	}
+	out := &Overview{Version: m.Version, Groups: []GroupCount{}, Links: []LinkCount{}}
+	for k, c := range groups {
+		out.Groups = append(out.Groups, GroupCount{Kind: k.k, Region: k.r, Nodes: c})
+	}
+	for k, c := range links {
+		k.Edges = c
+		out.Links = append(out.Links, k)
+	}
+	out.Sort()
+	return out
+}
+
+// Sort puts the groups and links in their canonical order.
+func (o *Overview) Sort() {
+	slices.SortFunc(o.Groups, func(a, b GroupCount) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Region, b.Region))
+	})
+	slices.SortFunc(o.Links, func(a, b LinkCount) int {
+		return cmp.Or(cmp.Compare(a.FromKind, b.FromKind), cmp.Compare(a.FromRegion, b.FromRegion), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.ToKind, b.ToKind), cmp.Compare(a.ToRegion, b.ToRegion))
+	})
+}
+
+// OverviewOf counts map mapID of st, through its OverviewCounter when it
+// has one, else from the snapshot.
+func OverviewOf(ctx context.Context, st Store, mapID string) (*Overview, error) {
+	if oc, ok := st.(OverviewCounter); ok {
+		return oc.OverviewCounts(ctx, mapID)
+	}
+	m, err := st.GetMap(ctx, mapID)
+	if err != nil {
+		return nil, err
+	}
+	return CountOverview(m), nil
+}

@@ -14,8 +14,9 @@ import (
 // after the first read, so they behave exactly like the snapshot.
 
 var (
-	_ graph.ElementReader = (*Store)(nil)
-	_ graph.MapStreamer   = (*Store)(nil)
+	_ graph.ElementReader   = (*Store)(nil)
+	_ graph.MapStreamer     = (*Store)(nil)
+	_ graph.OverviewCounter = (*Store)(nil)
 )
 
 // current runs fn on the shared current snapshot of map id, which fn must
@@ -98,4 +99,14 @@ func (s *Store) ListEdges(ctx context.Context, mapID string, offset, limit int) 
 // Each piece is a copy, so v may keep it.
 func (s *Store) StreamMap(ctx context.Context, id string, v graph.MapVisitor) error {
 	return s.current(ctx, id, func(m *graph.Map) error { return graph.WalkCopy(m, v) })
+}
+
+// OverviewCounts counts the current snapshot of map mapID by kind and region.
+func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overview, error) {
+	var out *graph.Overview
+	err := s.current(ctx, mapID, func(m *graph.Map) error {
+		out = graph.CountOverview(m)
+		return nil
+	})
+	return out, err
 }

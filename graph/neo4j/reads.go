@@ -20,8 +20,9 @@ import (
 // the current version (it read or wrote it) the answer comes from there.
 
 var (
-	_ graph.ElementReader = (*Store)(nil)
-	_ graph.MapStreamer   = (*Store)(nil)
+	_ graph.ElementReader   = (*Store)(nil)
+	_ graph.MapStreamer     = (*Store)(nil)
+	_ graph.OverviewCounter = (*Store)(nil)
 )
 
 // Every lookup of a map's nodes and relationships by the map's id goes
@@ -307,3 +308,69 @@ func (s *Store) ListEdges(ctx context.Context, mapID string, offset, limit int) 
 	}
 	return out, v, nil
 }
+
+// The overview's counts, aggregated by the server: one row per group and
+// one per (group, type, group) link, whatever the map's size.
+var (
+	qGroupCounts = matchMapNodes + " RETURN n.kind, coalesce(n.region, ''), count(*)"
+	qLinkCounts  = matchMapEdges + " RETURN a.kind, coalesce(a.region, ''), type(r), b.kind, coalesce(b.region, ''), count(*)"
+)
+
+// OverviewCounts counts map mapID by kind and region with two aggregating
+// queries; nothing per node reaches the client.
+func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overview, error) {
+	var out *graph.Overview
+	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
+		v, err := version(ctx, tx, mapID)
+		if err != nil {
+			return 0, err
+		}
+		if c := s.cached(mapID, v, false); c != nil {
+			out = graph.CountOverview(c.m)
+			return v, nil
+		}
+		out = &graph.Overview{Version: v, Groups: []graph.GroupCount{}, Links: []graph.LinkCount{}}
+		params := map[string]any{"map": mapID}
+		recs, err := run(ctx, tx, qGroupCounts, params)
+		if err != nil {
+			return 0, err
+		}
+		var d decoder
+		for _, r := range recs {
+			out.Groups = append(out.Groups, graph.GroupCount{Kind: graph.NodeKind(d.str("kind", r.Values[0])),
+				Region: d.str("region", r.Values[1]), Nodes: int(d.int("count", r.Values[2]))})
+		}
+		if recs, err = run(ctx, tx, qLinkCounts, params); err != nil {
+			return 0, err
+		}
+		for _, r := range recs {
+			t := d.str("type", r.Values[2])
+			k, ok := edgeKindOf[t]
+			if !ok {
+				return 0, fmt.Errorf("map %q: relationship type %s is not a chanmap edge kind", mapID, t)
+			}
+			out.Links = append(out.Links, graph.LinkCount{
+				FromKind: graph.NodeKind(d.str("kind", r.Values[0])), FromRegion: d.str("region", r.Values[1]), Kind: k,
+				ToKind: graph.NodeKind(d.str("kind", r.Values[3])), ToRegion: d.str("region", r.Values[4]),
+				Edges: int(d.int("count", r.Values[5]))})
+		}
+		if d.err != nil {
+			return 0, fmt.Errorf("map %q: %w", mapID, d.err)
+		}
+		out.Sort()
+		return v, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// edgeKindOf is the edge kind of each relationship type.
+var edgeKindOf = func() map[string]graph.EdgeKind {
+	m := make(map[string]graph.EdgeKind, len(relTypes))
+	for k, t := range relTypes {
+		m[t] = k
+	}
+	return m
+}()

@@ -25,7 +25,8 @@ import (
 // BenchmarkReadsLarge measures the reads that do not load the whole map
 // against the ones that do, on a generated map of CHANMAP_BENCH_NODES
 // nodes (default 100,000), imported once: the support answer (p50), one
-// node, one edge, a page of 100 nodes, the whole map streamed as YAML, the
+// node, one edge, a page of 100 nodes, the overview's counts, the whole
+// map streamed as YAML, the
 // whole snapshot read (uncached) and the analysis of it. Each reports the
 // client's CPU per operation, the Neo4j server's CPU per operation (when
 // the server is the one .ci/neo4j-up started) and the peak Go heap above
@@ -92,6 +93,10 @@ func BenchmarkReadsLarge(b *testing.B) {
 	})
 	run("NodePage100", func(i int) error {
 		_, _, err := s.ListNodes(bg, m.ID, (i*7919)%len(m.Nodes), 100)
+		return err
+	})
+	run("OverviewCounts", func(int) error {
+		_, err := s.OverviewCounts(bg, m.ID)
 		return err
 	})
 	run("StreamYAML", func(int) error {

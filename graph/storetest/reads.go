@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
@@ -32,6 +33,7 @@ var readTests = []struct {
 }{
 	{"ElementReads", testElementReads},
 	{"StreamMap", testStreamMap},
+	{"OverviewCounts", testOverviewCounts},
 }
 
 // Every node and edge of every sample reads back by its key as written,
@@ -203,4 +205,51 @@ func spread[T any](xs []T, n int) []T {
 		out = append(out, xs[len(xs)-1])
 	}
 	return out
+}
+
+// The overview's counts by kind and region equal the snapshot's, before
+// and after a change that moves a node to another region.
+func testOverviewCounts(t *testing.T, s graph.Store) {
+	for name, src := range TestdataMaps(t) {
+		t.Run(name, func(t *testing.T) {
+			m := create(t, s, src)
+			got, err := graph.OverviewOf(ctx(t), s, m.ID)
+			if err != nil {
+				t.Fatalf("OverviewCounts: %v", err)
+			}
+			if want := graph.CountOverview(m); !reflect.DeepEqual(got, want) {
+				t.Fatalf("OverviewCounts = %+v\nwant %+v", got, want)
+			}
+			var moved *graph.Node
+			for _, n := range m.Nodes {
+				if n.Kind.IsIntermediary() {
+					moved = n.Clone()
+					break
+				}
+			}
+			if moved == nil {
+				return
+			}
+			moved.Region = "st-elsewhere"
+			cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: moved.ID, Node: moved}}}
+			if _, err := s.Apply(ctx(t), m.ID, 1, cs); err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			next, err := graph.ApplyChanges(m, cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next.Version = 2
+			got, err = graph.OverviewOf(ctx(t), s, m.ID)
+			if err != nil {
+				t.Fatalf("OverviewCounts after a change: %v", err)
+			}
+			if want := graph.CountOverview(next); !reflect.DeepEqual(got, want) {
+				t.Fatalf("OverviewCounts after moving %s = %+v\nwant %+v", moved.ID, got, want)
+			}
+		})
+	}
+	if _, err := graph.OverviewOf(ctx(t), s, "st-no-such-map"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("OverviewCounts of a missing map: %v, want ErrNotFound", err)
+	}
 }
