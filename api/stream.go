@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,6 +73,9 @@ type streamEncoder interface {
 // is read again (up to three times) while nothing was sent.
 func (s *Server) streamMap(c echo.Context, id, ctype string, newEnc func(w io.Writer) (streamEncoder, error), head func(m *graph.Map)) error {
 	ctx := graph.WithWriteInfo(c.Request().Context(), writeInfo(c))
+	if c.Request().Method == http.MethodHead {
+		return s.streamHead(ctx, c, id, ctype, head)
+	}
 	for attempt := 1; ; attempt++ {
 		w := &heldWriter{c: c, ctype: ctype}
 		enc, err := newEnc(w)
@@ -114,6 +118,35 @@ func (s *Server) streamMap(c echo.Context, id, ctype string, newEnc func(w io.Wr
 		return storeErr(fmt.Errorf("read map %q: %w", id, err))
 	}
 }
+
+// streamHead answers HEAD from the map's own fields alone: the ETag
+// (which is what HEAD is for) without reading a node or an edge.
+func (s *Server) streamHead(ctx context.Context, c echo.Context, id, ctype string, head func(m *graph.Map)) error {
+	err := graph.StreamOf(s.cfg.Store).StreamMap(ctx, id, graph.MapVisitor{Head: func(m *graph.Map) error {
+		tag := etag(m.Version)
+		c.Response().Header().Set("ETag", tag)
+		if notModified(c, tag) {
+			return errNotModified
+		}
+		if head != nil {
+			head(m)
+		}
+		return errHeadRead
+	}})
+	switch {
+	case errors.Is(err, errHeadRead):
+		c.Response().Header().Set(echo.HeaderContentType, ctype)
+		return c.NoContent(http.StatusOK)
+	case errors.Is(err, errNotModified):
+		return c.NoContent(http.StatusNotModified)
+	case errors.Is(err, graph.ErrNotFound):
+		return notFound("no map %q", id)
+	}
+	return storeErr(fmt.Errorf("read map %q: %w", id, err))
+}
+
+// errHeadRead stops a read once the map's own fields are in.
+var errHeadRead = errors.New("head read")
 
 // jsonStream writes the JSON the API answers with (encoding/json, as
 // echo's c.JSON writes it: compact, one line) piece by piece: the whole

@@ -204,3 +204,45 @@ func TestTornStreams(t *testing.T) {
 		t.Errorf("a torn read after the answer started gave %d bytes and error %v, want an unexpected EOF", len(body), err)
 	}
 }
+
+// headOnly counts the nodes a store hands over.
+type headOnly struct {
+	graph.Store
+	nodes atomic.Int32
+}
+
+func (s *headOnly) StreamMap(ctx context.Context, id string, v graph.MapVisitor) error {
+	if v.Node != nil {
+		n := v.Node
+		v.Node = func(x *graph.Node) error { s.nodes.Add(1); return n(x) }
+	}
+	return graph.StreamOf(s.Store).StreamMap(ctx, id, v)
+}
+
+// HEAD of a streamed answer reads the map's own fields only: the ETag
+// and the headers of the GET, no node read.
+func TestHeadReadsNoNodes(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	hs := &headOnly{Store: e.store}
+	e = newEnvOn(t, hs)
+	for _, path := range []string{"", "/nodes", "/export.yaml", "/export.json"} {
+		r := e.do("HEAD", "/api/v1/maps/acme-pumps"+path, nil, nil)
+		wantStatus(t, r, 200)
+		if r.Header.Get("ETag") != `"1"` || r.Header.Get("Content-Type") == "" || len(r.Body) != 0 {
+			t.Errorf("HEAD %s: ETag %q, Content-Type %q, %d body bytes", path, r.Header.Get("ETag"), r.Header.Get("Content-Type"), len(r.Body))
+		}
+		wantStatus(t, e.do("HEAD", "/api/v1/maps/acme-pumps"+path, nil, hdr{"If-None-Match": `"1"`}), 304)
+		wantStatus(t, e.do("HEAD", "/api/v1/maps/ghost"+path, nil, nil), 404)
+	}
+	if n := hs.nodes.Load(); n != 0 {
+		t.Errorf("HEAD read %d nodes", n)
+	}
+	if cd := e.do("HEAD", "/api/v1/maps/acme-pumps/export.yaml", nil, nil).Header.Get("Content-Disposition"); !strings.Contains(cd, "acme-pumps.yaml") {
+		t.Errorf("HEAD export.yaml Content-Disposition %q", cd)
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/nodes", nil, nil), 200)
+	if hs.nodes.Load() == 0 {
+		t.Error("the counting store saw no node on a GET: the test counts nothing")
+	}
+}
