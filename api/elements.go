@@ -2,12 +2,15 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
@@ -17,30 +20,97 @@ import (
 
 // Nodes and edges: each write is one change set against the If-Match version.
 
+// Reads of nodes and edges ask the store for what they answer
+// (graph.ElementReader): one element by its key, or a page. A list without
+// offset or limit is the whole list, written as the store reads it.
+
+// maxPage is the largest page a list answers at once.
+const maxPage = 10000
+
+// page reads ?offset and ?limit; paged is false when neither is given.
+func page(c echo.Context) (offset, limit int, paged bool, err error) {
+	q := c.QueryParams()
+	_, hasOffset := q["offset"]
+	_, hasLimit := q["limit"]
+	if !hasOffset && !hasLimit {
+		return 0, -1, false, nil
+	}
+	limit = maxPage
+	for _, p := range []struct {
+		name     string
+		dst      *int
+		min, max int
+	}{{"offset", &offset, 0, math.MaxInt32}, {"limit", &limit, 1, maxPage}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < p.min || n > p.max {
+			return 0, 0, false, badRequest(fmt.Sprintf("%s must be a whole number from %d to %d", p.name, p.min, p.max),
+				problemField{Pointer: "/" + p.name, Field: p.name, Value: v, Message: fmt.Sprintf("want %d to %d", p.min, p.max)})
+		}
+		*p.dst = n
+	}
+	return offset, limit, true, nil
+}
+
+// readErr turns a store error of an element read into an answer.
+func readErr(mapID string, err error) error {
+	if errors.Is(err, graph.ErrNotFound) {
+		return notFound("no map %q", mapID)
+	}
+	return storeErr(fmt.Errorf("read map %q: %w", mapID, err))
+}
+
+// listPage answers one page of a list: the items, the ETag, and a Link to
+// the next page when this one is full.
+func listPage[T any](s *Server, c echo.Context, what string, offset, limit int,
+	read func(ctx context.Context, mapID string, offset, limit int) ([]T, int64, error)) error {
+	ctx, cancel := s.storeCtx(c)
+	defer cancel()
+	id := param(c, "map")
+	items, v, err := read(ctx, id, offset, limit+1)
+	if err != nil {
+		return readErr(id, err)
+	}
+	tag := etag(v)
+	h := c.Response().Header()
+	h.Set("ETag", tag)
+	if notModified(c, tag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		h.Set("Link", fmt.Sprintf("</api/v1/maps/%s/%s?offset=%d&limit=%d>; rel=\"next\"", url.PathEscape(id), what, offset+limit, limit))
+	}
+	return c.JSON(http.StatusOK, items)
+}
+
 func (s *Server) listNodes(c echo.Context) error {
-	m, err := s.loadMap(c)
+	offset, limit, paged, err := page(c)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", etag(m.Version))
-	nodes := m.Nodes
-	if nodes == nil {
-		nodes = []*graph.Node{}
+	if paged {
+		return listPage(s, c, "nodes", offset, limit, graph.ElementsOf(s.cfg.Store).ListNodes)
 	}
-	return c.JSON(http.StatusOK, nodes)
+	return s.streamMap(c, param(c, "map"), echo.MIMEApplicationJSON,
+		func(w io.Writer) (streamEncoder, error) { return newJSONStream(w, "nodes"), nil }, nil)
 }
 
 func (s *Server) getNode(c echo.Context) error {
-	m, err := s.loadMap(c)
+	ctx, cancel := s.storeCtx(c)
+	defer cancel()
+	mapID, id := param(c, "map"), param(c, "node")
+	n, v, err := graph.ElementsOf(s.cfg.Store).GetNode(ctx, mapID, id)
 	if err != nil {
-		return err
+		return readErr(mapID, err)
 	}
-	id := param(c, "node")
-	n := m.Node(id)
 	if n == nil {
-		return notFound("map %q has no node %q", m.ID, id)
+		return notFound("map %q has no node %q", mapID, id)
 	}
-	c.Response().Header().Set("ETag", etag(m.Version))
+	c.Response().Header().Set("ETag", etag(v))
 	return c.JSON(http.StatusOK, n)
 }
 
@@ -104,29 +174,29 @@ func (s *Server) deleteNode(c echo.Context) error {
 }
 
 func (s *Server) listEdges(c echo.Context) error {
-	m, err := s.loadMap(c)
+	offset, limit, paged, err := page(c)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", etag(m.Version))
-	edges := m.Edges
-	if edges == nil {
-		edges = []*graph.Edge{}
+	if paged {
+		return listPage(s, c, "edges", offset, limit, graph.ElementsOf(s.cfg.Store).ListEdges)
 	}
-	return c.JSON(http.StatusOK, edges)
+	return s.streamMap(c, param(c, "map"), echo.MIMEApplicationJSON,
+		func(w io.Writer) (streamEncoder, error) { return newJSONStream(w, "edges"), nil }, nil)
 }
 
 func (s *Server) getEdge(c echo.Context) error {
-	m, err := s.loadMap(c)
+	ctx, cancel := s.storeCtx(c)
+	defer cancel()
+	mapID, key := param(c, "map"), param(c, "edge")
+	e, v, err := graph.ElementsOf(s.cfg.Store).GetEdge(ctx, mapID, key)
 	if err != nil {
-		return err
+		return readErr(mapID, err)
 	}
-	key := param(c, "edge")
-	e := m.Edge(key)
 	if e == nil {
-		return notFound("map %q has no edge %q", m.ID, key)
+		return notFound("map %q has no edge %q", mapID, key)
 	}
-	c.Response().Header().Set("ETag", etag(m.Version))
+	c.Response().Header().Set("ETag", etag(v))
 	return c.JSON(http.StatusOK, e)
 }
 

@@ -28,13 +28,21 @@ var exportTypes = map[string]string{
 	"xlsx": MIMEXLSX,
 }
 
-// export answers the map as a file: the map file (YAML or JSON), the two
-// tables as a zip of nodes.csv and edges.csv, or one workbook.
+// export answers the map as a file: the map file (YAML or JSON, written as
+// the store reads it, see streamMap), the two tables as a zip of nodes.csv
+// and edges.csv, or one workbook.
 func (s *Server) export(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		id := param(c, "map")
+		if f := mapio.Format(format); f == mapio.YAML || f == mapio.JSON {
+			return s.streamMap(c, id, exportTypes[format],
+				func(w io.Writer) (streamEncoder, error) { return mapio.NewEncoder(w, f) },
+				func(m *graph.Map) {
+					c.Response().Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", m.ID+"."+format))
+				})
+		}
 		ctx, cancel := s.storeCtx(c)
 		defer cancel()
-		id := param(c, "map")
 		m, enc, err := usecase.Export(ctx, s.cfg.Store, id, mapio.Format(format))
 		switch {
 		case errors.Is(err, graph.ErrNotFound):

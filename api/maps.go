@@ -226,7 +226,13 @@ func (s *Server) createMap(c echo.Context) error {
 	return c.JSON(http.StatusCreated, mapWritten{present(m), warningsOf(m)})
 }
 
+// getMap answers the whole map, written as the store reads it (see
+// streamMap); ?pretty (indented JSON) is written from a snapshot.
 func (s *Server) getMap(c echo.Context) error {
+	if _, pretty := c.QueryParams()["pretty"]; !pretty && !c.Echo().Debug {
+		return s.streamMap(c, param(c, "map"), echo.MIMEApplicationJSON,
+			func(w io.Writer) (streamEncoder, error) { return newJSONStream(w, "map"), nil }, nil)
+	}
 	m, err := s.loadMap(c)
 	if err != nil {
 		return err

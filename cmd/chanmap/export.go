@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +17,9 @@ import (
 )
 
 // runExport is `chanmap export`: one path for every format, from a stored
-// map or a map file. Nothing is written, and no store file is created,
-// unless the map was read and encoded whole.
+// map or a map file. No file is written, and no store file is created,
+// unless the map was read and encoded whole. A stored map's YAML or JSON
+// is written as it is read (see streamExport).
 func runExport(cmd *cobra.Command, f *exportFlags, arg string) error {
 	format, err := exportFormat(f.format, f.output)
 	if err != nil {
@@ -41,6 +44,18 @@ func runExport(cmd *cobra.Command, f *exportFlags, arg string) error {
 			return err
 		}
 		defer s.Close()
+		if format == mapio.YAML || format == mapio.JSON {
+			return streamExport(cmd, f.output, func(w io.Writer) (usecase.Streamed, error) {
+				r, err := usecase.ExportStream(ctx, s, arg, format, w)
+				if errors.Is(err, graph.ErrNotFound) {
+					return r, fmt.Errorf("no map %q in %s", arg, cfg)
+				}
+				if err != nil {
+					return r, fmt.Errorf("%w (from %s)", err, cfg)
+				}
+				return r, nil
+			})
+		}
 		m, enc, err = usecase.Export(ctx, s, arg, format)
 		if errors.Is(err, graph.ErrNotFound) {
 			return fmt.Errorf("no map %q in %s", arg, cfg)
@@ -114,5 +129,75 @@ func writeExport(cmd *cobra.Command, output string, m *graph.Map, enc mapio.Enco
 		version = fmt.Sprintf(" version %d", m.Version)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s%s, %d nodes, %d edges\n", output, m.ID, version, len(m.Nodes), len(m.Edges))
+	return nil
+}
+
+// streamExport writes a map file as fill reads it from the store, holding
+// one node or edge at a time. To a regular file it goes through a
+// temporary file beside it, renamed into place only when the map was read
+// whole (a read torn by a commit landing during it, graph.ErrConflict, is
+// read again, up to three times), so a failure leaves no half file. To
+// standard output, a device or a FIFO it is written as it is read: a
+// failure part way is reported and exits non-zero after part of the file
+// went out.
+func streamExport(cmd *cobra.Command, output string, fill func(w io.Writer) (usecase.Streamed, error)) error {
+	if output == "" || output == stdoutName {
+		bw := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
+		if _, err := fill(bw); err != nil {
+			bw.Flush()
+			return err
+		}
+		return bw.Flush()
+	}
+	dest, direct, mode, err := outputTarget(output)
+	if err != nil {
+		return err
+	}
+	if direct {
+		out, err := os.OpenFile(output, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", output, err)
+		}
+		_, ferr := fill(out)
+		if cerr := out.Close(); ferr == nil && cerr != nil {
+			ferr = fmt.Errorf("write %s: %w", output, cerr)
+		}
+		return ferr
+	}
+	var r usecase.Streamed
+	for attempt := 1; ; attempt++ {
+		tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*")
+		if err != nil {
+			return fmt.Errorf("write %s: %w", output, err)
+		}
+		defer os.Remove(tmp.Name())
+		err = tmp.Chmod(mode)
+		if err == nil {
+			bw := bufio.NewWriterSize(tmp, 64<<10)
+			if r, err = fill(bw); err == nil {
+				err = bw.Flush()
+			}
+		}
+		if err == nil {
+			if err = tmp.Sync(); err != nil {
+				err = fmt.Errorf("write %s: %w", output, err)
+			}
+		}
+		if cerr := tmp.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write %s: %w", output, cerr)
+		}
+		if errors.Is(err, graph.ErrConflict) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), dest); err != nil {
+			return fmt.Errorf("write %s: %w", output, err)
+		}
+		syncDir(filepath.Dir(dest))
+		break
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: map %s version %d, %d nodes, %d edges\n", output, r.Head.ID, r.Head.Version, r.Nodes, r.Edges)
 	return nil
 }

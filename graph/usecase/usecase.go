@@ -1,14 +1,16 @@
 // Package usecase is what chanmap does for its users with maps in a store,
 // written once for the command line and the HTTP API: import a map (create
 // it, or replace it by the difference in one atomic change set), export
-// a stored map in a format, and keep scenarios: named forks of a map that
-// are compared with it and merged back or dropped (scenario.go).
+// a stored map in a format, whole or (YAML and JSON) as it is read, and
+// keep scenarios: named forks of a map that are compared with it and
+// merged back or dropped (scenario.go).
 package usecase
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/mapio"
@@ -85,4 +87,37 @@ func Export(ctx context.Context, st graph.Store, id string, f mapio.Format) (*gr
 		return nil, mapio.Encoded{}, err
 	}
 	return m, enc, nil
+}
+
+// Streamed is what a streamed export wrote: the map's own fields with its
+// version (no nodes or edges) and how many nodes and edges.
+type Streamed struct {
+	Head         *graph.Map
+	Nodes, Edges int
+}
+
+// ExportStream writes map id from st to w in format f (YAML or JSON) as
+// it is read (graph.MapStreamer), holding one node or edge at a time; the
+// bytes equal Export's. A map that is not there is graph.ErrNotFound and
+// nothing is written. A read that fails part way (the store became
+// unreachable, or a commit landed during it: graph.ErrConflict) returns
+// the error after part of the file was written: the caller discards it.
+func ExportStream(ctx context.Context, st graph.Store, id string, f mapio.Format, w io.Writer) (Streamed, error) {
+	enc, err := mapio.NewEncoder(w, f)
+	if err != nil {
+		return Streamed{}, err
+	}
+	var out Streamed
+	v := enc.Visitor()
+	head, node, edge := v.Head, v.Node, v.Edge
+	v.Head = func(m *graph.Map) error { out.Head = m; return head(m) }
+	v.Node = func(n *graph.Node) error { out.Nodes++; return node(n) }
+	v.Edge = func(e *graph.Edge) error { out.Edges++; return edge(e) }
+	if err := graph.StreamOf(st).StreamMap(ctx, id, v); err != nil {
+		return Streamed{}, fmt.Errorf("export map %s: %w", id, err)
+	}
+	if err := enc.Close(); err != nil {
+		return Streamed{}, fmt.Errorf("export map %s: %w", id, err)
+	}
+	return out, nil
 }

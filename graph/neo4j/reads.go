@@ -1,0 +1,376 @@
+package neo4j
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// The optional reads of package graph (graph.ElementReader), answered by
+// queries that touch only what they return: a node by its (map, id) key, an
+// edge from its start node, a page of the map's nodes or edges. Each reads
+// the map's version in the same read transaction, before and after its
+// rows, and reads again when a commit landed in between (read transactions
+// are read-committed; see GetMap). When the Store holds the snapshot of
+// the current version (it read or wrote it) the answer comes from there.
+
+var (
+	_ graph.ElementReader   = (*Store)(nil)
+	_ graph.MapStreamer     = (*Store)(nil)
+	_ graph.OverviewCounter = (*Store)(nil)
+)
+
+// Every lookup of a map's nodes and relationships by the map's id goes
+// through these patterns, so a change of the stored layout changes them
+// here only. Variables: n (node), a-[r]->b (relationship); parameter $map.
+const (
+	// qMapHead reads the ChannelMap node: its properties, with version
+	// and counts.
+	qMapHead = "MATCH (m:" + labelMap + " {id: $map}) RETURN properties(m) AS p"
+	// matchMapNodes is every node of the map.
+	matchMapNodes = "MATCH (n:" + labelNode + " {map: $map}) USING INDEX n:" + labelNode + "(map)"
+	// matchMapEdges is every relationship of the map.
+	matchMapEdges = "MATCH (a:" + labelNode + " {map: $map})-[r]->(b:" + labelNode + " {map: $map}) USING INDEX a:" + labelNode + "(map) WHERE r.map = $map"
+	// returnEdge is what decodeEdgeRow reads.
+	returnEdge = "a.id, b.id, type(r), properties(r)"
+)
+
+// matchNode is the node of map $map with id $param, by its key.
+func matchNode(v, param string) string {
+	return "MATCH (" + v + ":" + labelNode + " {map: $map, id: $" + param + "}) " + nodeSeek(v)
+}
+
+var (
+	qNodeByID = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("n", "id") + " RETURN m.version, properties(n)"
+	// An edge is found from its start node: the relationships carry no
+	// index (see schema). An edge whose key is not FROM--KIND--TO, or
+	// whose start the key does not name, is looked for among all the
+	// map's relationships.
+	qEdgeFrom = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("a", "from") +
+		" OPTIONAL MATCH (a)-[r {id: $key}]->(b:" + labelNode + " {map: $map}) WHERE r.map = $map RETURN m.version, " + returnEdge
+	qEdgeScan  = matchMapEdges + " AND r.id = $key RETURN " + returnEdge + " LIMIT 1"
+	qNodePage  = matchMapNodes + " RETURN properties(n) ORDER BY n.ord SKIP $skip LIMIT $limit"
+	qEdgePage  = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord SKIP $skip LIMIT $limit"
+	qNodeRows  = matchMapNodes + " RETURN properties(n) ORDER BY n.ord"
+	qEdgeRows  = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord"
+	qVersionOf = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
+)
+
+// head is the decoded ChannelMap node: the map without nodes and edges,
+// and the counts it stores (-1 if missing).
+type head struct {
+	m            *graph.Map
+	nodes, edges int64
+}
+
+func decodeHead(id string, mp map[string]any) (*head, error) {
+	m := &graph.Map{ID: id}
+	if err := decodeMapFields(fields, m, mp); err != nil {
+		return nil, fmt.Errorf("map %q: %w", id, err)
+	}
+	m.Version, _ = mp["version"].(int64)
+	h := &head{m: m, nodes: -1, edges: -1}
+	if c, ok := mp["node_count"].(int64); ok {
+		h.nodes = c
+	}
+	if c, ok := mp["edge_count"].(int64); ok {
+		h.edges = c
+	}
+	if c, ok := mp["classification"].(string); ok && c != "" {
+		m.Classification = &graph.Classification{}
+		if err := json.Unmarshal([]byte(c), m.Classification); err != nil {
+			return nil, fmt.Errorf("map %q: stored classification is not valid JSON: %w", id, err)
+		}
+	}
+	return h, nil
+}
+
+// readHead reads the ChannelMap node of map id.
+func readHead(ctx context.Context, tx driver.ManagedTransaction, id string) (*head, error) {
+	recs, err := run(ctx, tx, qMapHead, map[string]any{"map": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+	}
+	return decodeHead(id, recs[0].Values[0].(map[string]any))
+}
+
+func decodeEdgeRow(mapID string, v []any) (*graph.Edge, int64, error) {
+	from, _ := v[0].(string)
+	to, _ := v[1].(string)
+	t, _ := v[2].(string)
+	p, _ := v[3].(map[string]any)
+	e, ord, err := decodeEdge(t, from, to, p)
+	if err != nil {
+		return nil, 0, fmt.Errorf("map %q: %w", mapID, err)
+	}
+	return e, ord, nil
+}
+
+// stable runs read, which returns the version its rows belong to, until
+// the map's version after it is the same: no commit landed between the
+// version and the rows.
+func (s *Store) stable(ctx context.Context, id string, read func(tx driver.ManagedTransaction) (int64, error)) error {
+	return s.read(ctx, func(tx driver.ManagedTransaction) error {
+		for attempt := 0; ; attempt++ {
+			v, err := read(tx)
+			if err != nil {
+				return err
+			}
+			after, err := version(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if after == v {
+				return nil
+			}
+			if attempt == 10 {
+				return fmt.Errorf("map %q: %w: it changed during every one of 10 reads", id, graph.ErrUnavailable)
+			}
+		}
+	})
+}
+
+// GetNode reads node id of map mapID by its key, and the map's version.
+func (s *Store) GetNode(ctx context.Context, mapID, id string) (*graph.Node, int64, error) {
+	var n *graph.Node
+	var v int64
+	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
+		n = nil
+		recs, err := run(ctx, tx, qNodeByID, map[string]any{"map": mapID, "id": id})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) == 0 {
+			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
+		}
+		v, _ = recs[0].Values[0].(int64)
+		if c := s.cached(mapID, v, false); c != nil {
+			if x := c.m.Node(id); x != nil {
+				n = x.Clone()
+			}
+			return v, nil
+		}
+		if p, ok := recs[0].Values[1].(map[string]any); ok {
+			if n, _, err = decodeNode(p); err != nil {
+				return 0, fmt.Errorf("map %q: %w", mapID, err)
+			}
+		}
+		return v, nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return n, v, nil
+}
+
+// GetEdge reads the edge of key of map mapID, and the map's version.
+func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, int64, error) {
+	var e *graph.Edge
+	var v int64
+	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
+		e = nil
+		from := key
+		if f, _, ok := strings.Cut(key, "--"); ok {
+			from = f
+		}
+		params := map[string]any{"map": mapID, "key": key, "from": from}
+		recs, err := run(ctx, tx, qEdgeFrom, params)
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) == 0 {
+			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
+		}
+		v, _ = recs[0].Values[0].(int64)
+		if c := s.cached(mapID, v, false); c != nil {
+			if x := c.m.Edge(key); x != nil {
+				e = x.Clone()
+			}
+			return v, nil
+		}
+		row := recs[0].Values[1:]
+		if row[2] == nil {
+			if recs, err = run(ctx, tx, qEdgeScan, params); err != nil {
+				return 0, err
+			}
+			if len(recs) == 0 {
+				return v, nil
+			}
+			row = recs[0].Values
+		}
+		e, _, err = decodeEdgeRow(mapID, row)
+		return v, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return e, v, nil
+}
+
+// pageParams are the parameters of a page query; limit < 0 is every row.
+func pageParams(mapID string, offset, limit int, total int64) map[string]any {
+	if limit < 0 || int64(limit) > total {
+		limit = int(max(total, 0))
+	}
+	return map[string]any{"map": mapID, "skip": int64(max(offset, 0)), "limit": int64(limit)}
+}
+
+// ListNodes reads a page of the map's nodes in map order, and its version.
+func (s *Store) ListNodes(ctx context.Context, mapID string, offset, limit int) ([]*graph.Node, int64, error) {
+	var out []*graph.Node
+	var v int64
+	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
+		out = []*graph.Node{}
+		h, err := readHead(ctx, tx, mapID)
+		if err != nil {
+			return 0, err
+		}
+		v = h.m.Version
+		if c := s.cached(mapID, v, false); c != nil {
+			for _, n := range graph.Page(c.m.Nodes, offset, limit) {
+				out = append(out, n.Clone())
+			}
+			return v, nil
+		}
+		if limit == 0 || h.nodes >= 0 && int64(offset) >= h.nodes {
+			return v, nil
+		}
+		total := h.nodes
+		if total < 0 {
+			total = 1 << 62
+		}
+		recs, err := run(ctx, tx, qNodePage, pageParams(mapID, offset, limit, total))
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range recs {
+			n, _, err := decodeNode(r.Values[0].(map[string]any))
+			if err != nil {
+				return 0, fmt.Errorf("map %q: %w", mapID, err)
+			}
+			out = append(out, n)
+		}
+		return v, nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, v, nil
+}
+
+// ListEdges reads a page of the map's edges in map order, and its version.
+func (s *Store) ListEdges(ctx context.Context, mapID string, offset, limit int) ([]*graph.Edge, int64, error) {
+	var out []*graph.Edge
+	var v int64
+	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
+		out = []*graph.Edge{}
+		h, err := readHead(ctx, tx, mapID)
+		if err != nil {
+			return 0, err
+		}
+		v = h.m.Version
+		if c := s.cached(mapID, v, false); c != nil {
+			for _, e := range graph.Page(c.m.Edges, offset, limit) {
+				out = append(out, e.Clone())
+			}
+			return v, nil
+		}
+		if limit == 0 || h.edges >= 0 && int64(offset) >= h.edges {
+			return v, nil
+		}
+		total := h.edges
+		if total < 0 {
+			total = 1 << 62
+		}
+		recs, err := run(ctx, tx, qEdgePage, pageParams(mapID, offset, limit, total))
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range recs {
+			e, _, err := decodeEdgeRow(mapID, r.Values)
+			if err != nil {
+				return 0, err
+			}
+			out = append(out, e)
+		}
+		return v, nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, v, nil
+}
+
+// The overview's counts, aggregated by the server: one row per group and
+// one per (group, type, group) link, whatever the map's size.
+var (
+	qGroupCounts = matchMapNodes + " RETURN n.kind, coalesce(n.region, ''), count(*)"
+	qLinkCounts  = matchMapEdges + " RETURN a.kind, coalesce(a.region, ''), type(r), b.kind, coalesce(b.region, ''), count(*)"
+)
+
+// OverviewCounts counts map mapID by kind and region with two aggregating
+// queries; nothing per node reaches the client.
+func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overview, error) {
+	var out *graph.Overview
+	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
+		v, err := version(ctx, tx, mapID)
+		if err != nil {
+			return 0, err
+		}
+		if c := s.cached(mapID, v, false); c != nil {
+			out = graph.CountOverview(c.m)
+			return v, nil
+		}
+		out = &graph.Overview{Version: v, Groups: []graph.GroupCount{}, Links: []graph.LinkCount{}}
+		params := map[string]any{"map": mapID}
+		recs, err := run(ctx, tx, qGroupCounts, params)
+		if err != nil {
+			return 0, err
+		}
+		var d decoder
+		for _, r := range recs {
+			out.Groups = append(out.Groups, graph.GroupCount{Kind: graph.NodeKind(d.str("kind", r.Values[0])),
+				Region: d.str("region", r.Values[1]), Nodes: int(d.int("count", r.Values[2]))})
+		}
+		if recs, err = run(ctx, tx, qLinkCounts, params); err != nil {
+			return 0, err
+		}
+		for _, r := range recs {
+			t := d.str("type", r.Values[2])
+			k, ok := edgeKindOf[t]
+			if !ok {
+				return 0, fmt.Errorf("map %q: relationship type %s is not a chanmap edge kind", mapID, t)
+			}
+			out.Links = append(out.Links, graph.LinkCount{
+				FromKind: graph.NodeKind(d.str("kind", r.Values[0])), FromRegion: d.str("region", r.Values[1]), Kind: k,
+				ToKind: graph.NodeKind(d.str("kind", r.Values[3])), ToRegion: d.str("region", r.Values[4]),
+				Edges: int(d.int("count", r.Values[5]))})
+		}
+		if d.err != nil {
+			return 0, fmt.Errorf("map %q: %w", mapID, d.err)
+		}
+		out.Sort()
+		return v, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// edgeKindOf is the edge kind of each relationship type.
+var edgeKindOf = func() map[string]graph.EdgeKind {
+	m := make(map[string]graph.EdgeKind, len(relTypes))
+	for k, t := range relTypes {
+		m[t] = k
+	}
+	return m
+}()

@@ -1,0 +1,204 @@
+package neo4j
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/storetest"
+)
+
+// BenchmarkReadsLarge measures the reads that do not load the whole map
+// against the ones that do, on a generated map of CHANMAP_BENCH_NODES
+// nodes (default 100,000), imported once: the support answer (p50), one
+// node, one edge, a page of 100 nodes, the overview's counts, the whole
+// map streamed as YAML, the
+// whole snapshot read (uncached) and the analysis of it. Each reports the
+// client's CPU per operation, the Neo4j server's CPU per operation (when
+// the server is the one .ci/neo4j-up started) and the peak Go heap above
+// what was in use before.
+//
+//	set -a && eval "$(bash .ci/neo4j-up)" && set +a && go test ./graph/neo4j -run '^$' -bench ReadsLarge -benchtime 20x
+func BenchmarkReadsLarge(b *testing.B) {
+	testConfig(b)
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("CHANMAP_BENCH_NODES")); err == nil && v > 0 {
+		n = v
+	}
+	bg := context.Background()
+	w := open(b)
+	defer w.Close()
+	m := gen.Generate(n, 7)
+	m.ID = storetest.FreshID("reads")
+	start, cpu0 := time.Now(), cpuTime()
+	if _, err := w.CreateMap(bg, m); err != nil {
+		b.Fatalf("CreateMap: %v", err)
+	}
+	b.Logf("import of %d nodes, %d edges: %v wall, %v client CPU", len(m.Nodes), len(m.Edges), time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
+	defer storetest.Remove(bg, w, m.ID)
+	// Keep only what the reads ask for: with the whole map live, the
+	// garbage collector lets the heap grow by as much again before it
+	// runs, which the peak heap would show as the reads' own.
+	mapID, segs := m.ID, m.NodesOfKind(graph.KindSegment)
+	nodeIDs := make([]string, 0, 1000)
+	for i := 0; i < len(m.Nodes); i += max(1, len(m.Nodes)/1000) {
+		nodeIDs = append(nodeIDs, m.Nodes[i].ID)
+	}
+	edgeKeys := make([]string, 0, 1000)
+	for i := 0; i < len(m.Edges); i += max(1, len(m.Edges)/1000) {
+		edgeKeys = append(edgeKeys, m.Edges[i].Key())
+	}
+	nodes := len(m.Nodes)
+	m = nil
+
+	// A fresh store: nothing of the map is cached.
+	s := open(b)
+	defer s.Close()
+	run := func(name string, op func(i int) error) {
+		b.Run(name, func(b *testing.B) {
+			var times []time.Duration
+			runtime.GC()
+			peak := watchHeap()
+			cpu, srv := cpuTime(), serverCPU()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if err := op(i); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t0))
+			}
+			b.StopTimer()
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
+			if srv >= 0 {
+				b.ReportMetric(float64((serverCPU()-srv).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
+			}
+			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
+		})
+	}
+	run("Support", func(i int) error {
+		_, err := s.Support(bg, mapID, segs[i%len(segs)])
+		return err
+	})
+	run("GetNode", func(i int) error {
+		_, _, err := s.GetNode(bg, mapID, nodeIDs[(i*7919)%len(nodeIDs)])
+		return err
+	})
+	run("GetEdge", func(i int) error {
+		_, _, err := s.GetEdge(bg, mapID, edgeKeys[(i*7919)%len(edgeKeys)])
+		return err
+	})
+	run("NodePage100", func(i int) error {
+		_, _, err := s.ListNodes(bg, mapID, (i*7919)%nodes, 100)
+		return err
+	})
+	run("OverviewCounts", func(int) error {
+		_, err := s.OverviewCounts(bg, mapID)
+		return err
+	})
+	run("StreamYAML", func(int) error {
+		enc, err := mapio.NewEncoder(io.Discard, mapio.YAML)
+		if err != nil {
+			return err
+		}
+		if err := s.StreamMap(bg, mapID, enc.Visitor()); err != nil {
+			return err
+		}
+		return enc.Close()
+	})
+	run("SnapshotYAML", func(int) error {
+		s.forget(mapID)
+		whole, err := s.GetMap(bg, mapID)
+		if err != nil {
+			return err
+		}
+		return mapio.WriteYAML(io.Discard, whole)
+	})
+	run("SnapshotAnalysisJSON", func(int) error {
+		s.forget(mapID)
+		whole, err := s.GetMap(bg, mapID)
+		if err != nil {
+			return err
+		}
+		rep, err := analysis.Analyze(whole)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(io.Discard).Encode(rep)
+	})
+}
+
+// cpuTime is this process's user and system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serverCPU is the CPU time of the Neo4j that .ci/neo4j-up started, -1
+// when it is not known (another server, or no /proc).
+func serverCPU() time.Duration {
+	pid, err := os.ReadFile(filepath.Join("..", "..", ".ci", "work", "neo4j", "neo4j.pid"))
+	if err != nil {
+		return -1
+	}
+	stat, err := os.ReadFile("/proc/" + strings.TrimSpace(string(pid)) + "/stat")
+	if err != nil {
+		return -1
+	}
+	s := string(stat)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(f) < 13 {
+		return -1
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+}
+
+// watchHeap samples the heap in use until the returned function is
+// called, which gives the peak above the heap in use at the start.
+func watchHeap() func() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base, peak := ms.HeapInuse, ms.HeapInuse
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		return peak - base
+	}
+}

@@ -1,0 +1,127 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// StreamMap reads map id in one read transaction and hands it to v piece
+// by piece: the ChannelMap node, then the nodes and the relationships as
+// the server sends them (in batches of the driver's fetch size), so the
+// client holds one batch at a time whatever the map's size.
+//
+// The transaction is explicit, not managed: a managed one is retried on a
+// transient error, which would hand v the same rows twice. Its first
+// query is bounded by the store's Timeout; the rows that follow only by
+// ctx, so a large map is not cut off half way.
+//
+// Read transactions are read-committed (see GetMap): a commit landing
+// during the read could mix two versions. The version is read again at the
+// end and the rows are counted against the counts the ChannelMap node
+// stores; any difference is an error wrapping graph.ErrConflict, and the
+// caller discards what it received. When this Store holds the snapshot of
+// the version read first, v gets that snapshot instead.
+func (s *Store) StreamMap(ctx context.Context, id string, v graph.MapVisitor) error {
+	sess := s.session(ctx, driver.AccessModeRead)
+	defer sess.Close(context.Background())
+	first, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	tx, err := sess.BeginTransaction(first)
+	if err != nil {
+		return s.describe(err)
+	}
+	defer tx.Close(context.Background())
+	if err := s.stream(first, ctx, tx, id, v); err != nil {
+		return s.describe(err)
+	}
+	return s.describe(tx.Commit(ctx))
+}
+
+func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction, id string, v graph.MapVisitor) error {
+	params := map[string]any{"map": id}
+	res, err := tx.Run(first, qMapHead, params)
+	if err != nil {
+		return err
+	}
+	if !res.Next(first) {
+		if err := res.Err(); err != nil {
+			return err
+		}
+		return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+	}
+	h, err := decodeHead(id, res.Record().Values[0].(map[string]any))
+	if err != nil {
+		return err
+	}
+	if c := s.cached(id, h.m.Version, false); c != nil {
+		return graph.WalkCopy(c.m, v)
+	}
+	if v.Head != nil {
+		if err := v.Head(h.m); err != nil {
+			return err
+		}
+	}
+	var nodes, edges int64
+	if v.Node != nil {
+		nodes, err = rows(ctx, tx, qNodeRows, params, func(r []any) error {
+			n, _, err := decodeNode(r[0].(map[string]any))
+			if err != nil {
+				return fmt.Errorf("map %q: %w", id, err)
+			}
+			return v.Node(n)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if v.Edge != nil {
+		edges, err = rows(ctx, tx, qEdgeRows, params, func(r []any) error {
+			e, _, err := decodeEdgeRow(id, r)
+			if err != nil {
+				return err
+			}
+			return v.Edge(e)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	res, err = tx.Run(ctx, qVersionOf, params)
+	if err != nil {
+		return err
+	}
+	after := int64(-1) // the map was deleted meanwhile
+	if res.Next(ctx) {
+		after, _ = res.Record().Values[0].(int64)
+	} else if err := res.Err(); err != nil {
+		return err
+	}
+	torn := after != h.m.Version ||
+		v.Node != nil && h.nodes >= 0 && nodes != h.nodes ||
+		v.Edge != nil && h.edges >= 0 && edges != h.edges
+	if torn {
+		return fmt.Errorf("map %q changed while it was read (version %d, then %d): %w", id, h.m.Version, after, graph.ErrConflict)
+	}
+	return nil
+}
+
+// rows runs q and hands each row to fn as it arrives; it returns the
+// number of rows.
+func rows(ctx context.Context, tx driver.ExplicitTransaction, q string, params map[string]any, fn func([]any) error) (int64, error) {
+	res, err := tx.Run(ctx, q, params)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for res.Next(ctx) {
+		if err := fn(res.Record().Values); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, res.Err()
+}
