@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -68,18 +69,21 @@ func newGen() string {
 	return hex.EncodeToString(b[:])
 }
 
-// writeSnap stores m as the snapshot of its version.
+// writeSnap stores m as the snapshot of its version, in parts (see
+// snapHead), inside tx.
 func writeSnap(ctx context.Context, tx driver.ManagedTransaction, h *histState, m *graph.Map) error {
-	var doc bytes.Buffer
-	if err := gob.NewEncoder(&doc).Encode(m); err != nil {
-		return fmt.Errorf("encode map %q: %w", m.ID, err)
+	head, parts, err := snapHead(m)
+	if err != nil {
+		return err
 	}
-	if _, err := run(ctx, tx, "CREATE (s:"+labelSnapshot+" {gen: $gen, map: $map, version: $v, doc: $doc})",
-		map[string]any{"gen": h.gen, "map": m.ID, "v": m.Version, "doc": doc.Bytes()}); err != nil {
-		return fmt.Errorf("write snapshot of map %q: %w", m.ID, err)
+	size := int64(len(head))
+	if err := eachPart(m, func(seq int64, doc []byte) error {
+		size += int64(len(doc))
+		return writePart(ctx, tx, h.gen, m.ID, m.Version, seq, doc)
+	}); err != nil {
+		return err
 	}
-	h.snap, h.snapBytes, h.logBytes = m.Version, int64(doc.Len()), 0
-	return nil
+	return writeSnapHead(ctx, tx, h, m, head, parts, size)
 }
 
 // writeRecord records next (at its new version) as the result of cs, and a
@@ -107,7 +111,7 @@ func writeRecord(ctx context.Context, tx driver.ManagedTransaction, h *histState
 // loadVersion rebuilds version v of the map whose history is gen: the
 // nearest snapshot at or below v with the later change sets replayed.
 func loadVersion(ctx context.Context, tx driver.ManagedTransaction, id, gen string, v int64) (*graph.Map, error) {
-	recs, err := run(ctx, tx, "MATCH (s:"+labelSnapshot+" {gen: $gen}) WHERE s.version <= $v RETURN s.version, s.doc ORDER BY s.version DESC LIMIT 1",
+	recs, err := run(ctx, tx, "MATCH (s:"+labelSnapshot+" {gen: $gen}) WHERE s.version <= $v RETURN s.version, s.doc, s.parts ORDER BY s.version DESC LIMIT 1",
 		map[string]any{"gen": gen, "v": v})
 	if err != nil {
 		return nil, err
@@ -115,9 +119,17 @@ func loadVersion(ctx context.Context, tx driver.ManagedTransaction, id, gen stri
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("map %q has no version %d: %w", id, v, graph.ErrNotFound)
 	}
+	sv, _ := recs[0].Values[0].(int64)
 	doc, _ := recs[0].Values[1].([]byte)
+	parts, _ := recs[0].Values[2].(int64)
 	var m graph.Map
-	if err := gob.NewDecoder(bytes.NewReader(doc)).Decode(&m); err != nil {
+	if parts > 0 {
+		p, err := readSnap(ctx, tx, id, gen, sv, doc, parts)
+		if err != nil {
+			return nil, err
+		}
+		m = *p
+	} else if err := gob.NewDecoder(bytes.NewReader(doc)).Decode(&m); err != nil {
 		return nil, fmt.Errorf("map %q: corrupt snapshot: %w", id, err)
 	}
 	if m.Version == v {
@@ -379,7 +391,7 @@ func purge(ctx context.Context, tx driver.ManagedTransaction, id string) error {
 		return fmt.Errorf("deleted map %q: %w", id, graph.ErrNotFound)
 	}
 	gen, _ := recs[0].Values[0].(string)
-	for _, l := range []string{labelVersion, labelSnapshot} {
+	for _, l := range []string{labelVersion, labelSnapshot, labelPart} {
 		for {
 			recs, err := run(ctx, tx, "MATCH (r:"+l+" {gen: $gen}) WITH r LIMIT 10000 DELETE r RETURN count(*)", map[string]any{"gen": gen})
 			if err != nil {
@@ -409,6 +421,7 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 		wi.Message = "undelete"
 	}
 	var version int64
+	token := newToken()
 	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		recs, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) SET d._lock = true REMOVE d._lock RETURN properties(d)", map[string]any{"map": id})
 		if err != nil {
@@ -416,6 +429,12 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 		}
 		if len(recs) == 0 {
 			return fmt.Errorf("deleted map %q: %w", id, graph.ErrNotFound)
+		}
+		// Holding a reservation of the id for the transaction (see
+		// import.go) keeps an import of the same id out, and an import
+		// under way makes this fail.
+		if _, err := run(ctx, tx, "CREATE (:"+labelImport+" {id: $map, token: $token})", map[string]any{"map": id, "token": token}); err != nil {
+			return err
 		}
 		if live, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) RETURN 1", map[string]any{"map": id}); err != nil {
 			return err
@@ -454,9 +473,16 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 			map[string]any{"map": id, "props": props}); err != nil {
 			return err
 		}
+		if _, err := run(ctx, tx, "MATCH (i:"+labelImport+" {id: $map}) WHERE i.token = $token DELETE i", map[string]any{"map": id, "token": token}); err != nil {
+			return err
+		}
 		version = m.Version
 		return nil
 	})
+	var ne *driver.Neo4jError
+	if errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed") {
+		return 0, fmt.Errorf("map %q is being imported again: %w", id, graph.ErrExists)
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -46,6 +46,10 @@ type Config struct {
 	// Retention is how long a deleted map is kept before the store purges
 	// it on its own (default graph.DeletedRetention).
 	Retention time.Duration
+	// StaleImport is how long an import may write no batch before Open
+	// takes it for the leftover of a crashed process and removes what it
+	// staged (default DefaultStaleImport).
+	StaleImport time.Duration
 }
 
 // Store is a graph.Store on Neo4j. It is safe for concurrent use.
@@ -149,6 +153,8 @@ func schema() []string {
 		"CREATE CONSTRAINT chanmap_deleted_id IF NOT EXISTS FOR (d:DeletedChannelMap) REQUIRE d.id IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_version_key IF NOT EXISTS FOR (r:ChannelMapVersion) REQUIRE (r.gen, r.version) IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_snapshot_key IF NOT EXISTS FOR (s:ChannelMapSnapshot) REQUIRE (s.gen, s.version) IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_snapshot_part_key IF NOT EXISTS FOR (p:ChannelMapSnapshotPart) REQUIRE (p.gen, p.version, p.seq) IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_import_id IF NOT EXISTS FOR (i:ChannelMapImport) REQUIRE i.id IS UNIQUE",
 	}
 }
 
@@ -166,7 +172,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	if _, err := driver.ExecuteQuery(ctx, s.drv, "CALL db.awaitIndexes(60)", nil, driver.EagerResultTransformer, s.queryOpts(false)...); err != nil {
 		return fmt.Errorf("neo4j: wait for indexes: %w", s.describe(err))
 	}
-	return nil
+	return s.sweepStale(ctx)
 }
 
 func (s *Store) queryOpts(read bool) []driver.ExecuteQueryConfigurationOption {

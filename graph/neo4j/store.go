@@ -3,7 +3,6 @@ package neo4j
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -81,63 +80,6 @@ func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
 		return nil, fmt.Errorf("list maps: %w", err)
 	}
 	return out, nil
-}
-
-// CreateMap validates m and writes it, nodes and relationships in UNWIND
-// batches, at version 1 in one transaction.
-func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
-	if m == nil || m.ID == "" {
-		return 0, errors.New("create map: the map has no id")
-	}
-	if err := graph.Validate(m); err != nil {
-		return 0, err
-	}
-	wi := graph.WriteInfoFrom(ctx)
-	if err := graph.CheckWriteInfo(wi); err != nil {
-		return 0, err
-	}
-	first := m.Clone()
-	first.Version = 1
-	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
-		props, err := mapProps(m)
-		if err != nil {
-			return err
-		}
-		now := time.Now().UTC()
-		h := histState{gen: newGen()}
-		if err := writeSnap(ctx, tx, &h, first); err != nil {
-			return err
-		}
-		if err := writeRecord(ctx, tx, &h, first, graph.ChangeSet{}, wi, now); err != nil {
-			return err
-		}
-		h.into(props)
-		recs, err := run(ctx, tx, `OPTIONAL MATCH (old:ChannelMap {id: $id}) WITH old WHERE old IS NULL
-			CREATE (m:ChannelMap) SET m = $props, m.version = 1, m.updated = $now RETURN m.id`,
-			map[string]any{"id": m.ID, "props": props, "now": now})
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			return fmt.Errorf("map %q: %w", m.ID, graph.ErrExists)
-		}
-		var d delta
-		for i, n := range m.Nodes {
-			d.addNode(m.ID, n, int64(i))
-		}
-		for i, e := range m.Edges {
-			d.addEdge(m.ID, e, int64(i))
-		}
-		return d.write(ctx, tx, m.ID, true)
-	})
-	var ne *driver.Neo4jError
-	if errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed") {
-		return 0, fmt.Errorf("map %q: %w", m.ID, graph.ErrExists)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("create map %q: %w", m.ID, err)
-	}
-	return 1, nil
 }
 
 // GetMap reads the whole map in one read transaction.
