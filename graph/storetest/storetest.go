@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"CanceledContext", testCanceledContext},
 	}
 	tests = append(tests, historyTests...)
+	tests = append(tests, largeTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
