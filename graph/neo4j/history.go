@@ -197,7 +197,7 @@ func (s *Store) Versions(ctx context.Context, id string, before int64, limit int
 			}
 			return nil
 		}
-		recs, err := run(ctx, tx, "MATCH (r:"+labelVersion+` {gen: $gen}) WHERE $before = 0 OR r.version < $before
+		recs, err := run(ctx, tx, "MATCH (r:"+labelVersion+` {gen: $gen}) USING INDEX r:`+labelVersion+`(gen) WHERE $before = 0 OR r.version < $before
 			RETURN r.version, r.time, r.author, r.message, r.change_count, r.nodes, r.edges ORDER BY r.version DESC LIMIT $limit`,
 			map[string]any{"gen": h.gen, "before": before, "limit": int64(limit)})
 		if err != nil {
@@ -393,7 +393,7 @@ func purge(ctx context.Context, tx driver.ManagedTransaction, id string) error {
 	gen, _ := recs[0].Values[0].(string)
 	for _, l := range []string{labelVersion, labelSnapshot, labelPart} {
 		for {
-			recs, err := run(ctx, tx, "MATCH (r:"+l+" {gen: $gen}) WITH r LIMIT 10000 DELETE r RETURN count(*)", map[string]any{"gen": gen})
+			recs, err := run(ctx, tx, "MATCH (r:"+l+" {gen: $gen}) USING INDEX r:"+l+"(gen) WITH r LIMIT 10000 DELETE r RETURN count(*)", map[string]any{"gen": gen})
 			if err != nil {
 				return err
 			}

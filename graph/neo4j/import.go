@@ -175,22 +175,40 @@ func (s *Store) batch(ctx context.Context, r *reservation, work func(tx driver.M
 // returns the size of the parts. The client holds one batch's parameters
 // at a time besides m.
 func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, error) {
+	// The relationships find their ends by the element ids the node
+	// batches return, not through the (map, id) index: looking 5000 pairs
+	// of ends up by key in a batch of their own took minutes of server CPU
+	// (most of it in the seek's transaction-state checks), by element id
+	// well under a second.
+	elem := make([]string, len(m.Nodes))
+	at := make(map[string]int32, len(m.Nodes))
 	byLabel := map[string][]int32{}
 	for i, n := range m.Nodes {
 		l := kindLabels[n.Kind]
 		byLabel[l] = append(byLabel[l], int32(i))
+		at[n.ID] = int32(i)
 	}
 	for _, k := range graph.NodeKinds {
 		l := kindLabels[k]
-		q := fmt.Sprintf("UNWIND $rows AS row CREATE (n:%s:%s) SET n = row", labelNode, l)
+		q := fmt.Sprintf("UNWIND $rows AS row CREATE (n:%s:%s) SET n = row RETURN row.ord, elementId(n)", labelNode, l)
 		for _, idx := range chunks(byLabel[l]) {
 			rows := make([]map[string]any, len(idx))
 			for j, i := range idx {
 				rows[j] = nodeProps(m.ID, m.Nodes[i], int64(i))
 			}
 			if err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-				_, err := run(ctx, tx, q, map[string]any{"rows": rows})
-				return err
+				recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
+				if err != nil {
+					return err
+				}
+				if len(recs) != len(rows) {
+					return fmt.Errorf("%d of %d nodes created", len(recs), len(rows))
+				}
+				for _, rec := range recs {
+					i, _ := rec.Values[0].(int64)
+					elem[i], _ = rec.Values[1].(string)
+				}
+				return nil
 			}); err != nil {
 				return 0, fmt.Errorf("write %s nodes: %w", l, err)
 			}
@@ -204,16 +222,16 @@ func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, 
 	for _, k := range graph.EdgeKinds {
 		t := relTypes[k]
 		q := fmt.Sprintf(`UNWIND $rows AS row
-			MATCH (a:%[1]s {map: $map, id: row.from}) %[3]s MATCH (b:%[1]s {map: $map, id: row.to}) %[4]s
-			CREATE (a)-[r:%[2]s]->(b) SET r = row.props RETURN count(r)`, labelNode, t, nodeSeek("a"), nodeSeek("b"))
+			MATCH (a) WHERE elementId(a) = row.from MATCH (b) WHERE elementId(b) = row.to
+			CREATE (a)-[r:%s]->(b) SET r = row.props RETURN count(r)`, t)
 		for _, idx := range chunks(byType[t]) {
 			rows := make([]map[string]any, len(idx))
 			for j, i := range idx {
 				e := m.Edges[i]
-				rows[j] = map[string]any{"from": e.From, "to": e.To, "props": edgeProps(m.ID, e, int64(i))}
+				rows[j] = map[string]any{"from": elem[at[e.From]], "to": elem[at[e.To]], "props": edgeProps(m.ID, e, int64(i))}
 			}
 			if err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-				recs, err := run(ctx, tx, q, map[string]any{"map": m.ID, "rows": rows})
+				recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
 				if err != nil {
 					return err
 				}
@@ -226,6 +244,7 @@ func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, 
 			}
 		}
 	}
+	at, elem = nil, nil
 	var size int64
 	err := eachPart(m, func(seq int64, doc []byte) error {
 		size += int64(len(doc))
@@ -305,7 +324,7 @@ func (s *Store) sweep(ctx context.Context, r reservation) error {
 	for {
 		var n int64
 		err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-			recs, err := run(ctx, tx, "MATCH (p:"+labelPart+" {gen: $gen, version: 1}) WITH p LIMIT 1000 DELETE p RETURN count(*)", map[string]any{"gen": r.gen})
+			recs, err := run(ctx, tx, "MATCH (p:"+labelPart+" {gen: $gen, version: 1}) USING INDEX p:"+labelPart+"(gen) WITH p LIMIT 1000 DELETE p RETURN count(*)", map[string]any{"gen": r.gen})
 			if err != nil {
 				return err
 			}

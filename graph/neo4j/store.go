@@ -44,12 +44,19 @@ func (s *Store) write(ctx context.Context, work func(tx driver.ManagedTransactio
 }
 
 func run(ctx context.Context, tx driver.ManagedTransaction, q string, params map[string]any) ([]*driver.Record, error) {
+	if seen := queryHook; seen != nil {
+		seen(q, params)
+	}
 	res, err := tx.Run(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
 	return res.Collect(ctx)
 }
+
+// queryHook, when set (by tests, before any query runs), sees every
+// statement the store runs, for the test that checks their plans.
+var queryHook func(q string, params map[string]any)
 
 // ListMaps lists the stored maps, sorted by id.
 func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
