@@ -311,12 +311,16 @@ func (s *Store) retention() time.Duration {
 }
 
 // DeleteMap relabels the map's ChannelMap node DeletedChannelMap (keeping
-// its history) and removes its nodes and relationships, if its version is
-// still expected (0: any); deleted maps past the retention are purged.
+// its history) if its version is still expected (0: any), in one small
+// transaction that also reserves the id (see import.go); then removes its
+// nodes and relationships in batches of their own transactions, and frees
+// the id. Readers see the whole map until the first transaction commits
+// and no map after it. Deleted maps past the retention are purged.
 func (s *Store) DeleteMap(ctx context.Context, id string, expected int64) error {
 	defer s.forget(id)
 	wi := graph.WriteInfoFrom(ctx)
-	return s.write(ctx, func(tx driver.ManagedTransaction) error {
+	r := reservation{id: id, token: newToken()}
+	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m._lock = true REMOVE m._lock RETURN m.version, properties(m)", map[string]any{"map": id})
 		if err != nil {
 			return err
@@ -346,23 +350,19 @@ func (s *Store) DeleteMap(ctx context.Context, id string, expected int64) error 
 		if err := purge(ctx, tx, id); err != nil && !isNotFound(err) {
 			return err
 		}
-		props := map[string]any{"deleted": time.Now().UTC(), "deleted_by": wi.Author}
+		now := time.Now().UTC()
+		props := map[string]any{"deleted": now, "deleted_by": wi.Author}
 		h.into(props)
 		if _, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) REMOVE m:ChannelMap SET m:"+labelDeleted+" SET m += $props",
 			map[string]any{"map": id, "props": props}); err != nil {
 			return err
 		}
-		// Delete nodes in batches so a big map does not build one huge
-		// statement state.
-		for {
-			recs, err := run(ctx, tx, `MATCH (n:ChannelNode {map: $map}) WITH n LIMIT 10000
-				DETACH DELETE n RETURN count(*)`, map[string]any{"map": id})
-			if err != nil {
-				return err
-			}
-			if n, _ := recs[0].Values[0].(int64); n == 0 {
-				break
-			}
+		// The map's nodes are removed after this commits; the reservation
+		// keeps imports and undeletes of the id out meanwhile, and tells
+		// Open what to remove if this process dies first.
+		if _, err := run(ctx, tx, "CREATE (:"+labelImport+" {id: $id, token: $token, gen: '', started: $now, touched: $now})",
+			map[string]any{"id": id, "token": r.token, "now": now}); err != nil {
+			return err
 		}
 		expired, err := run(ctx, tx, "MATCH (d:"+labelDeleted+") WHERE d.deleted < $cutoff RETURN d.id",
 			map[string]any{"cutoff": time.Now().UTC().Add(-s.retention())})
@@ -377,6 +377,19 @@ func (s *Store) DeleteMap(ctx context.Context, id string, expected int64) error 
 		}
 		return nil
 	})
+	var ne *driver.Neo4jError
+	if errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed") {
+		return fmt.Errorf("map %q is being imported or deleted: %w", id, graph.ErrConflict)
+	}
+	if err != nil {
+		return err
+	}
+	// The map is deleted; removing its nodes may be finished by Open's
+	// sweep if it fails now.
+	if err := s.sweep(ctx, r); err != nil {
+		return fmt.Errorf("map %q is deleted, but removing its nodes failed (the store finishes it when it is opened after %v): %w", id, s.staleImport(), err)
+	}
+	return nil
 }
 
 func isNotFound(err error) bool { return err != nil && errors.Is(err, graph.ErrNotFound) }

@@ -314,14 +314,15 @@ func (s *Store) abandon(r reservation) (published bool, err error) {
 }
 
 // sweep removes reservation r and everything staged under it: nodes and
-// relationships, snapshot parts, then the reservation, each in batches of
+// relationships, snapshot parts (of an import; a delete's reservation has
+// no gen), then the reservation, each in batches of
 // their own transactions, so a big import is removed without one big
 // transaction (and a sweep that is interrupted can run again).
 func (s *Store) sweep(ctx context.Context, r reservation) error {
 	if err := s.deleteNodes(ctx, r.id, &r); err != nil {
 		return err
 	}
-	for {
+	for r.gen != "" {
 		var n int64
 		err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
 			recs, err := run(ctx, tx, "MATCH (p:"+labelPart+" {gen: $gen, version: 1}) USING INDEX p:"+labelPart+"(gen) WITH p LIMIT 1000 DELETE p RETURN count(*)", map[string]any{"gen": r.gen})

@@ -93,7 +93,7 @@ func create(t testing.TB, s graph.Store, m *graph.Map) *graph.Map {
 	}
 	id := m.ID
 	t.Cleanup(func() {
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		if err := Remove(c, s, id); err != nil {
 			t.Errorf("cleanup: %v", err)
