@@ -103,7 +103,25 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 		}
 		return 0, fmt.Errorf("create map %q: %w", m.ID, err)
 	}
+	s.remember(created(m))
 	return 1, nil
+}
+
+// created is the snapshot an import committed: m at version 1, every node
+// and edge at its index. The next change set starts from it without
+// reading the map back.
+func created(m *graph.Map) *snap {
+	c := m.Clone()
+	c.Version = 1
+	out := &snap{m: c, nodeOrd: newOrdIndex(len(c.Nodes)), edgeOrd: newOrdIndex(len(c.Edges)),
+		nodes: int64(len(c.Nodes)), edges: int64(len(c.Edges)), written: true}
+	for i, n := range c.Nodes {
+		out.nodeOrd.put(n.ID, int64(i))
+	}
+	for i, e := range c.Edges {
+		out.edgeOrd.put(e.Key(), int64(i))
+	}
+	return out
 }
 
 func (s *Store) staleImport() time.Duration {

@@ -37,11 +37,15 @@ type Stager interface {
 	Staged(ctx context.Context, id string) (int64, error)
 }
 
-var largeTests = []struct {
-	name string
-	fn   func(t *testing.T, s graph.Store)
-}{
-	{"LargeMap", testLargeMap},
+// RunLarge runs the large-map group against the store open returns (once
+// per store: it costs a few minutes of CI time, so a store's variants, such
+// as one that bypasses a cache, need not run it again).
+func RunLarge(t *testing.T, open func(t *testing.T) graph.Store) {
+	t.Run("LargeMap", func(t *testing.T) {
+		s := open(t)
+		t.Cleanup(func() { s.Close() })
+		testLargeMap(t, s)
+	})
 }
 
 // testLargeMap imports the large generated map, reads it back equal,

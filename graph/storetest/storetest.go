@@ -3,10 +3,11 @@
 // history (past versions, restore, delete against a version, undelete,
 // purge),
 // pushed-down support queries equal to the in-memory ones, and a 10k-node
-// map; plus the benchmarks that measure each store on the same work.
+// map; a large-map group (RunLarge: 100k nodes, and an import cancelled
+// midway); plus the benchmarks that measure each store on the same work.
 //
-// A store's own tests call Run (and Bench) with a function that opens a
-// store for one test. Every map the suite creates has a fresh id, so runs
+// A store's own tests call Run, RunLarge (and Bench) with a function that
+// opens a store for one test. Every map the suite creates has a fresh id, so runs
 // against a shared server do not clash, and is deleted when the test ends.
 package storetest
 
@@ -49,7 +50,6 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"CanceledContext", testCanceledContext},
 	}
 	tests = append(tests, historyTests...)
-	tests = append(tests, largeTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
