@@ -103,9 +103,17 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 		}
 		return 0, fmt.Errorf("create map %q: %w", m.ID, err)
 	}
-	s.remember(created(m))
+	if len(m.Nodes)+len(m.Edges) <= maxRemembered {
+		s.remember(created(m))
+	}
 	return 1, nil
 }
+
+// maxRemembered is the most nodes and edges of a map an import keeps as
+// its cached snapshot (a copy: the caller keeps its map); a bigger one is
+// read back when it is next needed, so an import's memory stays at about
+// the input map.
+const maxRemembered = 300_000
 
 // created is the snapshot an import committed: m at version 1, every node
 // and edge at its index. The next change set starts from it without
