@@ -23,8 +23,9 @@ import (
 //	(:ChannelMapSnapshot {gen, map, version, doc})
 //
 // One ChannelMapVersion per version holds its change set as JSON; a
-// ChannelMapSnapshot holds a whole map (encoding/gob bytes) at version 1
-// and whenever the change sets since the last snapshot weigh as much as it
+// ChannelMapSnapshot holds a whole map (encoding/gob bytes, in
+// ChannelMapSnapshotPart parts of 5,000 nodes or edges, see snapHead) at
+// version 1 and whenever the change sets since the last snapshot weigh as much as it
 // (graph.SnapshotDue). gen is a random id given to a map when it is
 // created, kept on its ChannelMap as history_gen with history_snap (the
 // newest snapshot's version), history_snap_bytes and history_log_bytes: a

@@ -8,7 +8,9 @@
 // graph's fixed kind lists. Writes are managed transactions (ExecuteWrite)
 // that lock the ChannelMap node, check its version, validate the result in
 // memory and write the difference in UNWIND batches, so a change set is
-// applied whole or not at all.
+// applied whole or not at all. A new map is imported in stages (import.go):
+// batches in transactions of their own, made visible by one small final
+// transaction, so no transaction holds a big map.
 //
 // A Store keeps the snapshots it read or wrote by (map id, version). Every
 // chanmap write bumps the ChannelMap's version in its transaction, so a
