@@ -62,32 +62,17 @@ func (e *Edge) clone() *Edge { return std.cloneEdge(e) }
 // ErrNotFound wrapped with the change's place; adding an id that exists is
 // ErrExists wrapped; an invalid result is Validate's *ValidationError.
 func ApplyChanges(m *Map, cs ChangeSet) (*Map, error) {
-	return applyChanges(m.Clone(), cs, validate)
+	out, _, err := applyChanges(m.Clone(), newIndex(m).view(), cs, validate)
+	return out, err
 }
 
 // applyChanges applies cs to out in place (out's nodes and edges are
-// replaced, never modified) and checks the result with check.
-func applyChanges(out *Map, cs ChangeSet, check func(*Map) *ValidationError) (*Map, error) {
+// replaced, never modified) and checks the result with check. ix indexes
+// out as it is on entry; the changes go to ix's overlay, and the returned
+// index (ix committed) indexes the result.
+func applyChanges(out *Map, ix *indexView, cs ChangeSet, check func(*Map) *ValidationError) (*Map, *index, error) {
 	if out == nil {
 		out = &Map{}
-	}
-	nodeAt := make(map[string]int, len(out.Nodes))
-	for i, n := range out.Nodes {
-		if n != nil {
-			if _, dup := nodeAt[n.ID]; !dup {
-				nodeAt[n.ID] = i
-			}
-		}
-	}
-	// Degree counts let delete_node refuse in constant time.
-	degree := map[string]int{}
-	edgeAt := make(map[string]int, len(out.Edges))
-	for i, e := range out.Edges {
-		if _, dup := edgeAt[e.Key()]; !dup {
-			edgeAt[e.Key()] = i
-		}
-		degree[e.From]++
-		degree[e.To]++
 	}
 	// Deletions leave a tombstone and are compacted at the end, so a long
 	// change set (a cascade, a rebuild from Diff) stays linear.
@@ -103,116 +88,118 @@ func applyChanges(out *Map, cs ChangeSet, check func(*Map) *ValidationError) (*M
 		switch c.Op {
 		case OpSetMap:
 			if c.Map == nil {
-				return nil, bad(i, "/map", "map", "", "set_map needs a map with title, currency, classification")
+				return nil, nil, bad(i, "/map", "map", "", "set_map needs a map with title, currency, classification")
 			}
 			if c.Map.ID != "" && c.Map.ID != out.ID {
-				return nil, bad(i, "/map/id", "id", c.Map.ID, "set_map cannot change the map id %q", out.ID)
+				return nil, nil, bad(i, "/map/id", "id", c.Map.ID, "set_map cannot change the map id %q", out.ID)
 			}
 			id := out.ID
 			copyFields(std.Map, out, c.Map)
 			out.ID, out.Classification = id, c.Map.Classification.clone()
 		case OpAddNode:
 			if c.Node == nil {
-				return nil, bad(i, "/node", "node", "", "add_node needs a node")
+				return nil, nil, bad(i, "/node", "node", "", "add_node needs a node")
 			}
-			if _, ok := nodeAt[c.Node.ID]; ok {
-				return nil, fmt.Errorf("change %d: add_node %q: %w", i, c.Node.ID, ErrExists)
+			if _, ok := ix.node(c.Node.ID); ok {
+				return nil, nil, fmt.Errorf("change %d: add_node %q: %w", i, c.Node.ID, ErrExists)
 			}
-			nodeAt[c.Node.ID] = len(out.Nodes)
+			ix.setNode(c.Node.ID, len(out.Nodes))
 			out.Nodes = append(out.Nodes, c.Node.clone())
 			deadNode = append(deadNode, false)
 		case OpUpdateNode:
 			if c.Node == nil {
-				return nil, bad(i, "/node", "node", "", "update_node needs the whole new node")
+				return nil, nil, bad(i, "/node", "node", "", "update_node needs the whole new node")
 			}
-			at, ok := nodeAt[c.ID]
+			at, ok := ix.node(c.ID)
 			if !ok {
-				return nil, fmt.Errorf("change %d: update_node: node %q: %w", i, c.ID, ErrNotFound)
+				return nil, nil, fmt.Errorf("change %d: update_node: node %q: %w", i, c.ID, ErrNotFound)
 			}
 			n := c.Node.clone()
 			if n.ID == "" {
 				n.ID = c.ID
 			}
 			if n.ID != c.ID {
-				if degree[c.ID] > 0 {
-					return nil, bad(i, "/node/id", "id", n.ID, "cannot rename node %q to %q: %d edge(s) still point at it", c.ID, n.ID, degree[c.ID])
+				if ix.degree(c.ID) > 0 {
+					return nil, nil, bad(i, "/node/id", "id", n.ID, "cannot rename node %q to %q: %d edge(s) still point at it", c.ID, n.ID, ix.degree(c.ID))
 				}
-				if _, taken := nodeAt[n.ID]; taken {
-					return nil, fmt.Errorf("change %d: update_node: rename %q to %q: %w", i, c.ID, n.ID, ErrExists)
+				if _, taken := ix.node(n.ID); taken {
+					return nil, nil, fmt.Errorf("change %d: update_node: rename %q to %q: %w", i, c.ID, n.ID, ErrExists)
 				}
 			}
 			out.Nodes[at] = n
 			if n.ID != c.ID {
-				delete(nodeAt, c.ID)
-				nodeAt[n.ID] = at
+				ix.delNode(c.ID)
+				ix.setNode(n.ID, at)
 			}
 		case OpDeleteNode:
-			at, ok := nodeAt[c.ID]
+			at, ok := ix.node(c.ID)
 			if !ok {
-				return nil, fmt.Errorf("change %d: delete_node: node %q: %w", i, c.ID, ErrNotFound)
+				return nil, nil, fmt.Errorf("change %d: delete_node: node %q: %w", i, c.ID, ErrNotFound)
 			}
-			if d := degree[c.ID]; d > 0 {
-				return nil, bad(i, "/id", "id", c.ID, "cannot delete node %q: %d edge(s) still touch it; delete them first", c.ID, d)
+			if d := ix.degree(c.ID); d > 0 {
+				return nil, nil, bad(i, "/id", "id", c.ID, "cannot delete node %q: %d edge(s) still touch it; delete them first", c.ID, d)
 			}
 			deadNode[at] = true
-			delete(nodeAt, c.ID)
+			ix.delNode(c.ID)
+			ix.deadNode(at)
 		case OpAddEdge:
 			if c.Edge == nil {
-				return nil, bad(i, "/edge", "edge", "", "add_edge needs an edge")
+				return nil, nil, bad(i, "/edge", "edge", "", "add_edge needs an edge")
 			}
 			e := c.Edge.clone()
-			if _, ok := edgeAt[e.Key()]; ok {
-				return nil, fmt.Errorf("change %d: add_edge %q: %w", i, e.Key(), ErrExists)
+			if _, ok := ix.edge(e.Key()); ok {
+				return nil, nil, fmt.Errorf("change %d: add_edge %q: %w", i, e.Key(), ErrExists)
 			}
-			edgeAt[e.Key()] = len(out.Edges)
+			ix.setEdge(e.Key(), len(out.Edges))
 			out.Edges = append(out.Edges, e)
 			deadEdge = append(deadEdge, false)
-			degree[e.From]++
-			degree[e.To]++
+			ix.addDegree(e.From, 1)
+			ix.addDegree(e.To, 1)
 		case OpUpdateEdge:
 			if c.Edge == nil {
-				return nil, bad(i, "/edge", "edge", "", "update_edge needs the whole new edge")
+				return nil, nil, bad(i, "/edge", "edge", "", "update_edge needs the whole new edge")
 			}
-			at, ok := edgeAt[c.ID]
+			at, ok := ix.edge(c.ID)
 			if !ok {
-				return nil, fmt.Errorf("change %d: update_edge: edge %q: %w", i, c.ID, ErrNotFound)
+				return nil, nil, fmt.Errorf("change %d: update_edge: edge %q: %w", i, c.ID, ErrNotFound)
 			}
 			e := c.Edge.clone()
 			if k := e.Key(); k != c.ID {
-				if _, taken := edgeAt[k]; taken {
-					return nil, fmt.Errorf("change %d: update_edge %q: new key %q: %w", i, c.ID, k, ErrExists)
+				if _, taken := ix.edge(k); taken {
+					return nil, nil, fmt.Errorf("change %d: update_edge %q: new key %q: %w", i, c.ID, k, ErrExists)
 				}
 			}
 			old := out.Edges[at]
-			degree[old.From]--
-			degree[old.To]--
-			degree[e.From]++
-			degree[e.To]++
+			ix.addDegree(old.From, -1)
+			ix.addDegree(old.To, -1)
+			ix.addDegree(e.From, 1)
+			ix.addDegree(e.To, 1)
 			out.Edges[at] = e
 			if e.Key() != c.ID {
-				delete(edgeAt, c.ID)
-				edgeAt[e.Key()] = at
+				ix.delEdge(c.ID)
+				ix.setEdge(e.Key(), at)
 			}
 		case OpDeleteEdge:
-			at, ok := edgeAt[c.ID]
+			at, ok := ix.edge(c.ID)
 			if !ok {
-				return nil, fmt.Errorf("change %d: delete_edge: edge %q: %w", i, c.ID, ErrNotFound)
+				return nil, nil, fmt.Errorf("change %d: delete_edge: edge %q: %w", i, c.ID, ErrNotFound)
 			}
 			old := out.Edges[at]
-			degree[old.From]--
-			degree[old.To]--
+			ix.addDegree(old.From, -1)
+			ix.addDegree(old.To, -1)
 			deadEdge[at] = true
-			delete(edgeAt, c.ID)
+			ix.delEdge(c.ID)
+			ix.deadEdge(at)
 		default:
-			return nil, bad(i, "/op", "op", string(c.Op), "unknown change op %q (known: set_map, add_node, update_node, delete_node, add_edge, update_edge, delete_edge)", c.Op)
+			return nil, nil, bad(i, "/op", "op", string(c.Op), "unknown change op %q (known: set_map, add_node, update_node, delete_node, add_edge, update_edge, delete_edge)", c.Op)
 		}
 	}
 	out.Nodes = compact(out.Nodes, deadNode)
 	out.Edges = compact(out.Edges, deadEdge)
 	if err := check(out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return out, ix.commit(out), nil
 }
 
 // compact drops the items marked dead, keeping the order of the rest.

@@ -1,6 +1,11 @@
 package graph
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"weak"
+)
 
 // ApplyToSnapshot is ApplyChanges for stores, whose snapshots are valid and
 // never modified: it gives the same result and the same errors, but costs
@@ -22,35 +27,225 @@ import "slices"
 // When the touched part shows a problem, the whole map is validated, so the
 // error lists every problem exactly as ApplyChanges does.
 func ApplyToSnapshot(m *Map, cs ChangeSet) (*Map, error) {
-	if m == nil || !localChanges(m, cs) {
+	if m == nil {
 		return ApplyChanges(m, cs)
 	}
-	out := *m
-	out.Nodes = slices.Clone(m.Nodes)
-	out.Edges = slices.Clone(m.Edges)
-	return applyChanges(&out, cs, func(next *Map) *ValidationError {
-		if validate(touchedPart(next, cs)) == nil {
-			return nil
+	ix := takeIndex(m)
+	var (
+		out *Map
+		nx  *index
+		err error
+	)
+	if localChanges(m, ix, cs) {
+		c := *m
+		c.Nodes = slices.Clone(m.Nodes)
+		c.Edges = slices.Clone(m.Edges)
+		out, nx, err = applyChanges(&c, ix.view(), cs, func(next *Map) *ValidationError {
+			if validate(touchedPart(next, cs)) == nil {
+				return nil
+			}
+			return validate(next)
+		})
+	} else {
+		out, nx, err = applyChanges(m.Clone(), ix.view(), cs, validate)
+	}
+	if err != nil {
+		keepIndex(m, ix) // the overlay was dropped: ix still indexes m
+		return nil, err
+	}
+	keepIndex(out, nx)
+	return out, nil
+}
+
+// The index of a snapshot (its nodes and edges by id and key, and the
+// number of edges touching each node) costs time in proportion to the map
+// to build, more than the rest of a small change. ApplyToSnapshot keeps
+// the index of each result it returns, and hands it on to the result of
+// the next change set applied to that result: a store that applies change
+// after change to the snapshot it last wrote builds the index once. An
+// index moves rather than being copied (the snapshot it leaves builds a new
+// one if it is applied to again), and it is dropped with its snapshot.
+var snapIndexes = struct {
+	sync.Mutex
+	m map[weak.Pointer[Map]]*indexSlot
+}{m: map[weak.Pointer[Map]]*indexSlot{}}
+
+type indexSlot struct{ ix *index }
+
+// takeIndex returns the index of snapshot m, which nobody else holds
+// until keepIndex gives it back or on.
+func takeIndex(m *Map) *index {
+	wp := weak.Make(m)
+	snapIndexes.Lock()
+	var ix *index
+	if s := snapIndexes.m[wp]; s != nil {
+		ix, s.ix = s.ix, nil
+	}
+	snapIndexes.Unlock()
+	if ix == nil || ix.nodes != len(m.Nodes) || ix.edges != len(m.Edges) {
+		ix = newIndex(m)
+	}
+	return ix
+}
+
+// keepIndex makes ix the index of snapshot m until m is collected.
+func keepIndex(m *Map, ix *index) {
+	wp := weak.Make(m)
+	snapIndexes.Lock()
+	defer snapIndexes.Unlock()
+	s := snapIndexes.m[wp]
+	if s == nil {
+		s = &indexSlot{}
+		snapIndexes.m[wp] = s
+		runtime.AddCleanup(m, func(wp weak.Pointer[Map]) {
+			snapIndexes.Lock()
+			delete(snapIndexes.m, wp)
+			snapIndexes.Unlock()
+		}, wp)
+	}
+	s.ix = ix
+}
+
+// index finds a map's nodes by id and edges by key (the first of
+// duplicates, in a map that is not valid) and counts the edges touching
+// each node.
+type index struct {
+	nodes, edges int // the lengths of the slices it indexes
+	nodeAt       map[string]int
+	edgeAt       map[string]int
+	degree       map[string]int
+}
+
+func newIndex(m *Map) *index {
+	ix := &index{nodeAt: map[string]int{}, edgeAt: map[string]int{}, degree: map[string]int{}}
+	if m == nil {
+		return ix
+	}
+	ix.nodes, ix.edges = len(m.Nodes), len(m.Edges)
+	ix.nodeAt = make(map[string]int, len(m.Nodes))
+	for i, n := range m.Nodes {
+		if n != nil {
+			if _, dup := ix.nodeAt[n.ID]; !dup {
+				ix.nodeAt[n.ID] = i
+			}
 		}
-		return validate(next)
-	})
+	}
+	ix.edgeAt = make(map[string]int, len(m.Edges))
+	for i, e := range m.Edges {
+		k := e.Key()
+		if _, dup := ix.edgeAt[k]; !dup {
+			ix.edgeAt[k] = i
+		}
+		ix.degree[e.From]++
+		ix.degree[e.To]++
+	}
+	return ix
+}
+
+func (ix *index) view() *indexView {
+	return &indexView{base: ix, nodeAt: map[string]int{}, edgeAt: map[string]int{}, deg: map[string]int{}, firstDeadNode: -1, firstDeadEdge: -1}
+}
+
+// indexView is an index with a change set's changes on top, kept apart
+// from the index until commit, so a refused change set leaves it as it was.
+// Positions are in the map being changed, before deleted items are
+// compacted away.
+type indexView struct {
+	base           *index
+	nodeAt, edgeAt map[string]int // -1: removed
+	deg            map[string]int // added to the base's
+	// The lowest positions deleted: compaction moves everything after them.
+	firstDeadNode, firstDeadEdge int
+}
+
+func (v *indexView) node(id string) (int, bool) {
+	if at, ok := v.nodeAt[id]; ok {
+		return at, at >= 0
+	}
+	at, ok := v.base.nodeAt[id]
+	return at, ok
+}
+
+func (v *indexView) edge(k string) (int, bool) {
+	if at, ok := v.edgeAt[k]; ok {
+		return at, at >= 0
+	}
+	at, ok := v.base.edgeAt[k]
+	return at, ok
+}
+
+func (v *indexView) degree(id string) int      { return v.base.degree[id] + v.deg[id] }
+func (v *indexView) setNode(id string, at int) { v.nodeAt[id] = at }
+func (v *indexView) delNode(id string)         { v.nodeAt[id] = -1 }
+func (v *indexView) setEdge(k string, at int)  { v.edgeAt[k] = at }
+func (v *indexView) delEdge(k string)          { v.edgeAt[k] = -1 }
+func (v *indexView) addDegree(id string, d int) {
+	v.deg[id] += d
+}
+
+func (v *indexView) deadNode(at int) {
+	if v.firstDeadNode < 0 || at < v.firstDeadNode {
+		v.firstDeadNode = at
+	}
+}
+
+func (v *indexView) deadEdge(at int) {
+	if v.firstDeadEdge < 0 || at < v.firstDeadEdge {
+		v.firstDeadEdge = at
+	}
+}
+
+// commit writes the overlay into the base index, which then indexes out
+// (the changed map, compacted). It costs time in proportion to the changes
+// and, after a deletion, to the items that moved.
+func (v *indexView) commit(out *Map) *index {
+	b := v.base
+	for id, at := range v.nodeAt {
+		if at < 0 {
+			delete(b.nodeAt, id)
+		} else {
+			b.nodeAt[id] = at
+		}
+	}
+	for k, at := range v.edgeAt {
+		if at < 0 {
+			delete(b.edgeAt, k)
+		} else {
+			b.edgeAt[k] = at
+		}
+	}
+	for id, d := range v.deg {
+		if n := b.degree[id] + d; n != 0 {
+			b.degree[id] = n
+		} else {
+			delete(b.degree, id)
+		}
+	}
+	if v.firstDeadNode >= 0 {
+		for i := v.firstDeadNode; i < len(out.Nodes); i++ {
+			if n := out.Nodes[i]; n != nil {
+				b.nodeAt[n.ID] = i
+			}
+		}
+	}
+	if v.firstDeadEdge >= 0 {
+		for i := v.firstDeadEdge; i < len(out.Edges); i++ {
+			b.edgeAt[out.Edges[i].Key()] = i
+		}
+	}
+	b.nodes, b.edges = len(out.Nodes), len(out.Edges)
+	return b
 }
 
 // localChanges reports whether every change in cs can be validated by
 // looking at what it touches.
-func localChanges(m *Map, cs ChangeSet) bool {
-	var kinds map[string]NodeKind
+func localChanges(m *Map, ix *index, cs ChangeSet) bool {
 	kindOf := func(id string) (NodeKind, bool) {
-		if kinds == nil {
-			kinds = make(map[string]NodeKind, len(m.Nodes))
-			for _, n := range m.Nodes {
-				if n != nil {
-					kinds[n.ID] = n.Kind
-				}
-			}
+		at, ok := ix.nodeAt[id]
+		if !ok || m.Nodes[at] == nil {
+			return "", false
 		}
-		k, ok := kinds[id]
-		return k, ok
+		return m.Nodes[at].Kind, true
 	}
 	for _, c := range cs.Changes {
 		switch c.Op {

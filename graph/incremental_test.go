@@ -136,3 +136,42 @@ func BenchmarkApplySmallChange10000(b *testing.B) {
 		})
 	}
 }
+
+// TestApplyToSnapshotChain walks on after every accepted change set, so each
+// one is applied to the result of the one before: the index handed from
+// snapshot to snapshot must find the same nodes and edges as a fresh one,
+// after renames, deletions (which move everything after them) and
+// additions. Node deletions come as cascades, so they are accepted.
+func TestApplyToSnapshotChain(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 1))
+	m := gen.Generate(300, 4)
+	deletes := 0
+	for i := 0; i < 1500 && len(m.Edges) > 100; i++ {
+		cs := randomChanges(r, m, i)
+		if r.IntN(8) == 0 {
+			id := m.Nodes[r.IntN(len(m.Nodes))].ID
+			if m.Node(id).Kind != graph.KindCompany && m.Node(id).Kind != graph.KindProduct {
+				cs = graph.DeleteNodeCascade(m, id)
+			}
+		}
+		want, wantErr := graph.ApplyChanges(m, cs)
+		got, gotErr := graph.ApplyToSnapshot(m, cs)
+		if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
+			t.Fatalf("change set %d %+v: full validation says %v, incremental %v", i, cs, wantErr, gotErr)
+		}
+		if wantErr != nil {
+			continue
+		}
+		if !graph.Equal(got, want) {
+			t.Fatalf("change set %d: the incremental result differs from the full one", i)
+		}
+		if len(got.Nodes) < len(m.Nodes) {
+			deletes++
+		}
+		m = got
+	}
+	if deletes < 50 {
+		t.Fatalf("only %d change sets deleted nodes: the chain does not exercise deletions", deletes)
+	}
+	t.Logf("%d nodes left, %d change sets deleted nodes", len(m.Nodes), deletes)
+}

@@ -32,6 +32,7 @@ func openTemp(t testing.TB) *Store {
 
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store { return openTemp(t) })
+	storetest.RunLarge(t, func(t *testing.T) graph.Store { return openTemp(t) })
 }
 
 func BenchmarkStore(b *testing.B) {
@@ -341,4 +342,16 @@ func BenchmarkSmallChange10000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkImportLarge imports a generated 100,000-node map
+// (CHANMAP_BENCH_MILLION=1: 1,000,000 nodes): nodes/s and peak RSS.
+func BenchmarkImportLarge(b *testing.B) {
+	n := 100_000
+	if os.Getenv("CHANMAP_BENCH_MILLION") == "1" {
+		n = 1_000_000
+	}
+	s := openTemp(b)
+	defer s.Close()
+	storetest.BenchImport(b, s, n)
 }

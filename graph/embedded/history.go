@@ -105,6 +105,9 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 	if err := graph.Validate(m); err != nil {
 		return 0, err
 	}
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("create map %q: %w", m.ID, err)
+	}
 	c := m.Clone()
 	c.Version = 1
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -120,7 +123,15 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 		if err := s.putSnap(b, c, &in); err != nil {
 			return err
 		}
-		return s.commit(b, c, graph.ChangeSet{}, wi, &in)
+		if err := s.commit(b, c, graph.ChangeSet{}, wi, &in); err != nil {
+			return err
+		}
+		// A big map takes a while to encode: a caller who gave up by now
+		// gets nothing stored (the transaction rolls back).
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("create map %q: %w", m.ID, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -22,8 +23,9 @@ import (
 //	(:ChannelMapSnapshot {gen, map, version, doc})
 //
 // One ChannelMapVersion per version holds its change set as JSON; a
-// ChannelMapSnapshot holds a whole map (encoding/gob bytes) at version 1
-// and whenever the change sets since the last snapshot weigh as much as it
+// ChannelMapSnapshot holds a whole map (encoding/gob bytes, in
+// ChannelMapSnapshotPart parts of 5,000 nodes or edges, see snapHead) at
+// version 1 and whenever the change sets since the last snapshot weigh as much as it
 // (graph.SnapshotDue). gen is a random id given to a map when it is
 // created, kept on its ChannelMap as history_gen with history_snap (the
 // newest snapshot's version), history_snap_bytes and history_log_bytes: a
@@ -68,18 +70,21 @@ func newGen() string {
 	return hex.EncodeToString(b[:])
 }
 
-// writeSnap stores m as the snapshot of its version.
+// writeSnap stores m as the snapshot of its version, in parts (see
+// snapHead), inside tx.
 func writeSnap(ctx context.Context, tx driver.ManagedTransaction, h *histState, m *graph.Map) error {
-	var doc bytes.Buffer
-	if err := gob.NewEncoder(&doc).Encode(m); err != nil {
-		return fmt.Errorf("encode map %q: %w", m.ID, err)
+	head, parts, err := snapHead(m)
+	if err != nil {
+		return err
 	}
-	if _, err := run(ctx, tx, "CREATE (s:"+labelSnapshot+" {gen: $gen, map: $map, version: $v, doc: $doc})",
-		map[string]any{"gen": h.gen, "map": m.ID, "v": m.Version, "doc": doc.Bytes()}); err != nil {
-		return fmt.Errorf("write snapshot of map %q: %w", m.ID, err)
+	size := int64(len(head))
+	if err := eachPart(m, func(seq int64, doc []byte) error {
+		size += int64(len(doc))
+		return writePart(ctx, tx, h.gen, m.ID, m.Version, seq, doc)
+	}); err != nil {
+		return err
 	}
-	h.snap, h.snapBytes, h.logBytes = m.Version, int64(doc.Len()), 0
-	return nil
+	return writeSnapHead(ctx, tx, h, m, head, parts, size)
 }
 
 // writeRecord records next (at its new version) as the result of cs, and a
@@ -107,7 +112,7 @@ func writeRecord(ctx context.Context, tx driver.ManagedTransaction, h *histState
 // loadVersion rebuilds version v of the map whose history is gen: the
 // nearest snapshot at or below v with the later change sets replayed.
 func loadVersion(ctx context.Context, tx driver.ManagedTransaction, id, gen string, v int64) (*graph.Map, error) {
-	recs, err := run(ctx, tx, "MATCH (s:"+labelSnapshot+" {gen: $gen}) WHERE s.version <= $v RETURN s.version, s.doc ORDER BY s.version DESC LIMIT 1",
+	recs, err := run(ctx, tx, "MATCH (s:"+labelSnapshot+" {gen: $gen}) WHERE s.version <= $v RETURN s.version, s.doc, s.parts ORDER BY s.version DESC LIMIT 1",
 		map[string]any{"gen": gen, "v": v})
 	if err != nil {
 		return nil, err
@@ -115,9 +120,17 @@ func loadVersion(ctx context.Context, tx driver.ManagedTransaction, id, gen stri
 	if len(recs) == 0 {
 		return nil, fmt.Errorf("map %q has no version %d: %w", id, v, graph.ErrNotFound)
 	}
+	sv, _ := recs[0].Values[0].(int64)
 	doc, _ := recs[0].Values[1].([]byte)
+	parts, _ := recs[0].Values[2].(int64)
 	var m graph.Map
-	if err := gob.NewDecoder(bytes.NewReader(doc)).Decode(&m); err != nil {
+	if parts > 0 {
+		p, err := readSnap(ctx, tx, id, gen, sv, doc, parts)
+		if err != nil {
+			return nil, err
+		}
+		m = *p
+	} else if err := gob.NewDecoder(bytes.NewReader(doc)).Decode(&m); err != nil {
 		return nil, fmt.Errorf("map %q: corrupt snapshot: %w", id, err)
 	}
 	if m.Version == v {
@@ -185,7 +198,7 @@ func (s *Store) Versions(ctx context.Context, id string, before int64, limit int
 			}
 			return nil
 		}
-		recs, err := run(ctx, tx, "MATCH (r:"+labelVersion+` {gen: $gen}) WHERE $before = 0 OR r.version < $before
+		recs, err := run(ctx, tx, "MATCH (r:"+labelVersion+` {gen: $gen}) USING INDEX r:`+labelVersion+`(gen) WHERE $before = 0 OR r.version < $before
 			RETURN r.version, r.time, r.author, r.message, r.change_count, r.nodes, r.edges ORDER BY r.version DESC LIMIT $limit`,
 			map[string]any{"gen": h.gen, "before": before, "limit": int64(limit)})
 		if err != nil {
@@ -299,12 +312,16 @@ func (s *Store) retention() time.Duration {
 }
 
 // DeleteMap relabels the map's ChannelMap node DeletedChannelMap (keeping
-// its history) and removes its nodes and relationships, if its version is
-// still expected (0: any); deleted maps past the retention are purged.
+// its history) if its version is still expected (0: any), in one small
+// transaction that also reserves the id (see import.go); then removes its
+// nodes and relationships in batches of their own transactions, and frees
+// the id. Readers see the whole map until the first transaction commits
+// and no map after it. Deleted maps past the retention are purged.
 func (s *Store) DeleteMap(ctx context.Context, id string, expected int64) error {
 	defer s.forget(id)
 	wi := graph.WriteInfoFrom(ctx)
-	return s.write(ctx, func(tx driver.ManagedTransaction) error {
+	r := reservation{id: id, token: newToken()}
+	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m._lock = true REMOVE m._lock RETURN m.version, properties(m)", map[string]any{"map": id})
 		if err != nil {
 			return err
@@ -334,23 +351,19 @@ func (s *Store) DeleteMap(ctx context.Context, id string, expected int64) error 
 		if err := purge(ctx, tx, id); err != nil && !isNotFound(err) {
 			return err
 		}
-		props := map[string]any{"deleted": time.Now().UTC(), "deleted_by": wi.Author}
+		now := time.Now().UTC()
+		props := map[string]any{"deleted": now, "deleted_by": wi.Author}
 		h.into(props)
 		if _, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) REMOVE m:ChannelMap SET m:"+labelDeleted+" SET m += $props",
 			map[string]any{"map": id, "props": props}); err != nil {
 			return err
 		}
-		// Delete nodes in batches so a big map does not build one huge
-		// statement state.
-		for {
-			recs, err := run(ctx, tx, `MATCH (n:ChannelNode {map: $map}) WITH n LIMIT 10000
-				DETACH DELETE n RETURN count(*)`, map[string]any{"map": id})
-			if err != nil {
-				return err
-			}
-			if n, _ := recs[0].Values[0].(int64); n == 0 {
-				break
-			}
+		// The map's nodes are removed after this commits; the reservation
+		// keeps imports and undeletes of the id out meanwhile, and tells
+		// Open what to remove if this process dies first.
+		if _, err := run(ctx, tx, "CREATE (:"+labelImport+" {id: $id, token: $token, gen: '', started: $now, touched: $now})",
+			map[string]any{"id": id, "token": r.token, "now": now}); err != nil {
+			return err
 		}
 		expired, err := run(ctx, tx, "MATCH (d:"+labelDeleted+") WHERE d.deleted < $cutoff RETURN d.id",
 			map[string]any{"cutoff": time.Now().UTC().Add(-s.retention())})
@@ -365,6 +378,19 @@ func (s *Store) DeleteMap(ctx context.Context, id string, expected int64) error 
 		}
 		return nil
 	})
+	var ne *driver.Neo4jError
+	if errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed") {
+		return fmt.Errorf("map %q is being imported or deleted: %w", id, graph.ErrConflict)
+	}
+	if err != nil {
+		return err
+	}
+	// The map is deleted; removing its nodes may be finished by Open's
+	// sweep if it fails now.
+	if err := s.sweep(ctx, r); err != nil {
+		return fmt.Errorf("map %q is deleted, but removing its nodes failed (the store finishes it when it is opened after %v): %w", id, s.staleImport(), err)
+	}
+	return nil
 }
 
 func isNotFound(err error) bool { return err != nil && errors.Is(err, graph.ErrNotFound) }
@@ -379,9 +405,9 @@ func purge(ctx context.Context, tx driver.ManagedTransaction, id string) error {
 		return fmt.Errorf("deleted map %q: %w", id, graph.ErrNotFound)
 	}
 	gen, _ := recs[0].Values[0].(string)
-	for _, l := range []string{labelVersion, labelSnapshot} {
+	for _, l := range []string{labelVersion, labelSnapshot, labelPart} {
 		for {
-			recs, err := run(ctx, tx, "MATCH (r:"+l+" {gen: $gen}) WITH r LIMIT 10000 DELETE r RETURN count(*)", map[string]any{"gen": gen})
+			recs, err := run(ctx, tx, "MATCH (r:"+l+" {gen: $gen}) USING INDEX r:"+l+"(gen) WITH r LIMIT 10000 DELETE r RETURN count(*)", map[string]any{"gen": gen})
 			if err != nil {
 				return err
 			}
@@ -409,6 +435,7 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 		wi.Message = "undelete"
 	}
 	var version int64
+	token := newToken()
 	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		recs, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) SET d._lock = true REMOVE d._lock RETURN properties(d)", map[string]any{"map": id})
 		if err != nil {
@@ -416,6 +443,12 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 		}
 		if len(recs) == 0 {
 			return fmt.Errorf("deleted map %q: %w", id, graph.ErrNotFound)
+		}
+		// Holding a reservation of the id for the transaction (see
+		// import.go) keeps an import of the same id out, and an import
+		// under way makes this fail.
+		if _, err := run(ctx, tx, "CREATE (:"+labelImport+" {id: $map, token: $token})", map[string]any{"map": id, "token": token}); err != nil {
+			return err
 		}
 		if live, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) RETURN 1", map[string]any{"map": id}); err != nil {
 			return err
@@ -454,9 +487,16 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 			map[string]any{"map": id, "props": props}); err != nil {
 			return err
 		}
+		if _, err := run(ctx, tx, "MATCH (i:"+labelImport+" {id: $map}) WHERE i.token = $token DELETE i", map[string]any{"map": id, "token": token}); err != nil {
+			return err
+		}
 		version = m.Version
 		return nil
 	})
+	var ne *driver.Neo4jError
+	if errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed") {
+		return 0, fmt.Errorf("map %q is being imported again: %w", id, graph.ErrExists)
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -8,7 +8,9 @@
 // graph's fixed kind lists. Writes are managed transactions (ExecuteWrite)
 // that lock the ChannelMap node, check its version, validate the result in
 // memory and write the difference in UNWIND batches, so a change set is
-// applied whole or not at all.
+// applied whole or not at all. A new map is imported in stages (import.go):
+// batches in transactions of their own, made visible by one small final
+// transaction, so no transaction holds a big map.
 //
 // A Store keeps the snapshots it read or wrote by (map id, version). Every
 // chanmap write bumps the ChannelMap's version in its transaction, so a
@@ -46,6 +48,10 @@ type Config struct {
 	// Retention is how long a deleted map is kept before the store purges
 	// it on its own (default graph.DeletedRetention).
 	Retention time.Duration
+	// StaleImport is how long an import may write no batch before Open
+	// takes it for the leftover of a crashed process and removes what it
+	// staged (default DefaultStaleImport).
+	StaleImport time.Duration
 }
 
 // Store is a graph.Store on Neo4j. It is safe for concurrent use.
@@ -149,6 +155,13 @@ func schema() []string {
 		"CREATE CONSTRAINT chanmap_deleted_id IF NOT EXISTS FOR (d:DeletedChannelMap) REQUIRE d.id IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_version_key IF NOT EXISTS FOR (r:ChannelMapVersion) REQUIRE (r.gen, r.version) IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_snapshot_key IF NOT EXISTS FOR (s:ChannelMapSnapshot) REQUIRE (s.gen, s.version) IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_snapshot_part_key IF NOT EXISTS FOR (p:ChannelMapSnapshotPart) REQUIRE (p.gen, p.version, p.seq) IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_import_id IF NOT EXISTS FOR (i:ChannelMapImport) REQUIRE i.id IS UNIQUE",
+		// A history is listed and purged by its gen alone, which the
+		// composite keys above cannot seek.
+		"CREATE INDEX chanmap_version_gen IF NOT EXISTS FOR (r:ChannelMapVersion) ON (r.gen)",
+		"CREATE INDEX chanmap_snapshot_gen IF NOT EXISTS FOR (s:ChannelMapSnapshot) ON (s.gen)",
+		"CREATE INDEX chanmap_part_gen IF NOT EXISTS FOR (p:ChannelMapSnapshotPart) ON (p.gen)",
 	}
 }
 
@@ -166,7 +179,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	if _, err := driver.ExecuteQuery(ctx, s.drv, "CALL db.awaitIndexes(60)", nil, driver.EagerResultTransformer, s.queryOpts(false)...); err != nil {
 		return fmt.Errorf("neo4j: wait for indexes: %w", s.describe(err))
 	}
-	return nil
+	return s.sweepStale(ctx)
 }
 
 func (s *Store) queryOpts(read bool) []driver.ExecuteQueryConfigurationOption {

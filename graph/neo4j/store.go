@@ -3,8 +3,8 @@ package neo4j
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"time"
@@ -44,12 +44,19 @@ func (s *Store) write(ctx context.Context, work func(tx driver.ManagedTransactio
 }
 
 func run(ctx context.Context, tx driver.ManagedTransaction, q string, params map[string]any) ([]*driver.Record, error) {
+	if seen := queryHook; seen != nil {
+		seen(q, params)
+	}
 	res, err := tx.Run(ctx, q, params)
 	if err != nil {
 		return nil, err
 	}
 	return res.Collect(ctx)
 }
+
+// queryHook, when set (by tests, before any query runs), sees every
+// statement the store runs, for the test that checks their plans.
+var queryHook func(q string, params map[string]any)
 
 // ListMaps lists the stored maps, sorted by id.
 func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
@@ -80,63 +87,6 @@ func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
 		return nil, fmt.Errorf("list maps: %w", err)
 	}
 	return out, nil
-}
-
-// CreateMap validates m and writes it, nodes and relationships in UNWIND
-// batches, at version 1 in one transaction.
-func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
-	if m == nil || m.ID == "" {
-		return 0, errors.New("create map: the map has no id")
-	}
-	if err := graph.Validate(m); err != nil {
-		return 0, err
-	}
-	wi := graph.WriteInfoFrom(ctx)
-	if err := graph.CheckWriteInfo(wi); err != nil {
-		return 0, err
-	}
-	first := m.Clone()
-	first.Version = 1
-	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
-		props, err := mapProps(m)
-		if err != nil {
-			return err
-		}
-		now := time.Now().UTC()
-		h := histState{gen: newGen()}
-		if err := writeSnap(ctx, tx, &h, first); err != nil {
-			return err
-		}
-		if err := writeRecord(ctx, tx, &h, first, graph.ChangeSet{}, wi, now); err != nil {
-			return err
-		}
-		h.into(props)
-		recs, err := run(ctx, tx, `OPTIONAL MATCH (old:ChannelMap {id: $id}) WITH old WHERE old IS NULL
-			CREATE (m:ChannelMap) SET m = $props, m.version = 1, m.updated = $now RETURN m.id`,
-			map[string]any{"id": m.ID, "props": props, "now": now})
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			return fmt.Errorf("map %q: %w", m.ID, graph.ErrExists)
-		}
-		var d delta
-		for i, n := range m.Nodes {
-			d.addNode(m.ID, n, int64(i))
-		}
-		for i, e := range m.Edges {
-			d.addEdge(m.ID, e, int64(i))
-		}
-		return d.write(ctx, tx, m.ID, true)
-	})
-	var ne *driver.Neo4jError
-	if errors.As(err, &ne) && strings.Contains(ne.Code, "ConstraintValidationFailed") {
-		return 0, fmt.Errorf("map %q: %w", m.ID, graph.ErrExists)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("create map %q: %w", m.ID, err)
-	}
-	return 1, nil
 }
 
 // GetMap reads the whole map in one read transaction.
@@ -194,8 +144,8 @@ func (s *Store) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 // order but need not be dense, so a change rewrites only what it touches.
 type snap struct {
 	m       *graph.Map
-	nodeOrd map[string]int64
-	edgeOrd map[string]int64
+	nodeOrd *ordIndex
+	edgeOrd *ordIndex
 
 	// nodes and edges are the counts the ChannelMap node stores (-1 if
 	// missing), to tell a snapshot torn by a concurrent commit.
@@ -301,7 +251,7 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 	if err != nil {
 		return nil, err
 	}
-	out := &snap{m: m, nodeOrd: make(map[string]int64, len(recs)), nodes: counts[0], edges: counts[1]}
+	out := &snap{m: m, nodeOrd: newOrdIndex(len(recs)), nodes: counts[0], edges: counts[1]}
 	m.Nodes = make([]*graph.Node, 0, len(recs))
 	for _, r := range recs {
 		n, ord, err := decodeNode(r.Values[0].(map[string]any))
@@ -309,7 +259,7 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 			return nil, fmt.Errorf("map %q: %w", id, err)
 		}
 		m.Nodes = append(m.Nodes, n)
-		out.nodeOrd[n.ID] = ord
+		out.nodeOrd.put(n.ID, ord)
 	}
 
 	recs, err = run(ctx, tx, `MATCH (a:ChannelNode {map: $map})-[r]->(b:ChannelNode {map: $map}) USING INDEX a:ChannelNode(map) WHERE r.map = $map
@@ -318,14 +268,14 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 		return nil, err
 	}
 	m.Edges = make([]*graph.Edge, 0, len(recs))
-	out.edgeOrd = make(map[string]int64, len(recs))
+	out.edgeOrd = newOrdIndex(len(recs))
 	for _, r := range recs {
 		e, ord, err := decodeEdge(r.Values[2].(string), r.Values[0].(string), r.Values[1].(string), r.Values[3].(map[string]any))
 		if err != nil {
 			return nil, fmt.Errorf("map %q: %w", id, err)
 		}
 		m.Edges = append(m.Edges, e)
-		out.edgeOrd[e.Key()] = ord
+		out.edgeOrd.put(e.Key(), ord)
 	}
 	return out, nil
 }
@@ -393,7 +343,10 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 		if err != nil {
 			return err
 		}
-		d, stored := diff(old, next, touchedBy(cs))
+		d, stored, ok := diffTouched(old, next, cs)
+		if !ok {
+			d, stored = diff(old, next, touchedBy(cs))
+		}
 		if err := d.write(ctx, tx, id, false); err != nil {
 			return err
 		}
@@ -476,16 +429,16 @@ func diff(old *snap, next *graph.Map, touched map[string]bool) (*delta, *snap) {
 	for _, e := range old.m.Edges {
 		oldEdges[e.Key()] = e
 	}
-	out := &snap{m: next, nodeOrd: make(map[string]int64, len(next.Nodes)), edgeOrd: make(map[string]int64, len(next.Edges))}
+	out := &snap{m: next, nodeOrd: newOrdIndex(len(next.Nodes)), edgeOrd: newOrdIndex(len(next.Edges))}
 
 	keptNodes := map[string]bool{}
 	nodeOrds := ords(next.Nodes, func(n *graph.Node) string { return n.ID }, old.nodeOrd)
 	for i, n := range next.Nodes {
-		out.nodeOrd[n.ID] = nodeOrds[i]
+		out.nodeOrd.put(n.ID, nodeOrds[i])
 		o, had := oldNodes[n.ID]
 		if had {
 			keptNodes[n.ID] = true
-			if nodeOrds[i] == old.nodeOrd[n.ID] && (touched != nil && !touched["n:"+n.ID] || reflect.DeepEqual(nodeProps("", o, 0), nodeProps("", n, 0))) {
+			if ord, _ := old.nodeOrd.get(n.ID); nodeOrds[i] == ord && (touched != nil && !touched["n:"+n.ID] || reflect.DeepEqual(nodeProps("", o, 0), nodeProps("", n, 0))) {
 				continue
 			}
 		}
@@ -501,9 +454,10 @@ func diff(old *snap, next *graph.Map, touched map[string]bool) (*delta, *snap) {
 	edgeOrds := ords(next.Edges, (*graph.Edge).Key, old.edgeOrd)
 	for i, e := range next.Edges {
 		k := e.Key()
-		out.edgeOrd[k] = edgeOrds[i]
+		out.edgeOrd.put(k, edgeOrds[i])
 		if o, had := oldEdges[k]; had {
-			same := o.From == e.From && o.To == e.To && o.Kind == e.Kind && edgeOrds[i] == old.edgeOrd[k] &&
+			oldOrd, _ := old.edgeOrd.get(k)
+			same := o.From == e.From && o.To == e.To && o.Kind == e.Kind && edgeOrds[i] == oldOrd &&
 				(touched != nil && !touched["e:"+k] || reflect.DeepEqual(edgeProps("", o, 0), edgeProps("", e, 0)))
 			if same {
 				keptEdges[k] = true
@@ -518,6 +472,195 @@ func diff(old *snap, next *graph.Map, touched map[string]bool) (*delta, *snap) {
 		}
 	}
 	return d, out
+}
+
+// diffTouched is diff for a change set that changes only what it names,
+// in time proportional to the change set (plus a scan of the map's
+// pointers): nodes and edges it names are written, removed or left alone,
+// everything else keeps its stored position, and additions go after the
+// highest position in use (graph.ApplyChanges updates in place and appends
+// additions). ok is false for change sets it leaves to diff: a node
+// renamed, an edge given a new key, or an id removed and added again.
+func diffTouched(old *snap, next *graph.Map, cs graph.ChangeSet) (d *delta, out *snap, ok bool) {
+	nodes, edges := map[string]bool{}, map[string]bool{}
+	removedN, removedE := map[string]bool{}, map[string]bool{}
+	for _, c := range cs.Changes {
+		switch c.Op {
+		case graph.OpSetMap:
+		case graph.OpAddNode:
+			if c.Node == nil || removedN[c.Node.ID] {
+				return nil, nil, false
+			}
+			nodes[c.Node.ID] = true
+		case graph.OpUpdateNode:
+			if c.Node == nil || c.Node.ID != "" && c.Node.ID != c.ID {
+				return nil, nil, false
+			}
+			nodes[c.ID] = true
+		case graph.OpDeleteNode:
+			nodes[c.ID], removedN[c.ID] = true, true
+		case graph.OpAddEdge:
+			if c.Edge == nil || removedE[c.Edge.Key()] {
+				return nil, nil, false
+			}
+			edges[c.Edge.Key()] = true
+		case graph.OpUpdateEdge:
+			if c.Edge == nil || c.Edge.Key() != c.ID {
+				return nil, nil, false
+			}
+			edges[c.ID] = true
+		case graph.OpDeleteEdge:
+			edges[c.ID], removedE[c.ID] = true, true
+		default:
+			return nil, nil, false
+		}
+	}
+	// Default edge keys start with the edge's from: only edges out of a
+	// node some named key starts with need their key built.
+	from := map[string]bool{}
+	for k := range edges {
+		if f, _, cut := strings.Cut(k, "--"); cut {
+			from[f] = true
+		}
+	}
+	named := func(e *graph.Edge) (string, bool) {
+		if e.ID != "" {
+			return e.ID, edges[e.ID]
+		}
+		if !from[e.From] {
+			return "", false
+		}
+		k := e.Key()
+		return k, edges[k]
+	}
+	oldNodes := map[string]*graph.Node{}
+	if len(nodes) > 0 {
+		for _, n := range old.m.Nodes {
+			if nodes[n.ID] {
+				oldNodes[n.ID] = n
+			}
+		}
+	}
+	oldEdges := map[string]*graph.Edge{}
+	if len(edges) > 0 {
+		for _, e := range old.m.Edges {
+			if k, ok := named(e); ok {
+				oldEdges[k] = e
+			}
+		}
+	}
+
+	d = &delta{}
+	nodeOrd, edgeOrd := map[string]int64{}, map[string]int64{}
+	next1 := old.nodeOrd.max + 1
+	seen := map[string]bool{}
+	if len(nodes) > 0 {
+		for _, n := range next.Nodes {
+			if !nodes[n.ID] {
+				continue
+			}
+			seen[n.ID] = true
+			ord, had := old.nodeOrd.get(n.ID)
+			o := oldNodes[n.ID]
+			if !had || o == nil {
+				ord = next1
+				next1++
+				nodeOrd[n.ID] = ord
+			} else if graph.EqualNode(o, n) && o.Kind == n.Kind {
+				continue
+			}
+			d.addNode(next.ID, n, ord)
+		}
+		for id := range nodes {
+			if !seen[id] && oldNodes[id] != nil {
+				d.delNodes = append(d.delNodes, id)
+				nodeOrd[id] = -1
+			}
+		}
+	}
+	next1 = old.edgeOrd.max + 1
+	clear(seen)
+	if len(edges) > 0 {
+		for _, e := range next.Edges {
+			k, ok := named(e)
+			if !ok {
+				continue
+			}
+			seen[k] = true
+			ord, had := old.edgeOrd.get(k)
+			o := oldEdges[k]
+			if !had || o == nil {
+				ord = next1
+				next1++
+				edgeOrd[k] = ord
+			} else if graph.EqualEdge(o, e) && o.From == e.From && o.To == e.To && o.Kind == e.Kind {
+				continue
+			} else {
+				d.delEdge(o) // a relationship's ends and type cannot change: write it again
+			}
+			d.addEdge(next.ID, e, ord)
+		}
+		for k := range edges {
+			if o := oldEdges[k]; !seen[k] && o != nil {
+				d.delEdge(o)
+				edgeOrd[k] = -1
+			}
+		}
+	}
+	out = &snap{m: next, nodeOrd: old.nodeOrd.with(nodeOrd), edgeOrd: old.edgeOrd.with(edgeOrd)}
+	return d, out, true
+}
+
+// ordIndex maps node ids (or edge keys) to their stored positions. A
+// written snapshot's index is the one before it with the write's changes
+// on top, so a small change set on a big map does not copy every position
+// (copying a 20k-entry Go map takes milliseconds); the changes are folded
+// into a new base once they grow past an eighth of it.
+type ordIndex struct {
+	base map[string]int64 // shared by snapshots: never changed once shared
+	over map[string]int64 // this snapshot's own entries; -1: removed
+	max  int64            // at least the highest position in use (-1: none)
+}
+
+func newOrdIndex(n int) *ordIndex { return &ordIndex{base: make(map[string]int64, n), max: -1} }
+
+// put sets k's position while the index is being built.
+func (o *ordIndex) put(k string, ord int64) {
+	o.base[k] = ord
+	o.max = max(o.max, ord)
+}
+
+func (o *ordIndex) get(k string) (int64, bool) {
+	if v, ok := o.over[k]; ok {
+		return v, v >= 0
+	}
+	v, ok := o.base[k]
+	return v, ok
+}
+
+// with returns o with changes on top (-1 removes a key); o is unchanged.
+func (o *ordIndex) with(changes map[string]int64) *ordIndex {
+	out := &ordIndex{base: o.base, max: o.max}
+	for _, v := range changes {
+		out.max = max(out.max, v)
+	}
+	if len(o.over)+len(changes) > 1024+len(o.base)/8 {
+		out.base = make(map[string]int64, len(o.base)+len(changes))
+		for _, layer := range []map[string]int64{o.base, o.over, changes} {
+			for k, v := range layer {
+				if v < 0 {
+					delete(out.base, k)
+				} else {
+					out.base[k] = v
+				}
+			}
+		}
+		return out
+	}
+	out.over = make(map[string]int64, len(o.over)+len(changes))
+	maps.Copy(out.over, o.over)
+	maps.Copy(out.over, changes)
+	return out
 }
 
 // touchedBy names what cs may change: "n:ID" for nodes, "e:KEY" for edges.
@@ -543,11 +686,11 @@ func touchedBy(cs graph.ChangeSet) map[string]bool {
 
 // ords gives every item of next a strictly increasing position, reusing its
 // old position whenever that keeps the order.
-func ords[T any](next []T, key func(T) string, old map[string]int64) []int64 {
+func ords[T any](next []T, key func(T) string, old *ordIndex) []int64 {
 	out := make([]int64, len(next))
 	prev := int64(-1)
 	for i, x := range next {
-		if o, ok := old[key(x)]; ok && o > prev {
+		if o, ok := old.get(key(x)); ok && o > prev {
 			out[i] = o
 		} else {
 			out[i] = prev + 1

@@ -3,7 +3,9 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
@@ -66,21 +68,41 @@ func Bench(b *testing.B, open func(b *testing.B) graph.Store) {
 		}
 		n := cloneNode(cur.Node(seg[0]))
 		v := cur.Version
+		took := make([]time.Duration, 0, b.N)
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			n.Name = fmt.Sprintf("renamed %d", i)
+			start := time.Now()
 			v, err = s.Apply(bg, big.ID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: n.ID, Node: n}}})
+			took = append(took, time.Since(start))
 			if err != nil {
 				b.Fatalf("Apply: %v", err)
 			}
 		}
+		b.StopTimer()
+		reportP50(b, took)
 	})
 
 	b.Run("Support10000", func(b *testing.B) {
+		took := make([]time.Duration, 0, b.N)
 		for i := 0; i < b.N; i++ {
+			start := time.Now()
 			if _, err := s.Support(bg, big.ID, seg[i%len(seg)]); err != nil {
 				b.Fatalf("Support: %v", err)
 			}
+			took = append(took, time.Since(start))
 		}
+		b.StopTimer()
+		reportP50(b, took)
 	})
+}
+
+// reportP50 reports the median of the measured calls (the goals are
+// medians: a loaded machine's outliers move the mean, not the median).
+func reportP50(b *testing.B, took []time.Duration) {
+	if len(took) == 0 {
+		return
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 }

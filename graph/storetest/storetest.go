@@ -3,10 +3,11 @@
 // history (past versions, restore, delete against a version, undelete,
 // purge),
 // pushed-down support queries equal to the in-memory ones, and a 10k-node
-// map; plus the benchmarks that measure each store on the same work.
+// map; a large-map group (RunLarge: 100k nodes, and an import cancelled
+// midway); plus the benchmarks that measure each store on the same work.
 //
-// A store's own tests call Run (and Bench) with a function that opens a
-// store for one test. Every map the suite creates has a fresh id, so runs
+// A store's own tests call Run, RunLarge (and Bench) with a function that
+// opens a store for one test. Every map the suite creates has a fresh id, so runs
 // against a shared server do not clash, and is deleted when the test ends.
 package storetest
 
@@ -94,7 +95,7 @@ func create(t testing.TB, s graph.Store, m *graph.Map) *graph.Map {
 	}
 	id := m.ID
 	t.Cleanup(func() {
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		if err := Remove(c, s, id); err != nil {
 			t.Errorf("cleanup: %v", err)

@@ -1,0 +1,154 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/storetest"
+)
+
+// TestConcurrentImports: two imports of the same id at once (different
+// maps, so their nodes do not clash by key): one wins, the other gets
+// ErrExists, and what is stored is exactly the winner's map, while a
+// reader polling the id all along sees no map or the whole map.
+func TestConcurrentImports(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	ctx := context.Background()
+	id := storetest.FreshID("twice")
+	a, b := gen.Generate(3000, 1), gen.Generate(2000, 2)
+	a.ID, b.ID = id, id
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	done := make(chan struct{})
+	for i, m := range []*graph.Map{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.CreateMap(ctx, m)
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	reads, whole := 0, 0
+	reader := uncached{s}
+poll:
+	for {
+		select {
+		case <-done:
+			break poll
+		default:
+		}
+		got, err := reader.GetMap(ctx, id)
+		reads++
+		switch {
+		case errors.Is(err, graph.ErrNotFound):
+		case err != nil:
+			t.Fatalf("GetMap during the imports: %v", err)
+		case !graph.Equal(got, a) && !graph.Equal(got, b):
+			t.Fatalf("a reader saw a map that is neither import: %d nodes, %d edges", len(got.Nodes), len(got.Edges))
+		default:
+			whole++
+		}
+	}
+	defer storetest.Remove(ctx, s, id)
+	var won *graph.Map
+	switch {
+	case errs[0] == nil && errors.Is(errs[1], graph.ErrExists):
+		won = a
+	case errs[1] == nil && errors.Is(errs[0], graph.ErrExists):
+		won = b
+	default:
+		t.Fatalf("two imports of one id: errors %v and %v; want one nil and one ErrExists", errs[0], errs[1])
+	}
+	got, err := reader.GetMap(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !graph.Equal(got, won) {
+		t.Fatalf("the stored map is not the winner's: %d nodes, want %d", len(got.Nodes), len(won.Nodes))
+	}
+	// Nothing of the loser is left: the nodes are the winner's, no
+	// reservation remains, and every snapshot part belongs to the map's history.
+	rows, err := s.query(ctx, `MATCH (m:ChannelMap {id: $id})
+		RETURN COUNT { MATCH (n:ChannelNode {map: $id}) } AS nodes,
+		       COUNT { MATCH (i:`+labelImport+` {id: $id}) } AS reservations,
+		       COUNT { MATCH (p:`+labelPart+`) WHERE p.map = $id AND p.gen <> m.history_gen } AS foreign`, map[string]any{"id": id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rows[0][0].(int64); int(n) != len(won.Nodes) {
+		t.Errorf("%d nodes stored under the id, want the winner's %d", n, len(won.Nodes))
+	}
+	if r, f := rows[0][1].(int64), rows[0][2].(int64); r != 0 || f != 0 {
+		t.Errorf("%d reservations and %d snapshot parts of the losing import left", r, f)
+	}
+	t.Logf("%d reads during the imports, %d saw the whole map", reads, whole)
+}
+
+// TestSweepStaleImport: an import whose process died (a reservation not
+// touched for longer than StaleImport, with staged nodes, relationships and
+// snapshot parts) is removed when a store is opened, and the id can be
+// imported again; a fresh reservation is left alone.
+func TestSweepStaleImport(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	ctx := context.Background()
+	stale := reservation{id: storetest.FreshID("crashed"), token: newToken(), gen: newGen()}
+	fresh := reservation{id: storetest.FreshID("running"), token: newToken(), gen: newGen()}
+	for _, r := range []reservation{stale, fresh} {
+		if err := s.reserve(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		m := gen.Generate(300, 3)
+		m.ID = r.id
+		if _, err := s.stage(ctx, r, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer s.sweep(ctx, fresh)
+	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
+		_, err := run(ctx, tx, "MATCH (i:"+labelImport+" {id: $id}) SET i.touched = $then",
+			map[string]any{"id": stale.id, "then": time.Now().UTC().Add(-time.Hour)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateMap(ctx, &graph.Map{ID: stale.id, Title: "x", Nodes: []*graph.Node{{ID: "c", Kind: graph.KindCompany, Name: "C"}}}); !errors.Is(err, graph.ErrExists) {
+		t.Fatalf("CreateMap of an id under import: err = %v, want ErrExists", err)
+	}
+	cfg := testConfig(t)
+	cfg.StaleImport = 30 * time.Minute
+	o, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Open with a crashed import to sweep: %v", err)
+	}
+	defer o.Close()
+	count := func(r reservation) int64 {
+		rows, err := s.query(ctx, `RETURN COUNT { MATCH (n:ChannelNode {map: $id}) } + COUNT { MATCH (i:`+labelImport+` {id: $id}) }
+			+ COUNT { MATCH (p:`+labelPart+` {gen: $gen}) }`, map[string]any{"id": r.id, "gen": r.gen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows[0][0].(int64)
+	}
+	if n := count(stale); n != 0 {
+		t.Errorf("%d items of the crashed import left after Open", n)
+	}
+	if n := count(fresh); n < 300 {
+		t.Errorf("Open swept an import that is still running: %d items left of it", n)
+	}
+	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
+	m.ID = stale.id
+	if _, err := o.CreateMap(ctx, m); err != nil {
+		t.Fatalf("CreateMap after the sweep: %v", err)
+	}
+	storetest.Remove(ctx, o, m.ID)
+}
