@@ -225,81 +225,79 @@ func pageParams(mapID string, offset, limit int, total int64) map[string]any {
 
 // ListNodes reads a page of the map's nodes in map order, and its version.
 func (s *Store) ListNodes(ctx context.Context, mapID string, offset, limit int) ([]*graph.Node, int64, error) {
-	var out []*graph.Node
-	var v int64
-	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		out = []*graph.Node{}
-		h, err := readHead(ctx, tx, mapID)
-		if err != nil {
-			return 0, err
-		}
-		v = h.m.Version
-		if c := s.cached(mapID, v, false); c != nil {
-			for _, n := range graph.Page(c.m.Nodes, offset, limit) {
-				out = append(out, n.Clone())
-			}
-			return v, nil
-		}
-		if limit == 0 || h.nodes >= 0 && int64(offset) >= h.nodes {
-			return v, nil
-		}
-		total := h.nodes
-		if total < 0 {
-			total = 1 << 62
-		}
-		recs, err := run(ctx, tx, qNodePage, pageParams(mapID, offset, limit, total))
-		if err != nil {
-			return 0, err
-		}
-		for _, r := range recs {
-			n, _, err := decodeNode(r.Values[0].(map[string]any))
+	return listPage(ctx, s, mapID, offset, limit, page[*graph.Node]{
+		query:  qNodePage,
+		count:  func(h *head) int64 { return h.nodes },
+		cached: func(m *graph.Map) []*graph.Node { return m.Nodes },
+		clone:  (*graph.Node).Clone,
+		decode: func(row []any) (*graph.Node, error) {
+			n, _, err := decodeNode(row[0].(map[string]any))
 			if err != nil {
-				return 0, fmt.Errorf("map %q: %w", mapID, err)
+				return nil, fmt.Errorf("map %q: %w", mapID, err)
 			}
-			out = append(out, n)
-		}
-		return v, nil
+			return n, nil
+		},
 	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, v, nil
 }
 
 // ListEdges reads a page of the map's edges in map order, and its version.
 func (s *Store) ListEdges(ctx context.Context, mapID string, offset, limit int) ([]*graph.Edge, int64, error) {
-	var out []*graph.Edge
+	return listPage(ctx, s, mapID, offset, limit, page[*graph.Edge]{
+		query:  qEdgePage,
+		count:  func(h *head) int64 { return h.edges },
+		cached: func(m *graph.Map) []*graph.Edge { return m.Edges },
+		clone:  (*graph.Edge).Clone,
+		decode: func(row []any) (*graph.Edge, error) {
+			e, _, err := decodeEdgeRow(mapID, row)
+			return e, err
+		},
+	})
+}
+
+// page says how to read one kind of element a page at a time.
+type page[T any] struct {
+	query  string               // the page's Cypher (pageParams)
+	count  func(*head) int64    // the stored count (-1: unknown)
+	cached func(*graph.Map) []T // the elements of a cached snapshot
+	clone  func(T) T            // a copy the caller may change
+	decode func(row []any) (T, error)
+}
+
+// listPage reads a page of elements and the map's version: from the
+// snapshot cache when it holds the version read, else by p.query.
+func listPage[T any](ctx context.Context, s *Store, mapID string, offset, limit int, p page[T]) ([]T, int64, error) {
+	var out []T
 	var v int64
 	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		out = []*graph.Edge{}
+		out = []T{}
 		h, err := readHead(ctx, tx, mapID)
 		if err != nil {
 			return 0, err
 		}
 		v = h.m.Version
 		if c := s.cached(mapID, v, false); c != nil {
-			for _, e := range graph.Page(c.m.Edges, offset, limit) {
-				out = append(out, e.Clone())
+			for _, x := range graph.Page(p.cached(c.m), offset, limit) {
+				out = append(out, p.clone(x))
 			}
 			return v, nil
 		}
-		if limit == 0 || h.edges >= 0 && int64(offset) >= h.edges {
+		total := p.count(h)
+		if limit == 0 || total >= 0 && int64(offset) >= total {
 			return v, nil
 		}
-		total := h.edges
 		if total < 0 {
 			total = 1 << 62
 		}
-		recs, err := run(ctx, tx, qEdgePage, pageParams(mapID, offset, limit, total))
+		recs, err := run(ctx, tx, p.query, pageParams(mapID, offset, limit, total))
 		if err != nil {
 			return 0, err
 		}
 		for _, r := range recs {
-			e, _, err := decodeEdgeRow(mapID, r.Values)
+			x, err := p.decode(r.Values)
 			if err != nil {
 				return 0, err
 			}
-			out = append(out, e)
+			out = append(out, x)
 		}
 		return v, nil
 	})
