@@ -104,7 +104,9 @@ func RevenueFlow(m *graph.Map, r *analysis.Report, o Options) (*scene.Page, erro
 			used = append(used, c)
 		}
 	}
-	maxNodes := int(math.Floor((f.y1 - f.y0 + 6) / (2*fs*scene.LineHeight + 4 + 6)))
+	// At least one box per column: with a very large font even one
+	// "N more" box may overflow, which the page's smallest-text note says.
+	maxNodes := max(1, int(math.Floor((f.y1-f.y0+6)/(2*fs*scene.LineHeight+4+6))))
 	alias := map[string]string{}
 	for _, c := range used {
 		col := cols[c]

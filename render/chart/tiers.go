@@ -57,7 +57,7 @@ func Tiers(m *graph.Map, r *analysis.Report, o Options) (*scene.Page, error) {
 	fs := f.fs
 	rowH := fs*scene.LineHeight + 10
 	legendH := rowH
-	rows := int(math.Floor((f.y1 - f.y0 - legendH) / rowH))
+	rows := max(1, int(math.Floor((f.y1-f.y0-legendH)/rowH))) // one row at least, however large the font
 	shown := segs
 	var rest []analysis.Segment
 	if len(segs) > rows {

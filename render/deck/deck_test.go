@@ -360,3 +360,24 @@ func TestMinFontOption(t *testing.T) {
 		}
 	}
 }
+
+// A large minimum font (the API takes up to 72 pt) gives a deck or a clear
+// error, never a panic: the revenue flow and the tiers chart once cut their
+// lists at a negative length when not even one row fitted.
+func TestLargeMinFontNeverPanics(t *testing.T) {
+	for _, name := range []string{"hybrid", "industrial"} {
+		m, r := sample(t, name)
+		for _, mf := range []float64{40, 58.5, 72} {
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s at %.1f pt: panic %v", name, mf, p)
+					}
+				}()
+				if _, err := Build(m, r, Options{MinFont: mf, Segments: 3}, simpleDiagram); err != nil && err.Error() == "" {
+					t.Errorf("%s at %.1f pt: an error without words", name, mf)
+				}
+			}()
+		}
+	}
+}
