@@ -85,6 +85,8 @@ func (s *Server) drawDeck(ctx context.Context, m *graph.Map, format string, set 
 	switch {
 	case errors.Is(err, deck.ErrUnanalysable):
 		return nil, unanalysable(m.ID, err)
+	case errors.Is(err, deck.ErrDoesNotFit):
+		return nil, badRequest(err.Error(), problemField{Field: "min_font", Value: strconv.FormatFloat(set.MinFont, 'g', -1, 64), Message: "too large for the page"})
 	case errors.Is(err, deck.ErrNoPartner):
 		return nil, badRequest(err.Error(), problemField{Field: "without", Value: short(strings.Join(set.Without, ",")), Message: "no such partner"})
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"archive/zip"
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -72,4 +73,16 @@ func TestDeck(t *testing.T) {
 		}
 	}
 	wantStatus(t, e.do("GET", "/api/v1/maps/ghost/deck.pptx", nil, nil), 404)
+}
+
+// A minimum font too large for the deck's tables is the request's fault:
+// 400 naming min_font (schemathesis found it answered 500).
+func TestDeckFontTooLargeIs400(t *testing.T) {
+	e := newEnv(t)
+	e.seed()
+	r := e.do("GET", "/api/v1/maps/acme-pumps/deck.pptx?min_font=58.5", nil, nil)
+	wantStatus(t, r, http.StatusBadRequest)
+	if p := r.problem(t); len(p.Errors) == 0 || p.Errors[0].Field != "min_font" {
+		t.Errorf("the problem does not name min_font: %+v", p)
+	}
 }

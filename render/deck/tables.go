@@ -110,7 +110,7 @@ func (b *builder) tablePages(t table) ([]*scene.Page, error) {
 	}
 	flexW := width - fixed
 	if flexW < 120 {
-		return nil, fmt.Errorf("table %q: its columns need %.0f pt of %.0f at %g pt text", t.title, fixed+120, width, fs)
+		return nil, fmt.Errorf("table %q: its columns need %.0f pt of %.0f at %g pt text: %w", t.title, fixed+120, width, fs, ErrDoesNotFit)
 	}
 	for i, c := range t.cols {
 		if c.flex {

@@ -23,6 +23,10 @@ var Formats = []string{"pdf", "pptx"}
 // made from it (the map, not the request, is at fault).
 var ErrUnanalysable = errors.New("the map cannot be analysed")
 
+// ErrDoesNotFit marks a deck whose tables do not fit the page at the
+// minimum font asked for (the request's font, not the map, is at fault).
+var ErrDoesNotFit = errors.New("the deck does not fit its page at this text size; ask for a smaller minimum font")
+
 // ErrNoPartner marks a --without id that names no partner of the map (it
 // is also a render.ErrOptions error).
 var ErrNoPartner = errors.New("no such partner")
