@@ -99,60 +99,33 @@ func formatNumber(f float64) string {
 func WriteYAML(w io.Writer, m *graph.Map) error { return std.WriteYAML(w, m) }
 
 // WriteYAML is WriteYAML by the codec's table.
-func (c Codec) WriteYAML(w io.Writer, m *graph.Map) error {
-	bw := bufio.NewWriter(w)
-	for _, f := range fieldsOf(c.Fields.Map, m) {
-		writeYAMLField(bw, f, "")
+func (c Codec) WriteYAML(w io.Writer, m *graph.Map) error { return c.writeWhole(w, YAML, m) }
+
+// writeWhole writes a whole map through the Encoder, so that a map written
+// at once and one streamed as it is read are the same bytes by construction.
+func (c Codec) writeWhole(w io.Writer, f Format, m *graph.Map) error {
+	e, err := c.NewEncoder(w, f)
+	if err != nil {
+		return err
 	}
-	if len(m.Nodes) == 0 {
-		bw.WriteString("nodes: []\n")
-	} else {
-		bw.WriteString("nodes:\n")
-		for _, n := range m.Nodes {
-			for i, f := range c.nodeFieldsOf(n) {
-				if i == 0 {
-					bw.WriteString("  - ")
-				} else {
-					bw.WriteString("    ")
-				}
-				writeYAMLField(bw, f, "    ")
+	if err := e.Head(m); err != nil {
+		return err
+	}
+	for _, n := range m.Nodes {
+		if n != nil {
+			if err := e.Node(n); err != nil {
+				return err
 			}
 		}
 	}
-	if len(m.Edges) == 0 {
-		bw.WriteString("edges: []\n")
-	} else {
-		bw.WriteString("edges:\n")
-		for _, e := range m.Edges {
-			fs := c.edgeFieldsOf(e)
-			flow := yamlFlowMapping(fs)
-			if len(flow) <= 110 && !strings.Contains(flow, "\n") {
-				bw.WriteString("  - ")
-				bw.WriteString(flow)
-				bw.WriteByte('\n')
-				continue
-			}
-			for i, f := range fs {
-				if i == 0 {
-					bw.WriteString("  - ")
-				} else {
-					bw.WriteString("    ")
-				}
-				writeYAMLField(bw, f, "    ")
+	for _, x := range m.Edges {
+		if x != nil {
+			if err := e.Edge(x); err != nil {
+				return err
 			}
 		}
 	}
-	if cl := m.Classification; cl != nil {
-		fs := c.classificationFieldsOf(cl)
-		if len(fs) > 0 {
-			bw.WriteString("classification:\n")
-			for _, f := range fs {
-				bw.WriteString("  ")
-				writeYAMLField(bw, f, "  ")
-			}
-		}
-	}
-	return bw.Flush()
+	return e.Close()
 }
 
 func writeYAMLField(bw *bufio.Writer, f field, indent string) {
@@ -311,66 +284,7 @@ func quoteEscaped(s string, escape func(rune) bool) string {
 func WriteJSON(w io.Writer, m *graph.Map) error { return std.WriteJSON(w, m) }
 
 // WriteJSON is WriteJSON by the codec's table.
-func (c Codec) WriteJSON(w io.Writer, m *graph.Map) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("{\n")
-	for _, f := range fieldsOf(c.Fields.Map, m) {
-		fmt.Fprintf(bw, "  %s: %s,\n", jsonString(f.key), jsonValue(f.val))
-	}
-	writeJSONList(bw, "nodes", len(m.Nodes), func(i int) []field {
-		return c.nodeFieldsOf(m.Nodes[i])
-	})
-	var cls []field
-	if m.Classification != nil {
-		cls = c.classificationFieldsOf(m.Classification)
-	}
-	bw.WriteString(",\n")
-	writeJSONList(bw, "edges", len(m.Edges), func(i int) []field {
-		return c.edgeFieldsOf(m.Edges[i])
-	})
-	if len(cls) > 0 {
-		bw.WriteString(",\n  \"classification\": {\n")
-		for i, f := range cls {
-			fmt.Fprintf(bw, "    %s: %s", jsonString(f.key), jsonValue(f.val))
-			if i < len(cls)-1 {
-				bw.WriteByte(',')
-			}
-			bw.WriteByte('\n')
-		}
-		bw.WriteString("  }")
-	}
-	bw.WriteString("\n}\n")
-	return bw.Flush()
-}
-
-func writeJSONList(bw *bufio.Writer, key string, n int, fieldsAt func(int) []field) {
-	fmt.Fprintf(bw, "  %q: [", key)
-	first := true
-	for i := 0; i < n; i++ {
-		fs := fieldsAt(i)
-		if fs == nil {
-			continue
-		}
-		if !first {
-			bw.WriteByte(',')
-		}
-		first = false
-		bw.WriteString("\n    {")
-		for j, f := range fs {
-			if j > 0 {
-				bw.WriteString(", ")
-			}
-			bw.WriteString(jsonString(f.key))
-			bw.WriteString(": ")
-			bw.WriteString(jsonValue(f.val))
-		}
-		bw.WriteByte('}')
-	}
-	if !first {
-		bw.WriteString("\n  ")
-	}
-	bw.WriteByte(']')
-}
+func (c Codec) WriteJSON(w io.Writer, m *graph.Map) error { return c.writeWhole(w, JSON, m) }
 
 func jsonValue(v any) string { return flowValue(v, jsonString) }
 
