@@ -280,21 +280,7 @@ func (d *decoder) node(t *tnode, ptr string) *graph.Node {
 		d.add(ptr, "", short(t), "a node must be a mapping with id, kind and name, not %s", t.kind)
 		return n
 	}
-	for _, k := range t.keys {
-		p := ptr + "/" + graph.EscapePointer(k.name)
-		v := k.val
-		if i, ok := d.nodeAt[k.name]; ok {
-			f := d.s.Node[i]
-			d.set(f.Type, f.Unit, v, p, f.Name, func(x any) { f.Set(n, x) })
-			continue
-		}
-		switch k.name {
-		case "attrs":
-			d.attrsBlock(v, p, &n.Attrs)
-		default:
-			d.attr(k, p, &n.Attrs, "node")
-		}
-	}
+	decodeFields(d, t, ptr, n, d.s.Node, d.nodeAt, &n.Attrs, "node")
 	return n
 }
 
@@ -304,22 +290,27 @@ func (d *decoder) edge(t *tnode, ptr string) *graph.Edge {
 		d.add(ptr, "", short(t), "an edge must be a mapping with from, to and kind, not %s", t.kind)
 		return e
 	}
+	decodeFields(d, t, ptr, e, d.s.Edge, d.edgeAt, &e.Attrs, "edge")
+	return e
+}
+
+// decodeFields sets the keys of mapping t on element x: a key of the field
+// table through its row, "attrs" as a block of free attributes, any other
+// scalar as one free attribute.
+func decodeFields[T any](d *decoder, t *tnode, ptr string, x *T, rows []graph.Field[T], at map[string]int, attrs *map[string]any, what string) {
 	for _, k := range t.keys {
 		p := ptr + "/" + graph.EscapePointer(k.name)
-		v := k.val
-		if i, ok := d.edgeAt[k.name]; ok {
-			f := d.s.Edge[i]
-			d.set(f.Type, f.Unit, v, p, f.Name, func(x any) { f.Set(e, x) })
+		if i, ok := at[k.name]; ok {
+			f := rows[i]
+			d.set(f.Type, f.Unit, k.val, p, f.Name, func(v any) { f.Set(x, v) })
 			continue
 		}
-		switch k.name {
-		case "attrs":
-			d.attrsBlock(v, p, &e.Attrs)
-		default:
-			d.attr(k, p, &e.Attrs, "edge")
+		if k.name == "attrs" {
+			d.attrsBlock(k.val, p, attrs)
+			continue
 		}
+		d.attr(k, p, attrs, what)
 	}
-	return e
 }
 
 // attr keeps a free scalar attribute; anything nested is an unknown field.
