@@ -240,41 +240,27 @@ func tables(m *graph.Map) (nodes, edges grid, err error) {
 		}
 	}
 
-	ncols := nodeOutColumns(m)
-	for _, c := range ncols {
-		nodes.header = append(nodes.header, c.name)
-		if c.f == fAttr {
-			attrProblem(nodesTable, c.name)
-		}
-	}
-	nodes.rows = make([][]any, len(m.Nodes))
-	for i, n := range m.Nodes {
-		row := make([]any, len(ncols))
-		for j, c := range ncols {
-			if v, ok := nodeValue(n, c); ok {
-				row[j] = check(nodesTable, i, c, v)
+	fill := func(t table, cols []outCol, n int, value func(i int, c outCol) (any, bool)) grid {
+		g := grid{rows: make([][]any, n)}
+		for _, c := range cols {
+			g.header = append(g.header, c.name)
+			if c.f == fAttr {
+				attrProblem(t, c.name)
 			}
 		}
-		nodes.rows[i] = row
-	}
-
-	ecols := edgeOutColumns(m)
-	for _, c := range ecols {
-		edges.header = append(edges.header, c.name)
-		if c.f == fAttr {
-			attrProblem(edgesTable, c.name)
-		}
-	}
-	edges.rows = make([][]any, len(m.Edges))
-	for i, e := range m.Edges {
-		row := make([]any, len(ecols))
-		for j, c := range ecols {
-			if v, ok := edgeValue(e, c); ok {
-				row[j] = check(edgesTable, i, c, v)
+		for i := range g.rows {
+			row := make([]any, len(cols))
+			for j, c := range cols {
+				if v, ok := value(i, c); ok {
+					row[j] = check(t, i, c, v)
+				}
 			}
+			g.rows[i] = row
 		}
-		edges.rows[i] = row
+		return g
 	}
+	nodes = fill(nodesTable, nodeOutColumns(m), len(m.Nodes), func(i int, c outCol) (any, bool) { return nodeValue(m.Nodes[i], c) })
+	edges = fill(edgesTable, edgeOutColumns(m), len(m.Edges), func(i int, c outCol) (any, bool) { return edgeValue(m.Edges[i], c) })
 	if len(problems) > 0 {
 		return grid{}, grid{}, &graph.ValidationError{Problems: problems}
 	}
