@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chanmap/chanmap/cmd/chanmap/internal/storeconfig"
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/compare"
 	"github.com/chanmap/chanmap/render"
@@ -442,21 +443,18 @@ itself a version that can be undone. The author is the OS user.
 			if err != nil {
 				return err
 			}
-			s, cfg, err := f.openExisting(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			cur, err := s.GetMap(ctx, args[0])
-			if err != nil {
-				return fmt.Errorf("restore %s in %s: %w", args[0], cfg, err)
-			}
-			nv, err := s.Restore(ctx, args[0], cur.Version, v)
-			if err != nil {
-				return fmt.Errorf("restore %s to version %d in %s: %w", args[0], v, cfg, err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "restored map %s to version %d as version %d\n", args[0], v, nv)
-			return nil
+			return f.withExisting(ctx, func(s graph.Store, cfg storeconfig.Config) error {
+				cur, err := s.GetMap(ctx, args[0])
+				if err != nil {
+					return fmt.Errorf("restore %s in %s: %w", args[0], cfg, err)
+				}
+				nv, err := s.Restore(ctx, args[0], cur.Version, v)
+				if err != nil {
+					return fmt.Errorf("restore %s to version %d in %s: %w", args[0], v, cfg, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "restored map %s to version %d as version %d\n", args[0], v, nv)
+				return nil
+			})
 		},
 	}
 	f.add(cmd)
@@ -479,17 +477,14 @@ unless purged.
 			if err != nil {
 				return err
 			}
-			s, cfg, err := f.openExisting(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			v, err := s.Undelete(ctx, args[0])
-			if err != nil {
-				return fmt.Errorf("undelete %s in %s: %w", args[0], cfg, err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "undeleted map %s as version %d\n", args[0], v)
-			return nil
+			return f.withExisting(ctx, func(s graph.Store, cfg storeconfig.Config) error {
+				v, err := s.Undelete(ctx, args[0])
+				if err != nil {
+					return fmt.Errorf("undelete %s in %s: %w", args[0], cfg, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "undeleted map %s as version %d\n", args[0], v)
+				return nil
+			})
 		},
 	}
 	f.add(cmd)
@@ -504,16 +499,13 @@ func newPurgeCmd() *cobra.Command {
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, cfg, err := f.openExisting(ctx)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if err := s.Purge(ctx, args[0]); err != nil {
-				return fmt.Errorf("purge %s in %s: %w", args[0], cfg, err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "purged deleted map %s\n", args[0])
-			return nil
+			return f.withExisting(ctx, func(s graph.Store, cfg storeconfig.Config) error {
+				if err := s.Purge(ctx, args[0]); err != nil {
+					return fmt.Errorf("purge %s in %s: %w", args[0], cfg, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "purged deleted map %s\n", args[0])
+				return nil
+			})
 		},
 	}
 	f.add(cmd)

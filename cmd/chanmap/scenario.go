@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chanmap/chanmap/cmd/chanmap/internal/storeconfig"
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/usecase"
 )
@@ -56,20 +57,18 @@ merge unless --keep.
 
 // scenarioRun opens the store and runs fn on it, naming the store in errors.
 func scenarioRun(ctx context.Context, f *storeFlags, fn func(s graph.Store) error) error {
-	s, cfg, err := f.openExisting(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if err := fn(s); err != nil {
+	return f.withExisting(ctx, func(s graph.Store, cfg storeconfig.Config) error {
+		err := fn(s)
 		var mc *usecase.MergeConflictError
-		if errors.As(err, &mc) {
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &mc):
 			// The list of conflicts reads best alone.
 			return fmt.Errorf("%w\nnothing was written; merge with --force to let the scenario win", err)
 		}
 		return fmt.Errorf("%w (in %s)", err, cfg)
-	}
-	return nil
+	})
 }
 
 func newScenarioCreateCmd() *cobra.Command {

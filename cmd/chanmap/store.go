@@ -164,6 +164,17 @@ func (f *storeFlags) openExisting(ctx context.Context) (graph.Store, storeconfig
 	return s, cfg, err
 }
 
+// withExisting opens the store as openExisting does, runs fn on it and
+// closes it again: the frame of every command that changes one stored map.
+func (f *storeFlags) withExisting(ctx context.Context, fn func(graph.Store, storeconfig.Config) error) error {
+	s, cfg, err := f.openExisting(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s, cfg)
+}
+
 type exportFlags struct {
 	storeFlags
 	format string
