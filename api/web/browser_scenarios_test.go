@@ -16,10 +16,7 @@ import (
 // merge, merge anyway (the scenario wins), and drop another scenario from
 // the map's list.
 func TestBrowserScenarios(t *testing.T) {
-	ctx := tab(t, 90*time.Second)
-	base := server(t)
-	id := uniq("scen")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "scen", 90*time.Second)
 	_, nodes, _ := getMap(t, base, id)
 	n := firstOfKind(nodes, "distributor", "reseller", "retailer")
 	scen := id + "--scenario--what-if"

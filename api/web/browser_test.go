@@ -468,6 +468,27 @@ func firstOfKind(nodes []apiNode, kinds ...string) apiNode {
 	return apiNode{}
 }
 
+// copied opens a browser tab with the given deadline and a server holding
+// a fresh copy of the seeded map under a new id starting with prefix.
+func copied(t *testing.T, prefix string, timeout time.Duration) (ctx context.Context, base, id string) {
+	ctx = tab(t, timeout)
+	base = server(t)
+	id = uniq(prefix)
+	copyMap(t, base, id)
+	return ctx, base, id
+}
+
+// allowDownloads lets the tab save downloads into a new temporary folder,
+// which it returns.
+func allowDownloads(t *testing.T, ctx context.Context) string {
+	dir := t.TempDir()
+	c := chromedp.FromContext(ctx)
+	run(t, ctx, "allow downloads",
+		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).
+			WithDownloadPath(dir).WithBrowserContextID(c.BrowserContextID))
+	return dir
+}
+
 // openMap loads the page on one map and waits for its diagram.
 func openMap(t *testing.T, ctx context.Context, base, id string) {
 	t.Helper()
@@ -546,10 +567,7 @@ func TestBrowserListAndOpenMap(t *testing.T) {
 }
 
 func TestBrowserRenameNode(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("rename")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "rename", 45*time.Second)
 	_, nodes, _ := getMap(t, base, id)
 	n := firstOfKind(nodes, "distributor", "wholesaler", "reseller", "retailer")
 	openMap(t, ctx, base, id)
@@ -596,10 +614,7 @@ func TestBrowserRenameNode(t *testing.T) {
 }
 
 func TestBrowserAddAndDeleteEdge(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("edge")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "edge", 45*time.Second)
 	_, nodes, edges := getMap(t, base, id)
 	company := firstOfKind(nodes, "company")
 	// A segment the company does not support yet.
@@ -665,10 +680,7 @@ func hasEdge(t *testing.T, base, mapID, key string) bool {
 }
 
 func TestBrowserConflictKeepsInput(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("conflict")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "conflict", 45*time.Second)
 	m, nodes, _ := getMap(t, base, id)
 	n := firstOfKind(nodes, "distributor", "reseller", "retailer")
 	other := firstOfKind(nodes, "company")
@@ -719,17 +731,10 @@ func TestBrowserConflictKeepsInput(t *testing.T) {
 }
 
 func TestBrowserExportSVG(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("export")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "export", 45*time.Second)
 	openMap(t, ctx, base, id)
 
-	dir := t.TempDir()
-	c := chromedp.FromContext(ctx)
-	run(t, ctx, "allow downloads",
-		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).
-			WithDownloadPath(dir).WithBrowserContextID(c.BrowserContextID))
+	dir := allowDownloads(t, ctx)
 	run(t, ctx, "export SVG",
 		chromedp.Click(`#export-menu summary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#export-svg`, chromedp.ByQuery),
@@ -745,17 +750,10 @@ func TestBrowserExportSVG(t *testing.T) {
 // TestBrowserExportDeck downloads the board presentation from the export
 // menu, as PowerPoint and as PDF.
 func TestBrowserExportDeck(t *testing.T) {
-	ctx := tab(t, 60*time.Second)
-	base := server(t)
-	id := uniq("deck")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "deck", 60*time.Second)
 	openMap(t, ctx, base, id)
 
-	dir := t.TempDir()
-	c := chromedp.FromContext(ctx)
-	run(t, ctx, "allow downloads",
-		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).
-			WithDownloadPath(dir).WithBrowserContextID(c.BrowserContextID))
+	dir := allowDownloads(t, ctx)
 	run(t, ctx, "export the deck as PowerPoint",
 		chromedp.Click(`#export-menu summary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#export-deck-pptx`, chromedp.ByQuery),
@@ -787,10 +785,7 @@ func TestBrowserExportDeck(t *testing.T) {
 // the diagram is drawn again with a width legend, then with the top
 // findings numbered beside it, and the address keeps both.
 func TestBrowserFlowAndFindings(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("flow")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "flow", 45*time.Second)
 	openMap(t, ctx, base, id)
 	run(t, ctx, "flow",
 		chromedp.Click(`#flow-toggle`, chromedp.ByQuery),
@@ -806,10 +801,7 @@ func TestBrowserFlowAndFindings(t *testing.T) {
 }
 
 func TestBrowserValidationErrorNextToField(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("invalid")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "invalid", 45*time.Second)
 	_, nodes, edges := getMap(t, base, id)
 	kind := map[string]string{}
 	for _, n := range nodes {
@@ -939,10 +931,7 @@ func TestBrowserImportMapFile(t *testing.T) {
 }
 
 func TestBrowserViewsAndZoom(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("views")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "views", 45*time.Second)
 	openMap(t, ctx, base, id)
 
 	count := `document.querySelectorAll('#diagram svg g.node').length`
@@ -1137,10 +1126,7 @@ func TestBrowserWhatIf(t *testing.T) {
 // server's field table gives the node's kind, so a row added to the table
 // reaches the page without page code of its own.
 func TestBrowserFormFollowsSchema(t *testing.T) {
-	ctx := tab(t, 45*time.Second)
-	base := server(t)
-	id := uniq("schema")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "schema", 45*time.Second)
 	_, nodes, _ := getMap(t, base, id)
 	seg := firstOfKind(nodes, "segment")
 

@@ -17,10 +17,7 @@ import (
 // other), restore to version 1 as a new version, and undelete from the
 // deleted maps.
 func TestBrowserHistory(t *testing.T) {
-	ctx := tab(t, 90*time.Second)
-	base := server(t)
-	id := uniq("history")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "history", 90*time.Second)
 	_, nodes, _ := getMap(t, base, id)
 	n := firstOfKind(nodes, "distributor", "wholesaler")
 	res, body := apiDo(t, "PATCH", base+"api/v1/maps/"+id+"/nodes/"+n.ID, map[string]any{"name": "Renamed Wholesale"},

@@ -23,10 +23,7 @@ func setInput(sel, value string) chromedp.Action {
 // under the size, a size out of bounds is refused next to the field,
 // outlines go to the exported SVG only, and the address keeps all three.
 func TestBrowserSlideTextOptions(t *testing.T) {
-	ctx := tab(t, 60*time.Second)
-	base := server(t)
-	id := uniq("slide")
-	copyMap(t, base, id)
+	ctx, base, id := copied(t, "slide", 60*time.Second)
 	openMap(t, ctx, base, id)
 
 	const footer = `Source: ledger & "plan" 2026`
