@@ -298,6 +298,9 @@ func WritePNG(w io.Writer, p *scene.Page) error {
 		return err
 	}
 	r.Close()
+	// The image itself, not the rasterizer around it: the encoder copies
+	// an *image.RGBA's rows directly, where through the rasterizer it
+	// would call At (and allocate a colour) for every pixel.
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	return enc.Encode(w, r)
+	return enc.Encode(w, r.Image)
 }

@@ -22,6 +22,7 @@ func newDeckCmd() *cobra.Command {
 	var (
 		out, format, theme, template string
 		s                            deck.Settings
+		layoutCache                  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "deck MAP.yaml -o deck.pdf|deck.pptx",
@@ -39,7 +40,12 @@ both are given they must agree. The PowerPoint deck is editable: every box,
 line and label is a native shape, the figures are in the speaker notes.
 --template corp.pptx takes the slide master, layouts and theme fonts of a
 company presentation (its slide size must be the --page size). The file is
-written only when the whole deck succeeded.`,
+written only when the whole deck succeeded.
+
+The diagrams' layouts are kept in the user's cache directory, shared with
+chanmap render: a deck of the same map written again (another format,
+theme, footer or template) skips laying them out; --layout-cache=false or
+` + render.LayoutCacheEnv + `=off turns that off.`,
 		Example: `  chanmap deck testdata/maps/hybrid.yaml -o hybrid-deck.pdf
   chanmap deck testdata/maps/hybrid.yaml -o hybrid-deck.pptx --without hvac-nord --segments 3
   chanmap deck testdata/maps/hybrid.yaml -o board.pptx --template corp.pptx --footer "Source: sales ledger 2025"`,
@@ -62,6 +68,12 @@ written only when the whole deck succeeded.`,
 				return err
 			}
 			s.Theme = render.Theme(theme)
+			dir := ""
+			if layoutCache {
+				dir = render.DefaultLayoutCacheDir()
+			}
+			// A cache that cannot be made only costs time.
+			_ = render.UseLayoutCache(dir, 0)
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
@@ -87,6 +99,7 @@ written only when the whole deck succeeded.`,
 	f.StringArrayVar(&s.Without, "without", nil, "a what-if slide for losing this partner (repeatable)")
 	f.BoolVar(&s.FixedCosts, "fixed-costs", false, "with --without: keep each segment's cost to serve whole (by default it scales with the net revenue kept)")
 	f.StringVar(&template, "template", "", "PowerPoint template (.pptx or .potx) whose master, layouts and fonts the slides take")
+	f.BoolVar(&layoutCache, "layout-cache", true, "keep the diagrams' layouts in the user's cache directory (chanmap/layouts, at most 32 MiB, shared with render) so a deck written again is not laid out again; also off with "+render.LayoutCacheEnv+"=off")
 	return cmd
 }
 

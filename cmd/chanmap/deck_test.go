@@ -5,16 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/chanmap/chanmap/graph/mapio"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/render"
 	"github.com/chanmap/chanmap/render/deck"
+	"github.com/chanmap/chanmap/render/gvcache"
 	"github.com/chanmap/chanmap/render/pptx/officetest"
 	"github.com/chanmap/chanmap/render/scene"
 )
@@ -165,5 +168,106 @@ func TestDeckCommandErrors(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("failed decks left %d file(s) behind", len(entries))
+	}
+}
+
+// A deck written again by a new process reads every diagram's layout from
+// the layout cache on disk instead of laying it out: no layout file is
+// written the second time, and every one the first run kept is read (its
+// time of use moves on). --layout-cache=false keeps nothing.
+func TestDeckKeepsLayoutsOnDisk(t *testing.T) {
+	home := t.TempDir()
+	copyCompileCache(t, filepath.Join(home, "chanmap", "graphviz"))
+	deckRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], append([]string{"deck", hybridMap, "--segments", "1"}, args...)...)
+		cmd.Env = append(os.Environ(), runAsCLI+"=1", "XDG_CACHE_HOME="+home, render.LayoutCacheEnv+"=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("chanmap deck %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	dir := filepath.Join(home, "chanmap", "layouts")
+	kept := func() map[string]os.FileInfo {
+		t.Helper()
+		names, err := filepath.Glob(filepath.Join(dir, "*.plain"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fis := map[string]os.FileInfo{}
+		for _, n := range names {
+			fi, err := os.Stat(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fis[n] = fi
+		}
+		return fis
+	}
+
+	deckRun("-o", filepath.Join(t.TempDir(), "a.pptx"))
+	first := kept()
+	if len(first) < 2 {
+		t.Fatalf("%d layouts kept after a deck with a map, a weak-spot and a focus slide, want at least 2", len(first))
+	}
+	long := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	for n := range first {
+		if err := os.Chtimes(n, long, long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deckRun("-o", filepath.Join(t.TempDir(), "b.pdf"))
+	second := kept()
+	if len(second) != len(first) {
+		t.Errorf("%d layouts kept after the second deck, %d after the first: it laid out again", len(second), len(first))
+	}
+	for n, fi := range first {
+		now, ok := second[n]
+		switch {
+		case !ok:
+			t.Errorf("layout %s gone after the second deck", filepath.Base(n))
+		case !os.SameFile(fi, now):
+			t.Errorf("layout %s written again by the second deck, not read", filepath.Base(n))
+		case !now.ModTime().After(long):
+			t.Errorf("layout %s not used by the second deck", filepath.Base(n))
+		}
+	}
+
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	deckRun("-o", filepath.Join(t.TempDir(), "c.pptx"), "--layout-cache=false")
+	if n := len(kept()); n != 0 {
+		t.Errorf("--layout-cache=false kept %d layouts", n)
+	}
+}
+
+// copyCompileCache gives a child process with its own cache directory the
+// Graphviz engine's compiled code of this process, so that it does not
+// compile the engine again (seconds, more under the race detector).
+func copyCompileCache(t *testing.T, to string) {
+	t.Helper()
+	if gvcache.Dir == "" {
+		return // the child compiles the engine itself
+	}
+	err := filepath.WalkDir(gvcache.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(gvcache.Dir, p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o700)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

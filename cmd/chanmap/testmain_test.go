@@ -7,8 +7,13 @@ import (
 )
 
 // TestMain keeps the layout cache of `chanmap render` out of the user's
-// cache directory: the tests get a cache directory of their own.
+// cache directory: the tests get a cache directory of their own. With
+// runAsCLI set the test binary is the command itself (for tests that need a
+// fresh process).
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsCLI) == "1" {
+		os.Exit(run(os.Args[1:]))
+	}
 	dir, err := os.MkdirTemp("", "chanmap-cmd-cache-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -19,3 +24,6 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// runAsCLI makes the test binary run as chanmap with its arguments.
+const runAsCLI = "CHANMAP_TEST_RUN_AS_CLI"
