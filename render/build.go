@@ -160,12 +160,28 @@ func BuildOverview(m *graph.Map, opt Options) (*Diagram, error) {
 }
 
 func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
+	d, _, err := buildKeeping(m, opt, fold, -1)
+	return d, err
+}
+
+// buildFocus is Build for a focus view on a segment that draws only the
+// first keep of its accounts by name (in drawing order: tier, then net
+// revenue) and counts the others in "+N accounts" boxes, one per tier when
+// colouring by tier; the page says so. It returns how many accounts the
+// segment has drawn; with none folded the diagram is Build's.
+func buildFocus(m *graph.Map, opt Options, keep int) (*Diagram, int, error) {
+	return buildKeeping(m, opt, foldNone, max(keep, 0))
+}
+
+// buildKeeping builds at a fold level; keep >= 0 folds a focused segment's
+// accounts past the first keep (buildFocus).
+func buildKeeping(m *graph.Map, opt Options, fold, keep int) (*Diagram, int, error) {
 	if m == nil {
-		return nil, fmt.Errorf("%w: no map", ErrOptions)
+		return nil, 0, fmt.Errorf("%w: no map", ErrOptions)
 	}
 	opt, err := Normalise(m, opt)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ix := graph.NewIndex(m)
 	nodes, edges := selectView(ix, opt)
@@ -195,11 +211,12 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 		}
 	}
 
+	accounts := 0 // the focused segment's accounts (buildFocus)
 	b := &builder{m: m, ix: ix, opt: opt, ov: overlayFor(opt, ix), drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
 	b.terse = opt.Diff != nil // a diff's boxes say what changed; details go to tooltips
 	if opt.Flow {
 		if b.flow, err = newFlowScale(m); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	d := &Diagram{Title: m.Title, Footer: cleanText(footer(m, opt.Footer), true)}
@@ -223,6 +240,8 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
 		d.Overview = true
 		d.Notes = append(d.Notes, fmt.Sprintf("Overview: %d boxes for %d; focus on a segment or ask for detail to see each.", gs, len(nodes)))
+	} else if keep >= 0 && opt.View == ViewFocus && !opt.Fade {
+		accounts = b.foldAccounts(d, nodes, edges, keep)
 	} else {
 		for _, n := range nodes {
 			dn := b.node(n)
@@ -247,7 +266,92 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	d.Lanes = usedLanes(d.Nodes)
 	d.Legend = b.legend()
 	d.Desc = describe(d)
-	return d, nil
+	return d, accounts, nil
+}
+
+// foldAccounts draws a focus view whose focused segment names only its
+// first keep accounts (by tier, then net revenue, then id); the others
+// are counted in "+N accounts" boxes, one per tier when colouring by tier
+// (a tier with one folded account draws it by name). The page says how
+// many are counted. It returns the segment's accounts drawn.
+func (b *builder) foldAccounts(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keep int) int {
+	isAccount := map[string]bool{}
+	for _, e := range edges {
+		if n := b.ix.Nodes[e.From]; e.Kind == graph.EdgeBelongsTo && e.To == b.opt.Focus && n != nil && n.Kind == graph.KindCustomer {
+			isAccount[e.From] = true
+		}
+	}
+	var accounts []*graph.Node
+	for _, n := range nodes {
+		if isAccount[n.ID] {
+			accounts = append(accounts, n)
+		}
+	}
+	slices.SortStableFunc(accounts, func(x, y *graph.Node) int { return b.order(x.ID, y.ID) })
+	byTier := map[int]*group{}
+	var groups []*group
+	for _, n := range accounts[min(keep, len(accounts)):] {
+		t := -1
+		if b.opt.Color == ColorTier {
+			t = b.tierOf(n)
+		}
+		g := byTier[t]
+		if g == nil {
+			g = &group{id: "group:customer:" + b.opt.Focus + ":more", kind: graph.KindCustomer, tier: t}
+			if t >= 0 {
+				g.id += ":tier" + strconv.Itoa(t)
+			}
+			byTier[t] = g
+			groups = append(groups, g)
+		}
+		g.members = append(g.members, n)
+	}
+	of := map[string]string{}
+	for _, n := range nodes {
+		of[n.ID] = n.ID
+	}
+	counted := 0
+	for _, g := range groups {
+		if len(g.members) < 2 {
+			continue
+		}
+		for _, n := range g.members {
+			of[n.ID] = g.id
+		}
+		counted += len(g.members)
+		d.Nodes = append(d.Nodes, b.groupBox(g, fmt.Sprintf("+%d accounts", len(g.members))))
+	}
+	for _, n := range nodes {
+		if of[n.ID] == n.ID {
+			d.Nodes = append(d.Nodes, b.node(n))
+		}
+	}
+	b.aggregate(d, edges, of)
+	if counted > 0 {
+		d.Notes = append(d.Notes, fmt.Sprintf("%d of %d accounts counted, not named; ask for detail to see each.", counted, len(accounts)))
+	}
+	return len(accounts)
+}
+
+// order is the drawing order of two nodes of one kind: tier 1 first,
+// then by net revenue, then by id.
+func (b *builder) order(x, y string) int {
+	tierRank := func(id string) int {
+		if t := b.ov.tier[id]; t > 0 {
+			return t
+		}
+		return 5
+	}
+	if tx, ty := tierRank(x), tierRank(y); tx != ty {
+		return tx - ty
+	}
+	if nx, ny := b.ov.net[x], b.ov.net[y]; nx != ny {
+		if nx > ny {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(x, y)
 }
 
 // subtitle says in plain words what the drawing shows.
@@ -454,7 +558,7 @@ func (b *builder) colour(dn *Node, n *graph.Node) {
 	case ColorTier:
 		if !n.Kind.IsCustomer() {
 			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-			b.drawn["other"] = true
+			b.drawnOther(n.Kind)
 			return
 		}
 		t := b.tierOf(n)
@@ -468,13 +572,22 @@ func (b *builder) colour(dn *Node, n *graph.Node) {
 				b.drawn["profit:none"] = true
 			} else {
 				dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-				b.drawn["other"] = true
+				b.drawnOther(n.Kind)
 			}
 			return
 		}
 		dn.Fill, dn.Stroke = heat(p, b.maxProfit()), midGrey
 		dn.Text = textOn(dn.Fill)
 		b.drawn["profit:bar"] = true
+	}
+}
+
+// drawnOther notes a box of kind k drawn without the colouring's colours.
+func (b *builder) drawnOther(k graph.NodeKind) {
+	if k == graph.KindTouchpoint {
+		b.drawn["other:touchpoint"] = true
+	} else {
+		b.drawn["other"] = true
 	}
 }
 
@@ -496,7 +609,13 @@ func (b *builder) node(n *graph.Node) Node {
 		dn.Lines = append(dn.Lines, Line{Text: d, Small: true})
 	}
 	if f := b.ov.figures[n.ID]; f != "" {
-		dn.Lines = append(dn.Lines, Line{Text: f, Small: true})
+		// Before the tier line: the figures are the widest line, and an
+		// ellipse holds its widest line in less room near its middle.
+		at := len(dn.Lines)
+		if t := dn.Lines[at-1].Text; at > 1 && (t == "unclassified" || strings.HasPrefix(t, "Tier ")) {
+			at--
+		}
+		dn.Lines = slices.Insert(dn.Lines, at, Line{Text: f, Small: true})
 	}
 	b.mark(&dn, b.ov.unreachable[n.ID], b.ov.unsupported[n.ID], b.ov.spof[n.ID], "")
 	b.whatIf(&dn)
@@ -753,8 +872,17 @@ func (b *builder) legend() []LegendEntry {
 			sample("No figures", Node{Kind: graph.KindSegment, Shape: scene.Ellipse, Fill: noFigures, Stroke: midGrey, Text: ink})
 		}
 	}
-	if b.drawn["other"] {
-		sample("Partners and touchpoints (not coloured)", Node{Shape: scene.RoundRect, Fill: neutralFill, Stroke: neutralStroke, Text: ink})
+	if b.drawn["other"] || b.drawn["other:touchpoint"] {
+		// Only what is drawn: the full view writes touchpoints into the
+		// segment boxes, so it draws no touchpoint box.
+		label := "Partners and touchpoints (not coloured)"
+		switch {
+		case !b.drawn["other:touchpoint"]:
+			label = "Partners (not coloured)"
+		case !b.drawn["other"]:
+			label = "Touchpoints (not coloured)"
+		}
+		sample(label, Node{Shape: scene.RoundRect, Fill: neutralFill, Stroke: neutralStroke, Text: ink})
 	}
 	if b.drawn["mark:unreachable"] {
 		sample("× Unreachable: no supply path", Node{Shape: scene.Ellipse, Fill: neutralFill, Stroke: markColor, PenWidth: 3, Dash: Dashed, Text: ink})
@@ -792,12 +920,6 @@ func (b *builder) sortDiagram(d *Diagram) {
 	for i, k := range graph.NodeKinds {
 		kindRank[k] = i
 	}
-	tierRank := func(id string) int {
-		if t := b.ov.tier[id]; t > 0 {
-			return t
-		}
-		return 5
-	}
 	slices.SortStableFunc(d.Nodes, func(x, y Node) int {
 		if x.Lane != y.Lane {
 			return strings.Compare(x.Lane, y.Lane)
@@ -805,16 +927,7 @@ func (b *builder) sortDiagram(d *Diagram) {
 		if x.Kind != y.Kind {
 			return kindRank[x.Kind] - kindRank[y.Kind]
 		}
-		if tx, ty := tierRank(x.ID), tierRank(y.ID); tx != ty {
-			return tx - ty
-		}
-		if nx, ny := b.ov.net[x.ID], b.ov.net[y.ID]; nx != ny {
-			if nx > ny {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(x.ID, y.ID)
+		return b.order(x.ID, y.ID)
 	})
 	for _, n := range d.Nodes {
 		if n.Kind == graph.KindSegment && (b.ov.tier[n.ID] > 0 || b.ov.net[n.ID] != 0) {

@@ -91,6 +91,18 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 			text(d.Fit, fs.subtitle, false, pal.text)
 		}
 	}
+	notes := d.Notes
+	if d.Fit == "" && d.Subtitle != "" && len(notes) > 0 {
+		// The first note (what is folded) follows the subtitle on its line
+		// when there is room: it is read first there, and costs no row.
+		gap := 2 * fs.subtitle
+		if nw := scene.TextWidth(notes[0], fs.note, false, false); lastW+gap+nw <= inner {
+			y -= fs.subtitle * scene.LineHeight
+			items = append(items, &scene.Text{X: m + lastW + gap, Y: y + (fs.subtitle-fs.note)*scene.LineHeight/2, Lines: []scene.Span{{Text: notes[0], Size: fs.note, Color: pal.text}}})
+			y += fs.subtitle * scene.LineHeight
+			notes = notes[1:]
+		}
+	}
 	y += fs.name * 0.3
 
 	// Lane extents from the boxes they hold.
@@ -245,7 +257,6 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	y = bottom + fs.legend*0.8
 	// Notes and the footer follow the legend on its last row when they fit.
 	var tail []scene.Span
-	notes := d.Notes
 	if hidden > 0 {
 		what := "label"
 		if hidden > 1 {
@@ -301,7 +312,10 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 	}
 	sw, sh := 2.4*fs.legend, 1.3*fs.legend // swatch size
 	gap := fs.legend
-	rowH := sh + 0.5*fs.legend
+	// Each row is as tall as its tallest entry: the colour bar's numbers
+	// make only its own row taller.
+	baseH := sh + 0.5*fs.legend
+	rowH := baseH
 	x := x0
 	for _, le := range entries {
 		label := le.Label
@@ -319,6 +333,7 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 		if x > x0 && x+w > x0+width {
 			x = x0
 			y += rowH
+			rowH = baseH
 		}
 		cy := y + sh/2
 		switch le.Kind {
@@ -366,6 +381,7 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 			if x > x0 && x+w > x0+width {
 				x = x0
 				y += rowH
+				rowH = baseH
 			}
 			line := sp
 			line.Text = l

@@ -47,42 +47,53 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 			d.Nodes = append(d.Nodes, b.node(g.members[0]))
 			continue
 		}
-		dn := Node{ID: g.id, Lane: laneID(laneOf(g.kind)), Kind: g.kind, Count: len(g.members)}
-		for _, n := range g.members {
-			dn.Members = append(dn.Members, n.ID)
-		}
-		b.colourGroup(&dn, g)
-		title := fmt.Sprintf("%s (%d)", plurals[g.kind], len(g.members))
-		dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})
-		dn.Tooltip = title
-		if g.region != "" {
-			dn.Lines = append(dn.Lines, Line{Text: "region: " + g.region, Small: true})
-			dn.Tooltip += "\nregion: " + g.region
-		}
-		if g.tier >= 0 {
-			t := "unclassified"
-			if g.tier > 0 {
-				t = "Tier " + strconv.Itoa(g.tier)
-			}
-			dn.Lines = append(dn.Lines, Line{Text: t, Small: true})
-		}
-		var unreach, unsup, spof int
-		for _, n := range g.members {
-			if b.ov.unreachable[n.ID] {
-				unreach++
-			}
-			if b.ov.unsupported[n.ID] {
-				unsup++
-			}
-			if b.ov.spof[n.ID] {
-				spof++
-			}
-		}
-		b.markGroup(&dn, unreach, unsup, spof)
-		d.Nodes = append(d.Nodes, dn)
+		d.Nodes = append(d.Nodes, b.groupBox(g, fmt.Sprintf("%s (%d)", plurals[g.kind], len(g.members))))
 	}
+	b.aggregate(d, edges, of)
+	return len(groups)
+}
 
-	// Aggregate edges between boxes by kind; edges inside one box are dropped.
+// groupBox draws a group as one counted box titled title: its region, its
+// members' shared tier and their weak spots, counted.
+func (b *builder) groupBox(g *group, title string) Node {
+	dn := Node{ID: g.id, Lane: laneID(laneOf(g.kind)), Kind: g.kind, Count: len(g.members)}
+	for _, n := range g.members {
+		dn.Members = append(dn.Members, n.ID)
+	}
+	b.colourGroup(&dn, g)
+	dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})
+	dn.Tooltip = title
+	if g.region != "" {
+		dn.Lines = append(dn.Lines, Line{Text: "region: " + g.region, Small: true})
+		dn.Tooltip += "\nregion: " + g.region
+	}
+	if g.tier >= 0 {
+		t := "unclassified"
+		if g.tier > 0 {
+			t = "Tier " + strconv.Itoa(g.tier)
+		}
+		dn.Lines = append(dn.Lines, Line{Text: t, Small: true})
+	}
+	var unreach, unsup, spof int
+	for _, n := range g.members {
+		if b.ov.unreachable[n.ID] {
+			unreach++
+		}
+		if b.ov.unsupported[n.ID] {
+			unsup++
+		}
+		if b.ov.spof[n.ID] {
+			spof++
+		}
+	}
+	b.markGroup(&dn, unreach, unsup, spof)
+	return dn
+}
+
+// aggregate draws edges between boxes: of maps each node id to the id of
+// the box that draws it. Edges joining the same two boxes with the same
+// kind become one counted line; edges inside one box are dropped.
+func (b *builder) aggregate(d *Diagram, edges []*graph.Edge, of map[string]string) {
 	type aggKey struct {
 		from, to string
 		kind     graph.EdgeKind
@@ -128,7 +139,6 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 		}
 		d.Edges = append(d.Edges, de)
 	}
-	return len(groups)
 }
 
 // grouping assigns nodes to groups; of maps each node id to its box id.
@@ -206,7 +216,7 @@ func (b *builder) colourGroup(dn *Node, g *group) {
 	case ColorTier:
 		if g.tier < 0 {
 			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-			b.drawn["other"] = true
+			b.drawnOther(g.kind)
 			return
 		}
 		dn.Fill, dn.Stroke, dn.Text = tierStyles[g.tier].fill, midGrey, tierStyles[g.tier].text
@@ -226,7 +236,7 @@ func (b *builder) colourGroup(dn *Node, g *group) {
 			b.drawn["profit:none"] = true
 		case !have:
 			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-			b.drawn["other"] = true
+			b.drawnOther(g.kind)
 		default:
 			// Scale a group against the largest single figure, capped at full colour.
 			dn.Fill, dn.Stroke = heat(sum, b.maxProfit()), midGrey
