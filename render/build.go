@@ -160,22 +160,31 @@ func BuildOverview(m *graph.Map, opt Options) (*Diagram, error) {
 }
 
 func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
-	d, _, err := buildKeeping(m, opt, fold, -1)
+	d, _, err := buildKeeping(m, opt, fold, nil)
 	return d, err
 }
 
-// buildFocus is Build for a focus view on a segment that draws only the
-// first keep of its accounts by name (in drawing order: tier, then net
-// revenue) and counts the others in "+N accounts" boxes, one per tier when
-// colouring by tier; the page says so. It returns how many accounts the
-// segment has drawn; with none folded the diagram is Build's.
-func buildFocus(m *graph.Map, opt Options, keep int) (*Diagram, int, error) {
-	return buildKeeping(m, opt, foldNone, max(keep, 0))
+// focusFold says how a focus view that does not fit is drawn smaller.
+type focusFold struct {
+	// operators: partners drawn only as the operator of a touchpoint
+	// are named in the touchpoint's box ("run by ...") instead of drawn
+	// as boxes with lines of their own.
+	operators bool
+	// keep >= 0 names only the first keep accounts of the focused
+	// segment (in drawing order: tier, then net revenue) and counts the
+	// others in "+N accounts" boxes, one per tier when colouring by tier.
+	keep int
 }
 
-// buildKeeping builds at a fold level; keep >= 0 folds a focused segment's
-// accounts past the first keep (buildFocus).
-func buildKeeping(m *graph.Map, opt Options, fold, keep int) (*Diagram, int, error) {
+// buildFocus is Build for a focus view folded by f; the page says what is
+// folded. It returns how many accounts the focused segment has drawn.
+func buildFocus(m *graph.Map, opt Options, f focusFold) (*Diagram, int, error) {
+	return buildKeeping(m, opt, foldNone, &f)
+}
+
+// buildKeeping builds at a fold level, a focus view folded by ff when
+// it is not nil (buildFocus).
+func buildKeeping(m *graph.Map, opt Options, fold int, ff *focusFold) (*Diagram, int, error) {
 	if m == nil {
 		return nil, 0, fmt.Errorf("%w: no map", ErrOptions)
 	}
@@ -240,8 +249,22 @@ func buildKeeping(m *graph.Map, opt Options, fold, keep int) (*Diagram, int, err
 		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
 		d.Overview = true
 		d.Notes = append(d.Notes, fmt.Sprintf("Overview: %d boxes for %d; focus on a segment or ask for detail to see each.", gs, len(nodes)))
-	} else if keep >= 0 && opt.View == ViewFocus && !opt.Fade {
+	} else if ff != nil && opt.View == ViewFocus && !opt.Fade {
+		var runBy map[string][]string
+		if ff.operators {
+			nodes, edges, runBy = b.foldOperators(d, nodes, edges)
+		}
+		keep := ff.keep
+		if keep < 0 {
+			keep = len(nodes)
+		}
 		accounts = b.foldAccounts(d, nodes, edges, keep)
+		for i := range d.Nodes {
+			if ops := runBy[d.Nodes[i].ID]; len(ops) > 0 {
+				d.Nodes[i].Lines = append(d.Nodes[i].Lines, Line{Text: "run by " + listOf(ops, 2), Small: true})
+				d.Nodes[i].Tooltip += "\nrun by " + strings.Join(ops, ", ")
+			}
+		}
 	} else {
 		for _, n := range nodes {
 			dn := b.node(n)
@@ -331,6 +354,48 @@ func (b *builder) foldAccounts(d *Diagram, nodes []*graph.Node, edges []*graph.E
 		d.Notes = append(d.Notes, fmt.Sprintf("%d of %d accounts counted, not named; ask for detail to see each.", counted, len(accounts)))
 	}
 	return len(accounts)
+}
+
+// foldOperators leaves out of a focus view the partners it draws only as
+// the operators of touchpoints, with their operates lines; it returns the
+// names of each touchpoint's operators left out, which its box then says
+// ("run by ..."), and the page says so.
+func (b *builder) foldOperators(d *Diagram, nodes []*graph.Node, edges []*graph.Edge) ([]*graph.Node, []*graph.Edge, map[string][]string) {
+	other := map[string]bool{} // at an end of a line other than operates
+	for _, e := range edges {
+		if e.Kind != graph.EdgeOperates {
+			other[e.From], other[e.To] = true, true
+		}
+	}
+	out := map[string]bool{}
+	var kept []*graph.Node
+	for _, n := range nodes {
+		if n.Kind.IsOrg() && n.Kind != graph.KindCompany && !other[n.ID] {
+			out[n.ID] = true
+			continue
+		}
+		kept = append(kept, n)
+	}
+	if len(out) == 0 {
+		return nodes, edges, nil
+	}
+	runBy := map[string][]string{}
+	var keptEdges []*graph.Edge
+	for _, e := range edges {
+		if out[e.From] || out[e.To] {
+			if e.Kind == graph.EdgeOperates {
+				runBy[e.To] = append(runBy[e.To], displayName(b.ix.Nodes[e.From]))
+			}
+			continue
+		}
+		keptEdges = append(keptEdges, e)
+	}
+	what := "partner that only runs a touchpoint is"
+	if len(out) > 1 {
+		what = "partners that only run touchpoints are"
+	}
+	d.Notes = append(d.Notes, fmt.Sprintf("%d %s named in its box (\"run by\").", len(out), what))
+	return kept, keptEdges, runBy
 }
 
 // order is the drawing order of two nodes of one kind: tier 1 first,

@@ -52,7 +52,22 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 
 	// Width: the graph, or the title if wider.
 	gw := pl.w + 2*bp
-	side := sideWidth(d, fs) // the column of findings right of the lanes
+	// The column of findings right of the lanes, as wide as gives the page
+	// its largest scale (estimated from the title block, the lanes and the
+	// legend at each width).
+	pw, ph, _ := PageSize(opt.Page)
+	side := sideWidth(d, fs, pw, ph, gw, m, m+titleBlockH(d, gw+2*m+(sideEms+sideGapEms)*fs.name-2*m, fs),
+		fs.header*(scene.LineHeight+0.4)+pl.h+2*bp, func(inner float64) float64 {
+			var tail []scene.Span
+			for _, n := range d.Notes {
+				tail = append(tail, scene.Span{Text: n, Size: fs.note})
+			}
+			if d.Footer != "" {
+				tail = append(tail, scene.Span{Text: d.Footer, Size: fs.note})
+			}
+			_, h := legendItems(nil, d.Legend, tail, m, 0, inner, fs, pal)
+			return h
+		})
 	W := gw + 2*m + side
 	titleW := scene.TextWidth(d.Title, fs.title, true, false) + 2*m
 	if side > 0 {
@@ -274,6 +289,16 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	H := y + m
 
 	return fit(d, items, W, H, opt, pal, fs)
+}
+
+// titleBlockH estimates the height of the title, the subtitle and the note
+// on the size of the text above the lanes, wrapped to inner.
+func titleBlockH(d *Diagram, inner float64, fs sizes) float64 {
+	h := float64(len(wrapMeasured(d.Title, fs.title, true, inner, 3))) * fs.title * scene.LineHeight
+	if d.Subtitle != "" {
+		h += float64(len(wrapMeasured(d.Subtitle, fs.subtitle, false, inner, 3))) * fs.subtitle * scene.LineHeight
+	}
+	return h + fs.name*0.3
 }
 
 // fit scales a drawing of W x H points onto its page: centred across,

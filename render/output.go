@@ -145,26 +145,30 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 			d, c, p, pl, used = od, oc, op, opl, ofs
 		}
 	}
-	// A focus view that does not fit names fewer of its segment's accounts
-	// (half of them, then half again, down to none) and counts the rest.
+	// A focus view that does not fit names the partners that only run
+	// touchpoints in those touchpoints' boxes, then names fewer of its
+	// segment's accounts (half of them, then half again, down to none)
+	// and counts the rest.
 	if pw > 0 && !opt.Detail && !opt.Fade && opt.View == ViewFocus && c.scale < 1-1e-9 {
-		_, n, err := buildFocus(m, opt, 0)
-		for keep := n / 2; err == nil && c.scale < 1-1e-9; keep /= 2 {
-			var fd *Diagram
-			if fd, _, err = buildFocus(m, opt, keep); err != nil {
-				break
-			}
-			if len(fd.Nodes) < len(d.Nodes) {
-				fc, fp, fpl, ffs, lerr := lay(fd, false)
-				if err = lerr; err != nil {
-					break
-				}
-				if fc.scale > c.scale+1e-9 {
-					d, c, p, pl, used = fd, fc, fp, fpl, ffs
-				}
-			}
+		_, n, err := buildFocus(m, opt, focusFold{keep: -1})
+		tries := []focusFold{{operators: true, keep: -1}}
+		for keep := n / 2; n > 0; keep /= 2 {
+			tries = append(tries, focusFold{operators: true, keep: keep})
 			if keep == 0 {
 				break
+			}
+		}
+		for _, f := range tries {
+			if err != nil || c.scale >= 1-1e-9 {
+				break
+			}
+			var fd *Diagram
+			if fd, _, err = buildFocus(m, opt, f); err != nil || len(fd.Nodes) >= len(d.Nodes) {
+				continue
+			}
+			fc, fp, fpl, ffs, lerr := lay(fd, false)
+			if err = lerr; err == nil && fc.scale > c.scale+1e-9 {
+				d, c, p, pl, used = fd, fc, fp, fpl, ffs
 			}
 		}
 		if err != nil {
