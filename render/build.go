@@ -258,12 +258,30 @@ func buildKeeping(m *graph.Map, opt Options, fold int, ff *focusFold) (*Diagram,
 		if keep < 0 {
 			keep = len(nodes)
 		}
-		accounts = b.foldAccounts(d, nodes, edges, keep)
+		var counted int
+		accounts, counted = b.foldAccounts(d, nodes, edges, keep)
+		operators := 0
 		for i := range d.Nodes {
 			if ops := runBy[d.Nodes[i].ID]; len(ops) > 0 {
 				d.Nodes[i].Lines = append(d.Nodes[i].Lines, Line{Text: "run by " + listOf(ops, 2), Small: true})
 				d.Nodes[i].Tooltip += "\nrun by " + strings.Join(ops, ", ")
+				operators += len(ops)
 			}
+		}
+		// One note says what is folded: it follows the subtitle when
+		// there is room.
+		var said []string
+		switch {
+		case operators == 1:
+			said = append(said, "1 partner that only runs a touchpoint is named in that touchpoint's box")
+		case operators > 1:
+			said = append(said, fmt.Sprintf("%d partners that only run touchpoints are named in those touchpoints' boxes", operators))
+		}
+		if counted > 0 {
+			said = append(said, fmt.Sprintf("%d of %d accounts are counted, not named", counted, accounts))
+		}
+		if len(said) > 0 {
+			d.Notes = append(d.Notes, strings.Join(said, "; ")+"; ask for detail to see each.")
 		}
 	} else {
 		for _, n := range nodes {
@@ -296,8 +314,9 @@ func buildKeeping(m *graph.Map, opt Options, fold int, ff *focusFold) (*Diagram,
 // first keep accounts (by tier, then net revenue, then id); the others
 // are counted in "+N accounts" boxes, one per tier when colouring by tier
 // (a tier with one folded account draws it by name). The page says how
-// many are counted. It returns the segment's accounts drawn.
-func (b *builder) foldAccounts(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keep int) int {
+// many are counted. It returns the segment's accounts drawn and how many
+// of them are counted.
+func (b *builder) foldAccounts(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keep int) (int, int) {
 	isAccount := map[string]bool{}
 	for _, e := range edges {
 		if n := b.ix.Nodes[e.From]; e.Kind == graph.EdgeBelongsTo && e.To == b.opt.Focus && n != nil && n.Kind == graph.KindCustomer {
@@ -350,16 +369,13 @@ func (b *builder) foldAccounts(d *Diagram, nodes []*graph.Node, edges []*graph.E
 		}
 	}
 	b.aggregate(d, edges, of)
-	if counted > 0 {
-		d.Notes = append(d.Notes, fmt.Sprintf("%d of %d accounts counted, not named; ask for detail to see each.", counted, len(accounts)))
-	}
-	return len(accounts)
+	return len(accounts), counted
 }
 
 // foldOperators leaves out of a focus view the partners it draws only as
 // the operators of touchpoints, with their operates lines; it returns the
 // names of each touchpoint's operators left out, which its box then says
-// ("run by ..."), and the page says so.
+// ("run by ...").
 func (b *builder) foldOperators(d *Diagram, nodes []*graph.Node, edges []*graph.Edge) ([]*graph.Node, []*graph.Edge, map[string][]string) {
 	other := map[string]bool{} // at an end of a line other than operates
 	for _, e := range edges {
@@ -390,11 +406,6 @@ func (b *builder) foldOperators(d *Diagram, nodes []*graph.Node, edges []*graph.
 		}
 		keptEdges = append(keptEdges, e)
 	}
-	what := "partner that only runs a touchpoint is"
-	if len(out) > 1 {
-		what = "partners that only run touchpoints are"
-	}
-	d.Notes = append(d.Notes, fmt.Sprintf("%d %s named in its box (\"run by\").", len(out), what))
 	return kept, keptEdges, runBy
 }
 
