@@ -361,7 +361,11 @@ func (b *builder) foldAccounts(d *Diagram, nodes []*graph.Node, edges []*graph.E
 			of[n.ID] = g.id
 		}
 		counted += len(g.members)
-		d.Nodes = append(d.Nodes, b.groupBox(g, fmt.Sprintf("+%d accounts", len(g.members))))
+		dn := b.groupBox(g, fmt.Sprintf("+%d accounts", len(g.members)))
+		for _, n := range g.members {
+			dn.Tooltip += "\n" + displayName(n)
+		}
+		d.Nodes = append(d.Nodes, dn)
 	}
 	for _, n := range nodes {
 		if of[n.ID] == n.ID {

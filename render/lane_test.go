@@ -185,6 +185,11 @@ func TestFocusFoldsSayWhat(t *testing.T) {
 			if want := "+" + strconv.Itoa(n.Count) + " accounts"; n.Lines[0].Text != want {
 				t.Errorf("group box %q says %q, want %q", n.ID, n.Lines[0].Text, want)
 			}
+			for _, id := range n.Members {
+				if !strings.Contains(n.Tooltip, m.Node(id).Name) {
+					t.Errorf("the tooltip of %q does not name its account %s", n.ID, id)
+				}
+			}
 		}
 		for _, l := range n.Lines {
 			boxText = append(boxText, l.Text)

@@ -149,7 +149,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	// touchpoints in those touchpoints' boxes, then names fewer of its
 	// segment's accounts (half of them, then half again, down to none)
 	// and counts the rest.
-	if pw > 0 && !opt.Detail && !opt.Fade && opt.View == ViewFocus && c.scale < 1-1e-9 {
+	if pw > 0 && !opt.Detail && !opt.Fade && opt.Diff == nil && opt.View == ViewFocus && c.scale < 1-1e-9 {
 		_, n, err := buildFocus(m, opt, focusFold{keep: -1})
 		tries := []focusFold{{operators: true, keep: -1}}
 		for keep := n / 2; n > 0; keep /= 2 {
