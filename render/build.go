@@ -144,6 +144,9 @@ const (
 	foldPartners        // partners and accounts grouped by kind and region; segments kept
 	foldRegions         // every kind grouped by kind and region, segments too
 	foldAll             // every kind grouped by kind only
+	// foldAccountsIn is foldAll with each account counted in the box of
+	// its segment ("Segments (143) with 250 accounts").
+	foldAccountsIn
 )
 
 // Build selects what the view shows and styles it: the first render step.
@@ -246,7 +249,7 @@ func buildKeeping(m *graph.Map, opt Options, fold int, ff *focusFold) (*Diagram,
 	}
 	if fold != foldNone && opt.View != ViewFocus {
 		b.terse = true
-		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
+		gs := b.overview(d, nodes, edges, fold == foldPartners, fold < foldAll, fold == foldAccountsIn)
 		d.Overview = true
 		d.Notes = append(d.Notes, fmt.Sprintf("Overview: %d boxes for %d; focus on a segment or ask for detail to see each.", gs, len(nodes)))
 	} else if ff != nil && opt.View == ViewFocus && !opt.Fade {

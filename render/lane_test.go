@@ -148,6 +148,7 @@ func TestSlidesReachTheMinimumFont(t *testing.T) {
 		{"focus segment-161", g, Options{Focus: "segment-161", Color: ColorTier, Report: gr}, 12},
 		{"focus segment-101", g, Options{Focus: "segment-101", Color: ColorTier, Report: gr}, 11.4},
 		{"1000 nodes weak spots, 5 findings", g, Options{WeakSpots: true, Insights: 5, Report: gr}, 11.6},
+		{"1000 nodes by tier", g, Options{Color: ColorTier, Report: gr}, 11.3},
 	} {
 		dr := draw(t, c.m, c.opt)
 		if dr.Smallest < c.min-0.05 {
@@ -217,5 +218,35 @@ func TestFocusFoldsSayWhat(t *testing.T) {
 		if !strings.Contains(note, "only runs a touchpoint") && !strings.Contains(note, "only run touchpoints") {
 			t.Errorf("partner %s is named in a touchpoint, and the slide does not say so: %q", n.ID, note)
 		}
+	}
+}
+
+// The 1000-node map by tier folds so far that each account is counted in
+// its segment's box: the customers lane still counts every segment and
+// every account, and says how many of each.
+func TestOverviewCountsAccountsInTheirSegments(t *testing.T) {
+	m := readMap(t, "generated-1000")
+	dr := draw(t, m, Options{Color: ColorTier, Report: report(t, m)})
+	want := 0
+	for _, n := range m.Nodes {
+		if n.Kind.IsCustomer() {
+			want++
+		}
+	}
+	got, with := 0, 0
+	for _, n := range dr.Diagram.Nodes {
+		if !n.Kind.IsCustomer() {
+			continue
+		}
+		got += max(1, n.Count)
+		if strings.Contains(n.Lines[0].Text, "accounts") {
+			with++
+		}
+	}
+	if got != want {
+		t.Errorf("the customers lane counts %d segments and accounts, the map has %d", got, want)
+	}
+	if with == 0 {
+		t.Errorf("no segment box says how many accounts it counts")
 	}
 }

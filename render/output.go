@@ -126,7 +126,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 	}
 	// Fold step by step while the drawing does not fit at the minimum font:
 	// partners first (segments stay visible), then everything.
-	for _, level := range []int{foldPartners, foldRegions, foldAll} {
+	for _, level := range []int{foldPartners, foldRegions, foldAll, foldAccountsIn} {
 		if pw == 0 || !foldable || c.scale >= 1-1e-9 {
 			break
 		}
@@ -137,7 +137,7 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		if len(od.Nodes) >= len(d.Nodes) {
 			continue // grouping this way changes nothing
 		}
-		oc, op, opl, ofs, err := lay(od, level != foldAll)
+		oc, op, opl, ofs, err := lay(od, level != foldAccountsIn)
 		if err != nil {
 			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 		}

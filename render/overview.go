@@ -37,17 +37,32 @@ type group struct {
 // by tier) with edges aggregated between groups, and returns the number of
 // boxes drawn. A group of one is drawn as its node. When grouping by region
 // still leaves more boxes than the budget, regions are dropped.
-func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keepSegments, byRegion bool) int {
-	groups, of := b.grouping(nodes, byRegion, keepSegments)
+func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keepSegments, byRegion, accountsIn bool) int {
+	groups, of := b.grouping(nodes, byRegion, keepSegments, accountsIn)
 	if len(groups) > b.opt.NodeBudget {
-		groups, of = b.grouping(nodes, false, keepSegments)
+		groups, of = b.grouping(nodes, false, keepSegments, accountsIn)
 	}
 	for _, g := range groups {
 		if len(g.members) == 1 {
 			d.Nodes = append(d.Nodes, b.node(g.members[0]))
 			continue
 		}
-		d.Nodes = append(d.Nodes, b.groupBox(g, fmt.Sprintf("%s (%d)", plurals[g.kind], len(g.members))))
+		own, accounts := 0, 0
+		for _, n := range g.members {
+			if n.Kind == g.kind {
+				own++
+			} else {
+				accounts++
+			}
+		}
+		title := fmt.Sprintf("%s (%d)", plurals[g.kind], own)
+		switch {
+		case accounts == 1:
+			title += " with 1\u00a0account"
+		case accounts > 1:
+			title += fmt.Sprintf(" with %d\u00a0accounts", accounts)
+		}
+		d.Nodes = append(d.Nodes, b.groupBox(g, title))
 	}
 	b.aggregate(d, edges, of)
 	return len(groups)
@@ -142,11 +157,36 @@ func (b *builder) aggregate(d *Diagram, edges []*graph.Edge, of map[string]strin
 }
 
 // grouping assigns nodes to groups; of maps each node id to its box id.
-func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]*group, map[string]string) {
+// With accountsIn, an account that belongs to a drawn segment is counted
+// in its segment's group.
+func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments, accountsIn bool) ([]*group, map[string]string) {
 	byKey := map[string]*group{}
 	var groups []*group
 	of := map[string]string{}
+	segOf := map[string]string{} // accountsIn: account -> its segment
+	if accountsIn {
+		drawn := map[string]bool{}
+		for _, n := range nodes {
+			drawn[n.ID] = n.Kind == graph.KindSegment
+		}
+		for _, n := range nodes {
+			if n.Kind != graph.KindCustomer {
+				continue
+			}
+			for _, e := range b.ix.OutOf(n.ID, graph.EdgeBelongsTo) {
+				if drawn[e.To] {
+					segOf[n.ID] = e.To
+					break
+				}
+			}
+		}
+	}
+	var later []*graph.Node
 	for _, n := range nodes {
+		if segOf[n.ID] != "" {
+			later = append(later, n)
+			continue
+		}
 		g := &group{kind: n.Kind, tier: -1}
 		if byRegion {
 			g.region = cleanText(n.Region, true)
@@ -170,6 +210,11 @@ func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]
 			byKey[g.id] = g
 			groups = append(groups, g)
 		}
+		g.members = append(g.members, n)
+		of[n.ID] = g.id
+	}
+	for _, n := range later {
+		g := byKey[of[segOf[n.ID]]]
 		g.members = append(g.members, n)
 	}
 	for _, g := range groups {
