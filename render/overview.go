@@ -56,6 +56,14 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 			}
 		}
 		title := fmt.Sprintf("%s (%d)", plurals[g.kind], own)
+		if own == 1 && accounts > 0 {
+			// One segment with its accounts keeps its name.
+			for _, n := range g.members {
+				if n.Kind == g.kind {
+					title = cleanText(displayName(n), true)
+				}
+			}
+		}
 		switch {
 		case accounts == 1:
 			title += " with 1\u00a0account"
