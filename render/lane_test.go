@@ -250,3 +250,12 @@ func TestOverviewCountsAccountsInTheirSegments(t *testing.T) {
 		t.Errorf("no segment box says how many accounts it counts")
 	}
 }
+
+// A map with nothing to draw still draws its page: trying a lane wrapped
+// alone needs a lane.
+func TestEmptyMapDrawsAPage(t *testing.T) {
+	dr := draw(t, &graph.Map{ID: "blank"}, Options{})
+	if dr.Page == nil || len(dr.Diagram.Nodes) != 0 {
+		t.Fatalf("empty map: page %v, %d boxes", dr.Page != nil, len(dr.Diagram.Nodes))
+	}
+}

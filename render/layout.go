@@ -335,7 +335,7 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 			p.columns, p.laneOf, p.estW, p.estH = cols, lo, w, h
 		}
 	}
-	if aspect > 0 {
+	if aspect > 0 && len(byLane) > 0 {
 		// Wrapping every lane over one height also wraps lanes that are
 		// only a little tall; wrapping the tallest lane alone, one column
 		// more at a time, often fits the page better (a focus view with
