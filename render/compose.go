@@ -56,7 +56,7 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	// its largest scale (estimated from the title block, the lanes and the
 	// legend at each width).
 	pw, ph, _ := PageSize(opt.Page)
-	side := sideWidth(d, fs, pw, ph, gw, m, m+titleBlockH(d, gw+2*m+(sideEms+sideGapEms)*fs.name-2*m, fs),
+	side := sideWidth(d, fs, pw, ph, gw, m, m+titleBlockH(d, gw+(sideEms+sideGapEms)*fs.name, fs),
 		fs.header*(scene.LineHeight+0.4)+pl.h+2*bp, func(inner float64) float64 {
 			var tail []scene.Span
 			for _, n := range d.Notes {
@@ -291,8 +291,8 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	return fit(d, items, W, H, opt, pal, fs)
 }
 
-// titleBlockH estimates the height of the title, the subtitle and the note
-// on the size of the text above the lanes, wrapped to inner.
+// titleBlockH estimates the height of the title block above the lanes
+// (title and subtitle) wrapped to inner.
 func titleBlockH(d *Diagram, inner float64, fs sizes) float64 {
 	h := float64(len(wrapMeasured(d.Title, fs.title, true, inner, 3))) * fs.title * scene.LineHeight
 	if d.Subtitle != "" {

@@ -125,7 +125,8 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 	}
 	// Fold step by step while the drawing does not fit at the minimum font:
-	// partners first (segments stay visible), then everything.
+	// partners first (segments stay visible), then everything, then each
+	// account into its segment's box.
 	for _, level := range []int{foldPartners, foldRegions, foldAll, foldAccountsIn} {
 		if pw == 0 || !foldable || c.scale >= 1-1e-9 {
 			break
