@@ -144,6 +144,9 @@ const (
 	foldPartners        // partners and accounts grouped by kind and region; segments kept
 	foldRegions         // every kind grouped by kind and region, segments too
 	foldAll             // every kind grouped by kind only
+	// foldAccountsIn is foldAll with each account counted in the box of
+	// its segment ("Segments (143) with 250 accounts").
+	foldAccountsIn
 )
 
 // Build selects what the view shows and styles it: the first render step.
@@ -160,12 +163,37 @@ func BuildOverview(m *graph.Map, opt Options) (*Diagram, error) {
 }
 
 func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
+	d, _, err := buildKeeping(m, opt, fold, nil)
+	return d, err
+}
+
+// focusFold says how a focus view that does not fit is drawn smaller.
+type focusFold struct {
+	// operators: partners drawn only as the operator of a touchpoint
+	// are named in the touchpoint's box ("run by ...") instead of drawn
+	// as boxes with lines of their own.
+	operators bool
+	// keep >= 0 names only the first keep accounts of the focused
+	// segment (in drawing order: tier, then net revenue) and counts the
+	// others in "+N accounts" boxes, one per tier when colouring by tier.
+	keep int
+}
+
+// buildFocus is Build for a focus view folded by f; the page says what is
+// folded. It returns how many accounts the focused segment has drawn.
+func buildFocus(m *graph.Map, opt Options, f focusFold) (*Diagram, int, error) {
+	return buildKeeping(m, opt, foldNone, &f)
+}
+
+// buildKeeping builds at a fold level, a focus view folded by ff when
+// it is not nil (buildFocus).
+func buildKeeping(m *graph.Map, opt Options, fold int, ff *focusFold) (*Diagram, int, error) {
 	if m == nil {
-		return nil, fmt.Errorf("%w: no map", ErrOptions)
+		return nil, 0, fmt.Errorf("%w: no map", ErrOptions)
 	}
 	opt, err := Normalise(m, opt)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ix := graph.NewIndex(m)
 	nodes, edges := selectView(ix, opt)
@@ -195,11 +223,12 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 		}
 	}
 
+	accounts := 0 // the focused segment's accounts (buildFocus)
 	b := &builder{m: m, ix: ix, opt: opt, ov: overlayFor(opt, ix), drawn: map[string]bool{}, edgesDrawn: map[graph.EdgeKind]bool{}}
 	b.terse = opt.Diff != nil // a diff's boxes say what changed; details go to tooltips
 	if opt.Flow {
 		if b.flow, err = newFlowScale(m); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	d := &Diagram{Title: m.Title, Footer: cleanText(footer(m, opt.Footer), true)}
@@ -220,9 +249,43 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	}
 	if fold != foldNone && opt.View != ViewFocus {
 		b.terse = true
-		gs := b.overview(d, nodes, edges, fold == foldPartners, fold != foldAll)
+		gs := b.overview(d, nodes, edges, fold == foldPartners, fold < foldAll, fold == foldAccountsIn)
 		d.Overview = true
 		d.Notes = append(d.Notes, fmt.Sprintf("Overview: %d boxes for %d; focus on a segment or ask for detail to see each.", gs, len(nodes)))
+	} else if ff != nil && opt.View == ViewFocus && !opt.Fade {
+		var runBy map[string][]string
+		if ff.operators {
+			nodes, edges, runBy = b.foldOperators(d, nodes, edges)
+		}
+		keep := ff.keep
+		if keep < 0 {
+			keep = len(nodes)
+		}
+		var counted int
+		accounts, counted = b.foldAccounts(d, nodes, edges, keep)
+		operators := 0
+		for i := range d.Nodes {
+			if ops := runBy[d.Nodes[i].ID]; len(ops) > 0 {
+				d.Nodes[i].Lines = append(d.Nodes[i].Lines, Line{Text: "run by " + listOf(ops, 2), Small: true})
+				d.Nodes[i].Tooltip += "\nrun by " + strings.Join(ops, ", ")
+				operators += len(ops)
+			}
+		}
+		// One note says what is folded: it follows the subtitle when
+		// there is room.
+		var said []string
+		switch {
+		case operators == 1:
+			said = append(said, "1 partner that only runs a touchpoint is named in that touchpoint's box")
+		case operators > 1:
+			said = append(said, fmt.Sprintf("%d partners that only run touchpoints are named in those touchpoints' boxes", operators))
+		}
+		if counted > 0 {
+			said = append(said, fmt.Sprintf("%d of %d accounts are counted, not named", counted, accounts))
+		}
+		if len(said) > 0 {
+			d.Notes = append(d.Notes, strings.Join(said, "; ")+"; ask for detail to see each.")
+		}
 	} else {
 		for _, n := range nodes {
 			dn := b.node(n)
@@ -247,7 +310,131 @@ func build(m *graph.Map, opt Options, fold int) (*Diagram, error) {
 	d.Lanes = usedLanes(d.Nodes)
 	d.Legend = b.legend()
 	d.Desc = describe(d)
-	return d, nil
+	return d, accounts, nil
+}
+
+// foldAccounts draws a focus view whose focused segment names only its
+// first keep accounts (by tier, then net revenue, then id); the others
+// are counted in "+N accounts" boxes, one per tier when colouring by tier
+// (a tier with one folded account draws it by name). The page says how
+// many are counted. It returns the segment's accounts drawn and how many
+// of them are counted.
+func (b *builder) foldAccounts(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keep int) (int, int) {
+	isAccount := map[string]bool{}
+	for _, e := range edges {
+		if n := b.ix.Nodes[e.From]; e.Kind == graph.EdgeBelongsTo && e.To == b.opt.Focus && n != nil && n.Kind == graph.KindCustomer {
+			isAccount[e.From] = true
+		}
+	}
+	var accounts []*graph.Node
+	for _, n := range nodes {
+		if isAccount[n.ID] {
+			accounts = append(accounts, n)
+		}
+	}
+	slices.SortStableFunc(accounts, func(x, y *graph.Node) int { return b.order(x.ID, y.ID) })
+	byTier := map[int]*group{}
+	var groups []*group
+	for _, n := range accounts[min(keep, len(accounts)):] {
+		t := -1
+		if b.opt.Color == ColorTier {
+			t = b.tierOf(n)
+		}
+		g := byTier[t]
+		if g == nil {
+			g = &group{id: "group:customer:" + b.opt.Focus + ":more", kind: graph.KindCustomer, tier: t}
+			if t >= 0 {
+				g.id += ":tier" + strconv.Itoa(t)
+			}
+			byTier[t] = g
+			groups = append(groups, g)
+		}
+		g.members = append(g.members, n)
+	}
+	of := map[string]string{}
+	for _, n := range nodes {
+		of[n.ID] = n.ID
+	}
+	counted := 0
+	for _, g := range groups {
+		if len(g.members) < 2 {
+			continue
+		}
+		for _, n := range g.members {
+			of[n.ID] = g.id
+		}
+		counted += len(g.members)
+		dn := b.groupBox(g, fmt.Sprintf("+%d accounts", len(g.members)))
+		for _, n := range g.members {
+			dn.Tooltip += "\n" + displayName(n)
+		}
+		d.Nodes = append(d.Nodes, dn)
+	}
+	for _, n := range nodes {
+		if of[n.ID] == n.ID {
+			d.Nodes = append(d.Nodes, b.node(n))
+		}
+	}
+	b.aggregate(d, edges, of)
+	return len(accounts), counted
+}
+
+// foldOperators leaves out of a focus view the partners it draws only as
+// the operators of touchpoints, with their operates lines; it returns the
+// names of each touchpoint's operators left out, which its box then says
+// ("run by ...").
+func (b *builder) foldOperators(d *Diagram, nodes []*graph.Node, edges []*graph.Edge) ([]*graph.Node, []*graph.Edge, map[string][]string) {
+	other := map[string]bool{} // at an end of a line other than operates
+	for _, e := range edges {
+		if e.Kind != graph.EdgeOperates {
+			other[e.From], other[e.To] = true, true
+		}
+	}
+	out := map[string]bool{}
+	var kept []*graph.Node
+	for _, n := range nodes {
+		if n.Kind.IsOrg() && n.Kind != graph.KindCompany && !other[n.ID] {
+			out[n.ID] = true
+			continue
+		}
+		kept = append(kept, n)
+	}
+	if len(out) == 0 {
+		return nodes, edges, nil
+	}
+	runBy := map[string][]string{}
+	var keptEdges []*graph.Edge
+	for _, e := range edges {
+		if out[e.From] || out[e.To] {
+			if e.Kind == graph.EdgeOperates {
+				runBy[e.To] = append(runBy[e.To], displayName(b.ix.Nodes[e.From]))
+			}
+			continue
+		}
+		keptEdges = append(keptEdges, e)
+	}
+	return kept, keptEdges, runBy
+}
+
+// order is the drawing order of two nodes of one kind: tier 1 first,
+// then by net revenue, then by id.
+func (b *builder) order(x, y string) int {
+	tierRank := func(id string) int {
+		if t := b.ov.tier[id]; t > 0 {
+			return t
+		}
+		return 5
+	}
+	if tx, ty := tierRank(x), tierRank(y); tx != ty {
+		return tx - ty
+	}
+	if nx, ny := b.ov.net[x], b.ov.net[y]; nx != ny {
+		if nx > ny {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(x, y)
 }
 
 // subtitle says in plain words what the drawing shows.
@@ -454,7 +641,7 @@ func (b *builder) colour(dn *Node, n *graph.Node) {
 	case ColorTier:
 		if !n.Kind.IsCustomer() {
 			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-			b.drawn["other"] = true
+			b.drawnOther(n.Kind)
 			return
 		}
 		t := b.tierOf(n)
@@ -468,13 +655,22 @@ func (b *builder) colour(dn *Node, n *graph.Node) {
 				b.drawn["profit:none"] = true
 			} else {
 				dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-				b.drawn["other"] = true
+				b.drawnOther(n.Kind)
 			}
 			return
 		}
 		dn.Fill, dn.Stroke = heat(p, b.maxProfit()), midGrey
 		dn.Text = textOn(dn.Fill)
 		b.drawn["profit:bar"] = true
+	}
+}
+
+// drawnOther notes a box of kind k drawn without the colouring's colours.
+func (b *builder) drawnOther(k graph.NodeKind) {
+	if k == graph.KindTouchpoint {
+		b.drawn["other:touchpoint"] = true
+	} else {
+		b.drawn["other"] = true
 	}
 }
 
@@ -496,7 +692,13 @@ func (b *builder) node(n *graph.Node) Node {
 		dn.Lines = append(dn.Lines, Line{Text: d, Small: true})
 	}
 	if f := b.ov.figures[n.ID]; f != "" {
-		dn.Lines = append(dn.Lines, Line{Text: f, Small: true})
+		// Before the tier line: the figures are the widest line, and an
+		// ellipse holds its widest line in less room near its middle.
+		at := len(dn.Lines)
+		if t := dn.Lines[at-1].Text; at > 1 && (t == "unclassified" || strings.HasPrefix(t, "Tier ")) {
+			at--
+		}
+		dn.Lines = slices.Insert(dn.Lines, at, Line{Text: f, Small: true})
 	}
 	b.mark(&dn, b.ov.unreachable[n.ID], b.ov.unsupported[n.ID], b.ov.spof[n.ID], "")
 	b.whatIf(&dn)
@@ -753,8 +955,17 @@ func (b *builder) legend() []LegendEntry {
 			sample("No figures", Node{Kind: graph.KindSegment, Shape: scene.Ellipse, Fill: noFigures, Stroke: midGrey, Text: ink})
 		}
 	}
-	if b.drawn["other"] {
-		sample("Partners and touchpoints (not coloured)", Node{Shape: scene.RoundRect, Fill: neutralFill, Stroke: neutralStroke, Text: ink})
+	if b.drawn["other"] || b.drawn["other:touchpoint"] {
+		// Only what is drawn: the full view writes touchpoints into the
+		// segment boxes, so it draws no touchpoint box.
+		label := "Partners and touchpoints (not coloured)"
+		switch {
+		case !b.drawn["other:touchpoint"]:
+			label = "Partners (not coloured)"
+		case !b.drawn["other"]:
+			label = "Touchpoints (not coloured)"
+		}
+		sample(label, Node{Shape: scene.RoundRect, Fill: neutralFill, Stroke: neutralStroke, Text: ink})
 	}
 	if b.drawn["mark:unreachable"] {
 		sample("× Unreachable: no supply path", Node{Shape: scene.Ellipse, Fill: neutralFill, Stroke: markColor, PenWidth: 3, Dash: Dashed, Text: ink})
@@ -792,12 +1003,6 @@ func (b *builder) sortDiagram(d *Diagram) {
 	for i, k := range graph.NodeKinds {
 		kindRank[k] = i
 	}
-	tierRank := func(id string) int {
-		if t := b.ov.tier[id]; t > 0 {
-			return t
-		}
-		return 5
-	}
 	slices.SortStableFunc(d.Nodes, func(x, y Node) int {
 		if x.Lane != y.Lane {
 			return strings.Compare(x.Lane, y.Lane)
@@ -805,16 +1010,7 @@ func (b *builder) sortDiagram(d *Diagram) {
 		if x.Kind != y.Kind {
 			return kindRank[x.Kind] - kindRank[y.Kind]
 		}
-		if tx, ty := tierRank(x.ID), tierRank(y.ID); tx != ty {
-			return tx - ty
-		}
-		if nx, ny := b.ov.net[x.ID], b.ov.net[y.ID]; nx != ny {
-			if nx > ny {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(x.ID, y.ID)
+		return b.order(x.ID, y.ID)
 	})
 	for _, n := range d.Nodes {
 		if n.Kind == graph.KindSegment && (b.ov.tier[n.ID] > 0 || b.ov.net[n.ID] != 0) {

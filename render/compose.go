@@ -52,7 +52,22 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 
 	// Width: the graph, or the title if wider.
 	gw := pl.w + 2*bp
-	side := sideWidth(d, fs) // the column of findings right of the lanes
+	// The column of findings right of the lanes, as wide as gives the page
+	// its largest scale (estimated from the title block, the lanes and the
+	// legend at each width).
+	pw, ph, _ := PageSize(opt.Page)
+	side := sideWidth(d, fs, pw, ph, gw, m, m+titleBlockH(d, gw+(sideEms+sideGapEms)*fs.name, fs),
+		fs.header*(scene.LineHeight+0.4)+pl.h+2*bp, func(inner float64) float64 {
+			var tail []scene.Span
+			for _, n := range d.Notes {
+				tail = append(tail, scene.Span{Text: n, Size: fs.note})
+			}
+			if d.Footer != "" {
+				tail = append(tail, scene.Span{Text: d.Footer, Size: fs.note})
+			}
+			_, h := legendItems(nil, d.Legend, tail, m, 0, inner, fs, pal)
+			return h
+		})
 	W := gw + 2*m + side
 	titleW := scene.TextWidth(d.Title, fs.title, true, false) + 2*m
 	if side > 0 {
@@ -89,6 +104,18 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 			y += fs.subtitle * scene.LineHeight
 		} else {
 			text(d.Fit, fs.subtitle, false, pal.text)
+		}
+	}
+	notes := d.Notes
+	if d.Fit == "" && d.Subtitle != "" && len(notes) > 0 {
+		// The first note (what is folded) follows the subtitle on its line
+		// when there is room: it is read first there, and costs no row.
+		gap := 2 * fs.subtitle
+		if nw := scene.TextWidth(notes[0], fs.note, false, false); lastW+gap+nw <= inner {
+			y -= fs.subtitle * scene.LineHeight
+			items = append(items, &scene.Text{X: m + lastW + gap, Y: y + (fs.subtitle-fs.note)*scene.LineHeight/2, Lines: []scene.Span{{Text: notes[0], Size: fs.note, Color: pal.text}}})
+			y += fs.subtitle * scene.LineHeight
+			notes = notes[1:]
 		}
 	}
 	y += fs.name * 0.3
@@ -245,7 +272,6 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	y = bottom + fs.legend*0.8
 	// Notes and the footer follow the legend on its last row when they fit.
 	var tail []scene.Span
-	notes := d.Notes
 	if hidden > 0 {
 		what := "label"
 		if hidden > 1 {
@@ -263,6 +289,16 @@ func compose(d *Diagram, p *layoutPlan, pl *placed, opt Options, fs sizes) *comp
 	H := y + m
 
 	return fit(d, items, W, H, opt, pal, fs)
+}
+
+// titleBlockH estimates the height of the title block above the lanes
+// (title and subtitle) wrapped to inner.
+func titleBlockH(d *Diagram, inner float64, fs sizes) float64 {
+	h := float64(len(wrapMeasured(d.Title, fs.title, true, inner, 3))) * fs.title * scene.LineHeight
+	if d.Subtitle != "" {
+		h += float64(len(wrapMeasured(d.Subtitle, fs.subtitle, false, inner, 3))) * fs.subtitle * scene.LineHeight
+	}
+	return h + fs.name*0.3
 }
 
 // fit scales a drawing of W x H points onto its page: centred across,
@@ -301,7 +337,10 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 	}
 	sw, sh := 2.4*fs.legend, 1.3*fs.legend // swatch size
 	gap := fs.legend
-	rowH := sh + 0.5*fs.legend
+	// Each row is as tall as its tallest entry: the colour bar's numbers
+	// make only its own row taller.
+	baseH := sh + 0.5*fs.legend
+	rowH := baseH
 	x := x0
 	for _, le := range entries {
 		label := le.Label
@@ -319,6 +358,7 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 		if x > x0 && x+w > x0+width {
 			x = x0
 			y += rowH
+			rowH = baseH
 		}
 		cy := y + sh/2
 		switch le.Kind {
@@ -366,6 +406,7 @@ func legendItems(items []scene.Item, entries []LegendEntry, tail []scene.Span, x
 			if x > x0 && x+w > x0+width {
 				x = x0
 				y += rowH
+				rowH = baseH
 			}
 			line := sp
 			line.Text = l

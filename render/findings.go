@@ -68,18 +68,37 @@ func findingsOf(opt Options) []Finding {
 
 // The side column of findings, in multiples of the name size.
 const (
-	sideEms    = 13  // the column's width
+	sideEms    = 13  // the column's narrowest width
+	sideMaxEms = 21  // its widest: wider wraps the findings into fewer lines
 	sideGapEms = 0.5 // between the lanes and the column
 	markerEms  = 1.6 // a marker's diameter
 )
 
 // sideWidth is the room the column takes beside the lanes (0 without
-// findings).
-func sideWidth(d *Diagram, fs sizes) float64 {
+// findings): the narrowest width from sideEms up to sideMaxEms at which
+// the page draws at its largest scale. A column taller than the lanes
+// makes the page taller; a wider one wraps its findings into fewer lines
+// and makes the page wider. top is the height of the title block, lanes
+// the height of the lanes (header row included) and legendH(inner) the
+// height of the legend rows at a width.
+func sideWidth(d *Diagram, fs sizes, pw, ph, gw, m, top, lanes float64, legendH func(inner float64) float64) float64 {
 	if len(d.Findings) == 0 {
 		return 0
 	}
-	return (sideEms + sideGapEms) * fs.name
+	best, bestScale := float64(sideEms), -1.0
+	for ems := float64(sideEms); ems <= sideMaxEms; ems++ {
+		side := (ems + sideGapEms) * fs.name
+		if pw <= 0 {
+			break // natural size: the narrowest
+		}
+		W := math.Max(gw+2*m+side, 24*fs.legend)
+		_, col := findingColumn(d.Findings, 0, top, ems*fs.name, fs, palette{})
+		H := math.Max(top+lanes, col) + fs.legend*0.8 + legendH(W-2*m) + m
+		if s := math.Min(pw/W, ph/H); s > bestScale*1.005 {
+			best, bestScale = ems, s
+		}
+	}
+	return (best + sideGapEms) * fs.name
 }
 
 // marker is one numbered disc: the finding's number, white on the title

@@ -270,11 +270,12 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 		h, _ := stack(ids)
 		tallest = math.Max(tallest, h)
 	}
-	split := func(limit float64) ([][]int, []int, float64, float64) {
+	split := func(limitOf func(li int) float64) ([][]int, []int, float64, float64) {
 		var cols [][]int
 		var laneOfCol []int
 		totalW, maxH := 0.0, 0.0
 		wrap := func(li int, ids []int) {
+			limit := limitOf(li)
 			h, _ := stack(ids)
 			k := 1
 			if limit > 0 {
@@ -295,7 +296,7 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 			// apart: segments first, the accounts in columns right of
 			// them, each next to its segment (belongs_to is laid out
 			// from the segment to the account).
-			if h, _ := stack(ids); limit > 0 && h > limit+1e-9 {
+			if h, _ := stack(ids); limitOf(li) > 0 && h > limitOf(li)+1e-9 {
 				var segs, accts []int
 				for _, i := range ids {
 					if d.Nodes[i].Kind == graph.KindCustomer {
@@ -316,22 +317,52 @@ func plan(d *Diagram, fs sizes, aspect, furnitureH float64) *layoutPlan {
 		return cols, laneOfCol, totalW, maxH
 	}
 	best := -1.0
+	// The scale at which a shape fits a page of the aspect ratio
+	// (Graphviz spreads a column about a quarter more than its boxes).
+	score := func(w, h float64) float64 { return math.Min(aspect/w, 1/(1.25*h+furnitureH)) }
 	for k := 1; k <= 8; k++ {
 		limit := tallest / float64(k)
 		if aspect <= 0 && k > 1 {
 			break
 		}
-		cols, lo, w, h := split(limit)
+		cols, lo, w, h := split(func(int) float64 { return limit })
 		if aspect <= 0 {
 			p.columns, p.laneOf, p.estW, p.estH = cols, lo, w, h
 			break
 		}
-		// The scale at which this shape fits a page of the aspect ratio
-		// (Graphviz spreads a column about a quarter more than its boxes).
-		score := math.Min(aspect/w, 1/(1.25*h+furnitureH))
-		if score > best*1.02 {
-			best = score
+		if sc := score(w, h); sc > best*1.02 {
+			best = sc
 			p.columns, p.laneOf, p.estW, p.estH = cols, lo, w, h
+		}
+	}
+	if aspect > 0 && len(byLane) > 0 {
+		// Wrapping every lane over one height also wraps lanes that are
+		// only a little tall; wrapping the tallest lane alone, one column
+		// more at a time, often fits the page better (a focus view with
+		// one long lane of partners).
+		laneH := make([]float64, len(byLane))
+		ks := make([]int, len(byLane))
+		for li, ids := range byLane {
+			laneH[li], _ = stack(ids)
+			ks[li] = 1
+		}
+		limitOf := func(li int) float64 { return laneH[li] / float64(ks[li]) }
+		for range 8 {
+			top := 0
+			for li := range ks {
+				if limitOf(li) > limitOf(top) {
+					top = li
+				}
+			}
+			if len(byLane[top]) <= ks[top] {
+				break
+			}
+			ks[top]++
+			cols, lo, w, h := split(limitOf)
+			if sc := score(w, h); sc > best*1.02 {
+				best = sc
+				p.columns, p.laneOf, p.estW, p.estH = cols, lo, w, h
+			}
 		}
 	}
 	p.reverse(d)

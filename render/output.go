@@ -125,8 +125,9 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 	}
 	// Fold step by step while the drawing does not fit at the minimum font:
-	// partners first (segments stay visible), then everything.
-	for _, level := range []int{foldPartners, foldRegions, foldAll} {
+	// partners first (segments stay visible), then everything, then each
+	// account into its segment's box.
+	for _, level := range []int{foldPartners, foldRegions, foldAll, foldAccountsIn} {
 		if pw == 0 || !foldable || c.scale >= 1-1e-9 {
 			break
 		}
@@ -137,12 +138,42 @@ func Draw(ctx context.Context, e Engine, m *graph.Map, opt Options) (*Drawing, e
 		if len(od.Nodes) >= len(d.Nodes) {
 			continue // grouping this way changes nothing
 		}
-		oc, op, opl, ofs, err := lay(od, level != foldAll)
+		oc, op, opl, ofs, err := lay(od, level != foldAccountsIn)
 		if err != nil {
 			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 		}
 		if oc.scale > c.scale {
 			d, c, p, pl, used = od, oc, op, opl, ofs
+		}
+	}
+	// A focus view that does not fit names the partners that only run
+	// touchpoints in those touchpoints' boxes, then names fewer of its
+	// segment's accounts (half of them, then half again, down to none)
+	// and counts the rest.
+	if pw > 0 && !opt.Detail && !opt.Fade && opt.Diff == nil && opt.View == ViewFocus && c.scale < 1-1e-9 {
+		_, n, err := buildFocus(m, opt, focusFold{keep: -1})
+		tries := []focusFold{{operators: true, keep: -1}}
+		for keep := n / 2; n > 0; keep /= 2 {
+			tries = append(tries, focusFold{operators: true, keep: keep})
+			if keep == 0 {
+				break
+			}
+		}
+		for _, f := range tries {
+			if err != nil || c.scale >= 1-1e-9 {
+				break
+			}
+			var fd *Diagram
+			if fd, _, err = buildFocus(m, opt, f); err != nil || len(fd.Nodes) >= len(d.Nodes) {
+				continue
+			}
+			fc, fp, fpl, ffs, lerr := lay(fd, false)
+			if err = lerr; err == nil && fc.scale > c.scale+1e-9 {
+				d, c, p, pl, used = fd, fc, fp, fpl, ffs
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("render: laying out map %q: %w", m.ID, err)
 		}
 	}
 	fs = used

@@ -37,52 +37,86 @@ type group struct {
 // by tier) with edges aggregated between groups, and returns the number of
 // boxes drawn. A group of one is drawn as its node. When grouping by region
 // still leaves more boxes than the budget, regions are dropped.
-func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keepSegments, byRegion bool) int {
-	groups, of := b.grouping(nodes, byRegion, keepSegments)
+func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge, keepSegments, byRegion, accountsIn bool) int {
+	groups, of := b.grouping(nodes, byRegion, keepSegments, accountsIn)
 	if len(groups) > b.opt.NodeBudget {
-		groups, of = b.grouping(nodes, false, keepSegments)
+		groups, of = b.grouping(nodes, false, keepSegments, accountsIn)
 	}
 	for _, g := range groups {
 		if len(g.members) == 1 {
 			d.Nodes = append(d.Nodes, b.node(g.members[0]))
 			continue
 		}
-		dn := Node{ID: g.id, Lane: laneID(laneOf(g.kind)), Kind: g.kind, Count: len(g.members)}
+		own, accounts := 0, 0
 		for _, n := range g.members {
-			dn.Members = append(dn.Members, n.ID)
-		}
-		b.colourGroup(&dn, g)
-		title := fmt.Sprintf("%s (%d)", plurals[g.kind], len(g.members))
-		dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})
-		dn.Tooltip = title
-		if g.region != "" {
-			dn.Lines = append(dn.Lines, Line{Text: "region: " + g.region, Small: true})
-			dn.Tooltip += "\nregion: " + g.region
-		}
-		if g.tier >= 0 {
-			t := "unclassified"
-			if g.tier > 0 {
-				t = "Tier " + strconv.Itoa(g.tier)
-			}
-			dn.Lines = append(dn.Lines, Line{Text: t, Small: true})
-		}
-		var unreach, unsup, spof int
-		for _, n := range g.members {
-			if b.ov.unreachable[n.ID] {
-				unreach++
-			}
-			if b.ov.unsupported[n.ID] {
-				unsup++
-			}
-			if b.ov.spof[n.ID] {
-				spof++
+			if n.Kind == g.kind {
+				own++
+			} else {
+				accounts++
 			}
 		}
-		b.markGroup(&dn, unreach, unsup, spof)
-		d.Nodes = append(d.Nodes, dn)
+		title := fmt.Sprintf("%s (%d)", plurals[g.kind], own)
+		if own == 1 && accounts > 0 {
+			// One segment with its accounts keeps its name.
+			for _, n := range g.members {
+				if n.Kind == g.kind {
+					title = cleanText(displayName(n), true)
+				}
+			}
+		}
+		switch {
+		case accounts == 1:
+			title += " with 1\u00a0account"
+		case accounts > 1:
+			title += fmt.Sprintf(" with %d\u00a0accounts", accounts)
+		}
+		d.Nodes = append(d.Nodes, b.groupBox(g, title))
 	}
+	b.aggregate(d, edges, of)
+	return len(groups)
+}
 
-	// Aggregate edges between boxes by kind; edges inside one box are dropped.
+// groupBox draws a group as one counted box titled title: its region, its
+// members' shared tier and their weak spots, counted.
+func (b *builder) groupBox(g *group, title string) Node {
+	dn := Node{ID: g.id, Lane: laneID(laneOf(g.kind)), Kind: g.kind, Count: len(g.members)}
+	for _, n := range g.members {
+		dn.Members = append(dn.Members, n.ID)
+	}
+	b.colourGroup(&dn, g)
+	dn.Lines = append(dn.Lines, Line{Text: title, Bold: true})
+	dn.Tooltip = title
+	if g.region != "" {
+		dn.Lines = append(dn.Lines, Line{Text: "region: " + g.region, Small: true})
+		dn.Tooltip += "\nregion: " + g.region
+	}
+	if g.tier >= 0 {
+		t := "unclassified"
+		if g.tier > 0 {
+			t = "Tier " + strconv.Itoa(g.tier)
+		}
+		dn.Lines = append(dn.Lines, Line{Text: t, Small: true})
+	}
+	var unreach, unsup, spof int
+	for _, n := range g.members {
+		if b.ov.unreachable[n.ID] {
+			unreach++
+		}
+		if b.ov.unsupported[n.ID] {
+			unsup++
+		}
+		if b.ov.spof[n.ID] {
+			spof++
+		}
+	}
+	b.markGroup(&dn, unreach, unsup, spof)
+	return dn
+}
+
+// aggregate draws edges between boxes: of maps each node id to the id of
+// the box that draws it. Edges joining the same two boxes with the same
+// kind become one counted line; edges inside one box are dropped.
+func (b *builder) aggregate(d *Diagram, edges []*graph.Edge, of map[string]string) {
 	type aggKey struct {
 		from, to string
 		kind     graph.EdgeKind
@@ -128,15 +162,39 @@ func (b *builder) overview(d *Diagram, nodes []*graph.Node, edges []*graph.Edge,
 		}
 		d.Edges = append(d.Edges, de)
 	}
-	return len(groups)
 }
 
 // grouping assigns nodes to groups; of maps each node id to its box id.
-func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]*group, map[string]string) {
+// With accountsIn, an account that belongs to a drawn segment is counted
+// in its segment's group.
+func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments, accountsIn bool) ([]*group, map[string]string) {
 	byKey := map[string]*group{}
 	var groups []*group
 	of := map[string]string{}
+	segOf := map[string]string{} // accountsIn: account -> its segment
+	if accountsIn {
+		drawn := map[string]bool{}
+		for _, n := range nodes {
+			drawn[n.ID] = n.Kind == graph.KindSegment
+		}
+		for _, n := range nodes {
+			if n.Kind != graph.KindCustomer {
+				continue
+			}
+			for _, e := range b.ix.OutOf(n.ID, graph.EdgeBelongsTo) {
+				if drawn[e.To] {
+					segOf[n.ID] = e.To
+					break
+				}
+			}
+		}
+	}
+	var later []*graph.Node
 	for _, n := range nodes {
+		if segOf[n.ID] != "" {
+			later = append(later, n)
+			continue
+		}
 		g := &group{kind: n.Kind, tier: -1}
 		if byRegion {
 			g.region = cleanText(n.Region, true)
@@ -160,6 +218,11 @@ func (b *builder) grouping(nodes []*graph.Node, byRegion, keepSegments bool) ([]
 			byKey[g.id] = g
 			groups = append(groups, g)
 		}
+		g.members = append(g.members, n)
+		of[n.ID] = g.id
+	}
+	for _, n := range later {
+		g := byKey[of[segOf[n.ID]]]
 		g.members = append(g.members, n)
 	}
 	for _, g := range groups {
@@ -206,7 +269,7 @@ func (b *builder) colourGroup(dn *Node, g *group) {
 	case ColorTier:
 		if g.tier < 0 {
 			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-			b.drawn["other"] = true
+			b.drawnOther(g.kind)
 			return
 		}
 		dn.Fill, dn.Stroke, dn.Text = tierStyles[g.tier].fill, midGrey, tierStyles[g.tier].text
@@ -226,7 +289,7 @@ func (b *builder) colourGroup(dn *Node, g *group) {
 			b.drawn["profit:none"] = true
 		case !have:
 			dn.Fill, dn.Stroke, dn.Text = neutralFill, neutralStroke, ink
-			b.drawn["other"] = true
+			b.drawnOther(g.kind)
 		default:
 			// Scale a group against the largest single figure, capped at full colour.
 			dn.Fill, dn.Stroke = heat(sum, b.maxProfit()), midGrey
