@@ -278,6 +278,20 @@ func TestListsAreShortenedNotCut(t *testing.T) {
 	}
 }
 
+// A label wrapped at its "·" separator leaves no dot alone on a line or at
+// a line's end: the break separates the parts.
+func TestWrapDropsSeparatorAtBreak(t *testing.T) {
+	label := "field install · share\u00a060\u00a0%"
+	w := scene.TextWidth("field install", 12, false, false) + 1
+	got := wrapMeasured(label, 12, false, w, 3)
+	if want := []string{"field install", "share\u00a060\u00a0%"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("wrapped %q as %q, want %q", label, got, want)
+	}
+	if got := wrapMeasured("direct · share 70 %", 12, false, 500, 2); len(got) != 1 || got[0] != "direct · share 70 %" {
+		t.Errorf("a label that fits keeps its separator: %q", got)
+	}
+}
+
 func TestOverviewGroupsLargeMaps(t *testing.T) {
 	m := gen.Generate(1000, 1)
 	drawn := 0

@@ -177,6 +177,7 @@ func wrapMeasured(text string, size float64, bold bool, maxW float64, rows int) 
 	if cur != "" {
 		lines = append(lines, cur)
 	}
+	lines = dropBreakDots(lines)
 	for i, l := range lines {
 		if width(l) > 2*maxW {
 			lines[i] = cutTo(l, size, bold, 2*maxW)
@@ -194,6 +195,20 @@ func wrapMeasured(text string, size float64, bold bool, maxW float64, rows int) 
 		lines = append(lines[:rows-1], last+" …")
 	}
 	return lines
+}
+
+// dropBreakDots removes the "·" separators that a wrap left at the start or
+// end of a line, or alone on one: the line break separates the parts
+// already ("field install" / "share 60 %", not a lone "·" between them).
+func dropBreakDots(lines []string) []string {
+	out := lines[:0]
+	for _, l := range lines {
+		l = strings.TrimSuffix(strings.TrimPrefix(l, "· "), " ·")
+		if l != "" && l != "·" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // cutTo shortens one overlong word to maxW points, ending it in "…".
