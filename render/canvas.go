@@ -3,8 +3,8 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 	"sync"
@@ -287,20 +287,28 @@ func PNGSize(w, h float64) (int, int) {
 
 // WritePNG rasterises a page at 2 pixels per point (bounded by PNGSize).
 func WritePNG(w io.Writer, p *scene.Page) error {
+	img, err := rasterisePage(p)
+	if err != nil {
+		return err
+	}
+	return encodePNG(w, img)
+}
+
+// rasterisePage draws a page into pixels at PNGSize.
+func rasterisePage(p *scene.Page) (image.Image, error) {
 	pw, _ := PNGSize(p.Width, p.Height)
 	dpmm := float64(pw) / (p.Width * mmPerPt)
 	r := rasterizer.New(p.Width*mmPerPt, p.Height*mmPerPt, canvas.DPMM(dpmm), canvas.DefaultColorSpace)
 	fam, err := family()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := drawPage(r, p, fam); err != nil {
-		return err
+		return nil, err
 	}
 	r.Close()
-	// The image itself, not the rasterizer around it: the encoder copies
-	// an *image.RGBA's rows directly, where through the rasterizer it
-	// would call At (and allocate a colour) for every pixel.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	return enc.Encode(w, r.Image)
+	// The image itself, not the rasterizer around it: its rows are read
+	// directly, where through the rasterizer every pixel would be a call
+	// to At (and a colour allocated).
+	return r.Image, nil
 }
