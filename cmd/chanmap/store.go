@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,20 +20,36 @@ func init() { subcommands = append(subcommands, newImportCmd, newExportCmd) }
 
 // storeFlags are the flags that point a command at a store.
 type storeFlags struct {
-	db       string
-	neo4jURI string
+	db           string
+	neo4jURI     string
+	neo4jTimeout time.Duration
 }
 
 func (f *storeFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.db, "db", "", "embedded store file (default $CHANMAP_DB, else chanmap.db)")
 	cmd.Flags().StringVar(&f.neo4jURI, "neo4j-uri", "", "Neo4j URI, e.g. neo4j+s://xxxx.databases.neo4j.io (default $CHANMAP_NEO4J_URI;\nuser and password from CHANMAP_NEO4J_USER and CHANMAP_NEO4J_PASSWORD,\ndatabase from CHANMAP_NEO4J_DATABASE)")
+	cmd.Flags().DurationVar(&f.neo4jTimeout, "neo4j-timeout", 0, "longest time one call to Neo4j may take (one transaction; one batch of an\nimport), e.g. 5m (default $CHANMAP_NEO4J_TIMEOUT, else 1m)")
+}
+
+// config resolves the store from the flags and the environment; kind
+// forces embedded or neo4j.
+func (f *storeFlags) config(kind string) (storeconfig.Config, error) {
+	cfg, err := storeconfig.FromFlags(kind, f.db, f.neo4jURI)
+	if err != nil {
+		return cfg, usageError{err}
+	}
+	cfg, err = storeconfig.WithNeo4jTimeout(cfg, f.neo4jTimeout)
+	if err != nil {
+		return cfg, usageError{err}
+	}
+	return cfg, nil
 }
 
 // open resolves and opens the store; kind forces embedded or neo4j.
 func (f *storeFlags) open(ctx context.Context, kind string) (graph.Store, storeconfig.Config, error) {
-	cfg, err := storeconfig.FromFlags(kind, f.db, f.neo4jURI)
+	cfg, err := f.config(kind)
 	if err != nil {
-		return nil, cfg, usageError{err}
+		return nil, cfg, err
 	}
 	s, err := storeconfig.Open(ctx, cfg)
 	if err != nil {
@@ -45,7 +62,9 @@ const storeEnvHelp = `
 The store: --db FILE or --neo4j-uri URI; where neither is given,
 CHANMAP_NEO4J_URI (with CHANMAP_NEO4J_USER, CHANMAP_NEO4J_PASSWORD and the
 optional CHANMAP_NEO4J_DATABASE) selects Neo4j, else CHANMAP_DB names the
-embedded file, else chanmap.db in the working directory.`
+embedded file, else chanmap.db in the working directory. One call to Neo4j
+(a transaction, or one batch of an import) may take a minute, or what
+--neo4j-timeout or CHANMAP_NEO4J_TIMEOUT says.`
 
 type importFlags struct {
 	storeFlags
@@ -151,9 +170,9 @@ func importIntoStore(ctx context.Context, out io.Writer, f *importFlags, m *grap
 // openExisting opens the store for a command that only works on stored
 // maps: a missing embedded file is an error, not a new empty store.
 func (f *storeFlags) openExisting(ctx context.Context) (graph.Store, storeconfig.Config, error) {
-	cfg, err := storeconfig.FromFlags("", f.db, f.neo4jURI)
+	cfg, err := f.config("")
 	if err != nil {
-		return nil, cfg, usageError{err}
+		return nil, cfg, err
 	}
 	if cfg.Kind == storeconfig.Embedded {
 		if _, err := os.Stat(cfg.DB); errors.Is(err, os.ErrNotExist) {

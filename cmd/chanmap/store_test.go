@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +27,7 @@ func sampleMap(t *testing.T, name string) (string, *graph.Map) {
 
 // noStoreEnv clears the CHANMAP_* store variables for one test.
 func noStoreEnv(t *testing.T) {
-	for _, k := range []string{"CHANMAP_DB", "CHANMAP_NEO4J_URI", "CHANMAP_NEO4J_USER", "CHANMAP_NEO4J_PASSWORD", "CHANMAP_NEO4J_DATABASE"} {
+	for _, k := range []string{"CHANMAP_DB", "CHANMAP_NEO4J_URI", "CHANMAP_NEO4J_USER", "CHANMAP_NEO4J_PASSWORD", "CHANMAP_NEO4J_DATABASE", "CHANMAP_NEO4J_TIMEOUT"} {
 		t.Setenv(k, "")
 	}
 }
@@ -272,5 +274,63 @@ func TestExportOfNoMapWritesNothing(t *testing.T) {
 				t.Errorf("export left %v behind", entries)
 			}
 		})
+	}
+}
+
+// silentServer accepts connections and never answers, like a Neo4j that
+// is overloaded; it returns its bolt:// URI.
+func silentServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "bolt://" + l.Addr().String()
+}
+
+// --neo4j-timeout (or CHANMAP_NEO4J_TIMEOUT) is how long a command waits
+// for Neo4j, and the error says which it was; the flag beats the variable.
+func TestNeo4jTimeoutFlag(t *testing.T) {
+	noStoreEnv(t)
+	path, _ := sampleMap(t, "hybrid.yaml")
+	uri := silentServer(t)
+	t.Setenv("CHANMAP_NEO4J_TIMEOUT", "45s")
+	code, _, errOut := runCLI(t, "import", path, "--into", "neo4j", "--neo4j-uri", uri, "--neo4j-timeout", "1500ms")
+	if code != 1 || !strings.Contains(errOut, "cannot reach Neo4j") || !strings.Contains(errOut, "one call may take 1.5s") {
+		t.Fatalf("exit %d, stderr %q; want exit 1 saying the 1.5s of --neo4j-timeout ran out", code, errOut)
+	}
+	t.Setenv("CHANMAP_NEO4J_TIMEOUT", "1200ms")
+	code, _, errOut = runCLI(t, "export", "x", "--neo4j-uri", uri)
+	if code != 1 || !strings.Contains(errOut, "one call may take 1.2s") {
+		t.Fatalf("exit %d, stderr %q; want exit 1 saying the 1.2s of CHANMAP_NEO4J_TIMEOUT ran out", code, errOut)
+	}
+	t.Setenv("CHANMAP_NEO4J_TIMEOUT", "soon")
+	if code, _, errOut = runCLI(t, "export", "x", "--neo4j-uri", uri); code != 2 || !strings.Contains(errOut, `CHANMAP_NEO4J_TIMEOUT: "soon" is not a duration`) {
+		t.Fatalf("exit %d, stderr %q; want exit 2 naming the variable", code, errOut)
+	}
+	t.Setenv("CHANMAP_NEO4J_TIMEOUT", "")
+	if code, _, errOut = runCLI(t, "import", path, "--into", "embedded", "--db", filepath.Join(t.TempDir(), "x.db"), "--neo4j-timeout", "5m"); code != 2 || !strings.Contains(errOut, "--neo4j-timeout is for Neo4j") {
+		t.Fatalf("exit %d, stderr %q; want exit 2: the embedded store has no Neo4j timeout", code, errOut)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -425,7 +426,14 @@ func (s *Store) Purge(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx driver.ManagedTransaction) error { return purge(ctx, tx, id) })
 }
 
-// Undelete rebuilds a deleted map from its history as a new version.
+// Undelete rebuilds a deleted map from its history as a new version, in
+// stages like an import (see import.go), so a big map is not written in one
+// transaction: one small transaction reserves the id (the reservation has
+// no gen, so nothing of the history is removed with what it staged); the
+// nodes and relationships are written in batches; one small transaction
+// checks that the deleted map is still the one read, records the version
+// and turns it back into a ChannelMap. Readers see no map until then, and
+// an undelete that fails leaves the map deleted as it was.
 func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 	wi := graph.WriteInfoFrom(ctx)
 	if err := graph.CheckWriteInfo(wi); err != nil {
@@ -434,8 +442,10 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 	if wi.Message == "" {
 		wi.Message = "undelete"
 	}
-	var version int64
-	token := newToken()
+	r := reservation{id: id, token: newToken(), touched: new(atomic.Int64)}
+	r.touched.Store(time.Now().UnixNano())
+	var h histState
+	var v int64
 	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		recs, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) SET d._lock = true REMOVE d._lock RETURN properties(d)", map[string]any{"map": id})
 		if err != nil {
@@ -444,10 +454,11 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 		if len(recs) == 0 {
 			return fmt.Errorf("deleted map %q: %w", id, graph.ErrNotFound)
 		}
-		// Holding a reservation of the id for the transaction (see
-		// import.go) keeps an import of the same id out, and an import
-		// under way makes this fail.
-		if _, err := run(ctx, tx, "CREATE (:"+labelImport+" {id: $map, token: $token})", map[string]any{"map": id, "token": token}); err != nil {
+		// The reservation of the id (see import.go) keeps an import of
+		// the same id out, and an import under way makes this fail.
+		now := time.Now().UTC()
+		if _, err := run(ctx, tx, "CREATE (:"+labelImport+" {id: $map, token: $token, gen: '', started: $now, touched: $now})",
+			map[string]any{"map": id, "token": r.token, "now": now}); err != nil {
 			return err
 		}
 		if live, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) RETURN 1", map[string]any{"map": id}); err != nil {
@@ -456,41 +467,8 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 			return fmt.Errorf("map %q was created again after it was deleted: %w", id, graph.ErrExists)
 		}
 		p, _ := recs[0].Values[0].(map[string]any)
-		h := readHist(p)
-		v, _ := p["version"].(int64)
-		m, err := loadVersion(ctx, tx, id, h.gen, v)
-		if err != nil {
-			return err
-		}
-		var d delta
-		for i, n := range m.Nodes {
-			d.addNode(m.ID, n, int64(i))
-		}
-		for i, e := range m.Edges {
-			d.addEdge(m.ID, e, int64(i))
-		}
-		if err := d.write(ctx, tx, m.ID, true); err != nil {
-			return err
-		}
-		m.Version = v + 1
-		now := time.Now().UTC()
-		if err := writeRecord(ctx, tx, &h, m, graph.ChangeSet{}, wi, now); err != nil {
-			return err
-		}
-		props, err := mapProps(m)
-		if err != nil {
-			return err
-		}
-		props["version"], props["updated"] = m.Version, now
-		h.into(props)
-		if _, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) REMOVE d:"+labelDeleted+" SET d:ChannelMap SET d = $props",
-			map[string]any{"map": id, "props": props}); err != nil {
-			return err
-		}
-		if _, err := run(ctx, tx, "MATCH (i:"+labelImport+" {id: $map}) WHERE i.token = $token DELETE i", map[string]any{"map": id, "token": token}); err != nil {
-			return err
-		}
-		version = m.Version
+		h = readHist(p)
+		v, _ = p["version"].(int64)
 		return nil
 	})
 	var ne *driver.Neo4jError
@@ -500,5 +478,74 @@ func (s *Store) Undelete(ctx context.Context, id string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	version, err := s.undelete(ctx, r, h, v, wi)
+	if err != nil {
+		published, cerr := s.abandon(r, h.gen)
+		if published {
+			// The final transaction committed although its answer was lost.
+			return v + 1, nil
+		}
+		if cerr != nil {
+			err = fmt.Errorf("%w (and removing what was staged failed: %v; the store removes it when it is opened after %v)", err, cerr, s.staleImport())
+		}
+		return 0, fmt.Errorf("undelete map %q: %w", id, err)
+	}
 	return version, nil
+}
+
+// undelete stages version v of deleted map r.id (history h) and publishes
+// it as version v+1.
+func (s *Store) undelete(ctx context.Context, r reservation, h histState, v int64, wi graph.WriteInfo) (int64, error) {
+	// Nodes a crashed delete of the id left behind belong to no map.
+	if err := s.deleteNodes(ctx, r.id, &r); err != nil {
+		return 0, err
+	}
+	var m *graph.Map
+	if err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+		var err error
+		m, err = loadVersion(ctx, tx, r.id, h.gen, v)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	if err := s.stageGraph(ctx, r, m); err != nil {
+		return 0, err
+	}
+	m.Version = v + 1
+	err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
+		recs, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) SET d._lock = true REMOVE d._lock RETURN d.version, d.history_gen", map[string]any{"map": r.id})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return fmt.Errorf("deleted map %q (purged meanwhile): %w", r.id, graph.ErrNotFound)
+		}
+		if dv, _ := recs[0].Values[0].(int64); dv != v {
+			return fmt.Errorf("deleted map %q changed meanwhile: %w", r.id, graph.ErrConflict)
+		}
+		if gen, _ := recs[0].Values[1].(string); gen != h.gen {
+			return fmt.Errorf("deleted map %q changed meanwhile: %w", r.id, graph.ErrConflict)
+		}
+		now := time.Now().UTC()
+		hh := h
+		if err := writeRecord(ctx, tx, &hh, m, graph.ChangeSet{}, wi, now); err != nil {
+			return err
+		}
+		props, err := mapProps(m)
+		if err != nil {
+			return err
+		}
+		props["version"], props["updated"] = m.Version, now
+		hh.into(props)
+		if _, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) REMOVE d:"+labelDeleted+" SET d:ChannelMap SET d = $props",
+			map[string]any{"map": r.id, "props": props}); err != nil {
+			return err
+		}
+		_, err = run(ctx, tx, "MATCH (i:"+labelImport+" {id: $map}) WHERE i.token = $token DELETE i", map[string]any{"map": r.id, "token": r.token})
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return m.Version, nil
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -53,9 +55,27 @@ const DefaultStaleImport = 15 * time.Minute
 // snapshot, so no property holds a whole big map.
 const partRows = 5000
 
+// phaseHook, when set (by the import benchmark, before any import runs),
+// is told when each phase of an import starts and ends.
+var phaseHook func(name string, start bool)
+
+// phase marks the start of import phase name; the function it returns
+// marks its end.
+func phase(name string) func() {
+	seen := phaseHook
+	if seen == nil {
+		return func() {}
+	}
+	seen(name, true)
+	return func() { seen(name, false) }
+}
+
 // reservation is an import in progress.
 type reservation struct {
 	id, token, gen string
+	// touched is when a batch last noted on the reservation that the
+	// import is alive (UnixNano; nil: every batch does).
+	touched *atomic.Int64
 }
 
 func newToken() string {
@@ -83,16 +103,20 @@ func (s *Store) CreateMap(ctx context.Context, m *graph.Map) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("create map %q: %w", m.ID, err)
 	}
-	r := reservation{id: m.ID, token: newToken(), gen: newGen()}
+	r := reservation{id: m.ID, token: newToken(), gen: newGen(), touched: new(atomic.Int64)}
+	r.touched.Store(time.Now().UnixNano())
+	defer phase("import")()
 	if err := s.reserve(ctx, r); err != nil {
 		return 0, err
 	}
 	size, err := s.stage(ctx, r, m)
 	if err == nil {
+		done := phase("publish")
 		err = s.publish(ctx, r, m, wi, size)
+		done()
 	}
 	if err != nil {
-		published, cerr := s.abandon(r)
+		published, cerr := s.abandon(r, r.gen)
 		if published {
 			// The final transaction committed although its answer was
 			// lost: the map is stored.
@@ -171,21 +195,38 @@ func (s *Store) reserve(ctx context.Context, r reservation) error {
 		return fmt.Errorf("create map %q: %w", r.id, err)
 	}
 	if err := s.deleteNodes(ctx, r.id, &r); err != nil {
-		s.abandon(r)
+		s.abandon(r, r.gen)
 		return fmt.Errorf("create map %q: remove nodes left by an interrupted delete: %w", r.id, err)
 	}
 	return nil
 }
 
 // owned is the statement every staging transaction starts with: it checks
-// that reservation r is still there (not swept as stale) and notes that it
-// is alive.
-const owned = "MATCH (i:" + labelImport + " {id: $id}) WHERE i.token = $token SET i.touched = $now RETURN 1"
+// that reservation r is still there (not swept as stale). ownedTouch also
+// notes that the import is alive; it takes the reservation's write lock
+// until the batch commits, so it runs only every touchEvery, and batches
+// in between can be written side by side.
+const (
+	owned      = "MATCH (i:" + labelImport + " {id: $id}) WHERE i.token = $token RETURN 1"
+	ownedTouch = "MATCH (i:" + labelImport + " {id: $id}) WHERE i.token = $token SET i.touched = $now RETURN 1"
+)
+
+// touchEvery is how often a running import notes that it is alive: a
+// tenth of the time after which Open takes its reservation for a crashed
+// import's.
+func (s *Store) touchEvery() time.Duration { return s.staleImport() / 10 }
 
 func (s *Store) batch(ctx context.Context, r *reservation, work func(tx driver.ManagedTransaction) error) error {
+	q := ownedTouch
+	if r != nil && r.touched != nil {
+		now, last := time.Now().UnixNano(), r.touched.Load()
+		if time.Duration(now-last) < s.touchEvery() || !r.touched.CompareAndSwap(last, now) {
+			q = owned
+		}
+	}
 	return s.write(ctx, func(tx driver.ManagedTransaction) error {
 		if r != nil {
-			recs, err := run(ctx, tx, owned, map[string]any{"id": r.id, "token": r.token, "now": time.Now().UTC()})
+			recs, err := run(ctx, tx, q, map[string]any{"id": r.id, "token": r.token, "now": time.Now().UTC()})
 			if err != nil {
 				return err
 			}
@@ -201,6 +242,24 @@ func (s *Store) batch(ctx context.Context, r *reservation, work func(tx driver.M
 // returns the size of the parts. The client holds one batch's parameters
 // at a time besides m.
 func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, error) {
+	if err := s.stageGraph(ctx, r, m); err != nil {
+		return 0, err
+	}
+	done := phase("parts")
+	defer done()
+	var size int64
+	err := eachPart(m, func(seq int64, doc []byte) error {
+		size += int64(len(doc))
+		return s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
+			return writePart(ctx, tx, r.gen, m.ID, 1, seq, doc)
+		})
+	})
+	return size, err
+}
+
+// stageGraph writes m's nodes and relationships in batches under
+// reservation r.
+func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) error {
 	// The relationships find their ends by the element ids the node
 	// batches return, not through the (map, id) index: looking 5000 pairs
 	// of ends up by key in a batch of their own took minutes of server CPU
@@ -214,6 +273,8 @@ func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, 
 		byLabel[l] = append(byLabel[l], int32(i))
 		at[n.ID] = int32(i)
 	}
+	done := phase("nodes")
+	nodes := newFlight(ctx, nodesInFlight)
 	for _, k := range graph.NodeKinds {
 		l := kindLabels[k]
 		q := fmt.Sprintf("UNWIND $rows AS row CREATE (n:%s:%s) SET n = row RETURN row.ord, elementId(n)", labelNode, l)
@@ -222,29 +283,41 @@ func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, 
 			for j, i := range idx {
 				rows[j] = nodeProps(m.ID, m.Nodes[i], int64(i))
 			}
-			if err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-				recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
+			if nodes.Go(func(ctx context.Context) error {
+				err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
+					recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
+					if err != nil {
+						return err
+					}
+					if len(recs) != len(rows) {
+						return fmt.Errorf("%d of %d nodes created", len(recs), len(rows))
+					}
+					for _, rec := range recs {
+						i, _ := rec.Values[0].(int64)
+						elem[i], _ = rec.Values[1].(string)
+					}
+					return nil
+				})
 				if err != nil {
-					return err
-				}
-				if len(recs) != len(rows) {
-					return fmt.Errorf("%d of %d nodes created", len(recs), len(rows))
-				}
-				for _, rec := range recs {
-					i, _ := rec.Values[0].(int64)
-					elem[i], _ = rec.Values[1].(string)
+					return fmt.Errorf("write %s nodes: %w", l, err)
 				}
 				return nil
-			}); err != nil {
-				return 0, fmt.Errorf("write %s nodes: %w", l, err)
+			}) != nil {
+				break
 			}
 		}
 	}
+	if err := nodes.Wait(); err != nil {
+		return err
+	}
+	done()
+	done = phase("relationships")
 	byType := map[string][]int32{}
 	for i, e := range m.Edges {
 		t := relTypes[e.Kind]
 		byType[t] = append(byType[t], int32(i))
 	}
+	rels := newFlight(ctx, relsInFlight)
 	for _, k := range graph.EdgeKinds {
 		t := relTypes[k]
 		q := fmt.Sprintf(`UNWIND $rows AS row
@@ -256,29 +329,106 @@ func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, 
 				e := m.Edges[i]
 				rows[j] = map[string]any{"from": elem[at[e.From]], "to": elem[at[e.To]], "props": edgeProps(m.ID, e, int64(i))}
 			}
-			if err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-				recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
+			if rels.Go(func(ctx context.Context) error {
+				err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
+					recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
+					if err != nil {
+						return err
+					}
+					if n, _ := recs[0].Values[0].(int64); int(n) != len(rows) {
+						return fmt.Errorf("%d of %d found both ends", n, len(rows))
+					}
+					return nil
+				})
 				if err != nil {
-					return err
-				}
-				if n, _ := recs[0].Values[0].(int64); int(n) != len(rows) {
-					return fmt.Errorf("%d of %d found both ends", n, len(rows))
+					return fmt.Errorf("write %s relationships: %w", t, err)
 				}
 				return nil
-			}); err != nil {
-				return 0, fmt.Errorf("write %s relationships: %w", t, err)
+			}) != nil {
+				break
 			}
 		}
 	}
-	at, elem = nil, nil
-	var size int64
-	err := eachPart(m, func(seq int64, doc []byte) error {
-		size += int64(len(doc))
-		return s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-			return writePart(ctx, tx, r.gen, m.ID, 1, seq, doc)
-		})
-	})
-	return size, err
+	if err := rels.Wait(); err != nil {
+		return err
+	}
+	done()
+	return nil
+}
+
+// nodesInFlight is how many batches of nodes an import has sent at once:
+// the client encodes the next batch while the server writes those sent, and
+// a server with two cores writes two at a time (batches of nodes share no
+// locks: their keys differ, and the reservation is only read). Batches of
+// relationships go one at a time (relsInFlight), still encoded while the
+// one before is written: two of them lock the same hub nodes (a segment
+// and its thousands of customers), and would wait on or deadlock with
+// each other.
+const (
+	nodesInFlight = 2
+	relsInFlight  = 1
+)
+
+// flight runs batches in goroutines, at most n at a time; the first error
+// cancels the others' context and is the one Wait returns.
+type flight struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	slots  chan struct{}
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	err    error
+}
+
+func newFlight(ctx context.Context, n int) *flight {
+	ctx, cancel := context.WithCancel(ctx)
+	return &flight{ctx: ctx, cancel: cancel, slots: make(chan struct{}, n)}
+}
+
+// Go starts work when a slot is free; it returns the first error so far
+// (then work is not started, and no more should be given).
+func (f *flight) Go(work func(ctx context.Context) error) error {
+	select {
+	case f.slots <- struct{}{}:
+	case <-f.ctx.Done():
+	}
+	if err := f.first(); err != nil {
+		return err
+	}
+	if err := f.ctx.Err(); err != nil {
+		f.fail(err)
+		return err
+	}
+	f.wg.Add(1)
+	go func() {
+		defer func() { <-f.slots; f.wg.Done() }()
+		if err := work(f.ctx); err != nil {
+			f.fail(err)
+		}
+	}()
+	return nil
+}
+
+func (f *flight) fail(err error) {
+	f.mu.Lock()
+	if f.err == nil {
+		f.err = err
+	}
+	f.mu.Unlock()
+	f.cancel()
+}
+
+func (f *flight) first() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// Wait waits for the batches started and returns the first error.
+func (f *flight) Wait() error {
+	f.wg.Wait()
+	f.cancel()
+	return f.first()
 }
 
 // publish makes the staged map visible: the ChannelMap node at version 1,
@@ -316,9 +466,9 @@ func (s *Store) publish(ctx context.Context, r reservation, m *graph.Map, wi gra
 
 // abandon removes what import r staged, with a context of its own (the
 // import's may be cancelled). published is true when r's final transaction
-// committed after all (its reservation is gone and the map has r's
-// history), and nothing is removed then.
-func (s *Store) abandon(r reservation) (published bool, err error) {
+// committed after all (its reservation is gone and the live map has
+// history gen), and nothing is removed then.
+func (s *Store) abandon(r reservation, gen string) (published bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), max(s.cfg.Timeout, time.Minute))
 	defer cancel()
 	var mine bool
@@ -329,8 +479,8 @@ func (s *Store) abandon(r reservation) (published bool, err error) {
 			return err
 		}
 		tok, _ := recs[0].Values[0].(string)
-		gen, _ := recs[0].Values[1].(string)
-		mine, published = tok == r.token, gen == r.gen
+		live, _ := recs[0].Values[1].(string)
+		mine, published = tok == r.token, live != "" && live == gen
 		return nil
 	})
 	if err != nil || published || !mine {

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,4 +152,60 @@ func TestSweepStaleImport(t *testing.T) {
 		t.Fatalf("CreateMap after the sweep: %v", err)
 	}
 	storetest.Remove(ctx, o, m.ID)
+}
+
+// TestUndeleteInBatches: a deleted map bigger than a batch comes back
+// whole, and an undelete cancelled after its nodes were staged leaves the
+// map deleted as it was, with nothing staged and the id free to undelete.
+func TestUndeleteInBatches(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	ctx := context.Background()
+	m := gen.Generate(6000, 4)
+	m.ID = storetest.FreshID("undelete")
+	if _, err := s.CreateMap(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	defer storetest.Remove(ctx, s, m.ID)
+	if err := s.DeleteMap(ctx, m.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	queryHook = func(q string, _ map[string]any) {
+		if strings.Contains(q, "elementId(a)") { // the first relationship batch
+			cancel()
+		}
+	}
+	_, err := s.Undelete(cctx, m.ID)
+	queryHook = nil
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Undelete cancelled while staging: err = %v, want context.Canceled", err)
+	}
+	rows, err := s.query(ctx, `RETURN COUNT { MATCH (n:ChannelNode {map: $id}) } + COUNT { MATCH (i:`+labelImport+` {id: $id}) }`, map[string]any{"id": m.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rows[0][0].(int64); n != 0 {
+		t.Errorf("%d staged nodes and reservations left by the cancelled undelete", n)
+	}
+	if _, err := (uncached{s}).GetMap(ctx, m.ID); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("GetMap after the cancelled undelete: err = %v, want ErrNotFound", err)
+	}
+	v, err := s.Undelete(ctx, m.ID)
+	if err != nil || v != 2 {
+		t.Fatalf("Undelete: version %d, err %v; want version 2", v, err)
+	}
+	got, err := (uncached{s}).GetMap(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.Clone()
+	want.Version = 2
+	if !graph.Equal(got, want) {
+		t.Errorf("the undeleted map differs from the one deleted: %d nodes, %d edges; want %d, %d", len(got.Nodes), len(got.Edges), len(m.Nodes), len(m.Edges))
+	}
+	if old, err := s.GetVersion(ctx, m.ID, 1); err != nil || !graph.Equal(old, m) {
+		t.Errorf("version 1 after the undelete: err %v", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -355,7 +356,11 @@ func TestHandEdit(t *testing.T) {
 // BenchmarkImportLarge imports a generated 100,000-node map
 // (CHANMAP_BENCH_MILLION=1: 1,000,000 nodes) through the staged import:
 // nodes/s, the client's peak RSS and, when the server is the local
-// harness (.ci/neo4j-up), the server's CPU time per import.
+// harness (.ci/neo4j-up), the server's CPU time per import; and for each
+// phase (nodes, relationships, snapshot parts, publish, the whole import)
+// its wall time, the client's CPU and the server's
+// (CHANMAP_BENCH_PHASES=1 also logs when each ran, to match with a
+// profile of the server).
 //
 //	go test ./graph/neo4j -run '^$' -bench ImportLarge -benchtime 1x
 func BenchmarkImportLarge(b *testing.B) {
@@ -365,11 +370,48 @@ func BenchmarkImportLarge(b *testing.B) {
 	}
 	s := open(b)
 	defer s.Close()
+	// Each phase's wall time, client CPU and server CPU.
+	type mark struct{ wall, client, server time.Duration }
+	now := func() mark {
+		srv, _ := harnessCPU()
+		return mark{time.Duration(time.Now().UnixNano()), clientCPU(), srv}
+	}
+	started, spent := map[string]mark{}, map[string]mark{}
+	phaseHook = func(name string, start bool) {
+		m := now()
+		if start {
+			started[name] = m
+			return
+		}
+		s, t := started[name], spent[name]
+		if os.Getenv("CHANMAP_BENCH_PHASES") == "1" {
+			b.Logf("%s: wall %v, client CPU %v, server CPU %v, %s to %s", name, time.Duration(m.wall-s.wall), m.client-s.client, m.server-s.server,
+				time.Unix(0, int64(s.wall)).UTC().Format("15:04:05.000"), time.Unix(0, int64(m.wall)).UTC().Format("15:04:05.000"))
+		}
+		spent[name] = mark{t.wall + m.wall - s.wall, t.client + m.client - s.client, t.server + m.server - s.server}
+	}
+	defer func() { phaseHook = nil }()
 	before, ok := harnessCPU()
 	storetest.BenchImport(b, s, n)
+	for name, d := range spent {
+		b.ReportMetric(d.wall.Seconds()/float64(b.N), name+"-s/op")
+		b.ReportMetric(d.client.Seconds()/float64(b.N), name+"-client-CPU-s/op")
+		if ok {
+			b.ReportMetric(d.server.Seconds()/float64(b.N), name+"-server-CPU-s/op")
+		}
+	}
 	if after, ok2 := harnessCPU(); ok && ok2 {
 		b.ReportMetric((after-before).Seconds()/float64(b.N), "server-CPU-s/op")
 	}
+}
+
+// clientCPU is the CPU time this process has used.
+func clientCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // harnessCPU is the CPU time the local Neo4j harness has used (its pid is

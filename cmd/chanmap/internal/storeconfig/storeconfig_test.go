@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chanmap/chanmap/graph"
 )
@@ -97,5 +98,53 @@ func TestOpenAddsTheFlagToAStoreError(t *testing.T) {
 	_, err = Open(context.Background(), Config{Kind: Embedded, DB: db})
 	if !errors.Is(err, graph.ErrUnavailable) || !strings.Contains(err.Error(), "in use by another process") || !strings.Contains(err.Error(), "another --db") {
 		t.Errorf("second open: %v", err)
+	}
+}
+
+func TestNeo4jTimeout(t *testing.T) {
+	t.Setenv("CHANMAP_NEO4J_URI", "neo4j://h:7687")
+	t.Setenv("CHANMAP_DB", "")
+	for _, tc := range []struct {
+		env     string
+		flag    time.Duration
+		want    time.Duration
+		wantErr string
+	}{
+		{want: DefaultNeo4jTimeout},
+		{env: "5m", want: 5 * time.Minute},
+		{env: "90s", flag: 10 * time.Minute, want: 10 * time.Minute},
+		{env: "5", wantErr: `CHANMAP_NEO4J_TIMEOUT: "5" is not a duration`},
+		{env: "0s", wantErr: "CHANMAP_NEO4J_TIMEOUT: 0s is out of range"},
+		{env: "-1m", wantErr: "out of range"},
+		{env: "48h", wantErr: "out of range"},
+		{flag: -time.Second, wantErr: "--neo4j-timeout -1s is out of range"},
+	} {
+		t.Run(tc.env+"/"+tc.flag.String(), func(t *testing.T) {
+			t.Setenv("CHANMAP_NEO4J_TIMEOUT", tc.env)
+			c, err := FromFlags("", "", "")
+			if err == nil {
+				c, err = WithNeo4jTimeout(c, tc.flag)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want it to contain %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Neo4j.Timeout != tc.want {
+				t.Fatalf("timeout %v, want %v", c.Neo4j.Timeout, tc.want)
+			}
+		})
+	}
+	// The embedded store has no such timeout: the flag there is a mistake.
+	c, err := FromFlags(Embedded, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WithNeo4jTimeout(c, time.Minute); err == nil || !strings.Contains(err.Error(), "is for Neo4j") {
+		t.Fatalf("--neo4j-timeout with the embedded store: %v", err)
 	}
 }
