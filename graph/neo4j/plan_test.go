@@ -87,6 +87,15 @@ func TestPlans(t *testing.T) {
 	if _, err := s.Support(ctx, m.ID, seg.ID); err != nil {
 		t.Fatal(err)
 	}
+	// With a second company the support answer walks paths past companies.
+	if v, err = s.Apply(ctx, m.ID, v, graph.ChangeSet{Changes: []graph.Change{
+		{Op: graph.OpAddNode, Node: &graph.Node{ID: "plan-company", Kind: graph.KindCompany, Name: "Second"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Support(ctx, m.ID, seg.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Versions(ctx, m.ID, 0, 0); err != nil {
 		t.Fatal(err)
 	}
