@@ -40,6 +40,12 @@ const (
 	returnEdge = "a.id, b.id, type(r), properties(r)"
 )
 
+// matchNodesInOrder is the map's nodes read from the (map, ord) index in
+// map order, so a page is a range of the index: the rows before it are
+// index entries skipped, not nodes read and sorted. ORDER BY n.map, n.ord
+// is the index's own order (with ORDER BY n.ord alone the planner sorts).
+const matchNodesInOrder = "MATCH (n:" + labelNode + ") USING INDEX n:" + labelNode + "(map, ord) WHERE n.map = $map"
+
 // matchNode is the node of map $map with id $param, by its key.
 func matchNode(v, param string) string {
 	return "MATCH (" + v + ":" + labelNode + " {map: $map, id: $" + param + "}) " + nodeSeek(v)
@@ -53,12 +59,14 @@ var (
 	// map's relationships.
 	qEdgeFrom = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("a", "from") +
 		" OPTIONAL MATCH (a)-[r {id: $key}]->(b:" + labelNode + " {map: $map}) WHERE r.map = $map RETURN m.version, " + returnEdge
-	qEdgeScan  = matchMapEdges + " AND r.id = $key RETURN " + returnEdge + " LIMIT 1"
-	qNodePage  = matchMapNodes + " RETURN properties(n) ORDER BY n.ord SKIP $skip LIMIT $limit"
-	qEdgePage  = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord SKIP $skip LIMIT $limit"
-	qNodeRows  = matchMapNodes + " RETURN properties(n) ORDER BY n.ord"
-	qEdgeRows  = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord"
-	qVersionOf = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
+	qEdgeScan = matchMapEdges + " AND r.id = $key RETURN " + returnEdge + " LIMIT 1"
+	qNodePage = matchNodesInOrder + " AND n.ord >= $from RETURN properties(n) ORDER BY n.map, n.ord SKIP $skip LIMIT $limit"
+	// qLastNodeOrd is the highest node position of the map (see listPage).
+	qLastNodeOrd = matchNodesInOrder + " AND n.ord >= 0 RETURN n.ord ORDER BY n.map DESC, n.ord DESC LIMIT 1"
+	qEdgePage    = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord SKIP $skip LIMIT $limit"
+	qNodeRows    = matchMapNodes + " RETURN properties(n) ORDER BY n.ord"
+	qEdgeRows    = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord"
+	qVersionOf   = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
 )
 
 // head is the decoded ChannelMap node: the map without nodes and edges,
@@ -216,17 +224,25 @@ func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, in
 }
 
 // pageParams are the parameters of a page query; limit < 0 is every row.
-func pageParams(mapID string, offset, limit int, total int64) map[string]any {
+// The rows start at position $from and skip $skip more: from 0, skipping
+// offset, unless dense says the positions are 0, 1, 2, ... (then the page
+// starts at position offset and skips none).
+func pageParams(mapID string, offset, limit int, total int64, dense bool) map[string]any {
 	if limit < 0 || int64(limit) > total {
 		limit = int(max(total, 0))
 	}
-	return map[string]any{"map": mapID, "skip": int64(max(offset, 0)), "limit": int64(limit)}
+	from, skip := int64(0), int64(max(offset, 0))
+	if dense {
+		from, skip = skip, 0
+	}
+	return map[string]any{"map": mapID, "from": from, "skip": skip, "limit": int64(limit)}
 }
 
 // ListNodes reads a page of the map's nodes in map order, and its version.
 func (s *Store) ListNodes(ctx context.Context, mapID string, offset, limit int) ([]*graph.Node, int64, error) {
 	return listPage(ctx, s, mapID, offset, limit, page[*graph.Node]{
 		query:  qNodePage,
+		last:   qLastNodeOrd,
 		count:  func(h *head) int64 { return h.nodes },
 		cached: func(m *graph.Map) []*graph.Node { return m.Nodes },
 		clone:  (*graph.Node).Clone,
@@ -257,6 +273,7 @@ func (s *Store) ListEdges(ctx context.Context, mapID string, offset, limit int) 
 // page says how to read one kind of element a page at a time.
 type page[T any] struct {
 	query  string               // the page's Cypher (pageParams)
+	last   string               // the highest position ("": not asked, the query skips)
 	count  func(*head) int64    // the stored count (-1: unknown)
 	cached func(*graph.Map) []T // the elements of a cached snapshot
 	clone  func(T) T            // a copy the caller may change
@@ -285,10 +302,25 @@ func listPage[T any](ctx context.Context, s *Store, mapID string, offset, limit 
 		if limit == 0 || total >= 0 && int64(offset) >= total {
 			return v, nil
 		}
+		// Positions are distinct and at least 0, so when the highest is
+		// total-1 they are 0 .. total-1 and the page starts at position
+		// offset. A map whose elements were deleted has gaps; its page
+		// skips offset index entries.
+		dense := false
+		if p.last != "" && offset > 0 && total > 0 {
+			recs, err := run(ctx, tx, p.last, map[string]any{"map": mapID})
+			if err != nil {
+				return 0, err
+			}
+			if len(recs) > 0 {
+				last, _ := recs[0].Values[0].(int64)
+				dense = last == total-1
+			}
+		}
 		if total < 0 {
 			total = 1 << 62
 		}
-		recs, err := run(ctx, tx, p.query, pageParams(mapID, offset, limit, total))
+		recs, err := run(ctx, tx, p.query, pageParams(mapID, offset, limit, total, dense))
 		if err != nil {
 			return 0, err
 		}
