@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -135,6 +136,62 @@ func BenchmarkReadsLarge(b *testing.B) {
 		}
 		return json.NewEncoder(io.Discard).Encode(rep)
 	})
+}
+
+// BenchmarkApplyLarge measures a small change set (one field of one
+// node, as a PATCH sends) on the generated map of CHANMAP_BENCH_NODES
+// nodes (default 100,000): Warm by a store that holds the map's snapshot
+// (a server that read or wrote the map before), Cold by one that does not
+// (the first write after a start, or after another process wrote). Like
+// BenchmarkReadsLarge it reports p50, client and server CPU per change.
+//
+//	set -a && eval "$(bash .ci/neo4j-up)" && set +a && go test ./graph/neo4j -run '^$' -bench ApplyLarge -benchtime 20x
+func BenchmarkApplyLarge(b *testing.B) {
+	bg := context.Background()
+	w := open(b)
+	b.Cleanup(func() { w.Close() })
+	m := benchMap(b, w, "apply")
+	mapID, v := m.ID, m.Version
+	node := m.NodesOfKind(graph.KindSegment)[0]
+	m = nil
+	for _, cold := range []bool{false, true} {
+		name := "Warm"
+		if cold {
+			name = "Cold"
+		}
+		b.Run(name, func(b *testing.B) {
+			if !cold {
+				if _, err := w.GetMap(bg, mapID); err != nil { // the snapshot, as a server holds it
+					b.Fatal(err)
+				}
+			}
+			var times []time.Duration
+			cpu, srv := cpuTime(), serverCPU()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if cold {
+					w.forget(mapID)
+				}
+				n, _, err := w.GetNode(bg, mapID, node)
+				if err != nil || n == nil {
+					b.Fatalf("GetNode(%s): %v, %v", node, n, err)
+				}
+				n.Description = fmt.Sprintf("change %d", v)
+				t0 := time.Now()
+				if v, err = w.Apply(bg, mapID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: node, Node: n}}}); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t0))
+			}
+			b.StopTimer()
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
+			if srv >= 0 {
+				b.ReportMetric(float64((serverCPU()-srv).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
+			}
+		})
+	}
 }
 
 // benchMap imports the generated map of CHANMAP_BENCH_NODES nodes
