@@ -148,49 +148,65 @@ func (s *Store) stable(ctx context.Context, id string, read func(tx driver.Manag
 
 // GetNode reads node id of map mapID by its key, and the map's version.
 func (s *Store) GetNode(ctx context.Context, mapID, id string) (*graph.Node, int64, error) {
-	var n *graph.Node
-	var v int64
-	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		n = nil
-		recs, err := run(ctx, tx, qNodeByID, map[string]any{"map": mapID, "id": id})
-		if err != nil {
-			return 0, err
-		}
-		if len(recs) == 0 {
-			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
-		}
-		v, _ = recs[0].Values[0].(int64)
-		if c := s.cached(mapID, v, false); c != nil {
-			if x := c.m.Node(id); x != nil {
-				n = x.Clone()
+	return keyed(ctx, s, mapID, qNodeByID, map[string]any{"map": mapID, "id": id},
+		func(m *graph.Map) *graph.Node {
+			if x := m.Node(id); x != nil {
+				return x.Clone()
 			}
-			return v, nil
-		}
-		if p, ok := recs[0].Values[1].(map[string]any); ok {
-			if n, _, err = decodeNode(p); err != nil {
-				return 0, fmt.Errorf("map %q: %w", mapID, err)
+			return nil
+		},
+		func(_ driver.ManagedTransaction, row []any) (*graph.Node, error) {
+			p, ok := row[0].(map[string]any)
+			if !ok {
+				return nil, nil
 			}
-		}
-		return v, nil
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return n, v, nil
+			n, _, err := decodeNode(p)
+			if err != nil {
+				return nil, fmt.Errorf("map %q: %w", mapID, err)
+			}
+			return n, nil
+		})
 }
 
 // GetEdge reads the edge of key of map mapID, and the map's version.
 func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, int64, error) {
-	var e *graph.Edge
+	from := key
+	if f, _, ok := strings.Cut(key, "--"); ok {
+		from = f
+	}
+	params := map[string]any{"map": mapID, "key": key, "from": from}
+	return keyed(ctx, s, mapID, qEdgeFrom, params,
+		func(m *graph.Map) *graph.Edge {
+			if x := m.Edge(key); x != nil {
+				return x.Clone()
+			}
+			return nil
+		},
+		func(tx driver.ManagedTransaction, row []any) (*graph.Edge, error) {
+			if row[2] == nil {
+				recs, err := run(ctx, tx, qEdgeScan, params)
+				if err != nil || len(recs) == 0 {
+					return nil, err
+				}
+				row = recs[0].Values
+			}
+			e, _, err := decodeEdgeRow(mapID, row)
+			return e, err
+		})
+}
+
+// keyed reads one element and the map's version: q's first row is the
+// version and the element's columns (none when the map is missing). The
+// element comes from the snapshot cache when it holds that version
+// (cached), else from the row (decode, which may read more in tx; nil for
+// an element the map does not have).
+func keyed[T any](ctx context.Context, s *Store, mapID, q string, params map[string]any,
+	cached func(*graph.Map) T, decode func(tx driver.ManagedTransaction, row []any) (T, error)) (T, int64, error) {
+	var out, zero T
 	var v int64
 	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		e = nil
-		from := key
-		if f, _, ok := strings.Cut(key, "--"); ok {
-			from = f
-		}
-		params := map[string]any{"map": mapID, "key": key, "from": from}
-		recs, err := run(ctx, tx, qEdgeFrom, params)
+		out = zero
+		recs, err := run(ctx, tx, q, params)
 		if err != nil {
 			return 0, err
 		}
@@ -199,28 +215,16 @@ func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, in
 		}
 		v, _ = recs[0].Values[0].(int64)
 		if c := s.cached(mapID, v, false); c != nil {
-			if x := c.m.Edge(key); x != nil {
-				e = x.Clone()
-			}
+			out = cached(c.m)
 			return v, nil
 		}
-		row := recs[0].Values[1:]
-		if row[2] == nil {
-			if recs, err = run(ctx, tx, qEdgeScan, params); err != nil {
-				return 0, err
-			}
-			if len(recs) == 0 {
-				return v, nil
-			}
-			row = recs[0].Values
-		}
-		e, _, err = decodeEdgeRow(mapID, row)
+		out, err = decode(tx, recs[0].Values[1:])
 		return v, err
 	})
 	if err != nil {
-		return nil, 0, err
+		return zero, 0, err
 	}
-	return e, v, nil
+	return out, v, nil
 }
 
 // pageParams are the parameters of a page query; limit < 0 is every row.
