@@ -152,6 +152,10 @@ func schema() []string {
 		"CREATE CONSTRAINT chanmap_map_id IF NOT EXISTS FOR (m:ChannelMap) REQUIRE m.id IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_node_key IF NOT EXISTS FOR (n:ChannelNode) REQUIRE (n.map, n.id) IS UNIQUE",
 		"CREATE INDEX chanmap_node_map IF NOT EXISTS FOR (n:ChannelNode) ON (n.map)",
+		// A page of a map's nodes is a range of this index (see matchNodesInOrder).
+		"CREATE INDEX chanmap_node_order IF NOT EXISTS FOR (n:ChannelNode) ON (n.map, n.ord)",
+		// The support answer counts a map's companies (see qPathsOneCompany).
+		"CREATE INDEX chanmap_company_map IF NOT EXISTS FOR (n:Company) ON (n.map)",
 		"CREATE CONSTRAINT chanmap_deleted_id IF NOT EXISTS FOR (d:DeletedChannelMap) REQUIRE d.id IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_version_key IF NOT EXISTS FOR (r:ChannelMapVersion) REQUIRE (r.gen, r.version) IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_snapshot_key IF NOT EXISTS FOR (s:ChannelMapSnapshot) REQUIRE (s.gen, s.version) IS UNIQUE",

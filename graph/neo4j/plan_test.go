@@ -58,6 +58,22 @@ func TestPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The optional reads, each through the server (nothing cached).
+	for _, read := range []func() error{
+		func() error { _, _, err := s.GetNode(ctx, m.ID, cur.Nodes[1].ID); return err },
+		func() error { _, _, err := s.GetEdge(ctx, m.ID, cur.Edges[1].Key()); return err },
+		func() error { _, _, err := s.ListNodes(ctx, m.ID, 2, 3); return err },
+		func() error { _, _, err := s.ListEdges(ctx, m.ID, 2, 3); return err },
+		func() error { _, err := s.OverviewCounts(ctx, m.ID); return err },
+		func() error {
+			return s.StreamMap(ctx, m.ID, graph.MapVisitor{Node: func(*graph.Node) error { return nil }})
+		},
+	} {
+		s.forget(m.ID)
+		if err := read(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var seg, reseller *graph.Node
 	for _, n := range cur.Nodes {
 		switch {
@@ -82,6 +98,15 @@ func TestPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	if v, err = s.Apply(ctx, m.ID, v, graph.DeleteNodeCascade(cur, reseller.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Support(ctx, m.ID, seg.ID); err != nil {
+		t.Fatal(err)
+	}
+	// With a second company the support answer walks paths past companies.
+	if v, err = s.Apply(ctx, m.ID, v, graph.ChangeSet{Changes: []graph.Change{
+		{Op: graph.OpAddNode, Node: &graph.Node{ID: "plan-company", Kind: graph.KindCompany, Name: "Second"}},
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Support(ctx, m.ID, seg.ID); err != nil {
@@ -169,6 +194,61 @@ func TestPlans(t *testing.T) {
 		}
 	}
 	t.Logf("%d statements explained", len(qs))
+}
+
+// inIndexOrder are the statements that read rows in the order of an index
+// instead of sorting them: a page of nodes reads the index entries up to
+// its end, whatever the map's size, and a streamed map's first node goes
+// out before the server has read the last.
+var inIndexOrder = []string{qNodePage, qLastNodeOrd, qNodeRows}
+
+// TestPlansInIndexOrder EXPLAINs the statements of inIndexOrder: a Sort or
+// Top in their plan means every node of the map is read to make a page.
+func TestPlansInIndexOrder(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	ctx := context.Background()
+	params := map[string]any{"map": "plans-order", "from": int64(0), "skip": int64(10), "limit": int64(10)}
+	for _, q := range inIndexOrder {
+		var plan driver.Plan
+		err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+			res, err := tx.Run(ctx, "EXPLAIN "+q, params)
+			if err != nil {
+				return err
+			}
+			sum, err := res.Consume(ctx)
+			if err != nil {
+				return err
+			}
+			plan = sum.Plan()
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("EXPLAIN %s: %v", q, err)
+		}
+		if ops := operatorsIn(plan, "Sort", "PartialSort", "Top", "PartialTop"); len(ops) > 0 {
+			t.Errorf("this statement sorts (%s) instead of reading an index in order:\n%s\nplan:\n%s", strings.Join(ops, ", "), q, describePlan(plan, ""))
+		}
+		if scans := scansIn(plan); len(scans) > 0 {
+			t.Errorf("this statement scans (%s):\n%s", strings.Join(scans, ", "), q)
+		}
+	}
+}
+
+// operatorsIn lists the operators of p named one of names.
+func operatorsIn(p driver.Plan, names ...string) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	op, _, _ := strings.Cut(p.Operator(), "@")
+	if slices.Contains(names, op) {
+		out = append(out, op)
+	}
+	for _, c := range p.Children() {
+		out = append(out, operatorsIn(c, names...)...)
+	}
+	return out
 }
 
 // scansIn lists the scanning operators of a plan.

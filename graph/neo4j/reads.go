@@ -40,6 +40,12 @@ const (
 	returnEdge = "a.id, b.id, type(r), properties(r)"
 )
 
+// matchNodesInOrder is the map's nodes read from the (map, ord) index in
+// map order, so a page is a range of the index: the rows before it are
+// index entries skipped, not nodes read and sorted. ORDER BY n.map, n.ord
+// is the index's own order (with ORDER BY n.ord alone the planner sorts).
+const matchNodesInOrder = "MATCH (n:" + labelNode + ") USING INDEX n:" + labelNode + "(map, ord) WHERE n.map = $map"
+
 // matchNode is the node of map $map with id $param, by its key.
 func matchNode(v, param string) string {
 	return "MATCH (" + v + ":" + labelNode + " {map: $map, id: $" + param + "}) " + nodeSeek(v)
@@ -53,12 +59,14 @@ var (
 	// map's relationships.
 	qEdgeFrom = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("a", "from") +
 		" OPTIONAL MATCH (a)-[r {id: $key}]->(b:" + labelNode + " {map: $map}) WHERE r.map = $map RETURN m.version, " + returnEdge
-	qEdgeScan  = matchMapEdges + " AND r.id = $key RETURN " + returnEdge + " LIMIT 1"
-	qNodePage  = matchMapNodes + " RETURN properties(n) ORDER BY n.ord SKIP $skip LIMIT $limit"
-	qEdgePage  = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord SKIP $skip LIMIT $limit"
-	qNodeRows  = matchMapNodes + " RETURN properties(n) ORDER BY n.ord"
-	qEdgeRows  = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord"
-	qVersionOf = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
+	qEdgeScan = matchMapEdges + " AND r.id = $key RETURN " + returnEdge + " LIMIT 1"
+	qNodePage = matchNodesInOrder + " AND n.ord >= $from RETURN properties(n) ORDER BY n.map, n.ord SKIP $skip LIMIT $limit"
+	// qLastNodeOrd is the highest node position of the map (see listPage).
+	qLastNodeOrd = matchNodesInOrder + " AND n.ord >= 0 RETURN n.ord ORDER BY n.map DESC, n.ord DESC LIMIT 1"
+	qEdgePage    = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord SKIP $skip LIMIT $limit"
+	qNodeRows    = matchNodesInOrder + " AND n.ord >= 0 RETURN properties(n) ORDER BY n.map, n.ord"
+	qEdgeRows    = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord"
+	qVersionOf   = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
 )
 
 // head is the decoded ChannelMap node: the map without nodes and edges,
@@ -140,49 +148,65 @@ func (s *Store) stable(ctx context.Context, id string, read func(tx driver.Manag
 
 // GetNode reads node id of map mapID by its key, and the map's version.
 func (s *Store) GetNode(ctx context.Context, mapID, id string) (*graph.Node, int64, error) {
-	var n *graph.Node
-	var v int64
-	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		n = nil
-		recs, err := run(ctx, tx, qNodeByID, map[string]any{"map": mapID, "id": id})
-		if err != nil {
-			return 0, err
-		}
-		if len(recs) == 0 {
-			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
-		}
-		v, _ = recs[0].Values[0].(int64)
-		if c := s.cached(mapID, v, false); c != nil {
-			if x := c.m.Node(id); x != nil {
-				n = x.Clone()
+	return keyed(ctx, s, mapID, qNodeByID, map[string]any{"map": mapID, "id": id},
+		func(m *graph.Map) *graph.Node {
+			if x := m.Node(id); x != nil {
+				return x.Clone()
 			}
-			return v, nil
-		}
-		if p, ok := recs[0].Values[1].(map[string]any); ok {
-			if n, _, err = decodeNode(p); err != nil {
-				return 0, fmt.Errorf("map %q: %w", mapID, err)
+			return nil
+		},
+		func(_ driver.ManagedTransaction, row []any) (*graph.Node, error) {
+			p, ok := row[0].(map[string]any)
+			if !ok {
+				return nil, nil
 			}
-		}
-		return v, nil
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return n, v, nil
+			n, _, err := decodeNode(p)
+			if err != nil {
+				return nil, fmt.Errorf("map %q: %w", mapID, err)
+			}
+			return n, nil
+		})
 }
 
 // GetEdge reads the edge of key of map mapID, and the map's version.
 func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, int64, error) {
-	var e *graph.Edge
+	from := key
+	if f, _, ok := strings.Cut(key, "--"); ok {
+		from = f
+	}
+	params := map[string]any{"map": mapID, "key": key, "from": from}
+	return keyed(ctx, s, mapID, qEdgeFrom, params,
+		func(m *graph.Map) *graph.Edge {
+			if x := m.Edge(key); x != nil {
+				return x.Clone()
+			}
+			return nil
+		},
+		func(tx driver.ManagedTransaction, row []any) (*graph.Edge, error) {
+			if row[2] == nil {
+				recs, err := run(ctx, tx, qEdgeScan, params)
+				if err != nil || len(recs) == 0 {
+					return nil, err
+				}
+				row = recs[0].Values
+			}
+			e, _, err := decodeEdgeRow(mapID, row)
+			return e, err
+		})
+}
+
+// keyed reads one element and the map's version: q's first row is the
+// version and the element's columns (none when the map is missing). The
+// element comes from the snapshot cache when it holds that version
+// (cached), else from the row (decode, which may read more in tx; nil for
+// an element the map does not have).
+func keyed[T any](ctx context.Context, s *Store, mapID, q string, params map[string]any,
+	cached func(*graph.Map) T, decode func(tx driver.ManagedTransaction, row []any) (T, error)) (T, int64, error) {
+	var out, zero T
 	var v int64
 	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		e = nil
-		from := key
-		if f, _, ok := strings.Cut(key, "--"); ok {
-			from = f
-		}
-		params := map[string]any{"map": mapID, "key": key, "from": from}
-		recs, err := run(ctx, tx, qEdgeFrom, params)
+		out = zero
+		recs, err := run(ctx, tx, q, params)
 		if err != nil {
 			return 0, err
 		}
@@ -191,42 +215,38 @@ func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, in
 		}
 		v, _ = recs[0].Values[0].(int64)
 		if c := s.cached(mapID, v, false); c != nil {
-			if x := c.m.Edge(key); x != nil {
-				e = x.Clone()
-			}
+			out = cached(c.m)
 			return v, nil
 		}
-		row := recs[0].Values[1:]
-		if row[2] == nil {
-			if recs, err = run(ctx, tx, qEdgeScan, params); err != nil {
-				return 0, err
-			}
-			if len(recs) == 0 {
-				return v, nil
-			}
-			row = recs[0].Values
-		}
-		e, _, err = decodeEdgeRow(mapID, row)
+		out, err = decode(tx, recs[0].Values[1:])
 		return v, err
 	})
 	if err != nil {
-		return nil, 0, err
+		return zero, 0, err
 	}
-	return e, v, nil
+	return out, v, nil
 }
 
 // pageParams are the parameters of a page query; limit < 0 is every row.
-func pageParams(mapID string, offset, limit int, total int64) map[string]any {
+// The rows start at position $from and skip $skip more: from 0, skipping
+// offset, unless dense says the positions are 0, 1, 2, ... (then the page
+// starts at position offset and skips none).
+func pageParams(mapID string, offset, limit int, total int64, dense bool) map[string]any {
 	if limit < 0 || int64(limit) > total {
 		limit = int(max(total, 0))
 	}
-	return map[string]any{"map": mapID, "skip": int64(max(offset, 0)), "limit": int64(limit)}
+	from, skip := int64(0), int64(max(offset, 0))
+	if dense {
+		from, skip = skip, 0
+	}
+	return map[string]any{"map": mapID, "from": from, "skip": skip, "limit": int64(limit)}
 }
 
 // ListNodes reads a page of the map's nodes in map order, and its version.
 func (s *Store) ListNodes(ctx context.Context, mapID string, offset, limit int) ([]*graph.Node, int64, error) {
 	return listPage(ctx, s, mapID, offset, limit, page[*graph.Node]{
 		query:  qNodePage,
+		last:   qLastNodeOrd,
 		count:  func(h *head) int64 { return h.nodes },
 		cached: func(m *graph.Map) []*graph.Node { return m.Nodes },
 		clone:  (*graph.Node).Clone,
@@ -257,6 +277,7 @@ func (s *Store) ListEdges(ctx context.Context, mapID string, offset, limit int) 
 // page says how to read one kind of element a page at a time.
 type page[T any] struct {
 	query  string               // the page's Cypher (pageParams)
+	last   string               // the highest position ("": not asked, the query skips)
 	count  func(*head) int64    // the stored count (-1: unknown)
 	cached func(*graph.Map) []T // the elements of a cached snapshot
 	clone  func(T) T            // a copy the caller may change
@@ -285,10 +306,25 @@ func listPage[T any](ctx context.Context, s *Store, mapID string, offset, limit 
 		if limit == 0 || total >= 0 && int64(offset) >= total {
 			return v, nil
 		}
+		// Positions are distinct and at least 0, so when the highest is
+		// total-1 they are 0 .. total-1 and the page starts at position
+		// offset. A map whose elements were deleted has gaps; its page
+		// skips offset index entries.
+		dense := false
+		if p.last != "" && offset > 0 && total > 0 {
+			recs, err := run(ctx, tx, p.last, map[string]any{"map": mapID})
+			if err != nil {
+				return 0, err
+			}
+			if len(recs) > 0 {
+				last, _ := recs[0].Values[0].(int64)
+				dense = last == total-1
+			}
+		}
 		if total < 0 {
 			total = 1 << 62
 		}
-		recs, err := run(ctx, tx, p.query, pageParams(mapID, offset, limit, total))
+		recs, err := run(ctx, tx, p.query, pageParams(mapID, offset, limit, total, dense))
 		if err != nil {
 			return 0, err
 		}

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -33,23 +34,16 @@ import (
 // what was in use before.
 //
 //	set -a && eval "$(bash .ci/neo4j-up)" && set +a && go test ./graph/neo4j -run '^$' -bench ReadsLarge -benchtime 20x
+//
+// With CHANMAP_BENCH_MAP=ID the map is imported under that id only if the
+// server has no such map, and is kept afterwards, so later runs (before
+// and after a change) measure the same stored map without importing it
+// again.
 func BenchmarkReadsLarge(b *testing.B) {
-	testConfig(b)
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("CHANMAP_BENCH_NODES")); err == nil && v > 0 {
-		n = v
-	}
 	bg := context.Background()
 	w := open(b)
-	defer w.Close()
-	m := gen.Generate(n, 7)
-	m.ID = storetest.FreshID("reads")
-	start, cpu0 := time.Now(), cpuTime()
-	if _, err := w.CreateMap(bg, m); err != nil {
-		b.Fatalf("CreateMap: %v", err)
-	}
-	b.Logf("import of %d nodes, %d edges: %v wall, %v client CPU", len(m.Nodes), len(m.Edges), time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
-	defer storetest.Remove(bg, w, m.ID)
+	b.Cleanup(func() { w.Close() }) // after benchMap's clean-up
+	m := benchMap(b, w, "reads")
 	// Keep only what the reads ask for: with the whole map live, the
 	// garbage collector lets the heap grow by as much again before it
 	// runs, which the peak heap would show as the reads' own.
@@ -142,6 +136,94 @@ func BenchmarkReadsLarge(b *testing.B) {
 		}
 		return json.NewEncoder(io.Discard).Encode(rep)
 	})
+}
+
+// BenchmarkApplyLarge measures a small change set (one field of one
+// node, as a PATCH sends) on the generated map of CHANMAP_BENCH_NODES
+// nodes (default 100,000): Warm by a store that holds the map's snapshot
+// (a server that read or wrote the map before), Cold by one that does not
+// (the first write after a start, or after another process wrote). Like
+// BenchmarkReadsLarge it reports p50, client and server CPU per change.
+//
+//	set -a && eval "$(bash .ci/neo4j-up)" && set +a && go test ./graph/neo4j -run '^$' -bench ApplyLarge -benchtime 20x
+func BenchmarkApplyLarge(b *testing.B) {
+	bg := context.Background()
+	w := open(b)
+	b.Cleanup(func() { w.Close() })
+	m := benchMap(b, w, "apply")
+	mapID, v := m.ID, m.Version
+	node := m.NodesOfKind(graph.KindSegment)[0]
+	m = nil
+	for _, cold := range []bool{false, true} {
+		name := "Warm"
+		if cold {
+			name = "Cold"
+		}
+		b.Run(name, func(b *testing.B) {
+			if !cold {
+				if _, err := w.GetMap(bg, mapID); err != nil { // the snapshot, as a server holds it
+					b.Fatal(err)
+				}
+			}
+			var times []time.Duration
+			cpu, srv := cpuTime(), serverCPU()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if cold {
+					w.forget(mapID)
+				}
+				n, _, err := w.GetNode(bg, mapID, node)
+				if err != nil || n == nil {
+					b.Fatalf("GetNode(%s): %v, %v", node, n, err)
+				}
+				n.Description = fmt.Sprintf("change %d", v)
+				t0 := time.Now()
+				if v, err = w.Apply(bg, mapID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: node, Node: n}}}); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(t0))
+			}
+			b.StopTimer()
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
+			if srv >= 0 {
+				b.ReportMetric(float64((serverCPU()-srv).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
+			}
+		})
+	}
+}
+
+// benchMap imports the generated map of CHANMAP_BENCH_NODES nodes
+// (default 100,000) under a fresh id, removed when b ends, or under
+// CHANMAP_BENCH_MAP, kept, unless the server holds that map already.
+func benchMap(b *testing.B, w *Store, prefix string) *graph.Map {
+	b.Helper()
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("CHANMAP_BENCH_NODES")); err == nil && v > 0 {
+		n = v
+	}
+	bg := context.Background()
+	m := gen.Generate(n, 7)
+	m.ID = os.Getenv("CHANMAP_BENCH_MAP")
+	if m.ID != "" {
+		if _, v, err := w.GetNode(bg, m.ID, m.Nodes[0].ID); err == nil {
+			m.Version = v
+			b.Logf("map %s (%d nodes, %d edges) is stored already, at version %d", m.ID, len(m.Nodes), len(m.Edges), v)
+			return m
+		}
+	} else {
+		m.ID = storetest.FreshID(prefix)
+		b.Cleanup(func() { storetest.Remove(bg, w, m.ID) })
+	}
+	start, cpu0 := time.Now(), cpuTime()
+	v, err := w.CreateMap(bg, m)
+	if err != nil {
+		b.Fatalf("CreateMap: %v", err)
+	}
+	m.Version = v
+	b.Logf("import of %d nodes, %d edges: %v wall, %v client CPU", len(m.Nodes), len(m.Edges), time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
+	return m
 }
 
 // cpuTime is this process's user and system CPU time.

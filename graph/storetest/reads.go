@@ -34,6 +34,7 @@ var readTests = []struct {
 	{"ElementReads", testElementReads},
 	{"StreamMap", testStreamMap},
 	{"OverviewCounts", testOverviewCounts},
+	{"PagesAfterDeletes", testPagesAfterDeletes},
 }
 
 // Every node and edge of every sample reads back by its key as written,

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	tests = append(tests, historyTests...)
 	tests = append(tests, scenarioTests...)
 	tests = append(tests, readTests...)
+	tests = append(tests, supportTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
