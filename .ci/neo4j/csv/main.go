@@ -20,6 +20,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/neo4j"
 )
 
 func main() {
@@ -43,15 +44,13 @@ func main() {
 		if len(byKind[k]) == 0 {
 			continue
 		}
-		label := neo4jName(string(k), false)
+		label := neo4j.Label(k)
 		rows := make([]map[string]any, 0, len(byKind[k]))
 		for _, i := range byKind[k] {
-			p := map[string]any{"map": m.ID, "ord": int64(i)}
-			props(graph.Fields().Node, m.Nodes[i], p)
-			rows = append(rows, p)
+			rows = append(rows, neo4j.NodeProperties(m.ID, m.Nodes[i], int64(i)))
 		}
 		path := filepath.Join(*out, "nodes-"+label+".csv")
-		write(path, "id:ID", "id", rows)
+		write(path, []string{"id:ID"}, []string{"id"}, rows)
 		args = append(args, "--nodes=ChannelNode:"+label+"="+path)
 	}
 	byType := map[graph.EdgeKind][]int{}
@@ -62,23 +61,16 @@ func main() {
 		if len(byType[k]) == 0 {
 			continue
 		}
-		t := neo4jName(string(k), true)
-		path := filepath.Join(*out, "rels-"+t+".csv")
-		f, err := os.Create(path)
-		if err != nil {
-			log.Fatal(err)
-		}
-		w := csv.NewWriter(f)
-		w.Write([]string{":START_ID", ":END_ID", "map", "id", "ord:long"})
+		t := neo4j.RelType(k)
+		rows := make([]map[string]any, 0, len(byType[k]))
 		for _, i := range byType[k] {
 			e := m.Edges[i]
-			w.Write([]string{e.From, e.To, m.ID, e.Key(), strconv.Itoa(i)})
+			p := neo4j.EdgeProperties(m.ID, e, int64(i))
+			p[":START_ID"], p[":END_ID"] = e.From, e.To
+			rows = append(rows, p)
 		}
-		w.Flush()
-		if err := w.Error(); err != nil {
-			log.Fatal(err)
-		}
-		f.Close()
+		path := filepath.Join(*out, "rels-"+t+".csv")
+		write(path, []string{":START_ID", ":END_ID"}, []string{":START_ID", ":END_ID"}, rows)
 		args = append(args, "--relationships="+t+"="+path)
 	}
 	if err := os.WriteFile(filepath.Join(*out, "args"), []byte(strings.Join(args, "\n")+"\n"), 0o644); err != nil {
@@ -87,47 +79,10 @@ func main() {
 	fmt.Printf("%d nodes, %d relationships\n", len(m.Nodes), len(m.Edges))
 }
 
-// neo4jName is a kind as a label (service_provider: ServiceProvider) or a
-// relationship type (belongs_to: BELONGS_TO).
-func neo4jName(kind string, rel bool) string {
-	if rel {
-		return strings.ToUpper(kind)
-	}
-	var b strings.Builder
-	for _, w := range strings.Split(kind, "_") {
-		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
-	}
-	return b.String()
-}
-
-// props sets the properties of x's fields that have a value, as the store
-// does: numbers as they are, lists as lists, score maps flattened.
-func props[T any](fs []graph.Field[T], x *T, p map[string]any) {
-	for _, f := range fs {
-		v := f.Get(x)
-		if graph.IsEmpty(v) && !f.Required {
-			continue
-		}
-		switch val := v.(type) {
-		case *float64:
-			if f.Type == graph.TypeWhole {
-				p[f.Name] = int64(*val)
-			} else {
-				p[f.Name] = *val
-			}
-		case map[string]float64:
-			for k, n := range val {
-				p[f.Name+"_"+k] = n
-			}
-		default:
-			p[f.Name] = v
-		}
-	}
-}
-
 // write writes rows as one CSV file whose header has every property of
-// any row, typed for the importer; idCol is the column that is the :ID.
-func write(path, idHeader, idCol string, rows []map[string]any) {
+// any row, typed for the importer; idCols are the first columns, headed
+// idHeaders (the node's :ID, or a relationship's :START_ID and :END_ID).
+func write(path string, idHeaders, idCols []string, rows []map[string]any) {
 	types := map[string]string{}
 	for _, r := range rows {
 		for k, v := range r {
@@ -145,15 +100,15 @@ func write(path, idHeader, idCol string, rows []map[string]any) {
 			}
 		}
 	}
-	cols := []string{idCol}
+	cols := slices.Clone(idCols)
 	for k := range types {
-		if k != idCol {
+		if !slices.Contains(idCols, k) {
 			cols = append(cols, k)
 		}
 	}
-	slices.Sort(cols[1:])
-	header := []string{idHeader}
-	for _, c := range cols[1:] {
+	slices.Sort(cols[len(idCols):])
+	header := slices.Clone(idHeaders)
+	for _, c := range cols[len(idCols):] {
 		header = append(header, c+types[c])
 	}
 	f, err := os.Create(path)
