@@ -156,33 +156,10 @@ func TestPlans(t *testing.T) {
 		t.Fatalf("only %d distinct statements recorded: the workload does not cover the store", len(qs))
 	}
 	for _, q := range qs {
-		var plan driver.Plan
-		err := s.read(ctx, func(tx driver.ManagedTransaction) error {
-			res, err := tx.Run(ctx, "EXPLAIN "+q, seen[q])
-			if err != nil {
-				return err
-			}
-			sum, err := res.Consume(ctx)
-			if err != nil {
-				return err
-			}
-			plan = sum.Plan()
-			return nil
-		})
+		plan, err := explain(ctx, s.read, q, seen[q])
 		if err != nil {
 			// EXPLAIN of a write needs a write transaction.
-			err = s.write(ctx, func(tx driver.ManagedTransaction) error {
-				res, err := tx.Run(ctx, "EXPLAIN "+q, seen[q])
-				if err != nil {
-					return err
-				}
-				sum, err := res.Consume(ctx)
-				if err != nil {
-					return err
-				}
-				plan = sum.Plan()
-				return nil
-			})
+			plan, err = explain(ctx, s.write, q, seen[q])
 		}
 		if err != nil {
 			t.Errorf("EXPLAIN %s: %v", q, err)
@@ -194,6 +171,25 @@ func TestPlans(t *testing.T) {
 		}
 	}
 	t.Logf("%d statements explained", len(qs))
+}
+
+// explain asks the server for the plan of statement q in a transaction
+// run by in (the store's read or write).
+func explain(ctx context.Context, in func(context.Context, func(driver.ManagedTransaction) error) error, q string, params map[string]any) (driver.Plan, error) {
+	var plan driver.Plan
+	err := in(ctx, func(tx driver.ManagedTransaction) error {
+		res, err := tx.Run(ctx, "EXPLAIN "+q, params)
+		if err != nil {
+			return err
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			return err
+		}
+		plan = sum.Plan()
+		return nil
+	})
+	return plan, err
 }
 
 // inIndexOrder are the statements that read rows in the order of an index
@@ -210,19 +206,7 @@ func TestPlansInIndexOrder(t *testing.T) {
 	ctx := context.Background()
 	params := map[string]any{"map": "plans-order", "from": int64(0), "skip": int64(10), "limit": int64(10)}
 	for _, q := range inIndexOrder {
-		var plan driver.Plan
-		err := s.read(ctx, func(tx driver.ManagedTransaction) error {
-			res, err := tx.Run(ctx, "EXPLAIN "+q, params)
-			if err != nil {
-				return err
-			}
-			sum, err := res.Consume(ctx)
-			if err != nil {
-				return err
-			}
-			plan = sum.Plan()
-			return nil
-		})
+		plan, err := explain(ctx, s.read, q, params)
 		if err != nil {
 			t.Fatalf("EXPLAIN %s: %v", q, err)
 		}
