@@ -307,9 +307,14 @@ var (
 		"WITH collect(r) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | [startNode(x).id, endNode(x).id, type(x), properties(x)]]"
 )
 
+// runner is a transaction, managed or explicit.
+type runner interface {
+	Run(ctx context.Context, q string, params map[string]any) (driver.ResultWithContext, error)
+}
+
 // chunked runs q, whose records hold one list of rows each, and hands
 // each row to fn in order.
-func chunked(ctx context.Context, tx driver.ManagedTransaction, q string, params map[string]any, fn func(row any) error) error {
+func chunked(ctx context.Context, tx runner, q string, params map[string]any, fn func(row any) error) error {
 	p := make(map[string]any, len(params)+1)
 	maps.Copy(p, params)
 	p["chunk"] = int64(snapshotChunk)
