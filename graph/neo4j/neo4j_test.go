@@ -14,6 +14,7 @@ import (
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/gen"
 	"github.com/chanmap/chanmap/graph/storetest"
 )
 
@@ -319,6 +320,47 @@ func BenchmarkSnapshotUncached(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
 	if srv >= 0 {
 		b.ReportMetric(float64((serverCPU()-srv).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
+	}
+}
+
+// TestChunkedReads: a map of more nodes and relationships than one record
+// of the snapshot or the stream holds reads back equal, in map order, from
+// a store that has not cached it, whole (GetMap) and streamed (StreamMap).
+func TestChunkedReads(t *testing.T) {
+	w := open(t)
+	defer w.Close()
+	ctx := context.Background()
+	m := gen.Generate(3*snapshotChunk/2, 5)
+	if len(m.Edges) <= 2*snapshotChunk {
+		t.Fatalf("the generated map has %d edges, want more than %d", len(m.Edges), 2*snapshotChunk)
+	}
+	m.ID = storetest.FreshID("chunks")
+	if _, err := w.CreateMap(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	defer storetest.Remove(ctx, w, m.ID)
+
+	r := open(t)
+	defer r.Close()
+	got, err := r.GetMap(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !graph.Equal(got, m) {
+		t.Errorf("GetMap read back %d nodes, %d edges, not the map of %d, %d", len(got.Nodes), len(got.Edges), len(m.Nodes), len(m.Edges))
+	}
+	r.forget(m.ID)
+	var streamed graph.Map
+	err = r.StreamMap(ctx, m.ID, graph.MapVisitor{
+		Head: func(h *graph.Map) error { streamed = *h; return nil },
+		Node: func(n *graph.Node) error { streamed.Nodes = append(streamed.Nodes, n); return nil },
+		Edge: func(e *graph.Edge) error { streamed.Edges = append(streamed.Edges, e); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !graph.Equal(&streamed, m) {
+		t.Errorf("StreamMap handed over %d nodes, %d edges, not the map of %d, %d", len(streamed.Nodes), len(streamed.Edges), len(m.Nodes), len(m.Edges))
 	}
 }
 
