@@ -65,7 +65,6 @@ var (
 	qLastNodeOrd = matchNodesInOrder + " AND n.ord >= 0 RETURN n.ord ORDER BY n.map DESC, n.ord DESC LIMIT 1"
 	qEdgePage    = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord SKIP $skip LIMIT $limit"
 	qNodeRows    = matchNodesInOrder + " AND n.ord >= 0 RETURN properties(n) ORDER BY n.map, n.ord"
-	qEdgeRows    = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord"
 	qVersionOf   = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
 )
 

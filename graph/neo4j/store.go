@@ -247,37 +247,93 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 		}
 	}
 
-	recs, err = run(ctx, tx, "MATCH (n:ChannelNode {map: $map}) USING INDEX n:ChannelNode(map) RETURN properties(n) AS p ORDER BY n.ord", params)
-	if err != nil {
-		return nil, err
+	out := &snap{m: m, nodes: counts[0], edges: counts[1]}
+	size := func(c int64) int {
+		if c < 0 || c > 1<<24 {
+			return 0
+		}
+		return int(c)
 	}
-	out := &snap{m: m, nodeOrd: newOrdIndex(len(recs)), nodes: counts[0], edges: counts[1]}
-	m.Nodes = make([]*graph.Node, 0, len(recs))
-	for _, r := range recs {
-		n, ord, err := decodeNode(r.Values[0].(map[string]any))
+	m.Nodes = make([]*graph.Node, 0, size(counts[0]))
+	out.nodeOrd = newOrdIndex(size(counts[0]))
+	err = chunked(ctx, tx, qSnapshotNodes, params, func(row any) error {
+		p, _ := row.(map[string]any)
+		n, ord, err := decodeNode(p)
 		if err != nil {
-			return nil, fmt.Errorf("map %q: %w", id, err)
+			return fmt.Errorf("map %q: %w", id, err)
 		}
 		m.Nodes = append(m.Nodes, n)
 		out.nodeOrd.put(n.ID, ord)
-	}
-
-	recs, err = run(ctx, tx, `MATCH (a:ChannelNode {map: $map})-[r]->(b:ChannelNode {map: $map}) USING INDEX a:ChannelNode(map) WHERE r.map = $map
-		RETURN a.id, b.id, type(r), properties(r) ORDER BY r.ord`, params)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	m.Edges = make([]*graph.Edge, 0, len(recs))
-	out.edgeOrd = newOrdIndex(len(recs))
-	for _, r := range recs {
-		e, ord, err := decodeEdge(r.Values[2].(string), r.Values[0].(string), r.Values[1].(string), r.Values[3].(map[string]any))
+
+	m.Edges = make([]*graph.Edge, 0, size(counts[1]))
+	out.edgeOrd = newOrdIndex(size(counts[1]))
+	err = chunked(ctx, tx, qSnapshotEdges, params, func(row any) error {
+		v, _ := row.([]any)
+		if len(v) != 4 {
+			return fmt.Errorf("map %q: an edge row has %d columns, want 4", id, len(v))
+		}
+		e, ord, err := decodeEdgeRow(id, v)
 		if err != nil {
-			return nil, fmt.Errorf("map %q: %w", id, err)
+			return err
 		}
 		m.Edges = append(m.Edges, e)
 		out.edgeOrd.put(e.Key(), ord)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// The snapshot's nodes and relationships, in stored order, come in records
+// of up to snapshotChunk rows each: the driver's cost is per record (every
+// Bolt message read runs against the call's deadline on a goroutine of its
+// own), so one record per row made the cold read of a 100k-node map cost
+// seconds of client CPU in message handling alone. The server collects
+// only references to the map's elements and builds each chunk's rows as it
+// sends it.
+const snapshotChunk = 1000
+
+var (
+	qSnapshotNodes = "MATCH (n:" + labelNode + " {map: $map}) USING INDEX n:" + labelNode + "(map) WITH n ORDER BY n.ord " +
+		"WITH collect(n) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | properties(x)]"
+	qSnapshotEdges = matchMapEdges + " WITH r ORDER BY r.ord " +
+		"WITH collect(r) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | [startNode(x).id, endNode(x).id, type(x), properties(x)]]"
+)
+
+// runner is a transaction, managed or explicit.
+type runner interface {
+	Run(ctx context.Context, q string, params map[string]any) (driver.ResultWithContext, error)
+}
+
+// chunked runs q, whose records hold one list of rows each, and hands
+// each row to fn in order.
+func chunked(ctx context.Context, tx runner, q string, params map[string]any, fn func(row any) error) error {
+	p := make(map[string]any, len(params)+1)
+	maps.Copy(p, params)
+	p["chunk"] = int64(snapshotChunk)
+	if seen := queryHook; seen != nil {
+		seen(q, p)
+	}
+	res, err := tx.Run(ctx, q, p)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rows, _ := res.Record().Values[0].([]any)
+		for _, row := range rows {
+			if err := fn(row); err != nil {
+				return err
+			}
+		}
+	}
+	return res.Err()
 }
 
 // Apply locks the map's ChannelMap node, checks its version, reads the

@@ -11,8 +11,9 @@ import (
 
 // StreamMap reads map id in one read transaction and hands it to v piece
 // by piece: the ChannelMap node, then the nodes and the relationships as
-// the server sends them (in batches of the driver's fetch size), so the
-// client holds one batch at a time whatever the map's size.
+// the server sends them (the nodes in batches of the driver's fetch size,
+// the relationships in records of snapshotChunk rows), so the client holds
+// one batch at a time whatever the map's size.
 //
 // The transaction is explicit, not managed: a managed one is retried on a
 // transient error, which would hand v the same rows twice. Its first
@@ -79,11 +80,19 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 		}
 	}
 	if v.Edge != nil {
-		edges, err = rows(ctx, tx, qEdgeRows, params, func(r []any) error {
+		// The relationships are sorted by the server (they have no index
+		// to read them in order), so it holds them all before the first
+		// goes out either way: they come in chunks, as the snapshot's do.
+		err = chunked(ctx, tx, qSnapshotEdges, params, func(row any) error {
+			r, _ := row.([]any)
+			if len(r) != 4 {
+				return fmt.Errorf("map %q: an edge row has %d columns, want 4", id, len(r))
+			}
 			e, _, err := decodeEdgeRow(id, r)
 			if err != nil {
 				return err
 			}
+			edges++
 			return v.Edge(e)
 		})
 		if err != nil {
