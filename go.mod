@@ -18,6 +18,7 @@ require (
 	github.com/xuri/excelize/v2 v2.9.1
 	go.etcd.io/bbolt v1.4.3
 	golang.org/x/image v0.27.0
+	golang.org/x/sync v0.22.0
 	golang.org/x/term v0.44.0
 )
 

@@ -9,11 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/chanmap/chanmap/graph"
 )
@@ -274,7 +274,8 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 		at[n.ID] = int32(i)
 	}
 	done := phase("nodes")
-	nodes := newFlight(ctx, nodesInFlight)
+	nodes, nctx := errgroup.WithContext(ctx)
+	nodes.SetLimit(nodesInFlight)
 	for _, k := range graph.NodeKinds {
 		l := kindLabels[k]
 		q := fmt.Sprintf("UNWIND $rows AS row CREATE (n:%s:%s) SET n = row RETURN row.ord, elementId(n)", labelNode, l)
@@ -283,9 +284,12 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 			for j, i := range idx {
 				rows[j] = nodeProps(m.ID, m.Nodes[i], int64(i))
 			}
-			if nodes.Go(func(ctx context.Context) error {
-				err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-					recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
+			if nctx.Err() != nil {
+				break // a batch failed: Wait says why
+			}
+			nodes.Go(func() error {
+				err := s.batch(nctx, &r, func(tx driver.ManagedTransaction) error {
+					recs, err := run(nctx, tx, q, map[string]any{"rows": rows})
 					if err != nil {
 						return err
 					}
@@ -302,13 +306,14 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 					return fmt.Errorf("write %s nodes: %w", l, err)
 				}
 				return nil
-			}) != nil {
-				break
-			}
+			})
 		}
 	}
 	if err := nodes.Wait(); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // cancelled before a batch could fail
 	}
 	done()
 	done = phase("relationships")
@@ -317,7 +322,8 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 		t := relTypes[e.Kind]
 		byType[t] = append(byType[t], int32(i))
 	}
-	rels := newFlight(ctx, relsInFlight)
+	rels, rctx := errgroup.WithContext(ctx)
+	rels.SetLimit(relsInFlight)
 	for _, k := range graph.EdgeKinds {
 		t := relTypes[k]
 		q := fmt.Sprintf(`UNWIND $rows AS row
@@ -329,9 +335,12 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 				e := m.Edges[i]
 				rows[j] = map[string]any{"from": elem[at[e.From]], "to": elem[at[e.To]], "props": edgeProps(m.ID, e, int64(i))}
 			}
-			if rels.Go(func(ctx context.Context) error {
-				err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-					recs, err := run(ctx, tx, q, map[string]any{"rows": rows})
+			if rctx.Err() != nil {
+				break // a batch failed: Wait says why
+			}
+			rels.Go(func() error {
+				err := s.batch(rctx, &r, func(tx driver.ManagedTransaction) error {
+					recs, err := run(rctx, tx, q, map[string]any{"rows": rows})
 					if err != nil {
 						return err
 					}
@@ -344,13 +353,14 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 					return fmt.Errorf("write %s relationships: %w", t, err)
 				}
 				return nil
-			}) != nil {
-				break
-			}
+			})
 		}
 	}
 	if err := rels.Wait(); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // cancelled before a batch could fail
 	}
 	done()
 	return nil
@@ -368,68 +378,6 @@ const (
 	nodesInFlight = 2
 	relsInFlight  = 1
 )
-
-// flight runs batches in goroutines, at most n at a time; the first error
-// cancels the others' context and is the one Wait returns.
-type flight struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	slots  chan struct{}
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	err    error
-}
-
-func newFlight(ctx context.Context, n int) *flight {
-	ctx, cancel := context.WithCancel(ctx)
-	return &flight{ctx: ctx, cancel: cancel, slots: make(chan struct{}, n)}
-}
-
-// Go starts work when a slot is free; it returns the first error so far
-// (then work is not started, and no more should be given).
-func (f *flight) Go(work func(ctx context.Context) error) error {
-	select {
-	case f.slots <- struct{}{}:
-	case <-f.ctx.Done():
-	}
-	if err := f.first(); err != nil {
-		return err
-	}
-	if err := f.ctx.Err(); err != nil {
-		f.fail(err)
-		return err
-	}
-	f.wg.Add(1)
-	go func() {
-		defer func() { <-f.slots; f.wg.Done() }()
-		if err := work(f.ctx); err != nil {
-			f.fail(err)
-		}
-	}()
-	return nil
-}
-
-func (f *flight) fail(err error) {
-	f.mu.Lock()
-	if f.err == nil {
-		f.err = err
-	}
-	f.mu.Unlock()
-	f.cancel()
-}
-
-func (f *flight) first() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.err
-}
-
-// Wait waits for the batches started and returns the first error.
-func (f *flight) Wait() error {
-	f.wg.Wait()
-	f.cancel()
-	return f.first()
-}
 
 // publish makes the staged map visible: the ChannelMap node at version 1,
 // the first history record and the snapshot's head, and the reservation
