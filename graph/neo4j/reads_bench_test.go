@@ -77,12 +77,7 @@ func BenchmarkReadsLarge(b *testing.B) {
 				times = append(times, time.Since(t0))
 			}
 			b.StopTimer()
-			slices.Sort(times)
-			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
-			if srv >= 0 {
-				b.ReportMetric(float64((serverCPU()-srv).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
-			}
+			reportTimes(b, times, cpu, srv)
 			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
 		})
 	}
@@ -184,12 +179,7 @@ func BenchmarkApplyLarge(b *testing.B) {
 				times = append(times, time.Since(t0))
 			}
 			b.StopTimer()
-			slices.Sort(times)
-			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
-			if srv >= 0 {
-				b.ReportMetric(float64((serverCPU()-srv).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
-			}
+			reportTimes(b, times, cpu, srv)
 		})
 	}
 }
@@ -282,5 +272,17 @@ func watchHeap() func() uint64 {
 		close(done)
 		wg.Wait()
 		return peak - base
+	}
+}
+
+// reportTimes reports the median of times, and the client's and the
+// server's CPU per operation since cpu and srv were read (srv < 0: the
+// server's CPU is not known).
+func reportTimes(b *testing.B, times []time.Duration, cpu, srv time.Duration) {
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "client-cpu-ms/op")
+	if srv >= 0 {
+		b.ReportMetric(float64((serverCPU()-srv).Microseconds())/1000/float64(b.N), "server-cpu-ms/op")
 	}
 }
