@@ -126,18 +126,30 @@ func (s *Store) connect(ctx context.Context) error {
 	s.version, _ = rec["version"].(string)
 	edition, _ := rec["edition"].(string)
 	if !supported(s.version) {
-		return fmt.Errorf("neo4j: %s runs %s %s (%s); chanmap needs Neo4j 5 (5.x or 2025.x and later)", s.cfg.URI, name, s.version, edition)
+		return fmt.Errorf("neo4j: %s runs %s %s (%s); chanmap needs Neo4j 5.9 or later (5.x from 5.9, or 2025.x and later)", s.cfg.URI, name, s.version, edition)
 	}
 	return s.ensureSchema(ctx)
 }
 
-// supported reports whether a server version is Neo4j 5 or a later
-// calendar version (2025.01 is the release after 5.26).
+// supported reports whether a server version is Neo4j 5.9 or later, or a
+// later calendar version (2025.01 is the release after 5.26): the support
+// walk uses quantified path patterns, which came with 5.9.
 func supported(v string) bool {
-	major, _, _ := strings.Cut(v, ".")
+	major, rest, _ := strings.Cut(v, ".")
 	n, err := strconv.Atoi(major)
-	return err == nil && (n == 5 || n >= 2025)
+	if err != nil {
+		return false
+	}
+	if n == 5 {
+		minor, _, _ := strings.Cut(rest, ".")
+		m, err := strconv.Atoi(minor)
+		return err == nil && m >= minNeo4jMinor
+	}
+	return n >= 2025
 }
+
+// minNeo4jMinor is the oldest Neo4j 5 release chanmap runs on (5.9).
+const minNeo4jMinor = 9
 
 // ServerVersion is the Neo4j version the store talks to.
 func (s *Store) ServerVersion() string { return s.version }

@@ -157,7 +157,8 @@ func TestSupportedVersions(t *testing.T) {
 		v  string
 		ok bool
 	}{
-		{"5.26.0", true}, {"5.1.0", true}, {"2025.01.0", true}, {"2026.10.1", true},
+		{"5.26.0", true}, {"5.9.0", true}, {"5.10.0", true}, {"2025.01.0", true}, {"2026.10.1", true},
+		{"5.8.0", false}, {"5.1.0", false}, {"5", false}, {"5.x", false},
 		{"4.4.30", false}, {"3.5.0", false}, {"", false}, {"dev", false},
 	} {
 		if got := supported(tc.v); got != tc.ok {
