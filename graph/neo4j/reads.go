@@ -109,7 +109,12 @@ func readHead(ctx context.Context, tx driver.ManagedTransaction, id string) (*he
 	return decodeHead(id, recs[0].Values[0].(map[string]any))
 }
 
+// decodeEdgeRow decodes a row [from id, to id, type, properties] of map
+// mapID, or says that the row has another shape.
 func decodeEdgeRow(mapID string, v []any) (*graph.Edge, int64, error) {
+	if len(v) != 4 {
+		return nil, 0, fmt.Errorf("map %q: an edge row has %d columns, want 4", mapID, len(v))
+	}
 	from, _ := v[0].(string)
 	to, _ := v[1].(string)
 	t, _ := v[2].(string)

@@ -274,9 +274,6 @@ func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*sn
 	out.edgeOrd = newOrdIndex(size(counts[1]))
 	err = chunked(ctx, tx, qSnapshotEdges, params, func(row any) error {
 		v, _ := row.([]any)
-		if len(v) != 4 {
-			return fmt.Errorf("map %q: an edge row has %d columns, want 4", id, len(v))
-		}
 		e, ord, err := decodeEdgeRow(id, v)
 		if err != nil {
 			return err

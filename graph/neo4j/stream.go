@@ -85,9 +85,6 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 		// goes out either way: they come in chunks, as the snapshot's do.
 		err = chunked(ctx, tx, qSnapshotEdges, params, func(row any) error {
 			r, _ := row.([]any)
-			if len(r) != 4 {
-				return fmt.Errorf("map %q: an edge row has %d columns, want 4", id, len(r))
-			}
 			e, _, err := decodeEdgeRow(id, r)
 			if err != nil {
 				return err
