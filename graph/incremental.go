@@ -370,3 +370,62 @@ func pathEdges(out map[string][]*Edge, from, to string) []*Edge {
 	}
 	return nil
 }
+
+// ApplyToPart applies cs to part, a piece of a valid map, for a store that
+// reads only what a small change set needs instead of the whole map. part
+// must hold every node cs names (by id, as an edge end or in an edge's
+// products), every edge touching a node cs deletes, every edge cs names
+// (by key, old or new), the supplies edges into the buyers of supplies
+// edges cs adds or updates, and the ends and products of all its edges.
+//
+// ok is false when cs reaches past what it names (set_map, a node changing
+// kind or id, a product node changed or removed) or when applying it to
+// part fails for any reason: the caller then applies cs to the whole map
+// with ApplyToSnapshot, which gives the exact result or errors. A supplies
+// cycle that cs closes through edges outside part is not seen here: the
+// caller checks that against the whole map (see NewSupplies).
+func ApplyToPart(part *Map, cs ChangeSet) (next *Map, ok bool) {
+	if part == nil {
+		return nil, false
+	}
+	ix := newIndex(part)
+	if !localChanges(part, ix, cs) {
+		return nil, false
+	}
+	for _, c := range cs.Changes {
+		if c.Op == OpUpdateEdge && (c.Edge == nil || c.Edge.Key() != c.ID) {
+			return nil, false // a new key could be taken by an edge outside part
+		}
+	}
+	c := *part
+	c.Nodes = slices.Clone(part.Nodes)
+	c.Edges = slices.Clone(part.Edges)
+	out, _, err := applyChanges(&c, ix.view(), cs, func(next *Map) *ValidationError {
+		return validate(touchedPart(next, cs))
+	})
+	if err != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// NewSupplies lists the supplies edges of next that cs adds or updates:
+// those that may close a supplies cycle.
+func NewSupplies(next *Map, cs ChangeSet) []*Edge {
+	keys := map[string]bool{}
+	for _, c := range cs.Changes {
+		if (c.Op == OpAddEdge || c.Op == OpUpdateEdge) && c.Edge != nil && c.Edge.Kind == EdgeSupplies {
+			keys[c.Edge.Key()] = true
+		}
+	}
+	var out []*Edge
+	if len(keys) == 0 {
+		return nil
+	}
+	for _, e := range next.Edges {
+		if e.Kind == EdgeSupplies && keys[e.Key()] {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -63,6 +63,9 @@ func (h histState) into(p map[string]any) {
 	p["history_log_bytes"] = h.logBytes
 }
 
+// countsOf is the node and edge counts of a whole map.
+func countsOf(m *graph.Map) [2]int64 { return [2]int64{int64(len(m.Nodes)), int64(len(m.Edges))} }
+
 func newGen() string {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -90,7 +93,11 @@ func writeSnap(ctx context.Context, tx driver.ManagedTransaction, h *histState, 
 
 // writeRecord records next (at its new version) as the result of cs, and a
 // snapshot when one is due.
-func writeRecord(ctx context.Context, tx driver.ManagedTransaction, h *histState, next *graph.Map, cs graph.ChangeSet, wi graph.WriteInfo, now time.Time) error {
+//
+// counts are the map's node and edge counts at next's version; next may be
+// only the part of the map a small change read (see applyLocal), which
+// never falls due for a snapshot.
+func writeRecord(ctx context.Context, tx driver.ManagedTransaction, h *histState, next *graph.Map, counts [2]int64, cs graph.ChangeSet, wi graph.WriteInfo, now time.Time) error {
 	data, err := json.Marshal(cs)
 	if err != nil {
 		return fmt.Errorf("encode change set: %w", err)
@@ -98,12 +105,15 @@ func writeRecord(ctx context.Context, tx driver.ManagedTransaction, h *histState
 	if _, err := run(ctx, tx, "CREATE (r:"+labelVersion+` {gen: $gen, map: $map, version: $v, time: $time, author: $author,
 		message: $message, nodes: $nodes, edges: $edges, change_count: $count, changes: $changes})`,
 		map[string]any{"gen": h.gen, "map": next.ID, "v": next.Version, "time": now, "author": wi.Author, "message": wi.Message,
-			"nodes": int64(len(next.Nodes)), "edges": int64(len(next.Edges)), "count": int64(len(cs.Changes)), "changes": string(data)}); err != nil {
+			"nodes": counts[0], "edges": counts[1], "count": int64(len(cs.Changes)), "changes": string(data)}); err != nil {
 		return fmt.Errorf("write history of map %q: %w", next.ID, err)
 	}
 	if h.snap != next.Version {
 		h.logBytes += int64(len(data))
 		if graph.SnapshotDue(h.logBytes, h.snapBytes) {
+			if counts != countsOf(next) {
+				return errWhole
+			}
 			return writeSnap(ctx, tx, h, next)
 		}
 	}
@@ -528,7 +538,7 @@ func (s *Store) undelete(ctx context.Context, r reservation, h histState, v int6
 		}
 		now := time.Now().UTC()
 		hh := h
-		if err := writeRecord(ctx, tx, &hh, m, graph.ChangeSet{}, wi, now); err != nil {
+		if err := writeRecord(ctx, tx, &hh, m, countsOf(m), graph.ChangeSet{}, wi, now); err != nil {
 			return err
 		}
 		props, err := mapProps(m)
@@ -537,6 +547,7 @@ func (s *Store) undelete(ctx context.Context, r reservation, h histState, v int6
 		}
 		props["version"], props["updated"] = m.Version, now
 		hh.into(props)
+		denseHints(props, m, m.Version)
 		if _, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) REMOVE d:"+labelDeleted+" SET d:ChannelMap SET d = $props",
 			map[string]any{"map": r.id, "props": props}); err != nil {
 			return err

@@ -399,10 +399,11 @@ func (s *Store) publish(ctx context.Context, r reservation, m *graph.Map, wi gra
 		if err := writeSnapHead(ctx, tx, &h, &first, head, parts, size+int64(len(head))); err != nil {
 			return err
 		}
-		if err := writeRecord(ctx, tx, &h, &first, graph.ChangeSet{}, wi, now); err != nil {
+		if err := writeRecord(ctx, tx, &h, &first, countsOf(&first), graph.ChangeSet{}, wi, now); err != nil {
 			return err
 		}
 		h.into(props)
+		denseHints(props, m, 1)
 		if _, err := run(ctx, tx, "CREATE (m:ChannelMap) SET m = $props, m.id = $id, m.version = 1, m.updated = $now",
 			map[string]any{"id": m.ID, "props": props, "now": now}); err != nil {
 			return err

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -337,7 +338,18 @@ func chunked(ctx context.Context, tx runner, q string, params map[string]any, fn
 // snapshot, applies cs in memory (graph.ApplyToSnapshot validates what it touches),
 // and writes only what changed and one history record — all in one write
 // transaction.
+//
+// When this Store does not hold the map at version expected (the first
+// change after start, or after another process wrote), a small change set
+// is applied from the part of the map it touches instead (see applyLocal),
+// so it does not wait for the whole map to be read.
 func (s *Store) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
+	if s.cached(id, expected, true) == nil {
+		v, err := s.applyLocal(ctx, id, expected, cs)
+		if !errors.Is(err, errWhole) {
+			return v, err
+		}
+	}
 	return s.change(ctx, id, expected, func(driver.ManagedTransaction, *graph.Map, histState) (graph.ChangeSet, string, error) {
 		return cs, "", nil
 	})
@@ -356,18 +368,10 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 	err := s.write(ctx, func(tx driver.ManagedTransaction) error {
 		// Taking the write lock first makes concurrent writers queue here;
 		// the version read after it is the latest committed one.
-		recs, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m._lock = true REMOVE m._lock RETURN m.version, properties(m)", map[string]any{"map": id})
+		cur, p, err := lockMap(ctx, tx, id, expected)
 		if err != nil {
 			return err
 		}
-		if len(recs) == 0 {
-			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-		}
-		cur, _ := recs[0].Values[0].(int64)
-		if cur != expected {
-			return fmt.Errorf("map %q is at version %d, not %d: %w", id, cur, expected, graph.ErrConflict)
-		}
-		p, _ := recs[0].Values[1].(map[string]any)
 		h := readHist(p)
 		// The lock keeps every other chanmap writer out, so the cached
 		// snapshot at this version, or one read now, is the current map.
@@ -406,7 +410,7 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 		version = cur + 1
 		next.Version = version
 		now := time.Now().UTC()
-		if err := writeRecord(ctx, tx, &h, next, cs, wi, now); err != nil {
+		if err := writeRecord(ctx, tx, &h, next, countsOf(next), cs, wi, now); err != nil {
 			return err
 		}
 		props, err := mapProps(next)
@@ -416,6 +420,7 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 		props["version"] = version
 		props["updated"] = now
 		h.into(props)
+		ordHints(props, stored, version)
 		// SET m = ... replaces every property, so a cleared classification
 		// or currency is removed.
 		if _, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m = $props", map[string]any{"map": id, "props": props}); err != nil {

@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	tests = append(tests, scenarioTests...)
 	tests = append(tests, readTests...)
 	tests = append(tests, supportTests...)
+	tests = append(tests, applyTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
