@@ -403,7 +403,7 @@ func (s *Store) publish(ctx context.Context, r reservation, m *graph.Map, wi gra
 			return err
 		}
 		h.into(props)
-		denseHints(props, m, 1)
+		denseHints(m).into(props, 1)
 		if _, err := run(ctx, tx, "CREATE (m:ChannelMap) SET m = $props, m.id = $id, m.version = 1, m.updated = $now",
 			map[string]any{"id": m.ID, "props": props, "now": now}); err != nil {
 			return err

@@ -30,30 +30,65 @@ import (
 // errWhole says the part cannot settle a change set: apply it to the whole map.
 var errWhole = errors.New("the change needs the whole map")
 
-// Properties of the ChannelMap node that let a change find the next free
-// positions without reading every relationship (they carry no index):
-// the highest node and edge positions in use, valid at the version
+// Properties of the ChannelMap node that let a change read only its part:
+// the highest node and edge positions in use, so additions go after them
+// without reading every relationship (they carry no index), and how many
+// edges were given an id of their own (an edge key not found from the
+// start node it names can only be such an id, elsewhere in the map: with
+// none, there is nothing to look for). They are valid at the version
 // ord_version. Any other writer bumps the version without setting them,
-// which makes them stale and the next change read the positions instead.
+// which makes them stale and the next change read the whole map instead.
 const (
-	propNodeOrdMax = "node_ord_max"
-	propEdgeOrdMax = "edge_ord_max"
-	propOrdVersion = "ord_version"
+	propNodeOrdMax  = "node_ord_max"
+	propEdgeOrdMax  = "edge_ord_max"
+	propExplicitIDs = "explicit_edge_ids"
+	propOrdVersion  = "ord_version"
 )
 
-// ordHints are the position properties for snapshot s written at version v.
-func ordHints(p map[string]any, s *snap, v int64) {
-	p[propNodeOrdMax] = s.nodeOrd.max
-	p[propEdgeOrdMax] = s.edgeOrd.max
-	p[propOrdVersion] = v
+// hints are the values of those properties.
+type hints struct{ nodeMax, edgeMax, explicit int64 }
+
+func (h hints) into(p map[string]any, v int64) {
+	p[propNodeOrdMax], p[propEdgeOrdMax], p[propExplicitIDs], p[propOrdVersion] = h.nodeMax, h.edgeMax, h.explicit, v
 }
 
-// denseHints are the position properties of map m written whole at
-// version v, its positions 0, 1, 2, ... (an import, an undelete).
-func denseHints(p map[string]any, m *graph.Map, v int64) {
-	p[propNodeOrdMax] = int64(len(m.Nodes)) - 1
-	p[propEdgeOrdMax] = int64(len(m.Edges)) - 1
-	p[propOrdVersion] = v
+// hintsOf are the hints of snapshot s.
+func hintsOf(s *snap) hints {
+	return hints{nodeMax: s.nodeOrd.max, edgeMax: s.edgeOrd.max, explicit: explicitIDs(s.m.Edges)}
+}
+
+// denseHints are the hints of map m written whole, its positions 0, 1,
+// 2, ... (an import, an undelete).
+func denseHints(m *graph.Map) hints {
+	return hints{nodeMax: int64(len(m.Nodes)) - 1, edgeMax: int64(len(m.Edges)) - 1, explicit: explicitIDs(m.Edges)}
+}
+
+// explicitIDs counts the edges given an id of their own.
+func explicitIDs(es []*graph.Edge) int64 {
+	var n int64
+	for _, e := range es {
+		if e.ID != "" && e.ID != graph.DefaultEdgeID(e.From, e.Kind, e.To) {
+			n++
+		}
+	}
+	return n
+}
+
+// storedHints reads the hints from the ChannelMap node's properties p at
+// version v. Hints from another version mean a writer other than
+// chanmap's changes, imports and undeletes (an edit by hand, an older
+// chanmap) wrote last: its positions and counts are not known without
+// reading the whole map, so errWhole, and that write sets them again.
+func storedHints(p map[string]any, v int64) (hints, error) {
+	var h hints
+	var ok [3]bool
+	h.nodeMax, ok[0] = p[propNodeOrdMax].(int64)
+	h.edgeMax, ok[1] = p[propEdgeOrdMax].(int64)
+	h.explicit, ok[2] = p[propExplicitIDs].(int64)
+	if at, _ := p[propOrdVersion].(int64); at != v || ok != [3]bool{true, true, true} {
+		return hints{}, errWhole
+	}
+	return h, nil
 }
 
 // applyLocal applies cs to map id at version expected from the part cs
@@ -87,16 +122,16 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		if hd.nodes < 0 || hd.edges < 0 {
 			return errWhole
 		}
-		nodeMax, edgeMax, err := storedHints(p, cur)
+		hint, err := storedHints(p, cur)
 		if err != nil {
 			return err
 		}
-		old, err := readPart(ctx, tx, hd.m, cs)
+		old, err := readPart(ctx, tx, hd.m, cs, hint.explicit > 0)
 		if err != nil {
 			return err
 		}
-		old.nodeOrd.max = max(old.nodeOrd.max, nodeMax)
-		old.edgeOrd.max = max(old.edgeOrd.max, edgeMax)
+		old.nodeOrd.max = max(old.nodeOrd.max, hint.nodeMax)
+		old.edgeOrd.max = max(old.edgeOrd.max, hint.edgeMax)
 		next, ok := graph.ApplyToPart(old.m, cs)
 		if !ok {
 			return errWhole
@@ -127,7 +162,9 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		props["version"] = version
 		props["updated"] = now
 		h.into(props)
-		ordHints(props, stored, version)
+		hint.nodeMax, hint.edgeMax = stored.nodeOrd.max, stored.edgeOrd.max
+		hint.explicit += explicitIDs(next.Edges) - explicitIDs(old.m.Edges) // the part's other edges are in both
+		hint.into(props, version)
 		_, err = run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m = $props", map[string]any{"map": id, "props": props})
 		return err
 	})
@@ -184,11 +221,15 @@ var relSupplies = relTypes[graph.EdgeSupplies]
 // readPart reads, inside tx, the part of the map (head h) that cs needs
 // (see graph.ApplyToPart), in map order, with the positions of what it
 // holds.
-func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, cs graph.ChangeSet) (*snap, error) {
+//
+// explicit says the map has edges given an id of their own: only then can
+// an edge key not found from the start node it names be anywhere else.
+func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, cs graph.ChangeSet, explicit bool) (*snap, error) {
 	mapID := h.ID
 	ids := map[string]bool{}     // nodes to read
 	keys := map[string]bool{}    // edges to read, by key
 	deleted := map[string]bool{} // nodes whose every edge is read
+	froms := map[string]bool{}   // start nodes of the edges named by key
 	buyers := map[string]bool{}  // nodes whose incoming supplies edges are read
 	edgeNames := func(e *graph.Edge) {
 		ids[e.From], ids[e.To] = true, true
@@ -218,6 +259,7 @@ func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, c
 			keys[c.ID] = true
 			if c.Edge != nil {
 				edgeNames(c.Edge)
+				froms[c.Edge.From] = true // most updates keep the edge's start
 			}
 		case graph.OpDeleteEdge:
 			keys[c.ID] = true
@@ -277,7 +319,6 @@ func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, c
 	}
 
 	if len(keys) > 0 {
-		froms := map[string]bool{}
 		for k := range keys {
 			if f, _, ok := strings.Cut(k, "--"); ok {
 				froms[f] = true
@@ -294,7 +335,7 @@ func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, c
 		}
 		// A key not found from its start may still be taken by an edge
 		// given that id explicitly, anywhere in the map: look at them all.
-		if len(missing) > 0 {
+		if len(missing) > 0 && explicit {
 			if err := readEdges(qPartEdgesScan, map[string]any{"keys": keysOf(missing)}); err != nil {
 				return nil, err
 			}
@@ -330,20 +371,6 @@ func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, c
 		part.edgeOrd.put(e.Key(), edgeOrd[e])
 	}
 	return part, nil
-}
-
-// storedHints reads the position hints of the ChannelMap node's
-// properties p at version v. Hints from another version mean a writer
-// other than chanmap's changes, imports and undeletes (an edit by hand, an
-// older chanmap) wrote last: its positions and counts are not known without
-// reading the whole map, so errWhole, and that write sets the hints again.
-func storedHints(p map[string]any, v int64) (nodeMax, edgeMax int64, err error) {
-	nodeMax, okN := p[propNodeOrdMax].(int64)
-	edgeMax, okE := p[propEdgeOrdMax].(int64)
-	if at, _ := p[propOrdVersion].(int64); at != v || !okN || !okE {
-		return 0, 0, errWhole
-	}
-	return nodeMax, edgeMax, nil
 }
 
 // noCycle checks, after the change is written in tx, that no supplies

@@ -29,11 +29,12 @@ func TestSmallChangeReadsPart(t *testing.T) {
 	defer storetest.Remove(ctx, s, m.ID)
 
 	var mu sync.Mutex
-	var whole bool
+	var whole, scanned bool
 	queryHook = func(q string, _ map[string]any) {
 		mu.Lock()
 		defer mu.Unlock()
 		whole = whole || q == qSnapshotNodes || q == qSnapshotEdges
+		scanned = scanned || q == qPartEdgesScan
 	}
 	defer func() { queryHook = nil }()
 	apply := func(name string, cs graph.ChangeSet, wantWhole bool) {
@@ -44,16 +45,21 @@ func TestSmallChangeReadsPart(t *testing.T) {
 		}
 		s.forget(m.ID)
 		mu.Lock()
-		whole = false
+		whole, scanned = false, false
 		mu.Unlock()
 		if v, err = s.Apply(ctx, m.ID, v, cs); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		mu.Lock()
-		read := whole
+		read, scan := whole, scanned
 		mu.Unlock()
 		if read != wantWhole {
 			t.Errorf("%s: read the whole map: %v, want %v", name, read, wantWhole)
+		}
+		if scan {
+			// The map has no edge with an id of its own: a new edge's key
+			// is looked for from its start node only.
+			t.Errorf("%s: looked for an edge key among all the map's relationships", name)
 		}
 		s.forget(m.ID)
 		got, err := s.GetMap(ctx, m.ID)

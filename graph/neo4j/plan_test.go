@@ -204,7 +204,7 @@ func TestPlansInIndexOrder(t *testing.T) {
 	s := open(t)
 	defer s.Close()
 	ctx := context.Background()
-	params := map[string]any{"map": "plans-order", "from": int64(0), "skip": int64(10), "limit": int64(10)}
+	params := map[string]any{"map": "plans-order", "from": int64(0), "skip": int64(10), "limit": int64(10), "chunk": int64(snapshotChunk)}
 	for _, q := range inIndexOrder {
 		plan, err := explain(ctx, s.read, q, params)
 		if err != nil {

@@ -64,8 +64,12 @@ var (
 	// qLastNodeOrd is the highest node position of the map (see listPage).
 	qLastNodeOrd = matchNodesInOrder + " AND n.ord >= 0 RETURN n.ord ORDER BY n.map DESC, n.ord DESC LIMIT 1"
 	qEdgePage    = matchMapEdges + " RETURN " + returnEdge + " ORDER BY r.ord SKIP $skip LIMIT $limit"
-	qNodeRows    = matchNodesInOrder + " AND n.ord >= 0 RETURN properties(n) ORDER BY n.map, n.ord"
-	qVersionOf   = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
+	// qNodeRows is the map's nodes in map order, in records of $chunk
+	// rows (see chunked): the server collects references in index order
+	// (no sort), and builds each record's rows as it sends it.
+	qNodeRows = matchNodesInOrder + " AND n.ord >= 0 WITH n ORDER BY n.map, n.ord " +
+		"WITH collect(n) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | properties(x)]"
+	qVersionOf = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
 )
 
 // head is the decoded ChannelMap node: the map without nodes and edges,

@@ -148,12 +148,13 @@ func BenchmarkApplyLarge(b *testing.B) {
 	m := benchMap(b, w, "apply")
 	mapID, v := m.ID, m.Version
 	node := m.NodesOfKind(graph.KindSegment)[0]
+	seller := m.NodesOfKind(graph.KindDistributor)[0]
 	m = nil
-	for _, cold := range []bool{false, true} {
-		name := "Warm"
-		if cold {
-			name = "Cold"
-		}
+	// Warm: one field, the snapshot held. Cold: one field, nothing held.
+	// ColdAdd: a new reseller and the supplies edge into it, nothing held
+	// (a new edge's key is looked for among all the map's relationships).
+	for _, name := range []string{"Warm", "Cold", "ColdAdd"} {
+		cold := name != "Warm"
 		b.Run(name, func(b *testing.B) {
 			if !cold {
 				if _, err := w.GetMap(bg, mapID); err != nil { // the snapshot, as a server holds it
@@ -167,13 +168,24 @@ func BenchmarkApplyLarge(b *testing.B) {
 				if cold {
 					w.forget(mapID)
 				}
-				n, _, err := w.GetNode(bg, mapID, node)
-				if err != nil || n == nil {
-					b.Fatalf("GetNode(%s): %v, %v", node, n, err)
+				var cs graph.ChangeSet
+				if name == "ColdAdd" {
+					id := fmt.Sprintf("bench-reseller-%d", v)
+					cs.Changes = []graph.Change{
+						{Op: graph.OpAddNode, Node: &graph.Node{ID: id, Kind: graph.KindReseller, Name: id}},
+						{Op: graph.OpAddEdge, Edge: &graph.Edge{From: seller, To: id, Kind: graph.EdgeSupplies}},
+					}
+				} else {
+					n, _, err := w.GetNode(bg, mapID, node)
+					if err != nil || n == nil {
+						b.Fatalf("GetNode(%s): %v, %v", node, n, err)
+					}
+					n.Description = fmt.Sprintf("change %d", v)
+					cs.Changes = []graph.Change{{Op: graph.OpUpdateNode, ID: node, Node: n}}
 				}
-				n.Description = fmt.Sprintf("change %d", v)
 				t0 := time.Now()
-				if v, err = w.Apply(bg, mapID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: node, Node: n}}}); err != nil {
+				var err error
+				if v, err = w.Apply(bg, mapID, v, cs); err != nil {
 					b.Fatal(err)
 				}
 				times = append(times, time.Since(t0))

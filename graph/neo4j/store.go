@@ -420,7 +420,7 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 		props["version"] = version
 		props["updated"] = now
 		h.into(props)
-		ordHints(props, stored, version)
+		hintsOf(stored).into(props, version)
 		// SET m = ... replaces every property, so a cleared classification
 		// or currency is removed.
 		if _, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m = $props", map[string]any{"map": id, "props": props}); err != nil {

@@ -11,9 +11,10 @@ import (
 
 // StreamMap reads map id in one read transaction and hands it to v piece
 // by piece: the ChannelMap node, then the nodes and the relationships as
-// the server sends them (the nodes in batches of the driver's fetch size,
-// the relationships in records of snapshotChunk rows), so the client holds
-// one batch at a time whatever the map's size.
+// the server sends them, in records of snapshotChunk rows (the nodes in the
+// order of the (map, ord) index, the relationships sorted), so the client
+// holds one record at a time whatever the map's size. One row per record
+// cost the driver more than the rows themselves.
 //
 // The transaction is explicit, not managed: a managed one is retried on a
 // transient error, which would hand v the same rows twice. Its first
@@ -68,11 +69,13 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 	}
 	var nodes, edges int64
 	if v.Node != nil {
-		nodes, err = rows(ctx, tx, qNodeRows, params, func(r []any) error {
-			n, _, err := decodeNode(r[0].(map[string]any))
+		err = chunked(ctx, tx, qNodeRows, params, func(row any) error {
+			p, _ := row.(map[string]any)
+			n, _, err := decodeNode(p)
 			if err != nil {
 				return fmt.Errorf("map %q: %w", id, err)
 			}
+			nodes++
 			return v.Node(n)
 		})
 		if err != nil {
@@ -113,21 +116,4 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 		return fmt.Errorf("map %q changed while it was read (version %d, then %d): %w", id, h.m.Version, after, graph.ErrConflict)
 	}
 	return nil
-}
-
-// rows runs q and hands each row to fn as it arrives; it returns the
-// number of rows.
-func rows(ctx context.Context, tx driver.ExplicitTransaction, q string, params map[string]any, fn func([]any) error) (int64, error) {
-	res, err := tx.Run(ctx, q, params)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	for res.Next(ctx) {
-		if err := fn(res.Record().Values); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, res.Err()
 }
