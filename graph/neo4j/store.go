@@ -201,14 +201,36 @@ func (s *Store) remember(m *snap) {
 	if old := s.cache[id]; old != nil && (old.m.Version > m.m.Version || old.m.Version == m.m.Version && old.written && !m.written) {
 		return
 	}
-	if _, ok := s.cache[id]; !ok && len(s.cache) >= maxCached {
-		for k := range s.cache {
-			delete(s.cache, k)
+	size := m.size()
+	if size > maxCachedElements {
+		// A map this big is read for each answer that needs all of it;
+		// the rest (keyed reads, pages, support, small changes, the
+		// stream) never needs the snapshot.
+		delete(s.cache, id)
+		return
+	}
+	total, others := size, 0
+	for k, c := range s.cache {
+		if k != id {
+			total += c.size()
+			others++
+		}
+	}
+	for k, c := range s.cache {
+		if total <= maxCachedElements && others < maxCached {
 			break
+		}
+		if k != id {
+			delete(s.cache, k)
+			total -= c.size()
+			others--
 		}
 	}
 	s.cache[id] = m
 }
+
+// size is what a snapshot counts against maxCachedElements.
+func (m *snap) size() int { return len(m.m.Nodes) + len(m.m.Edges) }
 
 func (s *Store) forget(id string) {
 	s.mu.Lock()
@@ -216,8 +238,15 @@ func (s *Store) forget(id string) {
 	delete(s.cache, id)
 }
 
-// maxCached bounds how many decoded maps a Store keeps.
-const maxCached = 16
+// maxCached bounds how many decoded maps a Store keeps, and
+// maxCachedElements how many nodes and edges they hold together: the
+// generated 100k-node map (297k elements) holds 103 MB decoded, plus its
+// positions, so the cache stays near 450 MB; three such maps are kept,
+// and a million-node map (3M elements) never is.
+const (
+	maxCached         = 16
+	maxCachedElements = 1_000_000
+)
 
 // snapshot reads map id inside tx, with its nodes and edges in stored order.
 func snapshot(ctx context.Context, tx driver.ManagedTransaction, id string) (*snap, error) {
