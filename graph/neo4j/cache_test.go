@@ -57,3 +57,23 @@ func TestCacheBudget(t *testing.T) {
 		t.Fatalf("%d small maps held, want %d", n, maxCached)
 	}
 }
+
+// TestKeyEnds checks every split of a default edge key, node ids with
+// "--" in them included: an edge is looked for between each pair.
+func TestKeyEnds(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		want [][2]string
+	}{
+		{"acme--supplies--nordic", [][2]string{{"acme", "nordic"}}},
+		{"a--b--supplies--c", [][2]string{{"a--b", "c"}}},
+		{"a--supplies--b--supplies--c", [][2]string{{"a", "b--supplies--c"}, {"a--supplies--b", "c"}}},
+		{"x--uses--y", [][2]string{{"x", "y"}}},
+		{"hydro-food", nil},
+		{"--supplies--c", nil},
+	} {
+		if got := keyEnds(tc.key); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("keyEnds(%q) = %v, want %v", tc.key, got, tc.want)
+		}
+	}
+}

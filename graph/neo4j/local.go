@@ -195,11 +195,11 @@ func lockMap(ctx context.Context, tx driver.ManagedTransaction, id string, expec
 
 var (
 	qPartNodes = "UNWIND $ids AS id " + matchNodeBy("n", "id") + " RETURN properties(n)"
-	// Edges by key, from the start node the key names (a default key is
-	// FROM--KIND--TO).
-	qPartEdgesFrom = "UNWIND $froms AS f " + matchNodeBy("a", "f") + " MATCH (a)-[r]->(b) WHERE r.map = $map AND r.id IN $keys RETURN " + returnEdge
-	// Edges by key among all of the map's: a key that names no start node
-	// (an edge given its own id), or one not found from there.
+	// Edges by key, between the ends each row names (see qEdgeFrom).
+	qPartEdges = "UNWIND $rows AS row " + matchNodeBy("a", "row.from") + " " + matchNodeBy("b", "row.to") +
+		" MATCH (a)-[r]->(b) WHERE r.map = $map AND r.id = row.key RETURN " + returnEdge
+	// Edges by key among all of the map's: a key that names no ends (an
+	// edge given its own id), or one not found between them.
 	qPartEdgesScan = matchMapEdges + " AND r.id IN $keys RETURN " + returnEdge
 	qPartTouching  = "UNWIND $ids AS id " + matchNodeBy("x", "id") + " MATCH (x)-[r]-() WHERE r.map = $map " +
 		"WITH startNode(r) AS a, r, endNode(r) AS b RETURN " + returnEdge
@@ -229,7 +229,7 @@ func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, c
 	ids := map[string]bool{}     // nodes to read
 	keys := map[string]bool{}    // edges to read, by key
 	deleted := map[string]bool{} // nodes whose every edge is read
-	froms := map[string]bool{}   // start nodes of the edges named by key
+	ends := map[[3]string]bool{} // {from, to, key}: where an edge named by key may be
 	buyers := map[string]bool{}  // nodes whose incoming supplies edges are read
 	edgeNames := func(e *graph.Edge) {
 		ids[e.From], ids[e.To] = true, true
@@ -259,7 +259,7 @@ func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, c
 			keys[c.ID] = true
 			if c.Edge != nil {
 				edgeNames(c.Edge)
-				froms[c.Edge.From] = true // most updates keep the edge's start
+				ends[[3]string{c.Edge.From, c.Edge.To, c.ID}] = true // most updates keep the edge's ends
 			}
 		case graph.OpDeleteEdge:
 			keys[c.ID] = true
@@ -320,11 +320,15 @@ func readPart(ctx context.Context, tx driver.ManagedTransaction, h *graph.Map, c
 
 	if len(keys) > 0 {
 		for k := range keys {
-			if f, _, ok := strings.Cut(k, "--"); ok {
-				froms[f] = true
+			for _, e := range keyEnds(k) {
+				ends[[3]string{e[0], e[1], k}] = true
 			}
 		}
-		if err := readEdges(qPartEdgesFrom, map[string]any{"froms": keysOf(froms), "keys": keysOf(keys)}); err != nil {
+		rows := make([]any, 0, len(ends))
+		for e := range ends {
+			rows = append(rows, map[string]any{"from": e[0], "to": e[1], "key": e[2]})
+		}
+		if err := readEdges(qPartEdges, map[string]any{"rows": rows}); err != nil {
 			return nil, err
 		}
 		missing := map[string]bool{}
@@ -395,6 +399,27 @@ func noCycle(ctx context.Context, tx driver.ManagedTransaction, mapID string, es
 		return errWhole
 	}
 	return nil
+}
+
+// keyEnds lists the {from, to} a default edge key FROM--KIND--TO can name:
+// node ids may hold "--" themselves, so every split at a "--KIND--" is one.
+func keyEnds(key string) [][2]string {
+	var out [][2]string
+	for _, k := range graph.EdgeKinds {
+		sep := "--" + string(k) + "--"
+		for i := 0; ; {
+			j := strings.Index(key[i:], sep)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if from, to := key[:at], key[at+len(sep):]; from != "" && to != "" {
+				out = append(out, [2]string{from, to})
+			}
+			i = at + 1
+		}
+	}
+	return out
 }
 
 // keysOf is the keys of set as a query parameter.

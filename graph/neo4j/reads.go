@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -53,12 +52,14 @@ func matchNode(v, param string) string {
 
 var (
 	qNodeByID = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("n", "id") + " RETURN m.version, properties(n)"
-	// An edge is found from its start node: the relationships carry no
-	// index (see schema). An edge whose key is not FROM--KIND--TO, or
-	// whose start the key does not name, is looked for among all the
-	// map's relationships.
-	qEdgeFrom = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("a", "from") +
-		" OPTIONAL MATCH (a)-[r {id: $key}]->(b:" + labelNode + " {map: $map}) WHERE r.map = $map RETURN m.version, " + returnEdge
+	// An edge is found between the two nodes its key names: the
+	// relationships carry no index (see schema), and with both ends found
+	// by their key the server looks only at the relationships of the end
+	// with fewer (a hub's thousands are not read). An edge whose key is not
+	// FROM--KIND--TO, or whose ends the key does not name, is looked for
+	// among all the map's relationships.
+	qEdgeFrom = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("a", "from") + " OPTIONAL " + matchNode("b", "to") +
+		" OPTIONAL MATCH (a)-[r {id: $key}]->(b) WHERE r.map = $map RETURN m.version, " + returnEdge
 	qEdgeScan = matchMapEdges + " AND r.id = $key RETURN " + returnEdge + " LIMIT 1"
 	qNodePage = matchNodesInOrder + " AND n.ord >= $from RETURN properties(n) ORDER BY n.map, n.ord SKIP $skip LIMIT $limit"
 	// qLastNodeOrd is the highest node position of the map (see listPage).
@@ -178,11 +179,11 @@ func (s *Store) GetNode(ctx context.Context, mapID, id string) (*graph.Node, int
 
 // GetEdge reads the edge of key of map mapID, and the map's version.
 func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, int64, error) {
-	from := key
-	if f, _, ok := strings.Cut(key, "--"); ok {
-		from = f
+	from, to := key, ""
+	if ends := keyEnds(key); len(ends) > 0 {
+		from, to = ends[0][0], ends[0][1]
 	}
-	params := map[string]any{"map": mapID, "key": key, "from": from}
+	params := map[string]any{"map": mapID, "key": key, "from": from, "to": to}
 	return keyed(ctx, s, mapID, qEdgeFrom, params,
 		func(m *graph.Map) *graph.Edge {
 			if x := m.Edge(key); x != nil {

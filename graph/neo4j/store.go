@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
-	"strings"
 	"time"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -603,11 +602,12 @@ func diffTouched(old *snap, next *graph.Map, cs graph.ChangeSet) (d *delta, out 
 		}
 	}
 	// Default edge keys start with the edge's from: only edges out of a
-	// node some named key starts with need their key built.
+	// node some named key can start with need their key built (a node id
+	// may hold "--" itself: every split counts).
 	from := map[string]bool{}
 	for k := range edges {
-		if f, _, cut := strings.Cut(k, "--"); cut {
-			from[f] = true
+		for _, e := range keyEnds(k) {
+			from[e[0]] = true
 		}
 	}
 	named := func(e *graph.Edge) (string, bool) {

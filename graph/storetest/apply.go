@@ -93,6 +93,18 @@ func testApplyMatchesMemory(t *testing.T, s graph.Store) {
 			e := &graph.Edge{ID: "brandt--supplies--suedtech", From: "hydroservice", To: "food-plants", Kind: graph.EdgeSupports, Why: "on call"}
 			return changes(graph.Change{Op: graph.OpAddEdge, Edge: e})
 		}, "exists"},
+		{"a node whose id holds --", func() graph.ChangeSet {
+			return changes(
+				graph.Change{Op: graph.OpAddNode, Node: &graph.Node{ID: "ems--weser", Kind: graph.KindReseller, Name: "Ems-Weser Pumpen"}},
+				graph.Change{Op: graph.OpAddEdge, Edge: supplies("suedtech", "ems--weser", 0)},
+				graph.Change{Op: graph.OpAddEdge, Edge: &graph.Edge{From: "ems--weser", To: "field-visits", Kind: graph.EdgeOperates}},
+			)
+		}, ""},
+		{"its edges changed and deleted by key", func() graph.ChangeSet {
+			k := "suedtech--supplies--ems--weser"
+			return changes(graph.Change{Op: graph.OpUpdateEdge, ID: k, Edge: edge(k, func(e *graph.Edge) { e.Margin = new(0.2) })},
+				graph.Change{Op: graph.OpDeleteEdge, ID: "ems--weser--operates--field-visits"})
+		}, ""},
 		{"an edge given its own id", func() graph.ChangeSet {
 			e := &graph.Edge{ID: "hydro-food", From: "hydroservice", To: "food-plants", Kind: graph.EdgeSupports, Why: "on call"}
 			return changes(graph.Change{Op: graph.OpAddEdge, Edge: e})
