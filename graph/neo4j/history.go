@@ -548,6 +548,9 @@ func (s *Store) undelete(ctx context.Context, r reservation, h histState, v int6
 		props["version"], props["updated"] = m.Version, now
 		hh.into(props)
 		denseHints(m).into(props, m.Version)
+		if err := storeOverview(props, graph.CountOverview(m), m.Version); err != nil {
+			return err
+		}
 		if _, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) REMOVE d:"+labelDeleted+" SET d:ChannelMap SET d = $props",
 			map[string]any{"map": r.id, "props": props}); err != nil {
 			return err

@@ -140,6 +140,12 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		if !ok {
 			return errWhole
 		}
+		var ov *graph.Overview
+		if base := storedOverview(p, cur); base != nil {
+			if ov, err = changedOverview(ctx, tx, base, old.m, next, cur+1); err != nil {
+				return err
+			}
+		}
 		if err := d.write(ctx, tx, id, false); err != nil {
 			return err
 		}
@@ -165,6 +171,11 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		hint.nodeMax, hint.edgeMax = stored.nodeOrd.max, stored.edgeOrd.max
 		hint.explicit += explicitIDs(next.Edges) - explicitIDs(old.m.Edges) // the part's other edges are in both
 		hint.into(props, version)
+		if ov != nil {
+			if err := storeOverview(props, ov, version); err != nil {
+				return err
+			}
+		}
 		_, err = run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m = $props", map[string]any{"map": id, "props": props})
 		return err
 	})

@@ -355,26 +355,40 @@ func listPage[T any](ctx context.Context, s *Store, mapID string, offset, limit 
 // The overview's counts, aggregated by the server: one row per group and
 // one per (group, type, group) link, whatever the map's size.
 var (
-	qGroupCounts = matchMapNodes + " RETURN n.kind, coalesce(n.region, ''), count(*)"
-	qLinkCounts  = matchMapEdges + " RETURN a.kind, coalesce(a.region, ''), type(r), b.kind, coalesce(b.region, ''), count(*)"
+	qOverviewHead = "MATCH (m:" + labelMap + " {id: $map}) RETURN m {.version, ." + propOverview + ", ." + propOverviewVersion + "}"
+	qGroupCounts  = matchMapNodes + " RETURN n.kind, coalesce(n.region, ''), count(*)"
+	qLinkCounts   = matchMapEdges + " RETURN a.kind, coalesce(a.region, ''), type(r), b.kind, coalesce(b.region, ''), count(*)"
 )
 
-// OverviewCounts counts map mapID by kind and region with two aggregating
-// queries; nothing per node reaches the client.
+// OverviewCounts counts map mapID by kind and region: from the counts kept
+// on the ChannelMap node when they are of its version (see overview.go),
+// else with two aggregating queries, whose answer is then kept; nothing per
+// node reaches the client.
 func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overview, error) {
 	var out *graph.Overview
+	var counted bool
 	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		v, err := version(ctx, tx, mapID)
+		counted = false
+		recs, err := run(ctx, tx, qOverviewHead, map[string]any{"map": mapID})
 		if err != nil {
 			return 0, err
 		}
+		if len(recs) == 0 {
+			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
+		}
+		p, _ := recs[0].Values[0].(map[string]any)
+		v, _ := p["version"].(int64)
 		if c := s.cached(mapID, v, false); c != nil {
 			out = graph.CountOverview(c.m)
 			return v, nil
 		}
+		if out = storedOverview(p, v); out != nil {
+			return v, nil
+		}
+		counted = true
 		out = &graph.Overview{Version: v, Groups: []graph.GroupCount{}, Links: []graph.LinkCount{}}
 		params := map[string]any{"map": mapID}
-		recs, err := run(ctx, tx, qGroupCounts, params)
+		recs, err = run(ctx, tx, qGroupCounts, params)
 		if err != nil {
 			return 0, err
 		}
@@ -405,6 +419,9 @@ func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overvi
 	})
 	if err != nil {
 		return nil, err
+	}
+	if counted {
+		s.keepOverview(ctx, mapID, out)
 	}
 	return out, nil
 }

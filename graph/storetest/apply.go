@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -23,7 +24,8 @@ var applyTests = []struct {
 // set from the part of the map it touches (see graph.ApplyToPart) must get
 // right: shares and cycles reaching edges the change does not name, an
 // edge id that is another edge's key, deletions, taken ids, and change sets
-// that reach further (a node changing kind, set_map).
+// that reach further (a node changing kind, set_map). A store that counts
+// its overview (graph.OverviewCounter) gives the counts of each result.
 func testApplyMatchesMemory(t *testing.T, s graph.Store) {
 	m := TestdataMaps(t)["industrial.yaml"].Clone()
 	m.ID = FreshID("apply")
@@ -54,6 +56,13 @@ func testApplyMatchesMemory(t *testing.T, s graph.Store) {
 	}{
 		{"one field of a node", func() graph.ChangeSet {
 			return changes(graph.Change{Op: graph.OpUpdateNode, ID: "water-utilities", Node: node("water-utilities", func(n *graph.Node) { n.Name = "Water utilities (all)" })})
+		}, ""},
+		{"a reseller moves to another region", func() graph.ChangeSet {
+			return changes(graph.Change{Op: graph.OpUpdateNode, ID: "hamburg-ps", Node: node("hamburg-ps", func(n *graph.Node) { n.Region = "West" })})
+		}, ""},
+		{"two partners move region together", func() graph.ChangeSet {
+			return changes(graph.Change{Op: graph.OpUpdateNode, ID: "isar-pt", Node: node("isar-pt", func(n *graph.Node) { n.Region = "East" })},
+				graph.Change{Op: graph.OpUpdateNode, ID: "suedtech", Node: node("suedtech", func(n *graph.Node) { n.Region = "East" })})
 		}, ""},
 		{"one field of an edge", func() graph.ChangeSet {
 			k := "hamburg-ps--supplies--water-utilities"
@@ -164,6 +173,18 @@ func testApplyMatchesMemory(t *testing.T, s graph.Store) {
 			t.Fatalf("%s: version %d after %d", st.name, got, v)
 		}
 		v, cur = got, want
+		cur.Version = v
+		// Before the map is read back, so a store that holds the snapshot
+		// it read does not answer from it.
+		if oc, ok := s.(graph.OverviewCounter); ok {
+			ov, err := oc.OverviewCounts(ctx(t), m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := graph.CountOverview(cur); !reflect.DeepEqual(ov, want) {
+				t.Fatalf("%s: the overview's counts\n%+v\nwant\n%+v", st.name, ov, want)
+			}
+		}
 		mustEqual(t, st.name, get(t, s, m.ID), cur)
 		for _, info := range list(t, s) {
 			if info.ID == m.ID && (info.Nodes != len(cur.Nodes) || info.Edges != len(cur.Edges) || info.Version != v) {
