@@ -28,6 +28,10 @@ const DefaultBodyLimit = 32 << 20
 // DefaultRenderTimeout bounds one diagram layout when Config.RenderTimeout is 0.
 const DefaultRenderTimeout = 30 * time.Second
 
+// DefaultStoreTimeout bounds one store call made for a request when
+// Config.StoreTimeout is 0.
+const DefaultStoreTimeout = 15 * time.Second
+
 // Config configures a Server.
 type Config struct {
 	// Store keeps the maps. Required.
@@ -41,7 +45,8 @@ type Config struct {
 	BodyLimit int64
 	// RenderTimeout bounds one diagram layout (default 30 s): 504 past it.
 	RenderTimeout time.Duration
-	// StoreTimeout bounds one store call made for a request (default 15 s).
+	// StoreTimeout bounds one store call made for a request (default
+	// DefaultStoreTimeout).
 	StoreTimeout time.Duration
 	// CacheEntries bounds the diagram cache (default 512 diagrams).
 	CacheEntries int
@@ -83,7 +88,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.RenderTimeout = DefaultRenderTimeout
 	}
 	if cfg.StoreTimeout <= 0 {
-		cfg.StoreTimeout = 15 * time.Second
+		cfg.StoreTimeout = DefaultStoreTimeout
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = graph.MaxBodyTime

@@ -131,6 +131,13 @@ func storeErr(err error) error {
 	case errors.Is(err, graph.ErrConflict):
 		q := newProblem(http.StatusPreconditionFailed, "stale-version", err.Error()+"; read it again and retry")
 		return q
+	case errors.Is(err, context.DeadlineExceeded):
+		// The store answers, too slowly for this request: a map too big
+		// to read whole in the time, most often.
+		q := newProblem(http.StatusServiceUnavailable, "store-timeout",
+			"the map store did not answer within the request's time limit; a map this big may need a longer one (chanmap serve --store-timeout)")
+		q.cause = err
+		return q.with("Retry-After", "5")
 	case errors.Is(err, context.Canceled):
 		q := newProblem(http.StatusServiceUnavailable, "cancelled", "the request was cancelled")
 		q.cause = err

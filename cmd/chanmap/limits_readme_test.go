@@ -34,6 +34,7 @@ func TestReadmeLimitsTableMatchesConstants(t *testing.T) {
 		"api.DefaultBodyLimit":     mib(api.DefaultBodyLimit),
 		"graph.MaxBodyTime":        secs(graph.MaxBodyTime),
 		"api.DefaultRenderTimeout": secs(api.DefaultRenderTimeout),
+		"api.DefaultStoreTimeout":  secs(api.DefaultStoreTimeout),
 		"graph.MaxRequestIDLen":    count(graph.MaxRequestIDLen, "characters"),
 	}
 	if sheet.MaxUnzipSize != graph.MaxSheetBytes {

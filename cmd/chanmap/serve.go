@@ -34,6 +34,7 @@ type serveOptions struct {
 	bodyLimit     int64
 	renderWorkers int
 	renderTimeout time.Duration
+	storeTimeout  time.Duration
 	seed          bool
 	allowedHosts  []string
 }
@@ -67,6 +68,9 @@ render workers and the store are closed.`,
 			if o.renderWorkers < 1 {
 				return usagef("--render-workers must be at least 1")
 			}
+			if o.storeTimeout <= 0 {
+				return usagef("--store-timeout must be positive, not %v", o.storeTimeout)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return serve(ctx, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -80,6 +84,7 @@ render workers and the store are closed.`,
 	f.Int64Var(&o.bodyLimit, "body-limit", api.DefaultBodyLimit, "largest accepted request body, bytes")
 	f.IntVar(&o.renderWorkers, "render-workers", runtime.NumCPU(), "diagram layout worker processes (at most one per core is useful)")
 	f.DurationVar(&o.renderTimeout, "render-timeout", api.DefaultRenderTimeout, "deadline for one diagram layout (the worker is killed past it)")
+	f.DurationVar(&o.storeTimeout, "store-timeout", api.DefaultStoreTimeout, "deadline for one store call made for a request (a map read whole, a change set);\nraise it for maps of hundreds of thousands of nodes")
 	f.BoolVar(&o.seed, "seed", true, "put the hybrid sample map into an empty store")
 	f.StringArrayVar(&o.allowedHosts, "allowed-host", nil, "a name (host or host:port) clients use for this server besides loopback ones; repeatable (matters without tokens)")
 	return cmd
@@ -131,6 +136,7 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		Tokens:        tokens,
 		BodyLimit:     o.bodyLimit,
 		RenderTimeout: o.renderTimeout,
+		StoreTimeout:  o.storeTimeout,
 		Logger:        logger,
 		AllowedHosts:  allowedHosts(o.addr, o.allowedHosts),
 	})

@@ -225,6 +225,10 @@ func (s *Store) describe(err error) error {
 		return fmt.Errorf("neo4j %s refused user %q: wrong user name or password (%s)", s.cfg.URI, s.cfg.User, ne.Msg)
 	case errors.As(err, &ne) && ne.Code == "Neo.ClientError.Database.DatabaseNotFound":
 		return fmt.Errorf("neo4j %s has no database %q: %s", s.cfg.URI, s.cfg.Database, ne.Msg)
+	case errors.As(err, &ce) && strings.Contains(ce.Error(), context.DeadlineExceeded.Error()):
+		// The driver reports a deadline that ran out during a read as a
+		// connectivity error: the server answers, too slowly.
+		return fmt.Errorf("neo4j %s: no answer in time (%v): %w: %w: %v", s.cfg.URI, s.cfg.Timeout, graph.ErrUnavailable, context.DeadlineExceeded, err)
 	case errors.As(err, &ce), errors.As(err, &limit):
 		return fmt.Errorf("cannot reach Neo4j at %s: %w: %v", s.cfg.URI, graph.ErrUnavailable, err)
 	case errors.As(err, &ne) && (strings.HasPrefix(ne.Code, "Neo.TransientError") || ne.Code == "Neo.ClientError.Cluster.NotALeader"):
