@@ -226,9 +226,11 @@ func (s *Store) describe(err error) error {
 	case errors.As(err, &ne) && ne.Code == "Neo.ClientError.Database.DatabaseNotFound":
 		return fmt.Errorf("neo4j %s has no database %q: %s", s.cfg.URI, s.cfg.Database, ne.Msg)
 	case errors.As(err, &ce) && strings.Contains(ce.Error(), context.DeadlineExceeded.Error()):
-		// The driver reports a deadline that ran out during a read as a
-		// connectivity error: the server answers, too slowly.
-		return fmt.Errorf("neo4j %s: no answer in time (%v): %w: %w: %v", s.cfg.URI, s.cfg.Timeout, graph.ErrUnavailable, context.DeadlineExceeded, err)
+		// The driver reports a deadline that ran out, while connecting or
+		// during a long read, as a connectivity error that does not wrap
+		// it: say it was the time, so a caller can tell (the API answers
+		// store-timeout).
+		return fmt.Errorf("cannot reach Neo4j at %s: %w: %w: %v", s.cfg.URI, graph.ErrUnavailable, context.DeadlineExceeded, err)
 	case errors.As(err, &ce), errors.As(err, &limit):
 		return fmt.Errorf("cannot reach Neo4j at %s: %w: %v", s.cfg.URI, graph.ErrUnavailable, err)
 	case errors.As(err, &ne) && (strings.HasPrefix(ne.Code, "Neo.TransientError") || ne.Code == "Neo.ClientError.Cluster.NotALeader"):
