@@ -19,7 +19,13 @@ import (
 type readCountingStore struct {
 	*embedded.Store
 	whole   atomic.Int32
+	counted atomic.Int32
 	noWhole bool
+}
+
+func (s *readCountingStore) OverviewCounts(ctx context.Context, id string) (*graph.Overview, error) {
+	s.counted.Add(1)
+	return s.Store.OverviewCounts(ctx, id)
 }
 
 func (s *readCountingStore) GetMap(ctx context.Context, id string) (*graph.Map, error) {
@@ -75,6 +81,9 @@ func TestDiagramOfABigMapFromCounts(t *testing.T) {
 	if n := st.whole.Load(); n != 0 {
 		t.Fatalf("the big map was read whole %d times", n)
 	}
+	if n := st.counted.Load(); n != 1 {
+		t.Errorf("one version counted %d times for four formats", n)
+	}
 
 	// A change to the map is a new drawing with a new ETag.
 	if _, err := st.Apply(context.Background(), big.ID, 1, graph.ChangeSet{Changes: []graph.Change{
@@ -88,6 +97,9 @@ func TestDiagramOfABigMapFromCounts(t *testing.T) {
 	}
 	if bytes.Equal(r.Body, first) || !bytes.Contains(r.Body, []byte("Drawn from counts")) {
 		t.Error("the new drawing is not drawn from the new counts")
+	}
+	if n := st.counted.Load(); n != 2 {
+		t.Errorf("two versions counted %d times", n)
 	}
 	if n := st.whole.Load(); n != 0 {
 		t.Fatalf("the big map was read whole %d times", n)

@@ -94,7 +94,7 @@ func (d *diagramCache) memo(memoKey string, hash func() (string, error)) (key, t
 	return key, `"d-` + key[:32] + `"`, nil
 }
 
-// forget drops the remembered hashes of a map (it was deleted).
+// forget drops the remembered hashes and counts of a map (it was deleted).
 func (d *diagramCache) forget(mapID string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -103,6 +103,30 @@ func (d *diagramCache) forget(mapID string) {
 			delete(d.keys, k)
 		}
 	}
+	for k := range d.counted {
+		if strings.HasPrefix(k, mapID+"\x00") {
+			delete(d.counted, k)
+		}
+	}
+}
+
+// countedOf returns the counts remembered under key (map, version, title,
+// currency), or nil.
+func (d *diagramCache) countedOf(key string) *render.CountedMap {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.counted[key]
+}
+
+// keepCounted remembers the counts of one map version; a few dozen maps'
+// counts are kept (each is a few hundred groups and links).
+func (d *diagramCache) keepCounted(key string, cm *render.CountedMap) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.counted) >= 64 {
+		d.counted = map[string]*render.CountedMap{}
+	}
+	d.counted[key] = cm
 }
 
 func (s *Server) diagram(format string) echo.HandlerFunc {
@@ -175,7 +199,13 @@ func (s *Server) diagramFromCounts(c echo.Context, format string, opt render.Opt
 	if info.Nodes <= s.diagrams.countsAbove {
 		return false, nil
 	}
+	// The counts of one version serve every format and option: a map is
+	// counted once per version (unless the cache forgets it).
+	countedKey := strings.Join([]string{id, strconv.FormatInt(info.Version, 10), info.Title, info.Currency}, "\x00")
 	count := func(ctx context.Context) (*render.CountedMap, error) {
+		if cm := s.diagrams.countedOf(countedKey); cm != nil {
+			return cm, nil
+		}
 		ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
 		defer cancel()
 		o, err := oc.OverviewCounts(ctx, id)
@@ -185,7 +215,11 @@ func (s *Server) diagramFromCounts(c echo.Context, format string, opt render.Opt
 		if err != nil {
 			return nil, storeErr(fmt.Errorf("count map %q: %w", id, err))
 		}
-		return &render.CountedMap{ID: id, Title: info.Title, Currency: info.Currency, Counts: o}, nil
+		cm := &render.CountedMap{ID: id, Title: info.Title, Currency: info.Currency, Counts: o}
+		if o.Version == info.Version {
+			s.diagrams.keepCounted(countedKey, cm)
+		}
+		return cm, nil
 	}
 	var cm *render.CountedMap // counted for the key, or later for the drawing
 	memoKey := strings.Join([]string{id, strconv.FormatInt(info.Version, 10), "counts", info.Title, format, fmt.Sprintf("%+v", opt)}, "\x00")
@@ -202,7 +236,8 @@ func (s *Server) diagramFromCounts(c echo.Context, format string, opt render.Opt
 		c.Response().Header().Set("Content-Security-Policy", svgCSP)
 	}
 	return true, s.serveDrawing(c, key, tag, diagramTypes[format], func(ctx context.Context) ([]byte, error) {
-		if cm == nil {
+		if cm == nil { // the key was remembered: count now
+			var err error
 			if cm, err = count(ctx); err != nil {
 				return nil, err
 			}
@@ -309,6 +344,7 @@ type diagramCache struct {
 	// countsAbove is the size past which maps are drawn from their
 	// counts (DrawFromCountsAbove; tests lower it).
 	countsAbove int
+	counted     map[string]*render.CountedMap // the counts of recent map versions
 }
 
 type flight struct {
@@ -318,7 +354,8 @@ type flight struct {
 }
 
 func newDiagramCache(entries int) *diagramCache {
-	return &diagramCache{cache: render.NewCache(entries), inflight: map[string]*flight{}, keys: map[string]string{}, countsAbove: DrawFromCountsAbove}
+	return &diagramCache{cache: render.NewCache(entries), inflight: map[string]*flight{}, keys: map[string]string{},
+		countsAbove: DrawFromCountsAbove, counted: map[string]*render.CountedMap{}}
 }
 
 // get returns the cached body for key or makes it with draw (once, however
