@@ -94,7 +94,7 @@ func (d *diagramCache) memo(memoKey string, hash func() (string, error)) (key, t
 	return key, `"d-` + key[:32] + `"`, nil
 }
 
-// forget drops the remembered hashes of a map (it was deleted).
+// forget drops the remembered hashes and counts of a map (it was deleted).
 func (d *diagramCache) forget(mapID string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -103,12 +103,39 @@ func (d *diagramCache) forget(mapID string) {
 			delete(d.keys, k)
 		}
 	}
+	for k := range d.counted {
+		if strings.HasPrefix(k, mapID+"\x00") {
+			delete(d.counted, k)
+		}
+	}
+}
+
+// countedOf returns the counts remembered under key (map, version, title,
+// currency), or nil.
+func (d *diagramCache) countedOf(key string) *render.CountedMap {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.counted[key]
+}
+
+// keepCounted remembers the counts of one map version; a few dozen maps'
+// counts are kept (each is a few hundred groups and links).
+func (d *diagramCache) keepCounted(key string, cm *render.CountedMap) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.counted) >= 64 {
+		d.counted = map[string]*render.CountedMap{}
+	}
+	d.counted[key] = cm
 }
 
 func (s *Server) diagram(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		opt, err := diagramOptions(c)
 		if err != nil {
+			return err
+		}
+		if served, err := s.diagramFromCounts(c, format, opt); served || err != nil {
 			return err
 		}
 		m, err := s.loadMap(c)
@@ -129,6 +156,102 @@ func (s *Server) diagram(format string) echo.HandlerFunc {
 		}
 		return s.serveDrawing(c, key, tag, diagramTypes[format], func(ctx context.Context) ([]byte, error) { return s.draw(ctx, m, format, opt) })
 	}
+}
+
+// DrawFromCountsAbove is the size in nodes past which a map is drawn from
+// its counts by kind and region (graph.OverviewCounter) instead of read
+// whole, when the drawing asks for nothing that needs single nodes or the
+// analysis (render.FromCounts). Render folds any map of more than a few
+// hundred boxes into the overview by kind and region anyway; past this size
+// reading and analysing the whole map costs seconds and hundreds of MB (on
+// Neo4j more than the store deadline), and the overview drawn from it says
+// little more than the counts do.
+const DrawFromCountsAbove = 20000
+
+// diagramFromCounts answers a diagram request from the map's counts when
+// the store counts, the map is bigger than DrawFromCountsAbove and the
+// options need nothing else; served is false when the request is left to
+// the drawing of the whole map. The map list says the map's size, title
+// and version without reading it; the drawing is cached under a hash of
+// the counts (version included), remembered per (map, version, format,
+// options) like the whole map's.
+func (s *Server) diagramFromCounts(c echo.Context, format string, opt render.Options) (served bool, err error) {
+	oc, ok := s.cfg.Store.(graph.OverviewCounter)
+	if !ok || !render.FromCounts(opt) {
+		return false, nil
+	}
+	id := param(c, "map")
+	ctx, cancel := s.storeCtx(c)
+	infos, err := s.cfg.Store.ListMaps(ctx)
+	cancel()
+	if err != nil {
+		return false, storeErr(fmt.Errorf("list maps: %w", err))
+	}
+	var info *graph.MapInfo
+	for i := range infos {
+		if infos[i].ID == id {
+			info = &infos[i]
+		}
+	}
+	if info == nil {
+		return false, notFound("no map %q", id)
+	}
+	if info.Nodes <= s.diagrams.countsAbove {
+		return false, nil
+	}
+	// The counts of one version serve every format and option: a map is
+	// counted once per version (unless the cache forgets it).
+	countedKey := strings.Join([]string{id, strconv.FormatInt(info.Version, 10), info.Title, info.Currency}, "\x00")
+	count := func(ctx context.Context) (*render.CountedMap, error) {
+		if cm := s.diagrams.countedOf(countedKey); cm != nil {
+			return cm, nil
+		}
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
+		defer cancel()
+		o, err := oc.OverviewCounts(ctx, id)
+		if errors.Is(err, graph.ErrNotFound) {
+			return nil, notFound("no map %q", id)
+		}
+		if err != nil {
+			return nil, storeErr(fmt.Errorf("count map %q: %w", id, err))
+		}
+		cm := &render.CountedMap{ID: id, Title: info.Title, Currency: info.Currency, Counts: o}
+		if o.Version == info.Version {
+			s.diagrams.keepCounted(countedKey, cm)
+		}
+		return cm, nil
+	}
+	var cm *render.CountedMap // counted for the key, or later for the drawing
+	memoKey := strings.Join([]string{id, strconv.FormatInt(info.Version, 10), "counts", info.Title, format, fmt.Sprintf("%+v", opt)}, "\x00")
+	key, tag, err := s.diagrams.memo(memoKey, func() (string, error) {
+		if cm, err = count(c.Request().Context()); err != nil {
+			return "", err
+		}
+		return render.CountsCacheKey(*cm, opt, format)
+	})
+	if err != nil {
+		return true, drawErr(err)
+	}
+	if format == "svg" {
+		c.Response().Header().Set("Content-Security-Policy", svgCSP)
+	}
+	return true, s.serveDrawing(c, key, tag, diagramTypes[format], func(ctx context.Context) ([]byte, error) {
+		if cm == nil { // the key was remembered: count now
+			var err error
+			if cm, err = count(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if format == "dot" {
+			return render.RenderCounts(ctx, nil, *cm, opt, format)
+		}
+		ctx, cancel, err := s.rendering(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer cancel()
+		return render.RenderCounts(ctx, s.cfg.Engine, *cm, opt, format)
+	})
 }
 
 // serveDrawing answers with the drawing cached under key (a diagram or a
@@ -218,6 +341,10 @@ type diagramCache struct {
 	mu       sync.Mutex
 	inflight map[string]*flight
 	keys     map[string]string // memo of tag
+	// countsAbove is the size past which maps are drawn from their
+	// counts (DrawFromCountsAbove; tests lower it).
+	countsAbove int
+	counted     map[string]*render.CountedMap // the counts of recent map versions
 }
 
 type flight struct {
@@ -227,7 +354,8 @@ type flight struct {
 }
 
 func newDiagramCache(entries int) *diagramCache {
-	return &diagramCache{cache: render.NewCache(entries), inflight: map[string]*flight{}, keys: map[string]string{}}
+	return &diagramCache{cache: render.NewCache(entries), inflight: map[string]*flight{}, keys: map[string]string{},
+		countsAbove: DrawFromCountsAbove, counted: map[string]*render.CountedMap{}}
 }
 
 // get returns the cached body for key or makes it with draw (once, however
