@@ -427,6 +427,9 @@ func purge(ctx context.Context, tx driver.ManagedTransaction, id string) error {
 			}
 		}
 	}
+	if _, err := run(ctx, tx, "MATCH (o:"+labelOverview+" {map: $map}) DELETE o", map[string]any{"map": id}); err != nil {
+		return err
+	}
 	_, err = run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) DELETE d", map[string]any{"map": id})
 	return err
 }
@@ -548,7 +551,7 @@ func (s *Store) undelete(ctx context.Context, r reservation, h histState, v int6
 		props["version"], props["updated"] = m.Version, now
 		hh.into(props)
 		denseHints(m).into(props, m.Version)
-		if err := storeOverview(props, graph.CountOverview(m), m.Version); err != nil {
+		if err := writeOverview(ctx, tx, m.ID, graph.CountOverview(m), m.Version); err != nil {
 			return err
 		}
 		if _, err := run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) REMOVE d:"+labelDeleted+" SET d:ChannelMap SET d = $props",

@@ -404,7 +404,7 @@ func (s *Store) publish(ctx context.Context, r reservation, m *graph.Map, wi gra
 		}
 		h.into(props)
 		denseHints(m).into(props, 1)
-		if err := storeOverview(props, graph.CountOverview(m), 1); err != nil {
+		if err := writeOverview(ctx, tx, m.ID, graph.CountOverview(m), 1); err != nil {
 			return err
 		}
 		if _, err := run(ctx, tx, "CREATE (m:ChannelMap) SET m = $props, m.id = $id, m.version = 1, m.updated = $now",

@@ -141,7 +141,11 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 			return errWhole
 		}
 		var ov *graph.Overview
-		if base := storedOverview(p, cur); base != nil {
+		base, err := currentOverview(ctx, tx, id, cur)
+		if err != nil {
+			return err
+		}
+		if base != nil {
 			if ov, err = changedOverview(ctx, tx, base, old.m, next, cur+1); err != nil {
 				return err
 			}
@@ -172,7 +176,7 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		hint.explicit += explicitIDs(next.Edges) - explicitIDs(old.m.Edges) // the part's other edges are in both
 		hint.into(props, version)
 		if ov != nil {
-			if err := storeOverview(props, ov, version); err != nil {
+			if err := writeOverview(ctx, tx, id, ov, version); err != nil {
 				return err
 			}
 		}

@@ -173,6 +173,8 @@ func schema() []string {
 		"CREATE CONSTRAINT chanmap_snapshot_key IF NOT EXISTS FOR (s:ChannelMapSnapshot) REQUIRE (s.gen, s.version) IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_snapshot_part_key IF NOT EXISTS FOR (p:ChannelMapSnapshotPart) REQUIRE (p.gen, p.version, p.seq) IS UNIQUE",
 		"CREATE CONSTRAINT chanmap_import_id IF NOT EXISTS FOR (i:ChannelMapImport) REQUIRE i.id IS UNIQUE",
+		// The overview's counts of a map (see overview.go).
+		"CREATE CONSTRAINT chanmap_overview_map IF NOT EXISTS FOR (o:ChannelMapOverview) REQUIRE o.map IS UNIQUE",
 		// A history is listed and purged by its gen alone, which the
 		// composite keys above cannot seek.
 		"CREATE INDEX chanmap_version_gen IF NOT EXISTS FOR (r:ChannelMapVersion) ON (r.gen)",

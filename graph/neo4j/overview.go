@@ -10,44 +10,73 @@ import (
 	"github.com/chanmap/chanmap/graph"
 )
 
-// The overview's counts are kept on the ChannelMap node, so that a map
-// too big to read answers them with one property: counting a million-node
-// map's two million relationships by the kind and region of their ends
-// takes the server tens of seconds. An import and an undelete store them
-// (they hold the map), a small change updates them by what it changed
-// (see applyLocal), and a write of the whole map drops them, as does any
-// other writer (they are valid at overview_version only): the next
-// OverviewCounts counts the map and stores the answer again.
-const (
-	propOverview        = "overview"
-	propOverviewVersion = "overview_version"
+// The overview's counts are kept beside the map, on a node of their own
+// (:ChannelMapOverview {map, version, doc}), so that a map too big to read
+// answers them with one small read: counting a million-node map's two
+// million relationships by the kind and region of their ends takes the
+// server tens of seconds. They are valid at their version only. An import
+// and an undelete store them (they hold the map); a small change updates
+// them by what it changed (see applyLocal) when they are current and small
+// enough to rewrite on every change (maxKeptOverview); any other write
+// leaves them stale, and the next OverviewCounts counts the map and stores
+// the answer again.
+const labelOverview = "ChannelMapOverview"
+
+// maxKeptOverview bounds the counts a small change reads and rewrites: the
+// generated million-node map, every kind in 28 cities, has 15,000 links
+// (1.9 MB), which would cost each change more than the change itself.
+const maxKeptOverview = 256 << 10
+
+var (
+	qWriteOverview = "MERGE (o:" + labelOverview + " {map: $map}) SET o.version = $v, o.doc = $doc"
+	// qKeepOverview stores counts made by a read, unless the map moved on.
+	qKeepOverview = "MATCH (m:ChannelMap {id: $map}) WHERE m.version = $v " + qWriteOverview
+	qOverviewHead = "MATCH (m:ChannelMap {id: $map}) OPTIONAL MATCH (o:" + labelOverview + " {map: $map}) RETURN m.version, o.version, o.doc"
+	// qSmallOverview reads the counts a change can update: current and
+	// no bigger than $max.
+	qSmallOverview = "MATCH (o:" + labelOverview + " {map: $map}) WHERE o.version = $v AND size(o.doc) <= $max RETURN o.doc"
 )
 
-// storeOverview sets the counts ov (of version v) in ChannelMap properties p.
-func storeOverview(p map[string]any, ov *graph.Overview, v int64) error {
+// encodeOverview is the stored form of ov.
+func encodeOverview(ov *graph.Overview) (string, error) {
 	b, err := json.Marshal(struct {
 		Groups []graph.GroupCount `json:"groups"`
 		Links  []graph.LinkCount  `json:"links"`
 	}{ov.Groups, ov.Links})
 	if err != nil {
-		return fmt.Errorf("encode overview counts: %w", err)
+		return "", fmt.Errorf("encode overview counts: %w", err)
 	}
-	p[propOverview], p[propOverviewVersion] = string(b), v
-	return nil
+	return string(b), nil
 }
 
-// storedOverview decodes the counts kept in ChannelMap properties p, or nil
-// when they are missing, of another version than v, or unreadable.
-func storedOverview(p map[string]any, v int64) *graph.Overview {
-	s, _ := p[propOverview].(string)
-	if at, _ := p[propOverviewVersion].(int64); s == "" || at != v {
-		return nil
-	}
+// decodeOverview reads stored counts of version v; nil when unreadable.
+func decodeOverview(doc any, v int64) *graph.Overview {
+	s, _ := doc.(string)
 	ov := &graph.Overview{Version: v}
-	if json.Unmarshal([]byte(s), ov) != nil || ov.Groups == nil || ov.Links == nil {
+	if s == "" || json.Unmarshal([]byte(s), ov) != nil || ov.Groups == nil || ov.Links == nil {
 		return nil
 	}
 	return ov
+}
+
+// writeOverview stores ov as the counts of map mapID at version v, in tx.
+func writeOverview(ctx context.Context, tx driver.ManagedTransaction, mapID string, ov *graph.Overview, v int64) error {
+	doc, err := encodeOverview(ov)
+	if err != nil {
+		return err
+	}
+	_, err = run(ctx, tx, qWriteOverview, map[string]any{"map": mapID, "v": v, "doc": doc})
+	return err
+}
+
+// currentOverview reads, in tx, the counts of map mapID at version v when
+// a change can update them (see maxKeptOverview); nil otherwise.
+func currentOverview(ctx context.Context, tx driver.ManagedTransaction, mapID string, v int64) (*graph.Overview, error) {
+	recs, err := run(ctx, tx, qSmallOverview, map[string]any{"map": mapID, "v": v, "max": int64(maxKeptOverview)})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return decodeOverview(recs[0].Values[0], v), nil
 }
 
 // tally is an Overview being changed: counts by group and by link (the
@@ -179,17 +208,16 @@ func changedOverview(ctx context.Context, tx driver.ManagedTransaction, ov *grap
 	return out, nil
 }
 
-// keepOverview stores ov, counted at its version, on the ChannelMap node
-// unless the map has moved on meanwhile. It is a cache: an error (a user
-// allowed only to read, say) leaves the counts to be counted again.
+// keepOverview stores ov, counted at its version, unless the map has
+// moved on meanwhile. It is a cache: an error (a user allowed only to
+// read, say) leaves the counts to be counted again.
 func (s *Store) keepOverview(ctx context.Context, mapID string, ov *graph.Overview) {
-	p := map[string]any{}
-	if storeOverview(p, ov, ov.Version) != nil {
+	doc, err := encodeOverview(ov)
+	if err != nil {
 		return
 	}
 	_ = s.write(ctx, func(tx driver.ManagedTransaction) error {
-		_, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) WHERE m.version = $v SET m += $props",
-			map[string]any{"map": mapID, "v": ov.Version, "props": p})
+		_, err := run(ctx, tx, qKeepOverview, map[string]any{"map": mapID, "v": ov.Version, "doc": doc})
 		return err
 	})
 }

@@ -355,9 +355,8 @@ func listPage[T any](ctx context.Context, s *Store, mapID string, offset, limit 
 // The overview's counts, aggregated by the server: one row per group and
 // one per (group, type, group) link, whatever the map's size.
 var (
-	qOverviewHead = "MATCH (m:" + labelMap + " {id: $map}) RETURN m {.version, ." + propOverview + ", ." + propOverviewVersion + "}"
-	qGroupCounts  = matchMapNodes + " RETURN n.kind, coalesce(n.region, ''), count(*)"
-	qLinkCounts   = matchMapEdges + " RETURN a.kind, coalesce(a.region, ''), type(r), b.kind, coalesce(b.region, ''), count(*)"
+	qGroupCounts = matchMapNodes + " RETURN n.kind, coalesce(n.region, ''), count(*)"
+	qLinkCounts  = matchMapEdges + " RETURN a.kind, coalesce(a.region, ''), type(r), b.kind, coalesce(b.region, ''), count(*)"
 )
 
 // OverviewCounts counts map mapID by kind and region: from the counts kept
@@ -376,14 +375,15 @@ func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overvi
 		if len(recs) == 0 {
 			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
 		}
-		p, _ := recs[0].Values[0].(map[string]any)
-		v, _ := p["version"].(int64)
+		v, _ := recs[0].Values[0].(int64)
 		if c := s.cached(mapID, v, false); c != nil {
 			out = graph.CountOverview(c.m)
 			return v, nil
 		}
-		if out = storedOverview(p, v); out != nil {
-			return v, nil
+		if at, _ := recs[0].Values[1].(int64); at == v {
+			if out = decodeOverview(recs[0].Values[2], v); out != nil {
+				return v, nil
+			}
 		}
 		counted = true
 		out = &graph.Overview{Version: v, Groups: []graph.GroupCount{}, Links: []graph.LinkCount{}}
