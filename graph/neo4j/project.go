@@ -72,8 +72,7 @@ func (s *Store) project(first, ctx context.Context, tx driver.ExplicitTransactio
 	}
 	var nodes, edges int64
 	if v.Node != nil {
-		q, prefixes := nodeProjection(p)
-		params := map[string]any{"map": id, "prefixes": prefixes}
+		q := nodeProjection(p)
 		err = chunked(ctx, tx, q, params, func(row any) error {
 			props, err := projected(id, row)
 			if err != nil {
@@ -91,8 +90,7 @@ func (s *Store) project(first, ctx context.Context, tx driver.ExplicitTransactio
 		}
 	}
 	if v.Edge != nil {
-		q, prefixes := edgeProjection(p)
-		params := map[string]any{"map": id, "prefixes": prefixes}
+		q := edgeProjection(p)
 		err = chunked(ctx, tx, q, params, func(row any) error {
 			r, _ := row.([]any)
 			if len(r) == 4 {
@@ -121,23 +119,22 @@ func (s *Store) project(first, ctx context.Context, tx driver.ExplicitTransactio
 const prefixedKey = "_prefixed"
 
 // nodeProjection is the query of the map's nodes in stored order, each
-// the map projection of the node fields of p, and the property prefixes
-// it sends as pairs.
-func nodeProjection(p graph.Projection) (string, []string) {
+// the map projection of the node fields of p.
+func nodeProjection(p graph.Projection) string {
 	props, prefixes := projectedProps(graph.Fields().Node, p.NodeFields(), p.Attrs)
 	return "MATCH (n:" + labelNode + " {map: $map}) USING INDEX n:" + labelNode + "(map) WITH n ORDER BY n.ord " +
-		"WITH collect(n) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | " + mapProjection("x", props, prefixes) + "]", prefixes
+		"WITH collect(n) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | " + mapProjection("x", props, prefixes) + "]"
 }
 
 // edgeProjection is nodeProjection for the map's relationships: rows of
 // [from id, to id, type, map projection] as decodeEdgeRow reads them.
-func edgeProjection(p graph.Projection) (string, []string) {
+func edgeProjection(p graph.Projection) string {
 	names := slices.DeleteFunc(p.EdgeFields(), func(n string) bool { return slices.Contains(edgeEnds, n) })
 	props, prefixes := projectedProps(graph.Fields().Edge, names, p.Attrs)
 	props = append(props, propIDExplicit)
 	return matchMapEdges + " WITH r ORDER BY r.ord " +
 		"WITH collect(r) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | [startNode(x).id, endNode(x).id, type(x), " +
-		mapProjection("x", props, prefixes) + "]]", prefixes
+		mapProjection("x", props, prefixes) + "]]"
 }
 
 // projectedProps are the stored property names of the fields names of fs,
@@ -159,9 +156,11 @@ func projectedProps[T any](fs []graph.Field[T], names []string, attrs bool) (pro
 }
 
 // mapProjection is the Cypher map projection of variable x on props, with
-// the pairs of the properties whose keys have one of the prefixes
-// ($prefixes) under prefixedKey. Names come from the field table, never
-// from input, and are quoted all the same.
+// the pairs of the properties whose keys have one of the prefixes under
+// prefixedKey. Names and prefixes come from the field table, never from
+// input, and are quoted all the same; the prefixes are written out (k
+// STARTS WITH 'a' OR ...), which the server runs faster than a test over a
+// list parameter for each key.
 func mapProjection(x string, props, prefixes []string) string {
 	var b strings.Builder
 	b.WriteString(x + "{")
@@ -175,35 +174,40 @@ func mapProjection(x string, props, prefixes []string) string {
 		if len(props) > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(prefixedKey + ": [k IN keys(" + x + ") WHERE any(p IN $prefixes WHERE k STARTS WITH p) | [k, " + x + "[k]]]")
+		b.WriteString(prefixedKey + ": [k IN keys(" + x + ") WHERE ")
+		for i, p := range prefixes {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			b.WriteString("k STARTS WITH '" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(p) + "'")
+		}
+		b.WriteString(" | [k, " + x + "[k]]]")
 	}
 	b.WriteString("}")
 	return b.String()
 }
 
 // projected turns a projected row into the properties decodeNode and
-// decodeEdge read: absent properties (null in a projection) dropped, the
-// prefixed pairs spread out.
+// decodeEdge read, in place: absent properties (null in a projection)
+// dropped, the prefixed pairs spread out.
 func projected(mapID string, row any) (map[string]any, error) {
-	in, ok := row.(map[string]any)
+	p, ok := row.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("map %q: a projected row is %T, want a map", mapID, row)
 	}
-	out := make(map[string]any, len(in))
-	for k, v := range in {
+	pairs, _ := p[prefixedKey].([]any)
+	for k, v := range p {
 		if v == nil || k == prefixedKey {
-			continue
+			delete(p, k)
 		}
-		out[k] = v
 	}
-	pairs, _ := in[prefixedKey].([]any)
 	for _, pr := range pairs {
 		kv, _ := pr.([]any)
 		if len(kv) != 2 {
 			return nil, fmt.Errorf("map %q: a projected property is %v, want [key, value]", mapID, pr)
 		}
 		k, _ := kv[0].(string)
-		out[k] = kv[1]
+		p[k] = kv[1]
 	}
-	return out, nil
+	return p, nil
 }
