@@ -10,6 +10,7 @@ import (
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
+	"github.com/chanmap/chanmap/graph/usecase"
 	"github.com/labstack/echo/v4"
 )
 
@@ -45,31 +46,35 @@ func (s *Server) supportErr(ctx context.Context, mapID, seg string, err error) e
 	return storeErr(fmt.Errorf("support %s/%s: %w", mapID, seg, err))
 }
 
-// analysis answers the analysis report for the map.
+// analysis answers the analysis report for the map, computed from the
+// fields the analysis reads (usecase.Analyze), not the whole map.
 func (s *Server) analysis(c echo.Context) error {
-	m, err := s.loadMap(c)
-	if err != nil {
-		return err
-	}
-	var rep *analysis.Report
+	var opt usecase.AnalyzeOptions
 	if without := c.QueryParams()["without"]; len(without) > 0 {
 		fixed, ferr := strconv.ParseBool(c.QueryParam("fixed_costs"))
 		if ferr != nil && c.QueryParam("fixed_costs") != "" {
 			return badRequest("fixed_costs must be true or false",
 				problemField{Field: "fixed_costs", Value: short(c.QueryParam("fixed_costs")), Message: "true keeps cost to serve whole; false (the default) scales it with the net revenue kept"})
 		}
-		rep, err = analysis.AnalyzeWithout(m, without, analysis.WhatIfOptions{FixedCosts: fixed})
-		if errors.Is(err, analysis.ErrNotPartner) {
-			return badRequest(err.Error(), problemField{Field: "without", Value: short(strings.Join(without, ",")), Message: "not a partner of map " + m.ID})
-		}
-	} else {
-		rep, err = analysis.Analyze(m)
+		opt = usecase.AnalyzeOptions{Without: without, FixedCosts: fixed}
 	}
-	if err != nil {
-		return unanalysable(m.ID, err)
+	ctx, cancel := s.storeCtx(c)
+	defer cancel()
+	id := param(c, "map")
+	a, err := usecase.Analyze(ctx, s.cfg.Store, id, opt)
+	var ue *usecase.UnanalysableError
+	switch {
+	case errors.Is(err, analysis.ErrNotPartner):
+		return badRequest(err.Error(), problemField{Field: "without", Value: short(strings.Join(opt.Without, ",")), Message: "not a partner of map " + id})
+	case errors.As(err, &ue):
+		return unanalysable(id, ue.Err)
+	case errors.Is(err, graph.ErrNotFound):
+		return notFound("no map %q", id)
+	case err != nil:
+		return storeErr(fmt.Errorf("read map %q: %w", id, err))
 	}
-	c.Response().Header().Set("ETag", etag(m.Version))
-	return c.JSON(http.StatusOK, rep)
+	c.Response().Header().Set("ETag", etag(a.Map.Version))
+	return c.JSON(http.StatusOK, a.Report)
 }
 
 func unanalysable(mapID string, err error) *problem {

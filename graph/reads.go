@@ -3,6 +3,8 @@ package graph
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -264,4 +266,224 @@ func OverviewOf(ctx context.Context, st Store, mapID string) (*Overview, error) 
 		return nil, err
 	}
 	return CountOverview(m), nil
+}
+
+// Projection names the fields of a map that a reader needs, by their
+// names in the field table (Fields): Map the map's own fields, with
+// "classification" for the whole classification block; Node and Edge the
+// fields of nodes and edges; Attrs asks for the free attributes of nodes
+// and edges too. The map's id and version, a node's id and kind, and an
+// edge's id, from, to and kind always come.
+type Projection struct {
+	Map   []string `json:"map,omitempty"`
+	Node  []string `json:"node,omitempty"`
+	Edge  []string `json:"edge,omitempty"`
+	Attrs bool     `json:"attrs,omitempty"`
+}
+
+// projectionClassification is the Map name of the classification block.
+const projectionClassification = "classification"
+
+// The fields every projection carries.
+var (
+	alwaysNode = []string{"id", "kind"}
+	alwaysEdge = []string{"id", "from", "to", "kind"}
+)
+
+// Check says which name of p is not a field of the table.
+func (p Projection) Check() error {
+	for _, n := range p.Map {
+		if _, ok := Lookup(std.Map, n); !ok && n != projectionClassification {
+			return fmt.Errorf("projection: %q is not a field of a map", n)
+		}
+	}
+	for _, n := range p.Node {
+		if _, ok := Lookup(std.Node, n); !ok {
+			return fmt.Errorf("projection: %q is not a field of a node", n)
+		}
+	}
+	for _, n := range p.Edge {
+		if _, ok := Lookup(std.Edge, n); !ok {
+			return fmt.Errorf("projection: %q is not a field of an edge", n)
+		}
+	}
+	return nil
+}
+
+// NodeFields are the node fields p carries, in table order, id and kind
+// included.
+func (p Projection) NodeFields() []string { return keptNames(std.Node, alwaysNode, p.Node) }
+
+// EdgeFields are the edge fields p carries, in table order, id, from, to
+// and kind included.
+func (p Projection) EdgeFields() []string { return keptNames(std.Edge, alwaysEdge, p.Edge) }
+
+func keptNames[T any](fs []Field[T], always, named []string) []string {
+	var out []string
+	for _, f := range fs {
+		if slices.Contains(always, f.Name) || slices.Contains(named, f.Name) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// projector copies the fields of one projection.
+type projector struct {
+	p     Projection
+	head  []Field[Map]
+	class bool
+	node  []Field[Node]
+	edge  []Field[Edge]
+}
+
+func newProjector(p Projection) (*projector, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	pr := &projector{p: p, class: slices.Contains(p.Map, projectionClassification)}
+	for _, f := range std.Map {
+		if f.Name == "id" || slices.Contains(p.Map, f.Name) {
+			pr.head = append(pr.head, f)
+		}
+	}
+	for _, n := range p.NodeFields() {
+		f, _ := Lookup(std.Node, n)
+		pr.node = append(pr.node, f)
+	}
+	for _, n := range p.EdgeFields() {
+		f, _ := Lookup(std.Edge, n)
+		pr.edge = append(pr.edge, f)
+	}
+	return pr, nil
+}
+
+func (pr *projector) Head(m *Map) *Map {
+	out := &Map{Version: m.Version}
+	for _, f := range pr.head {
+		f.Set(out, cloneValue(f.Get(m)))
+	}
+	if pr.class {
+		out.Classification = m.Classification.Clone()
+	}
+	return out
+}
+
+func (pr *projector) Node(n *Node) *Node {
+	out := &Node{}
+	for _, f := range pr.node {
+		f.Set(out, cloneValue(f.Get(n)))
+	}
+	if pr.p.Attrs && len(n.Attrs) > 0 {
+		out.Attrs = maps.Clone(n.Attrs)
+	}
+	return out
+}
+
+func (pr *projector) Edge(e *Edge) *Edge {
+	out := &Edge{}
+	for _, f := range pr.edge {
+		f.Set(out, cloneValue(f.Get(e)))
+	}
+	if pr.p.Attrs && len(e.Attrs) > 0 {
+		out.Attrs = maps.Clone(e.Attrs)
+	}
+	return out
+}
+
+// Visitor is v handed copies of the pieces with only the fields of the
+// projection.
+func (pr *projector) Visitor(v MapVisitor) MapVisitor {
+	w := MapVisitor{}
+	if v.Head != nil {
+		w.Head = func(m *Map) error { return v.Head(pr.Head(m)) }
+	}
+	if v.Node != nil {
+		w.Node = func(n *Node) error { return v.Node(pr.Node(n)) }
+	}
+	if v.Edge != nil {
+		w.Edge = func(e *Edge) error { return v.Edge(pr.Edge(e)) }
+	}
+	return w
+}
+
+// Project is a copy of snapshot m with only the fields of p: what a
+// MapProjector hands over, as one map. An unknown field name is an error.
+func Project(m *Map, p Projection) (*Map, error) {
+	pr, err := newProjector(p)
+	if err != nil {
+		return nil, err
+	}
+	out := pr.Head(m)
+	out.Nodes = make([]*Node, len(m.Nodes))
+	for i, n := range m.Nodes {
+		out.Nodes[i] = pr.Node(n)
+	}
+	out.Edges = make([]*Edge, len(m.Edges))
+	for i, e := range m.Edges {
+		out.Edges[i] = pr.Edge(e)
+	}
+	return out, nil
+}
+
+// WalkProjected hands snapshot m to v like WalkCopy, each piece a copy
+// with only the fields of p: for a store that answers a projection from a
+// snapshot it holds.
+func WalkProjected(m *Map, p Projection, v MapVisitor) error {
+	pr, err := newProjector(p)
+	if err != nil {
+		return err
+	}
+	return WalkMap(m, pr.Visitor(v))
+}
+
+// MapProjector reads a projection of a map as a stream: only the fields a
+// caller names cross from the store, so a reader that needs a few fields
+// of a big map neither moves nor decodes the rest.
+type MapProjector interface {
+	// ProjectMap reads map id into v like StreamMap (the same order, one
+	// version, ErrNotFound and ErrConflict alike), each piece holding
+	// only the fields of p (see Projection); a field name p has that the
+	// field table lacks is an error before anything is read.
+	ProjectMap(ctx context.Context, id string, p Projection, v MapVisitor) error
+}
+
+// ProjectorOf is st's MapProjector, or one that streams the map (StreamOf)
+// and drops the fields p does not name when st has none.
+func ProjectorOf(st Store) MapProjector {
+	if mp, ok := st.(MapProjector); ok {
+		return mp
+	}
+	return streamProjector{StreamOf(st)}
+}
+
+// streamProjector answers a projection from a whole stream.
+type streamProjector struct{ ms MapStreamer }
+
+func (sp streamProjector) ProjectMap(ctx context.Context, id string, p Projection, v MapVisitor) error {
+	pr, err := newProjector(p)
+	if err != nil {
+		return err
+	}
+	return sp.ms.StreamMap(ctx, id, pr.Visitor(v))
+}
+
+// ReadProjection reads the projection p of map id of st as one map.
+func ReadProjection(ctx context.Context, st Store, id string, p Projection) (*Map, error) {
+	var m *Map
+	err := ProjectorOf(st).ProjectMap(ctx, id, p, MapVisitor{
+		Head: func(h *Map) error { m = h; return nil },
+		Node: func(n *Node) error { m.Nodes = append(m.Nodes, n); return nil },
+		Edge: func(e *Edge) error { m.Edges = append(m.Edges, e); return nil },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if m.Nodes == nil {
+		m.Nodes = []*Node{}
+	}
+	if m.Edges == nil {
+		m.Edges = []*Edge{}
+	}
+	return m, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/usecase"
 	"github.com/spf13/cobra"
 )
 
@@ -30,8 +32,9 @@ var tierWords = map[analysis.Tier]string{
 func newAnalyzeCmd() *cobra.Command {
 	var asJSON, fixedCosts bool
 	var without []string
+	var store storeFlags
 	cmd := &cobra.Command{
-		Use:   "analyze MAP.yaml",
+		Use:   "analyze MAP.yaml|MAP_ID",
 		Short: "Find the profit centres and the weak spots of a channel map",
 		Long: `analyze reports, for every segment and customer with figures:
   net revenue   what reaches the company of the segment's spend after every
@@ -55,18 +58,40 @@ purchases that come through a supplies edge.
 --without PARTNER (repeatable) shows what is lost if those partners go:
 segments cut off, net revenue and profit lost, and new single points of
 failure. A segment's cost to serve shrinks with the net revenue it keeps;
---fixed-costs keeps it whole.`,
+--fixed-costs keeps it whole.
+
+A MAP_ID (not a .yaml, .yml or .json file) analyses that map of the store,
+reading only the fields the analysis needs.` + storeEnvHelp,
 		Example: `  chanmap analyze testdata/maps/hybrid.yaml
   chanmap analyze testdata/maps/hybrid.yaml --json > report.json
   chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord
-  chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord --fixed-costs`,
+  chanmap analyze testdata/maps/hybrid.yaml --without hvac-nord --fixed-costs
+  chanmap analyze voltair --neo4j-uri bolt://localhost:7687 --json`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			if !isMapFileName(args[0]) {
+				a, err := analyzeStored(cmd, &store, args[0], usecase.AnalyzeOptions{Without: without, FixedCosts: fixedCosts})
+				if err != nil {
+					return err
+				}
+				switch {
+				case len(without) > 0 && asJSON:
+					return writeJSON(out, a.Report.WhatIf)
+				case len(without) > 0:
+					return writeWhatIf(out, a.Map, a.Report.WhatIf)
+				case asJSON:
+					return writeJSON(out, a.Report)
+				}
+				return writeReport(out, a.Map, a.Report)
+			}
+			if store.db != "" || store.neo4jURI != "" {
+				return usagef("%s is a map file; --db and --neo4j-uri are for a stored map's id", args[0])
+			}
 			m, err := mapio.ReadFile(args[0])
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
 			if len(without) > 0 {
 				w, err := analysis.Without(m, without, analysis.WhatIfOptions{FixedCosts: fixedCosts})
 				if err != nil {
@@ -89,8 +114,31 @@ failure. A segment's cost to serve shrinks with the net revenue it keeps;
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (the contract of GET /api/v1/maps/{map}/analysis)")
 	cmd.Flags().StringArrayVar(&without, "without", nil, "show what changes if this partner (node id) is lost; repeat for several")
+	store.add(cmd)
 	cmd.Flags().BoolVar(&fixedCosts, "fixed-costs", false, "with --without: keep each segment's cost to serve whole instead of scaling it with the net revenue it keeps")
 	return cmd
+}
+
+// analyzeStored analyses map id of the store the flags point at, from
+// the fields the analysis reads (usecase.Analyze).
+func analyzeStored(cmd *cobra.Command, f *storeFlags, id string, opt usecase.AnalyzeOptions) (*usecase.Analysis, error) {
+	ctx := cmd.Context()
+	s, cfg, err := f.openExisting(ctx) // reading must not leave an empty store file behind
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	a, err := usecase.Analyze(ctx, s, id, opt)
+	var ue *usecase.UnanalysableError
+	switch {
+	case errors.As(err, &ue):
+		return nil, ue.Err
+	case errors.Is(err, graph.ErrNotFound):
+		return nil, fmt.Errorf("no map %q in %s", id, cfg)
+	case err != nil:
+		return nil, fmt.Errorf("%w (from %s)", err, cfg)
+	}
+	return a, nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -68,6 +68,10 @@ func TestPlans(t *testing.T) {
 		func() error {
 			return s.StreamMap(ctx, m.ID, graph.MapVisitor{Node: func(*graph.Node) error { return nil }})
 		},
+		func() error {
+			return s.ProjectMap(ctx, m.ID, graph.Projection{Node: []string{"scores"}, Attrs: true}, graph.MapVisitor{
+				Node: func(*graph.Node) error { return nil }, Edge: func(*graph.Edge) error { return nil }})
+		},
 	} {
 		s.forget(m.ID)
 		if err := read(); err != nil {

@@ -99,7 +99,15 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 			return err
 		}
 	}
-	res, err = tx.Run(ctx, qVersionOf, params)
+	return checkWhole(ctx, tx, id, h, v.Node != nil, nodes, v.Edge != nil, edges)
+}
+
+// checkWhole reads the map's version again at the end of a streamed read
+// that began at head h and compares the rows read (nodes when withNodes,
+// edges when withEdges) with the counts h stores: a difference means a
+// commit landed during the read, an error wrapping graph.ErrConflict.
+func checkWhole(ctx context.Context, tx driver.ExplicitTransaction, id string, h *head, withNodes bool, nodes int64, withEdges bool, edges int64) error {
+	res, err := tx.Run(ctx, qVersionOf, map[string]any{"map": id})
 	if err != nil {
 		return err
 	}
@@ -110,8 +118,8 @@ func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction
 		return err
 	}
 	torn := after != h.m.Version ||
-		v.Node != nil && h.nodes >= 0 && nodes != h.nodes ||
-		v.Edge != nil && h.edges >= 0 && edges != h.edges
+		withNodes && h.nodes >= 0 && nodes != h.nodes ||
+		withEdges && h.edges >= 0 && edges != h.edges
 	if torn {
 		return fmt.Errorf("map %q changed while it was read (version %d, then %d): %w", id, h.m.Version, after, graph.ErrConflict)
 	}

@@ -33,6 +33,7 @@ var readTests = []struct {
 }{
 	{"ElementReads", testElementReads},
 	{"StreamMap", testStreamMap},
+	{"ProjectMap", testProjectMap},
 	{"OverviewCounts", testOverviewCounts},
 	{"PagesAfterDeletes", testPagesAfterDeletes},
 }
