@@ -74,6 +74,9 @@ type Server struct {
 	log      *slog.Logger
 	spec     *spec
 	diagrams *diagramCache
+	// elementsAbove is the size in nodes past which a write of one node
+	// or edge reads only that element (PatchElementAbove; tests lower it).
+	elementsAbove int
 }
 
 // New checks cfg, fills defaults and builds the routes.
@@ -109,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, spec: sp, diagrams: newDiagramCache(cfg.CacheEntries)}
+	s := &Server{cfg: cfg, log: cfg.Logger, spec: sp, diagrams: newDiagramCache(cfg.CacheEntries), elementsAbove: PatchElementAbove}
 	s.e = s.routes()
 	return s, nil
 }

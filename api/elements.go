@@ -135,27 +135,76 @@ func (s *Server) addNode(c echo.Context) error {
 }
 
 func (s *Server) patchNode(c echo.Context) error {
-	m, expected, err := s.loadForWrite(c)
+	id := param(c, "node")
+	m, old, expected, err := elementForWrite(s, c,
+		func(m *graph.Map) *graph.Node { return m.Node(id) },
+		func(ctx context.Context, er graph.ElementReader, mapID string) (*graph.Node, int64, error) {
+			return er.GetNode(ctx, mapID, id)
+		})
 	if err != nil {
 		return err
 	}
-	id := param(c, "node")
-	old := m.Node(id)
+	mapID := param(c, "map")
 	if old == nil {
-		return notFound("map %q has no node %q", m.ID, id)
+		return notFound("map %q has no node %q", mapID, id)
 	}
 	var n graph.Node
 	if err := s.mergePatch(c, old, &n, "Node"); err != nil {
 		return err
 	}
-	if n.ID != id && m.Node(n.ID) != nil {
-		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has a node %q", m.ID, n.ID))
+	if m != nil && n.ID != id && m.Node(n.ID) != nil {
+		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has a node %q", mapID, n.ID))
 	}
 	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: id, Node: &n}}}
-	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
+	if _, err := s.apply(c, mapID, expected, cs); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, nodeWritten{&n, warningsAfter(m, cs)})
+}
+
+// PatchElementAbove is the size in nodes past which a PATCH of a node or an
+// edge reads only that element and the map's version, not the whole map,
+// from a store that reads single elements (graph.ElementReader): the same
+// size past which a diagram is drawn from counts. Its answer then lists no
+// warnings, which need the whole map (chanmap validate lists them).
+const PatchElementAbove = DrawFromCountsAbove
+
+// elementForWrite reads what a write of one element changes: the whole map
+// (m) and the element in it, or, for a map bigger than elementsAbove in a
+// store that reads single elements, the element alone (m nil). Either way
+// the map's version is checked against If-Match.
+func elementForWrite[T any](s *Server, c echo.Context, inMap func(*graph.Map) *T,
+	read func(context.Context, graph.ElementReader, string) (*T, int64, error)) (*graph.Map, *T, int64, error) {
+	er, ok := s.cfg.Store.(graph.ElementReader)
+	tags, terr := ifMatch(c)
+	if ok && terr == nil {
+		mapID := param(c, "map")
+		ctx, cancel := s.storeCtx(c)
+		defer cancel()
+		infos, err := s.cfg.Store.ListMaps(ctx)
+		if err != nil {
+			return nil, nil, 0, storeErr(fmt.Errorf("list maps: %w", err))
+		}
+		for _, info := range infos {
+			if info.ID != mapID || info.Nodes <= s.elementsAbove {
+				continue
+			}
+			x, v, err := read(ctx, er, mapID)
+			if err != nil {
+				return nil, nil, 0, storeErr(err)
+			}
+			expected := matchVersion(tags, v)
+			if v != expected {
+				return nil, nil, 0, preconditionFailed(mapID, expected, v)
+			}
+			return nil, x, expected, nil
+		}
+	}
+	m, expected, err := s.loadForWrite(c)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return m, inMap(m), expected, nil
 }
 
 func (s *Server) deleteNode(c echo.Context) error {
@@ -222,24 +271,28 @@ func (s *Server) addEdge(c echo.Context) error {
 }
 
 func (s *Server) patchEdge(c echo.Context) error {
-	m, expected, err := s.loadForWrite(c)
+	key := param(c, "edge")
+	m, old, expected, err := elementForWrite(s, c,
+		func(m *graph.Map) *graph.Edge { return m.Edge(key) },
+		func(ctx context.Context, er graph.ElementReader, mapID string) (*graph.Edge, int64, error) {
+			return er.GetEdge(ctx, mapID, key)
+		})
 	if err != nil {
 		return err
 	}
-	key := param(c, "edge")
-	old := m.Edge(key)
+	mapID := param(c, "map")
 	if old == nil {
-		return notFound("map %q has no edge %q", m.ID, key)
+		return notFound("map %q has no edge %q", mapID, key)
 	}
 	var e graph.Edge
 	if err := s.mergePatch(c, old, &e, "Edge"); err != nil {
 		return err
 	}
-	if e.Key() != key && m.Edge(e.Key()) != nil {
-		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has an edge %q", m.ID, e.Key()))
+	if m != nil && e.Key() != key && m.Edge(e.Key()) != nil {
+		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has an edge %q", mapID, e.Key()))
 	}
 	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateEdge, ID: key, Edge: &e}}}
-	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
+	if _, err := s.apply(c, mapID, expected, cs); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, edgeWritten{&e, warningsAfter(m, cs)})

@@ -38,7 +38,12 @@ func warningsOf(m *graph.Map) []graph.Warning {
 
 // warningsAfter lists the warnings of m once cs is applied (the store has
 // just applied it; this replays it on the snapshot read before the write).
+//
+// m nil (a big map whose element alone was read) gives none.
 func warningsAfter(m *graph.Map, cs graph.ChangeSet) []graph.Warning {
+	if m == nil {
+		return []graph.Warning{}
+	}
 	next, err := graph.ApplyChanges(m, cs)
 	if err != nil {
 		return []graph.Warning{}
