@@ -26,37 +26,15 @@ func (s *Store) ProjectMap(ctx context.Context, id string, p graph.Projection, v
 	if err := p.Check(); err != nil {
 		return err
 	}
-	sess := s.session(ctx, driver.AccessModeRead)
-	defer sess.Close(context.Background())
-	first, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
-	defer cancel()
-	tx, err := sess.BeginTransaction(first)
-	if err != nil {
-		return s.describe(err)
-	}
-	defer tx.Close(context.Background())
-	if err := s.project(first, ctx, tx, id, p, v); err != nil {
-		return s.describe(err)
-	}
-	return s.describe(tx.Commit(ctx))
+	return s.explicitRead(ctx, id, func(tx driver.ExplicitTransaction, h *head) error {
+		return s.project(ctx, tx, h, p, v)
+	})
 }
 
-func (s *Store) project(first, ctx context.Context, tx driver.ExplicitTransaction, id string, p graph.Projection, v graph.MapVisitor) error {
+func (s *Store) project(ctx context.Context, tx driver.ExplicitTransaction, h *head, p graph.Projection, v graph.MapVisitor) error {
+	id := h.m.ID
 	params := map[string]any{"map": id}
-	res, err := tx.Run(first, qMapHead, params)
-	if err != nil {
-		return err
-	}
-	if !res.Next(first) {
-		if err := res.Err(); err != nil {
-			return err
-		}
-		return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-	}
-	h, err := decodeHead(id, res.Record().Values[0].(map[string]any))
-	if err != nil {
-		return err
-	}
+	var err error
 	if c := s.cached(id, h.m.Version, false); c != nil {
 		return graph.WalkProjected(c.m, p, v)
 	}

@@ -28,6 +28,15 @@ import (
 // caller discards what it received. When this Store holds the snapshot of
 // the version read first, v gets that snapshot instead.
 func (s *Store) StreamMap(ctx context.Context, id string, v graph.MapVisitor) error {
+	return s.explicitRead(ctx, id, func(tx driver.ExplicitTransaction, h *head) error {
+		return s.stream(ctx, tx, h, v)
+	})
+}
+
+// explicitRead runs read in an explicit read transaction (not retried:
+// see StreamMap) with the ChannelMap node of map id read first, under the
+// store's Timeout; what read does after that is bounded by ctx only.
+func (s *Store) explicitRead(ctx context.Context, id string, read func(tx driver.ExplicitTransaction, h *head) error) error {
 	sess := s.session(ctx, driver.AccessModeRead)
 	defer sess.Close(context.Background())
 	first, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
@@ -37,28 +46,32 @@ func (s *Store) StreamMap(ctx context.Context, id string, v graph.MapVisitor) er
 		return s.describe(err)
 	}
 	defer tx.Close(context.Background())
-	if err := s.stream(first, ctx, tx, id, v); err != nil {
+	h, err := func() (*head, error) {
+		res, err := tx.Run(first, qMapHead, map[string]any{"map": id})
+		if err != nil {
+			return nil, err
+		}
+		if !res.Next(first) {
+			if err := res.Err(); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+		}
+		return decodeHead(id, res.Record().Values[0].(map[string]any))
+	}()
+	if err != nil {
+		return s.describe(err)
+	}
+	if err := read(tx, h); err != nil {
 		return s.describe(err)
 	}
 	return s.describe(tx.Commit(ctx))
 }
 
-func (s *Store) stream(first, ctx context.Context, tx driver.ExplicitTransaction, id string, v graph.MapVisitor) error {
+func (s *Store) stream(ctx context.Context, tx driver.ExplicitTransaction, h *head, v graph.MapVisitor) error {
+	id := h.m.ID
 	params := map[string]any{"map": id}
-	res, err := tx.Run(first, qMapHead, params)
-	if err != nil {
-		return err
-	}
-	if !res.Next(first) {
-		if err := res.Err(); err != nil {
-			return err
-		}
-		return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-	}
-	h, err := decodeHead(id, res.Record().Values[0].(map[string]any))
-	if err != nil {
-		return err
-	}
+	var err error
 	if c := s.cached(id, h.m.Version, false); c != nil {
 		return graph.WalkCopy(c.m, v)
 	}
