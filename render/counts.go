@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/render/scene"
 )
 
 // CountedMap is all a drawing from counts knows of a map: its id, title
@@ -291,15 +290,7 @@ func RenderCounts(ctx context.Context, e Engine, cm CountedMap, opt Options, for
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("render: drawing the counts of map %q: %w", cm.ID, err)
 	}
-	switch format {
-	case "svg":
-		err = WriteSVG(&buf, dr.Page, opt.TextAsPaths)
-	case "pdf":
-		err = WritePDF(&buf, []*scene.Page{dr.Page})
-	case "png":
-		err = WritePNG(&buf, dr.Page)
-	}
-	if err != nil {
+	if err := writePage(&buf, dr.Page, format, opt); err != nil {
 		return nil, fmt.Errorf("render: writing %s of the counts of map %q: %w", format, cm.ID, err)
 	}
 	return buf.Bytes(), nil

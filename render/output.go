@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"strings"
@@ -277,18 +278,23 @@ func Render(ctx context.Context, e Engine, m *graph.Map, opt Options, format str
 		return nil, fmt.Errorf("render: drawing map %q: %w", m.ID, err)
 	}
 	var buf bytes.Buffer
-	switch format {
-	case "svg":
-		err = WriteSVG(&buf, dr.Page, opt.TextAsPaths)
-	case "pdf":
-		err = WritePDF(&buf, []*scene.Page{dr.Page})
-	case "png":
-		err = WritePNG(&buf, dr.Page)
-	}
-	if err != nil {
+	if err := writePage(&buf, dr.Page, format, opt); err != nil {
 		return nil, fmt.Errorf("render: writing %s of map %q: %w", format, m.ID, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// writePage writes one drawn page as svg, pdf or png.
+func writePage(w io.Writer, p *scene.Page, format string, opt Options) error {
+	switch format {
+	case "svg":
+		return WriteSVG(w, p, opt.TextAsPaths)
+	case "pdf":
+		return WritePDF(w, []*scene.Page{p})
+	case "png":
+		return WritePNG(w, p)
+	}
+	return fmt.Errorf("render: no page writer for %q", format)
 }
 
 func isFormat(f string) bool {
