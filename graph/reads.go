@@ -360,9 +360,7 @@ func newProjector(p Projection) (*projector, error) {
 
 func (pr *projector) Head(m *Map) *Map {
 	out := &Map{Version: m.Version}
-	for _, f := range pr.head {
-		f.Set(out, cloneValue(f.Get(m)))
-	}
+	copyFields(pr.head, out, m)
 	if pr.class {
 		out.Classification = m.Classification.Clone()
 	}
@@ -371,9 +369,7 @@ func (pr *projector) Head(m *Map) *Map {
 
 func (pr *projector) Node(n *Node) *Node {
 	out := &Node{}
-	for _, f := range pr.node {
-		f.Set(out, cloneValue(f.Get(n)))
-	}
+	copyFields(pr.node, out, n)
 	if pr.p.Attrs && len(n.Attrs) > 0 {
 		out.Attrs = maps.Clone(n.Attrs)
 	}
@@ -382,9 +378,7 @@ func (pr *projector) Node(n *Node) *Node {
 
 func (pr *projector) Edge(e *Edge) *Edge {
 	out := &Edge{}
-	for _, f := range pr.edge {
-		f.Set(out, cloneValue(f.Get(e)))
-	}
+	copyFields(pr.edge, out, e)
 	if pr.p.Attrs && len(e.Attrs) > 0 {
 		out.Attrs = maps.Clone(e.Attrs)
 	}
