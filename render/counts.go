@@ -208,6 +208,16 @@ func boxName(bx *countBox) string {
 	return plurals[bx.kind] + " · " + bx.region
 }
 
+// countsDiagram is the diagram of cm grouped by kind and region, or by kind
+// only when that is too many boxes for the page.
+func countsDiagram(cm CountedMap, opt Options) *Diagram {
+	d := buildCounts(cm, opt, true)
+	if len(d.Nodes) > countsBoxLimit(opt, sizesFor(opt.MinFont)) {
+		d = buildCounts(cm, opt, false)
+	}
+	return d
+}
+
 // DrawCounts lays out and composes a map known by its counts on one page:
 // grouped by kind and region, or by kind only when that is too many boxes
 // for the page or fits it better.
@@ -222,10 +232,7 @@ func DrawCounts(ctx context.Context, e Engine, cm CountedMap, opt Options) (*Dra
 	if pw > 0 {
 		aspect = pw / ph
 	}
-	d := buildCounts(cm, opt, true)
-	if len(d.Nodes) > countsBoxLimit(opt, fs) {
-		d = buildCounts(cm, opt, false)
-	}
+	d := countsDiagram(cm, opt)
 	c, p, pl, err := layOut(ctx, e, d, opt, fs, aspect)
 	if err != nil {
 		return nil, fmt.Errorf("render: laying out the counts of map %q: %w", cm.ID, err)
@@ -274,11 +281,7 @@ func RenderCounts(ctx context.Context, e Engine, cm CountedMap, opt Options, for
 		if err != nil {
 			return nil, err
 		}
-		d := buildCounts(cm, opt, true)
-		if len(d.Nodes) > countsBoxLimit(opt, sizesFor(opt.MinFont)) {
-			d = buildCounts(cm, opt, false)
-		}
-		if err := WriteDOT(&buf, d); err != nil {
+		if err := WriteDOT(&buf, countsDiagram(cm, opt)); err != nil {
 			return nil, err
 		}
 		return buf.Bytes(), nil
