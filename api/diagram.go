@@ -182,16 +182,10 @@ func (s *Server) diagramFromCounts(c echo.Context, format string, opt render.Opt
 	}
 	id := param(c, "map")
 	ctx, cancel := s.storeCtx(c)
-	infos, err := s.cfg.Store.ListMaps(ctx)
+	info, err := s.mapInfo(ctx, id)
 	cancel()
 	if err != nil {
-		return false, storeErr(fmt.Errorf("list maps: %w", err))
-	}
-	var info *graph.MapInfo
-	for i := range infos {
-		if infos[i].ID == id {
-			info = &infos[i]
-		}
+		return false, err
 	}
 	if info == nil {
 		return false, notFound("no map %q", id)

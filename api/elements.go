@@ -169,6 +169,21 @@ func (s *Server) patchNode(c echo.Context) error {
 // warnings, which need the whole map (chanmap validate lists them).
 const PatchElementAbove = DrawFromCountsAbove
 
+// mapInfo is map id's line of the map list (its size, version and title,
+// read without the map), or nil when there is no such map.
+func (s *Server) mapInfo(ctx context.Context, id string) (*graph.MapInfo, error) {
+	infos, err := s.cfg.Store.ListMaps(ctx)
+	if err != nil {
+		return nil, storeErr(fmt.Errorf("list maps: %w", err))
+	}
+	for i := range infos {
+		if infos[i].ID == id {
+			return &infos[i], nil
+		}
+	}
+	return nil, nil
+}
+
 // elementForWrite reads what a write of one element changes: the whole map
 // (m) and the element in it, or, for a map bigger than elementsAbove in a
 // store that reads single elements, the element alone (m nil). Either way
@@ -181,14 +196,11 @@ func elementForWrite[T any](s *Server, c echo.Context, inMap func(*graph.Map) *T
 		mapID := param(c, "map")
 		ctx, cancel := s.storeCtx(c)
 		defer cancel()
-		infos, err := s.cfg.Store.ListMaps(ctx)
+		info, err := s.mapInfo(ctx, mapID)
 		if err != nil {
-			return nil, nil, 0, storeErr(fmt.Errorf("list maps: %w", err))
+			return nil, nil, 0, err
 		}
-		for _, info := range infos {
-			if info.ID != mapID || info.Nodes <= s.elementsAbove {
-				continue
-			}
+		if info != nil && info.Nodes > s.elementsAbove {
 			x, v, err := read(ctx, er, mapID)
 			if err != nil {
 				return nil, nil, 0, storeErr(err)
