@@ -33,8 +33,6 @@ func (s *Store) ProjectMap(ctx context.Context, id string, p graph.Projection, v
 
 func (s *Store) project(ctx context.Context, tx driver.ExplicitTransaction, h *head, p graph.Projection, v graph.MapVisitor) error {
 	id := h.m.ID
-	params := map[string]any{"map": id}
-	var err error
 	if c := s.cached(id, h.m.Version, false); c != nil {
 		return graph.WalkProjected(c.m, p, v)
 	}
@@ -48,48 +46,18 @@ func (s *Store) project(ctx context.Context, tx driver.ExplicitTransaction, h *h
 			return err
 		}
 	}
-	var nodes, edges int64
-	if v.Node != nil {
-		q := nodeProjection(p)
-		err = chunked(ctx, tx, q, params, func(row any) error {
-			props, err := projected(id, row)
+	return streamRows(ctx, tx, h, v, nodeProjection(p), edgeProjection(p), func(row any) (map[string]any, error) {
+		return projected(id, row)
+	}, func(r []any) error {
+		if len(r) == 4 {
+			props, err := projected(id, r[3])
 			if err != nil {
 				return err
 			}
-			n, _, err := decodeNode(props)
-			if err != nil {
-				return fmt.Errorf("map %q: %w", id, err)
-			}
-			nodes++
-			return v.Node(n)
-		})
-		if err != nil {
-			return err
+			r[3] = props
 		}
-	}
-	if v.Edge != nil {
-		q := edgeProjection(p)
-		err = chunked(ctx, tx, q, params, func(row any) error {
-			r, _ := row.([]any)
-			if len(r) == 4 {
-				props, err := projected(id, r[3])
-				if err != nil {
-					return err
-				}
-				r[3] = props
-			}
-			e, _, err := decodeEdgeRow(id, r)
-			if err != nil {
-				return err
-			}
-			edges++
-			return v.Edge(e)
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return checkWhole(ctx, tx, id, h, v.Node != nil, nodes, v.Edge != nil, edges)
+		return nil
+	})
 }
 
 // prefixedKey is the key of a projected row that holds the [key, value]

@@ -70,8 +70,6 @@ func (s *Store) explicitRead(ctx context.Context, id string, read func(tx driver
 
 func (s *Store) stream(ctx context.Context, tx driver.ExplicitTransaction, h *head, v graph.MapVisitor) error {
 	id := h.m.ID
-	params := map[string]any{"map": id}
-	var err error
 	if c := s.cached(id, h.m.Version, false); c != nil {
 		return graph.WalkCopy(c.m, v)
 	}
@@ -80,10 +78,32 @@ func (s *Store) stream(ctx context.Context, tx driver.ExplicitTransaction, h *he
 			return err
 		}
 	}
+	// The relationships are sorted by the server (they have no index to
+	// read them in order), so it holds them all before the first goes out
+	// either way: they come in chunks, as the snapshot's do.
+	return streamRows(ctx, tx, h, v, qNodeRows, qSnapshotEdges, func(row any) (map[string]any, error) {
+		p, _ := row.(map[string]any)
+		return p, nil
+	}, nil)
+}
+
+// streamRows hands v the map's nodes, the rows of nodeQ, and its edges,
+// the rows of edgeQ (each in records of snapshotChunk rows, see chunked),
+// as far as v wants them, then checks the read was whole (checkWhole).
+// nodeProps turns a node row into the node's properties; edgeRow, when
+// not nil, rewrites an edge row [from, to, type, properties] in place
+// before it is decoded.
+func streamRows(ctx context.Context, tx driver.ExplicitTransaction, h *head, v graph.MapVisitor, nodeQ, edgeQ string,
+	nodeProps func(row any) (map[string]any, error), edgeRow func(r []any) error) error {
+	id := h.m.ID
+	params := map[string]any{"map": id}
 	var nodes, edges int64
 	if v.Node != nil {
-		err = chunked(ctx, tx, qNodeRows, params, func(row any) error {
-			p, _ := row.(map[string]any)
+		err := chunked(ctx, tx, nodeQ, params, func(row any) error {
+			p, err := nodeProps(row)
+			if err != nil {
+				return err
+			}
 			n, _, err := decodeNode(p)
 			if err != nil {
 				return fmt.Errorf("map %q: %w", id, err)
@@ -96,11 +116,13 @@ func (s *Store) stream(ctx context.Context, tx driver.ExplicitTransaction, h *he
 		}
 	}
 	if v.Edge != nil {
-		// The relationships are sorted by the server (they have no index
-		// to read them in order), so it holds them all before the first
-		// goes out either way: they come in chunks, as the snapshot's do.
-		err = chunked(ctx, tx, qSnapshotEdges, params, func(row any) error {
+		err := chunked(ctx, tx, edgeQ, params, func(row any) error {
 			r, _ := row.([]any)
+			if edgeRow != nil {
+				if err := edgeRow(r); err != nil {
+					return err
+				}
+			}
 			e, _, err := decodeEdgeRow(id, r)
 			if err != nil {
 				return err
