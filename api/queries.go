@@ -74,7 +74,9 @@ func (s *Server) analysis(c echo.Context) error {
 		return storeErr(fmt.Errorf("read map %q: %w", id, err))
 	}
 	c.Response().Header().Set("ETag", etag(a.Map.Version))
-	return c.JSON(http.StatusOK, a.Report)
+	// The report of a big map is hundreds of megabytes of JSON: it is
+	// written as it is encoded, and the map it came from is not held.
+	return streamJSON(c, http.StatusOK, a.Report)
 }
 
 func unanalysable(mapID string, err error) *problem {

@@ -73,6 +73,41 @@ func TestAnalysis(t *testing.T) {
 	wantStatus(t, e.do("GET", "/api/v1/maps/ghost/analysis", nil, nil), 404)
 }
 
+// TestAnalysisOfABigMap checks that the report, written as it is encoded,
+// is exactly what encoding/json gives, compact and with ?pretty, when it
+// is megabytes long.
+func TestAnalysisOfABigMap(t *testing.T) {
+	e := newEnv(t)
+	big := gen.Generate(5000, 4)
+	big.ID = "big"
+	if _, err := e.store.CreateMap(context.Background(), big); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := e.store.GetMap(context.Background(), "big")
+	rep, err := analysis.Analyze(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact, _ := json.Marshal(rep)
+	pretty, _ := json.MarshalIndent(rep, "", "  ")
+	if len(compact) < 1<<20 {
+		t.Fatalf("the report is only %d bytes", len(compact))
+	}
+	for query, want := range map[string][]byte{"": compact, "?pretty": pretty} {
+		r := e.do("GET", "/api/v1/maps/big/analysis"+query, nil, nil)
+		wantStatus(t, r, 200)
+		if got := r.Header.Get("Content-Type"); got != "application/json" {
+			t.Errorf("%s: Content-Type %q", query, got)
+		}
+		if r.Header.Get("ETag") != etag(m.Version) {
+			t.Errorf("%s: ETag %q, want %q", query, r.Header.Get("ETag"), etag(m.Version))
+		}
+		if string(r.Body) != string(want)+"\n" {
+			t.Errorf("%s: the answer (%d bytes) is not the report (%d bytes)", query, len(r.Body), len(want)+1)
+		}
+	}
+}
+
 func TestDiagrams(t *testing.T) {
 	e := newEnv(t)
 	e.seed()

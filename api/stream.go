@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/streamjson"
 	"github.com/labstack/echo/v4"
 )
 
@@ -23,6 +24,18 @@ import (
 // and a read that fails after it started aborts the connection, so no
 // client takes a cut-off map for a whole one.
 const streamHold = 256 << 10
+
+// streamJSON answers v as c.JSON does (indented with ?pretty), but
+// encoded piece by piece as it is written (streamjson), so a value the
+// size of a map is never held encoded.
+func streamJSON(c echo.Context, code int, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(code)
+	if _, pretty := c.QueryParams()["pretty"]; pretty {
+		return streamjson.EncodeIndent(c.Response(), v, "  ")
+	}
+	return streamjson.Encode(c.Response(), v)
+}
 
 // errNotModified stops a stream whose ETag the client already has.
 var errNotModified = errors.New("not modified")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/graph/mapio"
+	"github.com/chanmap/chanmap/graph/streamjson"
 	"github.com/chanmap/chanmap/graph/usecase"
 	"github.com/spf13/cobra"
 )
@@ -141,13 +141,13 @@ func analyzeStored(cmd *cobra.Command, f *storeFlags, id string, opt usecase.Ana
 	return a, nil
 }
 
+// writeJSON writes v indented, as it encodes it (a big report is never
+// held encoded).
 func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	if err := streamjson.EncodeIndent(w, v, "  "); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
+	return nil
 }
 
 // reportWriter writes a readable report with the map's names and currency.
