@@ -77,6 +77,10 @@ type Server struct {
 	// elementsAbove is the size in nodes past which a write of one node
 	// or edge reads only that element (PatchElementAbove; tests lower it).
 	elementsAbove int
+	// bigAnalyses admits one analysis of a map bigger than
+	// AnalyzeOneAtATimeAbove at a time (tests lower bigAnalysisAbove).
+	bigAnalyses      chan struct{}
+	bigAnalysisAbove int
 }
 
 // New checks cfg, fills defaults and builds the routes.
@@ -112,7 +116,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, spec: sp, diagrams: newDiagramCache(cfg.CacheEntries), elementsAbove: PatchElementAbove}
+	s := &Server{cfg: cfg, log: cfg.Logger, spec: sp, diagrams: newDiagramCache(cfg.CacheEntries), elementsAbove: PatchElementAbove,
+		bigAnalyses: make(chan struct{}, 1), bigAnalysisAbove: AnalyzeOneAtATimeAbove}
 	s.e = s.routes()
 	return s, nil
 }

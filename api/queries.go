@@ -61,6 +61,11 @@ func (s *Server) analysis(c echo.Context) error {
 	ctx, cancel := s.storeCtx(c)
 	defer cancel()
 	id := param(c, "map")
+	release, err := s.admitAnalysis(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer release()
 	a, err := usecase.Analyze(ctx, s.cfg.Store, id, opt)
 	var ue *usecase.UnanalysableError
 	switch {
@@ -77,6 +82,30 @@ func (s *Server) analysis(c echo.Context) error {
 	// The report of a big map is hundreds of megabytes of JSON: it is
 	// written as it is encoded, and the map it came from is not held.
 	return streamJSON(c, http.StatusOK, a.Report)
+}
+
+// AnalyzeOneAtATimeAbove is the size in nodes past which a map is analysed
+// by one request at a time: the analysis holds the map's supply network
+// and its report (3.4 GB at its peak for a million nodes), so two at once
+// could take a server's memory. A second request waits for the first
+// within its store time limit, then answers 503 analysis-busy.
+const AnalyzeOneAtATimeAbove = DrawFromCountsAbove
+
+// admitAnalysis waits its turn for the analysis of map id when the map is
+// big (see AnalyzeOneAtATimeAbove); release ends the turn.
+func (s *Server) admitAnalysis(ctx context.Context, id string) (release func(), err error) {
+	info, err := s.mapInfo(ctx, id)
+	if err != nil || info == nil || info.Nodes <= s.bigAnalysisAbove {
+		return func() {}, err
+	}
+	select {
+	case s.bigAnalyses <- struct{}{}:
+		return func() { <-s.bigAnalyses }, nil
+	case <-ctx.Done():
+		return nil, newProblem(http.StatusServiceUnavailable, "analysis-busy",
+			fmt.Sprintf("map %q has %d nodes and another map that big is being analysed; try again when it is done", id, info.Nodes)).
+			with("Retry-After", "30")
+	}
 }
 
 func unanalysable(mapID string, err error) *problem {

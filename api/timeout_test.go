@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/gen"
 )
 
 // slowStore answers GetMap only when its caller's deadline has passed, as a
@@ -34,4 +35,62 @@ func TestStoreTimeout(t *testing.T) {
 	if r.Header.Get("Retry-After") == "" {
 		t.Error("no Retry-After")
 	}
+}
+
+// gatedStore holds every read of map "big" until gate is closed, and says
+// on entered when the first one arrives.
+type gatedStore struct {
+	graph.Store
+	entered chan struct{}
+	gate    chan struct{}
+}
+
+func (s gatedStore) GetMap(ctx context.Context, id string) (*graph.Map, error) {
+	if id == "big" {
+		select {
+		case s.entered <- struct{}{}:
+		default:
+		}
+		select {
+		case <-s.gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return s.Store.GetMap(context.WithoutCancel(ctx), id)
+}
+
+// TestBigAnalysesOneAtATime checks that a big map is analysed by one
+// request at a time: a second one waits within its time limit and then
+// answers 503 analysis-busy, a small map is analysed meanwhile, and the
+// next big one runs once the first is done.
+func TestBigAnalysesOneAtATime(t *testing.T) {
+	base := newEnv(t)
+	base.seed()
+	big := gen.Generate(300, 2)
+	big.ID = "big"
+	if _, err := base.store.CreateMap(context.Background(), big); err != nil {
+		t.Fatal(err)
+	}
+	st := gatedStore{Store: base.store, entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	e := newEnvOn(t, st, func(c *Config) { c.StoreTimeout = 500 * time.Millisecond })
+	e.srv.bigAnalysisAbove = 100
+
+	first := make(chan resp)
+	go func() { first <- e.do("GET", "/api/v1/maps/big/analysis", nil, nil) }()
+	<-st.entered
+
+	r := e.do("GET", "/api/v1/maps/big/analysis?without=x", nil, nil)
+	wantStatus(t, r, 503)
+	if p := r.problem(t); !strings.HasSuffix(p.Type, ":analysis-busy") || !strings.Contains(p.Detail, "300 nodes") {
+		t.Errorf("problem %+v; want analysis-busy naming the map's size", p)
+	}
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	wantStatus(t, e.do("GET", "/api/v1/maps/acme-pumps/analysis", nil, nil), 200)
+
+	close(st.gate)
+	wantStatus(t, <-first, 200)
+	wantStatus(t, e.do("GET", "/api/v1/maps/big/analysis", nil, nil), 200)
 }
