@@ -168,7 +168,7 @@ func (s *Server) patchNode(c echo.Context) error {
 // edges (adding, changing or deleting one, or a change set) reads only
 // the elements it checks and the map's version, not the whole map, from a
 // store that reads single elements (graph.ElementReader): the same size
-// past which a diagram is drawn from counts. Its answer then lists no
+// past which a diagram is drawn from counts. Their answers then list no
 // warnings, which need the whole map (chanmap validate lists them).
 const PatchElementAbove = DrawFromCountsAbove
 
@@ -222,7 +222,10 @@ func (s *Server) baseForWrite(c echo.Context) (*writeBase, error) {
 				return nil, err
 			}
 			b := &writeBase{s: s, c: c, id: mapID, expected: matchVersion(tags, info.Version), er: er}
-			return b, b.at(info.Version)
+			if err := b.at(info.Version); err != nil {
+				return nil, err
+			}
+			return b, nil
 		}
 	}
 	m, expected, err := s.loadForWrite(c)
