@@ -28,17 +28,28 @@ func BenchmarkElementWritesLarge(b *testing.B) {
 	mapID, v := m.ID, m.Version
 	// New supplies edges (a distributor to a reseller it does not supply
 	// yet) and customers to delete with their edges, each used once.
+	keys := map[string]bool{}
+	degree := map[string]int{}
+	for _, e := range m.Edges {
+		keys[e.Key()] = true
+		degree[e.From]++
+		degree[e.To]++
+	}
 	var adds []*graph.Edge
+	resellers := m.NodesOfKind(graph.KindReseller)
 	for _, d := range m.NodesOfKind(graph.KindDistributor) {
-		for _, r := range m.NodesOfKind(graph.KindReseller) {
-			if e := (&graph.Edge{From: d, To: r, Kind: graph.EdgeSupplies}); m.Edge(e.Key()) == nil && len(adds) < 1000 {
+		for _, r := range resellers {
+			if e := (&graph.Edge{From: d, To: r, Kind: graph.EdgeSupplies}); !keys[e.Key()] && len(adds) < 100 {
 				adds = append(adds, e)
 			}
+		}
+		if len(adds) == 100 {
+			break
 		}
 	}
 	var dels []string
 	for _, c := range m.NodesOfKind(graph.KindCustomer) {
-		if len(dels) < 1000 && len(graph.EdgesTouching(m, c)) > 0 {
+		if len(dels) < 100 && degree[c] > 0 {
 			dels = append(dels, c)
 		}
 	}
