@@ -74,8 +74,9 @@ type Server struct {
 	log      *slog.Logger
 	spec     *spec
 	diagrams *diagramCache
-	// elementsAbove is the size in nodes past which a write of one node
-	// or edge reads only that element (PatchElementAbove; tests lower it).
+	// elementsAbove is the size in nodes past which a write of nodes and
+	// edges reads only the elements it checks (PatchElementAbove; tests
+	// lower it).
 	elementsAbove int
 	// bigAnalyses admits one analysis of a map bigger than
 	// AnalyzeOneAtATimeAbove at a time (tests lower bigAnalysisAbove).

@@ -115,7 +115,7 @@ func (s *Server) getNode(c echo.Context) error {
 }
 
 func (s *Server) addNode(c echo.Context) error {
-	m, expected, err := s.loadForWrite(c)
+	b, err := s.baseForWrite(c)
 	if err != nil {
 		return err
 	}
@@ -123,49 +123,52 @@ func (s *Server) addNode(c echo.Context) error {
 	if err := decodeJSON(c, &n); err != nil {
 		return err
 	}
-	if m.Node(n.ID) != nil {
-		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has a node %q", m.ID, n.ID))
-	}
-	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddNode, Node: &n}}}
-	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
+	if err := b.nodeFree(n.ID); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Location", "/api/v1/maps/"+url.PathEscape(m.ID)+"/nodes/"+url.PathEscape(n.ID))
-	return c.JSON(http.StatusCreated, nodeWritten{&n, warningsAfter(m, cs)})
-}
-
-func (s *Server) patchNode(c echo.Context) error {
-	id := param(c, "node")
-	m, old, expected, err := elementForWrite(s, c,
-		func(m *graph.Map) *graph.Node { return m.Node(id) },
-		func(ctx context.Context, er graph.ElementReader, mapID string) (*graph.Node, int64, error) {
-			return er.GetNode(ctx, mapID, id)
-		})
+	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddNode, Node: &n}}}
+	_, warnings, err := b.apply(cs)
 	if err != nil {
 		return err
 	}
-	mapID := param(c, "map")
+	c.Response().Header().Set("Location", "/api/v1/maps/"+url.PathEscape(b.id)+"/nodes/"+url.PathEscape(n.ID))
+	return c.JSON(http.StatusCreated, nodeWritten{&n, warnings})
+}
+
+func (s *Server) patchNode(c echo.Context) error {
+	b, err := s.baseForWrite(c)
+	if err != nil {
+		return err
+	}
+	id := param(c, "node")
+	old, err := b.node(id)
+	if err != nil {
+		return err
+	}
 	if old == nil {
-		return notFound("map %q has no node %q", mapID, id)
+		return notFound("map %q has no node %q", b.id, id)
 	}
 	var n graph.Node
 	if err := s.mergePatch(c, old, &n, "Node"); err != nil {
 		return err
 	}
-	if m != nil && n.ID != id && m.Node(n.ID) != nil {
-		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has a node %q", mapID, n.ID))
+	if n.ID != id {
+		if err := b.nodeFree(n.ID); err != nil {
+			return err
+		}
 	}
-	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: id, Node: &n}}}
-	if _, err := s.apply(c, mapID, expected, cs); err != nil {
+	_, warnings, err := b.apply(graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: id, Node: &n}}})
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, nodeWritten{&n, warningsAfter(m, cs)})
+	return c.JSON(http.StatusOK, nodeWritten{&n, warnings})
 }
 
-// PatchElementAbove is the size in nodes past which a PATCH of a node or an
-// edge reads only that element and the map's version, not the whole map,
-// from a store that reads single elements (graph.ElementReader): the same
-// size past which a diagram is drawn from counts. Its answer then lists no
+// PatchElementAbove is the size in nodes past which a write of nodes and
+// edges (adding, changing or deleting one, or a change set) reads only
+// the elements it checks and the map's version, not the whole map, from a
+// store that reads single elements (graph.ElementReader): the same size
+// past which a diagram is drawn from counts. Their answers then list no
 // warnings, which need the whole map (chanmap validate lists them).
 const PatchElementAbove = DrawFromCountsAbove
 
@@ -184,51 +187,148 @@ func (s *Server) mapInfo(ctx context.Context, id string) (*graph.MapInfo, error)
 	return nil, nil
 }
 
-// elementForWrite reads what a write of one element changes: the whole map
-// (m) and the element in it, or, for a map bigger than elementsAbove in a
-// store that reads single elements, the element alone (m nil). Either way
-// the map's version is checked against If-Match.
-func elementForWrite[T any](s *Server, c echo.Context, inMap func(*graph.Map) *T,
-	read func(context.Context, graph.ElementReader, string) (*T, int64, error)) (*graph.Map, *T, int64, error) {
-	er, ok := s.cfg.Store.(graph.ElementReader)
-	tags, terr := ifMatch(c)
-	if ok && terr == nil {
+// writeBase is what a write of nodes and edges is based on: the version
+// If-Match names, which is the map's, and either the whole map read at
+// it (m) or, for a map bigger than elementsAbove in a store that reads
+// single elements, that reader (m nil), through which the write reads
+// each element it checks, at the same version.
+type writeBase struct {
+	s        *Server
+	c        echo.Context
+	id       string
+	expected int64
+	m        *graph.Map
+	er       graph.ElementReader
+}
+
+// baseForWrite reads the base of a write to the map of the path and
+// checks If-Match as loadForWrite does: 404 for a missing map (with or
+// without If-Match), 428 or 400 for a missing or malformed If-Match, 412
+// when the map has moved on.
+func (s *Server) baseForWrite(c echo.Context) (*writeBase, error) {
+	if er, ok := s.cfg.Store.(graph.ElementReader); ok {
 		mapID := param(c, "map")
 		ctx, cancel := s.storeCtx(c)
-		defer cancel()
 		info, err := s.mapInfo(ctx, mapID)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		if info != nil && info.Nodes > s.elementsAbove {
-			x, v, err := read(ctx, er, mapID)
+		cancel()
+		switch {
+		case err != nil:
+			// loadForWrite answers as it would on any map.
+		case info == nil:
+			return nil, notFound("no map %q", mapID)
+		case info.Nodes > s.elementsAbove:
+			tags, err := ifMatch(c)
 			if err != nil {
-				return nil, nil, 0, storeErr(err)
+				return nil, err
 			}
-			expected := matchVersion(tags, v)
-			if v != expected {
-				return nil, nil, 0, preconditionFailed(mapID, expected, v)
+			b := &writeBase{s: s, c: c, id: mapID, expected: matchVersion(tags, info.Version), er: er}
+			if err := b.at(info.Version); err != nil {
+				return nil, err
 			}
-			return nil, x, expected, nil
+			return b, nil
 		}
 	}
 	m, expected, err := s.loadForWrite(c)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, err
 	}
-	return m, inMap(m), expected, nil
+	return &writeBase{s: s, c: c, id: m.ID, expected: expected, m: m}, nil
+}
+
+// at checks that version v, read on a big map, is the one the write is
+// based on: 412 when the map has moved on.
+func (b *writeBase) at(v int64) error {
+	if v != b.expected {
+		return preconditionFailed(b.id, b.expected, v)
+	}
+	return nil
+}
+
+// find is what inMap finds in the whole map, or, on a big map, what read
+// reads from the store, at the version the write is based on.
+func find[T any](b *writeBase, inMap func(*graph.Map) T, read func(context.Context) (T, int64, error)) (T, error) {
+	if b.m != nil {
+		return inMap(b.m), nil
+	}
+	ctx, cancel := b.s.storeCtx(b.c)
+	defer cancel()
+	x, v, err := read(ctx)
+	if err == nil {
+		err = b.at(v)
+	} else {
+		err = readErr(b.id, err)
+	}
+	return x, err
+}
+
+// node is node id of the map, nil when it has none.
+func (b *writeBase) node(id string) (*graph.Node, error) {
+	return find(b, func(m *graph.Map) *graph.Node { return m.Node(id) },
+		func(ctx context.Context) (*graph.Node, int64, error) { return b.er.GetNode(ctx, b.id, id) })
+}
+
+// edge is the edge of key of the map, nil when it has none.
+func (b *writeBase) edge(key string) (*graph.Edge, error) {
+	return find(b, func(m *graph.Map) *graph.Edge { return m.Edge(key) },
+		func(ctx context.Context) (*graph.Edge, int64, error) { return b.er.GetEdge(ctx, b.id, key) })
+}
+
+// edgesOf are the edges of node id, in map order.
+func (b *writeBase) edgesOf(id string) ([]*graph.Edge, error) {
+	return find(b, func(m *graph.Map) []*graph.Edge { return graph.EdgesTouching(m, id) },
+		func(ctx context.Context) ([]*graph.Edge, int64, error) {
+			return graph.NodeEdgesOf(b.s.cfg.Store).EdgesOf(ctx, b.id, id)
+		})
+}
+
+// nodeFree is 409 when the map has a node id already.
+func (b *writeBase) nodeFree(id string) error {
+	n, err := b.node(id)
+	if err == nil && n != nil {
+		err = newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has a node %q", b.id, id))
+	}
+	return err
+}
+
+// edgeFree is 409 when the map has an edge of key already; hint ends the
+// answer's detail.
+func (b *writeBase) edgeFree(key, hint string) error {
+	e, err := b.edge(key)
+	if err == nil && e != nil {
+		err = newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has an edge %q%s", b.id, key, hint))
+	}
+	return err
+}
+
+// apply applies cs against the version the write is based on, sets the
+// new ETag, and answers the new version and lists the warnings of the map after it: none on a big map,
+// whose warnings need the whole map.
+func (b *writeBase) apply(cs graph.ChangeSet) (int64, []graph.Warning, error) {
+	v, err := b.s.apply(b.c, b.id, b.expected, cs)
+	if err != nil {
+		return 0, nil, err
+	}
+	return v, warningsAfter(b.m, cs), nil
 }
 
 func (s *Server) deleteNode(c echo.Context) error {
-	m, expected, err := s.loadForWrite(c)
+	b, err := s.baseForWrite(c)
 	if err != nil {
 		return err
 	}
 	id := param(c, "node")
-	if m.Node(id) == nil {
-		return notFound("map %q has no node %q", m.ID, id)
+	n, err := b.node(id)
+	if err != nil {
+		return err
 	}
-	if _, err := s.apply(c, m.ID, expected, graph.DeleteNodeCascade(m, id)); err != nil {
+	if n == nil {
+		return notFound("map %q has no node %q", b.id, id)
+	}
+	edges, err := b.edgesOf(id)
+	if err != nil {
+		return err
+	}
+	if _, _, err := b.apply(graph.DeleteNodeWith(id, edges)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -262,7 +362,7 @@ func (s *Server) getEdge(c echo.Context) error {
 }
 
 func (s *Server) addEdge(c echo.Context) error {
-	m, expected, err := s.loadForWrite(c)
+	b, err := s.baseForWrite(c)
 	if err != nil {
 		return err
 	}
@@ -270,56 +370,60 @@ func (s *Server) addEdge(c echo.Context) error {
 	if err := decodeJSON(c, &e); err != nil {
 		return err
 	}
-	if m.Edge(e.Key()) != nil {
-		return newProblem(http.StatusConflict, "exists",
-			fmt.Sprintf("map %q already has an edge %q; give the new edge an id", m.ID, e.Key()))
-	}
-	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddEdge, Edge: &e}}}
-	if _, err := s.apply(c, m.ID, expected, cs); err != nil {
+	if err := b.edgeFree(e.Key(), "; give the new edge an id"); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Location", "/api/v1/maps/"+url.PathEscape(m.ID)+"/edges/"+url.PathEscape(e.Key()))
-	return c.JSON(http.StatusCreated, edgeWritten{&e, warningsAfter(m, cs)})
-}
-
-func (s *Server) patchEdge(c echo.Context) error {
-	key := param(c, "edge")
-	m, old, expected, err := elementForWrite(s, c,
-		func(m *graph.Map) *graph.Edge { return m.Edge(key) },
-		func(ctx context.Context, er graph.ElementReader, mapID string) (*graph.Edge, int64, error) {
-			return er.GetEdge(ctx, mapID, key)
-		})
+	_, warnings, err := b.apply(graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddEdge, Edge: &e}}})
 	if err != nil {
 		return err
 	}
-	mapID := param(c, "map")
+	c.Response().Header().Set("Location", "/api/v1/maps/"+url.PathEscape(b.id)+"/edges/"+url.PathEscape(e.Key()))
+	return c.JSON(http.StatusCreated, edgeWritten{&e, warnings})
+}
+
+func (s *Server) patchEdge(c echo.Context) error {
+	b, err := s.baseForWrite(c)
+	if err != nil {
+		return err
+	}
+	key := param(c, "edge")
+	old, err := b.edge(key)
+	if err != nil {
+		return err
+	}
 	if old == nil {
-		return notFound("map %q has no edge %q", mapID, key)
+		return notFound("map %q has no edge %q", b.id, key)
 	}
 	var e graph.Edge
 	if err := s.mergePatch(c, old, &e, "Edge"); err != nil {
 		return err
 	}
-	if m != nil && e.Key() != key && m.Edge(e.Key()) != nil {
-		return newProblem(http.StatusConflict, "exists", fmt.Sprintf("map %q already has an edge %q", mapID, e.Key()))
+	if e.Key() != key {
+		if err := b.edgeFree(e.Key(), ""); err != nil {
+			return err
+		}
 	}
-	cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateEdge, ID: key, Edge: &e}}}
-	if _, err := s.apply(c, mapID, expected, cs); err != nil {
+	_, warnings, err := b.apply(graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateEdge, ID: key, Edge: &e}}})
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, edgeWritten{&e, warningsAfter(m, cs)})
+	return c.JSON(http.StatusOK, edgeWritten{&e, warnings})
 }
 
 func (s *Server) deleteEdge(c echo.Context) error {
-	m, expected, err := s.loadForWrite(c)
+	b, err := s.baseForWrite(c)
 	if err != nil {
 		return err
 	}
 	key := param(c, "edge")
-	if m.Edge(key) == nil {
-		return notFound("map %q has no edge %q", m.ID, key)
+	e, err := b.edge(key)
+	if err != nil {
+		return err
 	}
-	if _, err := s.apply(c, m.ID, expected, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpDeleteEdge, ID: key}}}); err != nil {
+	if e == nil {
+		return notFound("map %q has no edge %q", b.id, key)
+	}
+	if _, _, err := b.apply(graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpDeleteEdge, ID: key}}}); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -120,11 +120,11 @@ func (s *Server) apply(c echo.Context, mapID string, expected int64, cs graph.Ch
 }
 
 // conflict is the answer to a write that lost the race: 412 with the
-// version the map has now.
+// version the map has now, from the map list (a big map is not read).
 func (s *Server) conflict(ctx context.Context, mapID string, expected int64) error {
 	cur := int64(0)
-	if m, err := s.cfg.Store.GetMap(ctx, mapID); err == nil {
-		cur = m.Version
+	if info, err := s.mapInfo(ctx, mapID); err == nil && info != nil {
+		cur = info.Version
 	}
 	return preconditionFailed(mapID, expected, cur)
 }
@@ -299,7 +299,7 @@ type applied struct {
 }
 
 func (s *Server) applyChanges(c echo.Context) error {
-	m, expected, err := s.loadForWrite(c)
+	b, err := s.baseForWrite(c)
 	if err != nil {
 		return err
 	}
@@ -307,9 +307,9 @@ func (s *Server) applyChanges(c echo.Context) error {
 	if err := decodeJSON(c, &cs); err != nil {
 		return err
 	}
-	v, err := s.apply(c, m.ID, expected, cs)
+	v, warnings, err := b.apply(cs)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, applied{Map: m.ID, Version: v, Changes: len(cs.Changes), Warnings: warningsAfter(m, cs)})
+	return c.JSON(http.StatusOK, applied{Map: b.id, Version: v, Changes: len(cs.Changes), Warnings: warnings})
 }

@@ -219,12 +219,15 @@ func compact[T any](items []T, dead []bool) []T {
 
 // DeleteNodeCascade is the change set that deletes node id and every edge
 // touching it (edges first, in map order).
-func DeleteNodeCascade(m *Map, id string) ChangeSet {
+func DeleteNodeCascade(m *Map, id string) ChangeSet { return DeleteNodeWith(id, EdgesTouching(m, id)) }
+
+// DeleteNodeWith is the change set that deletes edges, in their order, and
+// then node id: DeleteNodeCascade when edges are the node's edges (as
+// NodeEdgeReader reads them).
+func DeleteNodeWith(id string, edges []*Edge) ChangeSet {
 	var cs ChangeSet
-	for _, e := range m.Edges {
-		if e != nil && (e.From == id || e.To == id) {
-			cs.Changes = append(cs.Changes, Change{Op: OpDeleteEdge, ID: e.Key()})
-		}
+	for _, e := range edges {
+		cs.Changes = append(cs.Changes, Change{Op: OpDeleteEdge, ID: e.Key()})
 	}
 	cs.Changes = append(cs.Changes, Change{Op: OpDeleteNode, ID: id})
 	return cs

@@ -31,6 +31,36 @@ type ElementReader interface {
 	ListEdges(ctx context.Context, mapID string, offset, limit int) ([]*Edge, int64, error)
 }
 
+// NodeEdgeReader reads the edges of one node: what deleting the node
+// takes with it.
+type NodeEdgeReader interface {
+	// EdgesOf reads the edges of map mapID that start or end at node id,
+	// in map order, and the map's version, all at one version. A node the
+	// map lacks has none; a missing map is ErrNotFound.
+	EdgesOf(ctx context.Context, mapID, id string) ([]*Edge, int64, error)
+}
+
+// NodeEdgesOf is st's NodeEdgeReader, or one that reads the GetMap
+// snapshot when st has none.
+func NodeEdgesOf(st Store) NodeEdgeReader {
+	if r, ok := st.(NodeEdgeReader); ok {
+		return r
+	}
+	return snapshotReader{st}
+}
+
+// EdgesTouching lists the edges of snapshot m that start or end at node
+// id, in map order (not copies).
+func EdgesTouching(m *Map, id string) []*Edge {
+	var out []*Edge
+	for _, e := range m.Edges {
+		if e != nil && (e.From == id || e.To == id) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // MapVisitor receives a map piece by piece, in file order: Head first
 // (the map's own fields and Version, with no nodes or edges), then every
 // node in map order, then every edge in map order. A nil Node or Edge
@@ -113,6 +143,14 @@ func (r snapshotReader) ListEdges(ctx context.Context, mapID string, offset, lim
 		return nil, 0, err
 	}
 	return Page(m.Edges, offset, limit), m.Version, nil
+}
+
+func (r snapshotReader) EdgesOf(ctx context.Context, mapID, id string) ([]*Edge, int64, error) {
+	m, err := r.st.GetMap(ctx, mapID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return append([]*Edge{}, EdgesTouching(m, id)...), m.Version, nil
 }
 
 // Page is items[offset:offset+limit], clipped to the slice; never nil.

@@ -15,6 +15,7 @@ import (
 
 var (
 	_ graph.ElementReader   = (*Store)(nil)
+	_ graph.NodeEdgeReader  = (*Store)(nil)
 	_ graph.MapStreamer     = (*Store)(nil)
 	_ graph.OverviewCounter = (*Store)(nil)
 )
@@ -93,6 +94,23 @@ func (s *Store) ListEdges(ctx context.Context, mapID string, offset, limit int) 
 		return nil
 	})
 	return out, v, err
+}
+
+// EdgesOf reads the edges of node id of map mapID in map order and its version.
+func (s *Store) EdgesOf(ctx context.Context, mapID, id string) ([]*graph.Edge, int64, error) {
+	out := []*graph.Edge{}
+	var v int64
+	err := s.current(ctx, mapID, func(m *graph.Map) error {
+		for _, e := range graph.EdgesTouching(m, id) {
+			out = append(out, e.Clone())
+		}
+		v = m.Version
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, v, nil
 }
 
 // StreamMap hands the current snapshot of map id to v, piece by piece.

@@ -1,9 +1,11 @@
 package neo4j
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -20,6 +22,7 @@ import (
 
 var (
 	_ graph.ElementReader   = (*Store)(nil)
+	_ graph.NodeEdgeReader  = (*Store)(nil)
 	_ graph.MapStreamer     = (*Store)(nil)
 	_ graph.OverviewCounter = (*Store)(nil)
 )
@@ -71,6 +74,11 @@ var (
 	qNodeRows = matchNodesInOrder + " AND n.ord >= 0 WITH n ORDER BY n.map, n.ord " +
 		"WITH collect(n) AS xs UNWIND range(0, size(xs) - 1, $chunk) AS i RETURN [x IN xs[i..i + $chunk] | properties(x)]"
 	qVersionOf = "MATCH (m:" + labelMap + " {id: $map}) RETURN m.version"
+	// qEdgesOf is the map's version and the relationships of node $id,
+	// both ways, found from the node by its key: one row with no edge
+	// when the node is missing or has none.
+	qEdgesOf = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("x", "id") +
+		" OPTIONAL MATCH (x)-[r]-() WHERE r.map = $map WITH m, startNode(r) AS a, r, endNode(r) AS b RETURN m.version, " + returnEdge
 )
 
 // head is the decoded ChannelMap node: the map without nodes and edges,
@@ -202,6 +210,53 @@ func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, in
 			e, _, err := decodeEdgeRow(mapID, row)
 			return e, err
 		})
+}
+
+// EdgesOf reads the edges of node id of map mapID from the node's own
+// relationships (a hub's are all read, nothing else is), in map order,
+// and the map's version.
+func (s *Store) EdgesOf(ctx context.Context, mapID, id string) ([]*graph.Edge, int64, error) {
+	var out []*graph.Edge
+	var v int64
+	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
+		out = []*graph.Edge{}
+		recs, err := run(ctx, tx, qEdgesOf, map[string]any{"map": mapID, "id": id})
+		if err != nil {
+			return 0, err
+		}
+		if len(recs) == 0 {
+			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
+		}
+		v, _ = recs[0].Values[0].(int64)
+		if c := s.cached(mapID, v, false); c != nil {
+			for _, e := range graph.EdgesTouching(c.m, id) {
+				out = append(out, e.Clone())
+			}
+			return v, nil
+		}
+		ord := map[*graph.Edge]int64{}
+		seen := map[string]bool{} // an edge from the node to itself matches both ways
+		for _, r := range recs {
+			if r.Values[3] == nil {
+				continue // no edge
+			}
+			e, o, err := decodeEdgeRow(mapID, r.Values[1:])
+			if err != nil {
+				return 0, err
+			}
+			if !seen[e.Key()] {
+				seen[e.Key()] = true
+				ord[e] = o
+				out = append(out, e)
+			}
+		}
+		slices.SortFunc(out, func(a, b *graph.Edge) int { return cmp.Compare(ord[a], ord[b]) })
+		return v, nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, v, nil
 }
 
 // keyed reads one element and the map's version: q's first row is the

@@ -28,6 +28,11 @@ func (u uncachedReads) GetEdge(ctx context.Context, mapID, key string) (*graph.E
 	return u.Store.GetEdge(ctx, mapID, key)
 }
 
+func (u uncachedReads) EdgesOf(ctx context.Context, mapID, id string) ([]*graph.Edge, int64, error) {
+	u.forget(mapID)
+	return u.Store.EdgesOf(ctx, mapID, id)
+}
+
 func (u uncachedReads) ListNodes(ctx context.Context, mapID string, offset, limit int) ([]*graph.Node, int64, error) {
 	u.forget(mapID)
 	return u.Store.ListNodes(ctx, mapID, offset, limit)

@@ -49,6 +49,7 @@ func testElementReads(t *testing.T, s graph.Store) {
 		t.Run(name, func(t *testing.T) {
 			m := create(t, s, src)
 			checkElements(t, er, m)
+			checkEdgesOf(t, graph.NodeEdgesOf(s), m)
 			upd := m.Nodes[len(m.Nodes)-1].Clone()
 			upd.Description = "changed after the first reads"
 			cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: upd.ID, Node: upd}}}
@@ -61,6 +62,7 @@ func testElementReads(t *testing.T, s graph.Store) {
 			}
 			next.Version = 2
 			checkElements(t, er, next)
+			checkEdgesOf(t, graph.NodeEdgesOf(s), next)
 			mustEqual(t, "GetMap after the element reads", get(t, s, m.ID), next)
 		})
 	}
@@ -69,6 +71,9 @@ func testElementReads(t *testing.T, s graph.Store) {
 	}
 	if _, _, err := er.GetEdge(ctx(t), "st-no-such-map", "x--supplies--y"); !errors.Is(err, graph.ErrNotFound) {
 		t.Errorf("GetEdge of a missing map: %v, want ErrNotFound", err)
+	}
+	if _, _, err := graph.NodeEdgesOf(s).EdgesOf(ctx(t), "st-no-such-map", "x"); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("EdgesOf a node of a missing map: %v, want ErrNotFound", err)
 	}
 	if _, _, err := er.ListNodes(ctx(t), "st-no-such-map", 0, 10); !errors.Is(err, graph.ErrNotFound) {
 		t.Errorf("ListNodes of a missing map: %v, want ErrNotFound", err)
@@ -130,6 +135,43 @@ func checkElements(t *testing.T, er graph.ElementReader, m *graph.Map) {
 	}
 	if page, _, err := er.ListNodes(c, m.ID, 1, 0); err != nil || len(page) != 0 {
 		t.Errorf("a page of 0: %d nodes, %v", len(page), err)
+	}
+}
+
+// checkEdgesOf reads the edges of some nodes of m through r, among them
+// the node with the most edges, and compares them with the snapshot's:
+// the same edges in map order, at the map's version. A node the map lacks
+// has none.
+func checkEdgesOf(t *testing.T, r graph.NodeEdgeReader, m *graph.Map) {
+	t.Helper()
+	c := ctx(t)
+	degree := map[string]int{}
+	hub := ""
+	for _, e := range m.Edges {
+		for _, id := range []string{e.From, e.To} {
+			if degree[id]++; degree[id] > degree[hub] {
+				hub = id
+			}
+		}
+	}
+	ids := []string{"st-none"}
+	if hub != "" {
+		ids = append(ids, hub)
+	}
+	for _, n := range spread(m.Nodes, 20) {
+		ids = append(ids, n.ID)
+	}
+	for _, id := range ids {
+		got, v, err := r.EdgesOf(c, m.ID, id)
+		want := graph.EdgesTouching(m, id)
+		if err != nil || v != m.Version || got == nil || len(got) != len(want) {
+			t.Fatalf("EdgesOf(%s) = %d edges at version %d, %v; want %d at %d", id, len(got), v, err, len(want), m.Version)
+		}
+		for i := range want {
+			if !graph.EqualEdge(got[i], want[i]) {
+				t.Fatalf("EdgesOf(%s): edge %d is %+v, want %+v", id, i, got[i], want[i])
+			}
+		}
 	}
 }
 
