@@ -140,13 +140,13 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		if !ok {
 			return errWhole
 		}
-		var ov *graph.Overview
-		base, err := currentOverview(ctx, tx, id, cur)
+		var counts *tally
+		current, err := overviewCurrent(ctx, tx, id, cur)
 		if err != nil {
 			return err
 		}
-		if base != nil {
-			if ov, err = changedOverview(ctx, tx, base, old.m, next, cur+1); err != nil {
+		if current {
+			if counts, err = changedOverview(ctx, tx, old.m, next); err != nil {
 				return err
 			}
 		}
@@ -175,8 +175,8 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		hint.nodeMax, hint.edgeMax = stored.nodeOrd.max, stored.edgeOrd.max
 		hint.explicit += explicitIDs(next.Edges) - explicitIDs(old.m.Edges) // the part's other edges are in both
 		hint.into(props, version)
-		if ov != nil {
-			if err := writeOverview(ctx, tx, id, ov, version); err != nil {
+		if counts != nil {
+			if err := addOverview(ctx, tx, id, counts, version); err != nil {
 				return err
 			}
 		}

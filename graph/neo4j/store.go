@@ -436,6 +436,15 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 			return err
 		}
 		version = cur + 1
+		// The overview's counts, when current, take what the change
+		// changed (see overview.go).
+		if current, err := overviewCurrent(ctx, tx, id, cur); err != nil {
+			return err
+		} else if current {
+			if err := addOverview(ctx, tx, id, changeOf(old.m, next), version); err != nil {
+				return err
+			}
+		}
 		next.Version = version
 		now := time.Now().UTC()
 		if err := writeRecord(ctx, tx, &h, next, countsOf(next), cs, wi, now); err != nil {
