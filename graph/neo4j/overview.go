@@ -323,3 +323,117 @@ func (s *Store) keepOverview(ctx context.Context, mapID string, ov *graph.Overvi
 		return writeOverview(ctx, tx, mapID, ov, ov.Version)
 	})
 }
+
+// changeOfNamed is changeOf for a change set that changes only the nodes
+// and edges it names (see diffTouched), in time proportional to the
+// change set and the relationships of the nodes it adds, removes or gives
+// another kind or region (plus scans of the map's pointers): counting the
+// 100k-node map twice took 340 ms, more than the rest of a small change.
+// nil when an edge's end is not found (the change set was not such).
+func changeOfNamed(old, next *graph.Map, cs graph.ChangeSet) *tally {
+	nodes, edges := map[string]bool{}, map[string]bool{}
+	for _, c := range cs.Changes {
+		switch c.Op {
+		case graph.OpAddNode, graph.OpUpdateNode, graph.OpDeleteNode:
+			nodes[c.ID] = true
+			if c.Node != nil {
+				nodes[c.Node.ID] = true
+			}
+		case graph.OpAddEdge, graph.OpUpdateEdge, graph.OpDeleteEdge:
+			edges[c.ID] = true
+			if c.Edge != nil {
+				edges[c.Edge.Key()] = true
+			}
+		}
+	}
+	delete(nodes, "")
+	delete(edges, "")
+	named := memberOf(nodes)
+	before, after := map[string]*graph.Node{}, map[string]*graph.Node{}
+	if len(nodes) > 0 {
+		for _, n := range old.Nodes {
+			if named(n.ID) {
+				before[n.ID] = n
+			}
+		}
+		for _, n := range next.Nodes {
+			if named(n.ID) {
+				after[n.ID] = n
+			}
+		}
+	}
+	// Nodes added, removed, or of another kind or region: every
+	// relationship of theirs counts elsewhere.
+	moved := map[string]bool{}
+	for id := range nodes {
+		b, a := before[id], after[id]
+		if (b == nil) != (a == nil) || b != nil && (b.Kind != a.Kind || b.Region != a.Region) {
+			moved[id] = true
+		}
+	}
+	from := map[string]bool{}
+	for k := range edges {
+		for _, e := range keyEnds(k) {
+			from[e[0]] = true
+		}
+	}
+	isMoved := memberOf(moved)
+	pick := func(es []*graph.Edge) []*graph.Edge {
+		var out []*graph.Edge
+		for _, e := range es {
+			switch {
+			case isMoved(e.From) || isMoved(e.To):
+			case e.ID != "" && edges[e.ID]:
+			case e.ID == "" && from[e.From] && edges[e.Key()]:
+			default:
+				continue
+			}
+			out = append(out, e)
+		}
+		return out
+	}
+	oldEdges, nextEdges := pick(old.Edges), pick(next.Edges)
+	// The other ends, which the change set leaves as they were.
+	others := map[string]bool{}
+	for _, es := range [][]*graph.Edge{oldEdges, nextEdges} {
+		for _, e := range es {
+			for _, id := range []string{e.From, e.To} {
+				if !nodes[id] {
+					others[id] = true
+				}
+			}
+		}
+	}
+	if len(others) > 0 {
+		other := memberOf(others)
+		for _, n := range old.Nodes {
+			if other(n.ID) {
+				before[n.ID], after[n.ID] = n, n
+			}
+		}
+	}
+	t := newTally()
+	for id := range nodes {
+		if n := before[id]; n != nil {
+			t.node(n, -1)
+		}
+		if n := after[id]; n != nil {
+			t.node(n, 1)
+		}
+	}
+	for _, e := range oldEdges {
+		a, b := before[e.From], before[e.To]
+		if a == nil || b == nil {
+			return nil
+		}
+		t.edge(a, b, e.Kind, -1)
+	}
+	for _, e := range nextEdges {
+		a, b := after[e.From], after[e.To]
+		if a == nil || b == nil {
+			return nil
+		}
+		t.edge(a, b, e.Kind, 1)
+	}
+	return t
+}

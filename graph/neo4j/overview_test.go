@@ -187,3 +187,75 @@ func TestOverviewKeptCurrent(t *testing.T) {
 		t.Fatalf("%d overview nodes left after the purge", n)
 	}
 }
+
+// TestChangeOfNamed checks that the counts' change worked out from what a
+// change set names equals counting the map before and after it, for
+// changes that move nodes (and so all their edges) between groups.
+func TestChangeOfNamed(t *testing.T) {
+	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
+	update := func(id string, edit func(n *graph.Node)) graph.Change {
+		n := m.Node(id).Clone()
+		edit(n)
+		return graph.Change{Op: graph.OpUpdateNode, ID: id, Node: n}
+	}
+	changes := func(c ...graph.Change) graph.ChangeSet { return graph.ChangeSet{Changes: c} }
+	nonzero := func(t *tally) *tally {
+		out := newTally()
+		for k, d := range t.groups {
+			if d != 0 {
+				out.groups[k] = d
+			}
+		}
+		for k, d := range t.links {
+			if d != 0 {
+				out.links[k] = d
+			}
+		}
+		return out
+	}
+	var reseller, seller *graph.Node
+	for _, n := range m.Nodes {
+		switch {
+		case n.Kind == graph.KindReseller && reseller == nil:
+			reseller = n
+		case n.Kind == graph.KindDistributor && seller == nil:
+			seller = n
+		}
+	}
+	e := m.Edges[len(m.Edges)/2]
+	steps := []struct {
+		name string
+		cs   func() graph.ChangeSet
+	}{
+		{"one field", func() graph.ChangeSet { return changes(update(reseller.ID, func(n *graph.Node) { n.Name = "x" })) }},
+		{"a node moves region", func() graph.ChangeSet {
+			return changes(update(seller.ID, func(n *graph.Node) { n.Region = "Elsewhere" }))
+		}},
+		{"two linked nodes move", func() graph.ChangeSet {
+			return changes(update(e.From, func(n *graph.Node) { n.Region = "A" }), update(e.To, func(n *graph.Node) { n.Region = "B" }))
+		}},
+		{"a node changes kind", func() graph.ChangeSet {
+			return changes(update(reseller.ID, func(n *graph.Node) { n.Kind = graph.KindRetailer }))
+		}},
+		{"a node and an edge added", func() graph.ChangeSet {
+			return changes(graph.Change{Op: graph.OpAddNode, Node: &graph.Node{ID: "new", Kind: graph.KindReseller, Name: "New", Region: "A"}},
+				graph.Change{Op: graph.OpAddEdge, Edge: &graph.Edge{From: seller.ID, To: "new", Kind: graph.EdgeSupplies}})
+		}},
+		{"a node deleted with its edges", func() graph.ChangeSet { return graph.DeleteNodeCascade(m, seller.ID) }},
+	}
+	for _, st := range steps {
+		cs := st.cs()
+		next, err := graph.ApplyChanges(m.Clone(), cs)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := changeOfNamed(m, next, cs)
+		if got == nil {
+			t.Fatalf("%s: no change worked out", st.name)
+		}
+		if got, want := nonzero(got), nonzero(changeOf(m, next)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the counts' change\n%+v\nwant\n%+v", st.name, got, want)
+		}
+		m = next
+	}
+}

@@ -441,7 +441,14 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 		if current, err := overviewCurrent(ctx, tx, id, cur); err != nil {
 			return err
 		} else if current {
-			if err := addOverview(ctx, tx, id, changeOf(old.m, next), version); err != nil {
+			var counts *tally
+			if ok {
+				counts = changeOfNamed(old.m, next, cs)
+			}
+			if counts == nil {
+				counts = changeOf(old.m, next)
+			}
+			if err := addOverview(ctx, tx, id, counts, version); err != nil {
 				return err
 			}
 		}
