@@ -140,15 +140,12 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		if !ok {
 			return errWhole
 		}
-		var counts *tally
-		current, err := overviewCurrent(ctx, tx, id, cur)
+		// What the change does to the overview's counts, read before it is
+		// written (see changedOverview); added to them below if they are
+		// current.
+		counts, err := changedOverview(ctx, tx, old.m, next)
 		if err != nil {
 			return err
-		}
-		if current {
-			if counts, err = changedOverview(ctx, tx, old.m, next); err != nil {
-				return err
-			}
 		}
 		if err := d.write(ctx, tx, id, false); err != nil {
 			return err
