@@ -16,7 +16,8 @@ import (
 // overview's rows current, so OverviewCounts answers the map's counts
 // without counting it: after an import, a small change (one node and two
 // linked nodes moving region), a change through the whole map (a node
-// changing kind, set_map, a change to a map the Store holds, a restore).
+// given another id, a node changing kind, set_map, a change to a map the
+// Store holds, a restore).
 // Rows made stale by an edit by hand, by the older one-document form, or
 // found wrong (a count below zero) are counted again once, then kept.
 // A purge leaves no row behind.
@@ -119,6 +120,10 @@ func TestOverviewKeptCurrent(t *testing.T) {
 		graph.Change{Op: graph.OpAddNode, Node: &graph.Node{ID: "ov-new", Kind: graph.KindReseller, Name: "New", Region: "Far North"}},
 		graph.Change{Op: graph.OpAddEdge, Edge: &graph.Edge{From: reseller.ID, To: "ov-new", Kind: graph.EdgeSupplies}}), false, false)
 	apply("a node deleted with its edges", graph.DeleteNodeCascade(m, "ov-new"), false, false)
+	// A node given another id: the change goes through the whole map,
+	// which counts the map before and after it.
+	apply("a lone node added", changes(graph.Change{Op: graph.OpAddNode, Node: &graph.Node{ID: "ov-lone", Kind: graph.KindAgent, Name: "Lone", Region: "Far North"}}), false, false)
+	apply("a node given another id", changes(update("ov-lone", func(n *graph.Node) { n.ID, n.Region = "ov-lone-2", "South" })), false, true)
 	apply("set_map", changes(graph.Change{Op: graph.OpSetMap, Map: &graph.Map{Title: "Renamed", Currency: m.Currency, Classification: m.Classification}}), false, true)
 	apply("a reseller changes kind", changes(update(reseller.ID, func(n *graph.Node) { n.Kind = graph.KindDistributor })), false, true)
 	apply("a change to the map held", changes(update(reseller.ID, func(n *graph.Node) { n.Region = "Held" })), true, false)
