@@ -427,7 +427,7 @@ func purge(ctx context.Context, tx driver.ManagedTransaction, id string) error {
 			}
 		}
 	}
-	if _, err := run(ctx, tx, "MATCH (o:"+labelOverview+" {map: $map}) DELETE o", map[string]any{"map": id}); err != nil {
+	if err := dropOverview(ctx, tx, id); err != nil {
 		return err
 	}
 	_, err = run(ctx, tx, "MATCH (d:"+labelDeleted+" {id: $map}) DELETE d", map[string]any{"map": id})

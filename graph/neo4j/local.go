@@ -140,15 +140,12 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		if !ok {
 			return errWhole
 		}
-		var ov *graph.Overview
-		base, err := currentOverview(ctx, tx, id, cur)
+		// What the change does to the overview's counts, read before it is
+		// written (see changedOverview); added to them below if they are
+		// current.
+		counts, err := changedOverview(ctx, tx, old.m, next)
 		if err != nil {
 			return err
-		}
-		if base != nil {
-			if ov, err = changedOverview(ctx, tx, base, old.m, next, cur+1); err != nil {
-				return err
-			}
 		}
 		if err := d.write(ctx, tx, id, false); err != nil {
 			return err
@@ -175,8 +172,8 @@ func (s *Store) applyLocal(ctx context.Context, id string, expected int64, cs gr
 		hint.nodeMax, hint.edgeMax = stored.nodeOrd.max, stored.edgeOrd.max
 		hint.explicit += explicitIDs(next.Edges) - explicitIDs(old.m.Edges) // the part's other edges are in both
 		hint.into(props, version)
-		if ov != nil {
-			if err := writeOverview(ctx, tx, id, ov, version); err != nil {
+		if counts != nil {
+			if err := addOverview(ctx, tx, id, counts, version); err != nil {
 				return err
 			}
 		}

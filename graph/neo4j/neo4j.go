@@ -175,6 +175,13 @@ func schema() []string {
 		"CREATE CONSTRAINT chanmap_import_id IF NOT EXISTS FOR (i:ChannelMapImport) REQUIRE i.id IS UNIQUE",
 		// The overview's counts of a map (see overview.go).
 		"CREATE CONSTRAINT chanmap_overview_map IF NOT EXISTS FOR (o:ChannelMapOverview) REQUIRE o.map IS UNIQUE",
+		// Its rows: a change adds to one by its key (MERGE); a read, a
+		// recount and a purge take all of a map's.
+		"CREATE CONSTRAINT chanmap_group_count_key IF NOT EXISTS FOR (g:ChannelMapGroupCount) REQUIRE (g.map, g.kind, g.region) IS UNIQUE",
+		"CREATE CONSTRAINT chanmap_link_count_key IF NOT EXISTS FOR (l:ChannelMapLinkCount) " +
+			"REQUIRE (l.map, l.from_kind, l.from_region, l.kind, l.to_kind, l.to_region) IS UNIQUE",
+		"CREATE INDEX chanmap_group_count_map IF NOT EXISTS FOR (g:ChannelMapGroupCount) ON (g.map)",
+		"CREATE INDEX chanmap_link_count_map IF NOT EXISTS FOR (l:ChannelMapLinkCount) ON (l.map)",
 		// A history is listed and purged by its gen alone, which the
 		// composite keys above cannot seek.
 		"CREATE INDEX chanmap_version_gen IF NOT EXISTS FOR (r:ChannelMapVersion) ON (r.gen)",

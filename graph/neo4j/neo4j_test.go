@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"strconv"
@@ -86,6 +87,21 @@ func (u uncached) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 func (u uncached) Apply(ctx context.Context, id string, expected int64, cs graph.ChangeSet) (int64, error) {
 	u.forget(id)
 	return u.Store.Apply(ctx, id, expected, cs)
+}
+
+// OverviewCounts answers from the rows kept beside the map, which every
+// write in the contract must have kept current: rows found stale (which
+// OverviewCounts would count again) are an error.
+func (u uncached) OverviewCounts(ctx context.Context, mapID string) (*graph.Overview, error) {
+	u.forget(mapID)
+	rows, err := u.query(ctx, qOverviewHead, map[string]any{"map": mapID})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 1 && rows[0][0] != rows[0][1] {
+		return nil, fmt.Errorf("map %q at version %v: the overview's rows are of version %v", mapID, rows[0][0], rows[0][1])
+	}
+	return u.Store.OverviewCounts(ctx, mapID)
 }
 
 func TestContractUncached(t *testing.T) {

@@ -414,8 +414,8 @@ var (
 	qLinkCounts  = matchMapEdges + " RETURN a.kind, coalesce(a.region, ''), type(r), b.kind, coalesce(b.region, ''), count(*)"
 )
 
-// OverviewCounts counts map mapID by kind and region: from the counts kept
-// on the ChannelMap node when they are of its version (see overview.go),
+// OverviewCounts counts map mapID by kind and region: from the rows kept
+// beside the map when they are valid at its version (see overview.go),
 // else with two aggregating queries, whose answer is then kept; nothing per
 // node reaches the client.
 func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overview, error) {
@@ -435,10 +435,9 @@ func (s *Store) OverviewCounts(ctx context.Context, mapID string) (*graph.Overvi
 			out = graph.CountOverview(c.m)
 			return v, nil
 		}
-		if at, _ := recs[0].Values[1].(int64); at == v {
-			if out = decodeOverview(recs[0].Values[2], v); out != nil {
-				return v, nil
-			}
+		if at, ok := recs[0].Values[1].(int64); ok && at == v {
+			out, err = readOverview(ctx, tx, mapID, v)
+			return v, err
 		}
 		counted = true
 		out = &graph.Overview{Version: v, Groups: []graph.GroupCount{}, Links: []graph.LinkCount{}}

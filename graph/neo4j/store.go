@@ -436,6 +436,26 @@ func (s *Store) change(ctx context.Context, id string, expected int64, plan func
 			return err
 		}
 		version = cur + 1
+		// The overview's counts, when current, take what the change
+		// changed (see overview.go): from what the change set names when
+		// it changes only that, else by counting both maps, which is
+		// worth it only when the counts are current.
+		var counts *tally
+		if ok {
+			counts = changeOfNamed(old.m, next, cs)
+		}
+		if counts == nil {
+			if current, err := overviewCurrent(ctx, tx, id, cur); err != nil {
+				return err
+			} else if current {
+				counts = changeOf(old.m, next)
+			}
+		}
+		if counts != nil {
+			if err := addOverview(ctx, tx, id, counts, version); err != nil {
+				return err
+			}
+		}
 		next.Version = version
 		now := time.Now().UTC()
 		if err := writeRecord(ctx, tx, &h, next, countsOf(next), cs, wi, now); err != nil {
