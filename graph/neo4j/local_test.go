@@ -98,3 +98,86 @@ func TestSmallChangeReadsPart(t *testing.T) {
 	seg.Name = "Water"
 	apply("and after that change", graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpUpdateNode, ID: seg.ID, Node: seg}}}, false)
 }
+
+// TestGetEdgeScansOnlyWhenItMust checks that an edge key found nowhere
+// between the ends it names is looked for among all the map's
+// relationships only when it could be elsewhere: when the map has edges
+// with ids of their own, when the key splits into ends in more than one
+// way, or when the map was last edited by hand (its hints are stale). A
+// new edge's key is checked this way by every POST of an edge on a big map.
+func TestGetEdgeScansOnlyWhenItMust(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	ctx := context.Background()
+	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
+	m.ID = storetest.FreshID("getedge")
+	for _, e := range m.Edges {
+		e.ID = "" // no edge with an id of its own
+	}
+	v, err := s.CreateMap(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer storetest.Remove(ctx, s, m.ID)
+
+	var mu sync.Mutex
+	var scanned bool
+	queryHook = func(q string, _ map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
+		scanned = scanned || q == qEdgeScan
+	}
+	defer func() { queryHook = nil }()
+	get := func(name, key string, want *graph.Edge, wantScan bool) {
+		t.Helper()
+		s.forget(m.ID)
+		mu.Lock()
+		scanned = false
+		mu.Unlock()
+		e, _, err := s.GetEdge(ctx, m.ID, key)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if (e == nil) != (want == nil) || e != nil && !graph.Equal(&graph.Map{Edges: []*graph.Edge{e}}, &graph.Map{Edges: []*graph.Edge{want}}) {
+			t.Errorf("%s: GetEdge(%q) = %+v, want %+v", name, key, e, want)
+		}
+		mu.Lock()
+		scan := scanned
+		mu.Unlock()
+		if scan != wantScan {
+			t.Errorf("%s: looked among all the relationships: %v, want %v", name, scan, wantScan)
+		}
+	}
+	first := m.Edges[0]
+	get("an edge", first.Key(), first, false)
+	get("a new key", graph.DefaultEdgeID("nordhydro", graph.EdgeSupplies, "water-utilities"), nil, false)
+	get("not a key of two ends", "no-such-edge", nil, false)
+
+	// An edge given an id of its own: any key may be it.
+	own := &graph.Edge{ID: "own-id", From: "nordhydro", To: "water-utilities", Kind: graph.EdgeSupports}
+	if v, err = s.Apply(ctx, m.ID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpAddEdge, Edge: own}}}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = s.GetMap(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	get("an id of its own", "own-id", m.Edge("own-id"), true)
+	get("a new key, with ids of their own in the map", graph.DefaultEdgeID("nordhydro", graph.EdgeSupplies, "water-utilities"), nil, true)
+	if _, err = s.Apply(ctx, m.ID, v, graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpDeleteEdge, ID: "own-id"}}}); err != nil {
+		t.Fatal(err)
+	}
+	get("none left", graph.DefaultEdgeID("nordhydro", graph.EdgeSupplies, "water-utilities"), nil, false)
+
+	// A key whose ends could be split in two ways.
+	get("a key of two splits", "a--supplies--b--supplies--c", nil, true)
+
+	// An edit by hand: the hints no longer say there are no ids of their own.
+	err = s.write(ctx, func(tx driver.ManagedTransaction) error {
+		_, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m.version = m.version + 1", map[string]any{"map": m.ID})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get("after an edit by hand", graph.DefaultEdgeID("nordhydro", graph.EdgeSupplies, "water-utilities"), nil, true)
+}

@@ -60,9 +60,12 @@ var (
 	// by their key the server looks only at the relationships of the end
 	// with fewer (a hub's thousands are not read). An edge whose key is not
 	// FROM--KIND--TO, or whose ends the key does not name, is looked for
-	// among all the map's relationships.
+	// among all the map's relationships, unless the map's current hints
+	// say no edge has an id of its own (the last column: null when they
+	// are stale).
 	qEdgeFrom = "MATCH (m:" + labelMap + " {id: $map}) OPTIONAL " + matchNode("a", "from") + " OPTIONAL " + matchNode("b", "to") +
-		" OPTIONAL MATCH (a)-[r {id: $key}]->(b) WHERE r.map = $map RETURN m.version, " + returnEdge
+		" OPTIONAL MATCH (a)-[r {id: $key}]->(b) WHERE r.map = $map RETURN m.version, " + returnEdge +
+		", CASE WHEN m." + propOrdVersion + " = m.version THEN m." + propExplicitIDs + " END"
 	qEdgeScan = matchMapEdges + " AND r.id = $key RETURN " + returnEdge + " LIMIT 1"
 	qNodePage = matchNodesInOrder + " AND n.ord >= $from RETURN properties(n) ORDER BY n.map, n.ord SKIP $skip LIMIT $limit"
 	// qLastNodeOrd is the highest node position of the map (see listPage).
@@ -188,7 +191,8 @@ func (s *Store) GetNode(ctx context.Context, mapID, id string) (*graph.Node, int
 // GetEdge reads the edge of key of map mapID, and the map's version.
 func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, int64, error) {
 	from, to := key, ""
-	if ends := keyEnds(key); len(ends) > 0 {
+	ends := keyEnds(key)
+	if len(ends) > 0 {
 		from, to = ends[0][0], ends[0][1]
 	}
 	params := map[string]any{"map": mapID, "key": key, "from": from, "to": to}
@@ -200,7 +204,15 @@ func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, in
 			return nil
 		},
 		func(tx driver.ManagedTransaction, row []any) (*graph.Edge, error) {
+			explicit, known := row[4].(int64)
+			row = row[:4]
 			if row[2] == nil {
+				// Not between the ends the key names: elsewhere only as an
+				// id of its own, or between other ends a key with more
+				// than one "--" split can name.
+				if known && explicit == 0 && len(ends) <= 1 {
+					return nil, nil
+				}
 				recs, err := run(ctx, tx, qEdgeScan, params)
 				if err != nil || len(recs) == 0 {
 					return nil, err
