@@ -175,8 +175,8 @@ func (s *Store) GetNode(ctx context.Context, mapID, id string) (*graph.Node, int
 			}
 			return nil
 		},
-		func(_ driver.ManagedTransaction, row []any) (*graph.Node, error) {
-			p, ok := row[0].(map[string]any)
+		func(_ driver.ManagedTransaction, rows [][]any) (*graph.Node, error) {
+			p, ok := rows[0][0].(map[string]any)
 			if !ok {
 				return nil, nil
 			}
@@ -203,7 +203,8 @@ func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, in
 			}
 			return nil
 		},
-		func(tx driver.ManagedTransaction, row []any) (*graph.Edge, error) {
+		func(tx driver.ManagedTransaction, rows [][]any) (*graph.Edge, error) {
+			row := rows[0]
 			explicit, known := row[4].(int64)
 			row = row[:4]
 			if row[2] == nil {
@@ -228,56 +229,44 @@ func (s *Store) GetEdge(ctx context.Context, mapID, key string) (*graph.Edge, in
 // relationships (a hub's are all read, nothing else is), in map order,
 // and the map's version.
 func (s *Store) EdgesOf(ctx context.Context, mapID, id string) ([]*graph.Edge, int64, error) {
-	var out []*graph.Edge
-	var v int64
-	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
-		out = []*graph.Edge{}
-		recs, err := run(ctx, tx, qEdgesOf, map[string]any{"map": mapID, "id": id})
-		if err != nil {
-			return 0, err
-		}
-		if len(recs) == 0 {
-			return 0, fmt.Errorf("map %q: %w", mapID, graph.ErrNotFound)
-		}
-		v, _ = recs[0].Values[0].(int64)
-		if c := s.cached(mapID, v, false); c != nil {
-			for _, e := range graph.EdgesTouching(c.m, id) {
+	return keyed(ctx, s, mapID, qEdgesOf, map[string]any{"map": mapID, "id": id},
+		func(m *graph.Map) []*graph.Edge {
+			out := []*graph.Edge{}
+			for _, e := range graph.EdgesTouching(m, id) {
 				out = append(out, e.Clone())
 			}
-			return v, nil
-		}
-		ord := map[*graph.Edge]int64{}
-		seen := map[string]bool{} // an edge from the node to itself matches both ways
-		for _, r := range recs {
-			if r.Values[3] == nil {
-				continue // no edge
+			return out
+		},
+		func(_ driver.ManagedTransaction, rows [][]any) ([]*graph.Edge, error) {
+			out := []*graph.Edge{}
+			ord := map[*graph.Edge]int64{}
+			seen := map[string]bool{} // an edge from the node to itself matches both ways
+			for _, r := range rows {
+				if r[2] == nil {
+					continue // no edge
+				}
+				e, o, err := decodeEdgeRow(mapID, r)
+				if err != nil {
+					return nil, err
+				}
+				if !seen[e.Key()] {
+					seen[e.Key()] = true
+					ord[e] = o
+					out = append(out, e)
+				}
 			}
-			e, o, err := decodeEdgeRow(mapID, r.Values[1:])
-			if err != nil {
-				return 0, err
-			}
-			if !seen[e.Key()] {
-				seen[e.Key()] = true
-				ord[e] = o
-				out = append(out, e)
-			}
-		}
-		slices.SortFunc(out, func(a, b *graph.Edge) int { return cmp.Compare(ord[a], ord[b]) })
-		return v, nil
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, v, nil
+			slices.SortFunc(out, func(a, b *graph.Edge) int { return cmp.Compare(ord[a], ord[b]) })
+			return out, nil
+		})
 }
 
-// keyed reads one element and the map's version: q's first row is the
-// version and the element's columns (none when the map is missing). The
-// element comes from the snapshot cache when it holds that version
-// (cached), else from the row (decode, which may read more in tx; nil for
-// an element the map does not have).
+// keyed reads what a key names (an element, a node's edges) and the map's
+// version: each of q's rows is the version and the element's columns (no
+// row when the map is missing). The answer comes from the snapshot cache
+// when it holds that version (cached), else from the rows without their
+// version (decode, which may read more in tx).
 func keyed[T any](ctx context.Context, s *Store, mapID, q string, params map[string]any,
-	cached func(*graph.Map) T, decode func(tx driver.ManagedTransaction, row []any) (T, error)) (T, int64, error) {
+	cached func(*graph.Map) T, decode func(tx driver.ManagedTransaction, rows [][]any) (T, error)) (T, int64, error) {
 	var out, zero T
 	var v int64
 	err := s.stable(ctx, mapID, func(tx driver.ManagedTransaction) (int64, error) {
@@ -294,7 +283,11 @@ func keyed[T any](ctx context.Context, s *Store, mapID, q string, params map[str
 			out = cached(c.m)
 			return v, nil
 		}
-		out, err = decode(tx, recs[0].Values[1:])
+		rows := make([][]any, len(recs))
+		for i, r := range recs {
+			rows[i] = r.Values[1:]
+		}
+		out, err = decode(tx, rows)
 		return v, err
 	})
 	if err != nil {
