@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,24 +38,27 @@ func TestStoreTimeout(t *testing.T) {
 	}
 }
 
-// gatedStore holds every read of map "big" until gate is closed, and says
-// on entered when the first one arrives.
+// gatedStore holds the first read of map "big" until gate is closed,
+// whatever its deadline, and says on entered when it arrives; later reads
+// of it wait for the gate within their deadline.
 type gatedStore struct {
 	graph.Store
+	first   *atomic.Bool
 	entered chan struct{}
 	gate    chan struct{}
 }
 
 func (s gatedStore) GetMap(ctx context.Context, id string) (*graph.Map, error) {
 	if id == "big" {
-		select {
-		case s.entered <- struct{}{}:
-		default:
-		}
-		select {
-		case <-s.gate:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if s.first.CompareAndSwap(false, true) {
+			s.entered <- struct{}{}
+			<-s.gate
+		} else {
+			select {
+			case <-s.gate:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 	}
 	return s.Store.GetMap(context.WithoutCancel(ctx), id)
@@ -72,7 +76,7 @@ func TestBigAnalysesOneAtATime(t *testing.T) {
 	if _, err := base.store.CreateMap(context.Background(), big); err != nil {
 		t.Fatal(err)
 	}
-	st := gatedStore{Store: base.store, entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	st := gatedStore{Store: base.store, first: new(atomic.Bool), entered: make(chan struct{}, 1), gate: make(chan struct{})}
 	e := newEnvOn(t, st, func(c *Config) { c.StoreTimeout = 500 * time.Millisecond })
 	e.srv.bigAnalysisAbove = 100
 
