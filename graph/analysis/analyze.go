@@ -36,6 +36,7 @@ type analysis struct {
 	products []string // product node ids, sorted
 	replace  map[string]bool
 	uses     map[string]bool // nodes with a uses edge to a touchpoint
+	segAt    []int           // node index -> its place in report.Segments, -1 for other nodes
 }
 
 func newAnalysis(m *graph.Map) (*analysis, error) {
@@ -102,7 +103,7 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 	}
 	a.partners()
 	a.weakSpots()
-	a.report.Markets = markets(m, a.report.Segments)
+	a.report.Markets = markets(a.report.Segments, func(id string) string { return net.nodes[net.index[id]].Market })
 	w := append(append(a.report.Warnings, net.warnings...), cl.warnings...)
 	for _, gw := range graph.Warnings(m) {
 		w = append(w, gw.Message)
@@ -110,7 +111,7 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 	sort.Strings(w)
 	a.report.Warnings = w
 	a.report.clean()
-	a.report.Insights = Insights(a.report, m)
+	a.report.Insights = insights(a.report, analysisSource{a})
 	return a, nil
 }
 
@@ -250,6 +251,54 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 		}
 	}
 	a.report.Segments = segs
+	a.segAt = make([]int, len(a.net.nodes))
+	for v := range a.segAt {
+		a.segAt[v] = -1
+	}
+	for i, v := range ids {
+		a.segAt[v] = i
+	}
+	return nil
+}
+
+// analysisSource answers the insights' look-ups from the analysis's own
+// tables, which hold the same as an index of the map would: every node of
+// the map is in net, belongs_to edges are in segOf and supplies edges in
+// net.in, each in map order.
+type analysisSource struct{ a *analysis }
+
+func (s analysisSource) name(id string) (string, bool) {
+	if v, ok := s.a.net.index[id]; ok && s.a.net.nodes[v].Name != "" {
+		return s.a.net.nodes[v].Name, true
+	}
+	return "", false
+}
+
+func (s analysisSource) segOf(id string) []string {
+	segs := s.a.segOf[id]
+	ids := make([]string, len(segs))
+	for i, v := range segs {
+		ids[i] = s.a.net.nodes[v].ID
+	}
+	return ids
+}
+
+func (s analysisSource) supplies(id string) []*graph.Edge {
+	v, ok := s.a.net.index[id]
+	if !ok {
+		return nil
+	}
+	es := make([]*graph.Edge, len(s.a.net.in[v]))
+	for i, arc := range s.a.net.in[v] {
+		es[i] = arc.edge
+	}
+	return es
+}
+
+func (s analysisSource) segment(id string) *Segment {
+	if v, ok := s.a.net.index[id]; ok && s.a.segAt[v] >= 0 {
+		return &s.a.report.Segments[s.a.segAt[v]]
+	}
 	return nil
 }
 

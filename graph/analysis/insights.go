@@ -81,36 +81,45 @@ var insightFinders = []func(*insightCtx) []Insight{
 // stake (largest first; ties by severity, then ID). m gives the names the
 // headlines use; a node m lacks is named by its id.
 func Insights(r *Report, m *graph.Map) []Insight {
-	c := &insightCtx{r: r, names: map[string]string{}, segOf: map[string][]string{}, supplies: map[string][]*graph.Edge{},
+	src := &mapSource{names: map[string]string{}, memberOf: map[string][]string{}, into: map[string][]*graph.Edge{},
 		segs: make(map[string]*Segment, len(r.Segments))}
 	for i := range r.Segments {
-		c.segs[r.Segments[i].ID] = &r.Segments[i]
-	}
-	if r.Currency != nil {
-		c.currency = *r.Currency
+		src.segs[r.Segments[i].ID] = &r.Segments[i]
 	}
 	if m != nil {
 		for _, n := range m.Nodes {
 			if n != nil && n.Name != "" {
-				c.names[n.ID] = n.Name
+				src.names[n.ID] = n.Name
 			}
 		}
 		for _, e := range m.Edges {
 			switch {
 			case e == nil:
 			case e.Kind == graph.EdgeBelongsTo:
-				c.segOf[e.From] = append(c.segOf[e.From], e.To)
+				src.memberOf[e.From] = append(src.memberOf[e.From], e.To)
 			case e.Kind == graph.EdgeSupplies:
-				c.supplies[e.To] = append(c.supplies[e.To], e)
+				src.into[e.To] = append(src.into[e.To], e)
 			}
 		}
+	}
+	return insights(r, src)
+}
+
+// insights ranks the findings of every finder on r, looking names, segments
+// and supplies edges up in src.
+func insights(r *Report, src insightSource) []Insight {
+	c := &insightCtx{r: r, src: src}
+	if r.Currency != nil {
+		c.currency = *r.Currency
 	}
 	out := []Insight{}
 	for _, find := range insightFinders {
 		out = append(out, find(c)...)
 	}
-	// Sort an index (an Insight is large to move); IDs are unique, so the
-	// order is total.
+	// Sort an index (an Insight is large to move), then put every insight
+	// in its place in one pass along the permutation's cycles, without a
+	// second slice of them (a million-node map has half a million). IDs
+	// are unique, so the order is total.
 	idx := make([]int, len(out))
 	for i := range idx {
 		idx[i] = i
@@ -125,11 +134,29 @@ func Insights(r *Report, m *graph.Map) []Insight {
 		}
 		return x.ID < y.ID
 	})
-	sorted := make([]Insight, len(out))
-	for i, k := range idx {
-		sorted[i] = out[k]
+	permute(out, idx)
+	return out
+}
+
+// permute rearranges xs so that xs[i] becomes the old xs[idx[i]], following
+// each cycle of the permutation once; idx is used up (every entry set to -1).
+func permute[T any](xs []T, idx []int) {
+	for i := range xs {
+		if idx[i] < 0 {
+			continue
+		}
+		held, j := xs[i], i
+		for {
+			k := idx[j]
+			idx[j] = -1
+			if k == i {
+				xs[j] = held
+				break
+			}
+			xs[j] = xs[k]
+			j = k
+		}
 	}
-	return sorted
 }
 
 func stake(in Insight) float64 {
@@ -142,14 +169,38 @@ func stake(in Insight) float64 {
 type insightCtx struct {
 	r        *Report
 	currency string
+	src      insightSource
+}
+
+// insightSource is what the findings look up beyond the report. Insights
+// builds one from the map; Analyze hands over its own tables, so that no
+// second index of a large map is built at the end of its analysis.
+type insightSource interface {
+	// name is the node's name, false when it has none (or no such node).
+	name(id string) (string, bool)
+	// segOf lists the segments customer id belongs to, in map order.
+	segOf(id string) []string
+	// supplies lists the supplies edges into node id, in map order.
+	supplies(id string) []*graph.Edge
+	// segment is the report's segment or customer id, or nil.
+	segment(id string) *Segment
+}
+
+// mapSource is an insightSource indexed from a map.
+type mapSource struct {
 	names    map[string]string
-	segOf    map[string][]string      // customer -> its segments
-	supplies map[string][]*graph.Edge // node -> its inbound supplies edges
+	memberOf map[string][]string      // customer -> its segments
+	into     map[string][]*graph.Edge // node -> its inbound supplies edges
 	segs     map[string]*Segment      // the report's segments by id
 }
 
+func (s *mapSource) name(id string) (string, bool)    { n, ok := s.names[id]; return n, ok }
+func (s *mapSource) segOf(id string) []string         { return s.memberOf[id] }
+func (s *mapSource) supplies(id string) []*graph.Edge { return s.into[id] }
+func (s *mapSource) segment(id string) *Segment       { return s.segs[id] }
+
 func (c *insightCtx) name(id string) string {
-	if n, ok := c.names[id]; ok {
+	if n, ok := c.src.name(id); ok {
 		return n
 	}
 	return id
@@ -159,7 +210,7 @@ func (c *insightCtx) money(v float64) string { return Money(c.currency, v) }
 
 // revenue is the segment's spend, or nil.
 func (c *insightCtx) revenue(id string) *float64 {
-	if s := c.segs[id]; s != nil && s.Revenue != nil {
+	if s := c.src.segment(id); s != nil && s.Revenue != nil {
 		v := *s.Revenue
 		return &v
 	}
@@ -176,7 +227,7 @@ func (c *insightCtx) verb(id, plural string) string {
 }
 
 func (c *insightCtx) kindOf(id string) string {
-	if s := c.segs[id]; s != nil {
+	if s := c.src.segment(id); s != nil {
 		return s.Kind
 	}
 	return ""
@@ -193,7 +244,7 @@ func (c *insightCtx) spendOf(ids []string) *float64 {
 	for _, id := range ids {
 		if c.kindOf(id) == string(graph.KindCustomer) {
 			counted := false
-			for _, s := range c.segOf[id] {
+			for _, s := range c.src.segOf(id) {
 				counted = counted || in[s]
 			}
 			if counted {
@@ -395,7 +446,7 @@ func (c *insightCtx) channelConflicts() []Insight {
 		ps, prods := sortedKeys(sellers[seg]), sortedKeys(products[seg])
 		var amount *float64
 		figs := []Figure{}
-		if s := c.segs[seg]; s != nil && s.Revenue != nil && s.NetRevenue != nil {
+		if s := c.src.segment(seg); s != nil && s.Revenue != nil && s.NetRevenue != nil {
 			pool := math.Max(*s.Revenue-*s.NetRevenue, 0)
 			amount = &pool
 			figs = append(figs, Figure{Name: "revenue", Value: *s.Revenue, Unit: "currency"},
@@ -457,7 +508,7 @@ func (c *insightCtx) productSpend(id string, products []string) *float64 {
 	for _, p := range products {
 		want[p] = true
 	}
-	edges := c.supplies[id]
+	edges := c.src.supplies(id)
 	given, unshared := 0.0, 0
 	for _, e := range edges {
 		if e.Share != nil {

@@ -27,21 +27,16 @@ type Market struct {
 const UnknownMarket = "unknown"
 
 // markets rolls the segments (kind segment; customers are detail inside them)
-// up by market, in the order of graph.Markets with unknown last.
-func markets(m *graph.Map, segs []Segment) []Market {
-	market := map[string]string{}
-	for _, n := range m.Nodes {
-		if n != nil {
-			market[n.ID] = n.Market
-		}
-	}
+// up by market (marketOf gives a node's, "" for none), in the order of
+// graph.Markets with unknown last.
+func markets(segs []Segment, marketOf func(id string) string) []Market {
 	by := map[string]*Market{}
 	nrOfProfit := map[string]float64{}
 	for _, s := range segs {
 		if s.Kind != string(graph.KindSegment) {
 			continue
 		}
-		k := market[s.ID]
+		k := marketOf(s.ID)
 		if k == "" {
 			k = UnknownMarket
 		}
