@@ -500,13 +500,18 @@ func (sp streamProjector) ProjectMap(ctx context.Context, id string, p Projectio
 	return sp.ms.StreamMap(ctx, id, pr.Visitor(v))
 }
 
-// ReadProjection reads the projection p of map id of st as one map.
+// ReadProjection reads the projection p of map id of st as one map. A
+// store decodes every string of every row afresh, so the map holds each
+// string that repeats across it once (see sharedStrings): an edge's ends
+// are its nodes' ids, and kinds, markets, deliveries, products and score
+// names come from a small vocabulary.
 func ReadProjection(ctx context.Context, st Store, id string, p Projection) (*Map, error) {
 	var m *Map
+	sh := newSharedStrings()
 	err := ProjectorOf(st).ProjectMap(ctx, id, p, MapVisitor{
 		Head: func(h *Map) error { m = h; return nil },
-		Node: func(n *Node) error { m.Nodes = append(m.Nodes, n); return nil },
-		Edge: func(e *Edge) error { m.Edges = append(m.Edges, e); return nil },
+		Node: func(n *Node) error { sh.node(n); m.Nodes = append(m.Nodes, n); return nil },
+		Edge: func(e *Edge) error { sh.edge(e); m.Edges = append(m.Edges, e); return nil },
 	})
 	if err != nil {
 		return nil, err
@@ -518,4 +523,77 @@ func ReadProjection(ctx context.Context, st Store, id string, p Projection) (*Ma
 		m.Edges = []*Edge{}
 	}
 	return m, nil
+}
+
+// sharedStrings makes the pieces of one map read share their repeated
+// strings: on a million-node map read from Neo4j, two million edge ends and
+// as many kinds and product names would otherwise each be a string of their
+// own. It changes no value, only where the bytes live.
+type sharedStrings struct {
+	ids   map[string]string // node id -> the node's own ID string
+	vocab map[string]string // kinds, markets, deliveries, products, score names
+}
+
+// maxVocab bounds the vocabulary: values that keep being new (names a
+// hand-edited map puts in a vocabulary field) stay strings of their own.
+const maxVocab = 1 << 14
+
+func newSharedStrings() *sharedStrings {
+	return &sharedStrings{ids: map[string]string{}, vocab: map[string]string{}}
+}
+
+func (sh *sharedStrings) word(s string) string {
+	if s == "" {
+		return s
+	}
+	if w, ok := sh.vocab[s]; ok {
+		return w
+	}
+	if len(sh.vocab) < maxVocab {
+		sh.vocab[s] = s
+	}
+	return s
+}
+
+func (sh *sharedStrings) words(xs []string) {
+	for i, x := range xs {
+		xs[i] = sh.word(x)
+	}
+}
+
+// keys makes the map's keys the vocabulary's strings: assigning to a key
+// that is there keeps the value and stores the key given.
+func (sh *sharedStrings) keys(m map[string]float64) {
+	for k, v := range m {
+		m[sh.word(k)] = v
+	}
+}
+
+func (sh *sharedStrings) node(n *Node) {
+	if n == nil {
+		return
+	}
+	sh.ids[n.ID] = n.ID
+	n.Kind = NodeKind(sh.word(string(n.Kind)))
+	n.Region, n.Market = sh.word(n.Region), sh.word(n.Market)
+	sh.words(n.Prefers)
+	sh.words(n.Services)
+	sh.keys(n.Scores)
+	sh.keys(n.Quality)
+}
+
+func (sh *sharedStrings) edge(e *Edge) {
+	if e == nil {
+		return
+	}
+	if id, ok := sh.ids[e.From]; ok {
+		e.From = id
+	}
+	if id, ok := sh.ids[e.To]; ok {
+		e.To = id
+	}
+	e.Kind = EdgeKind(sh.word(string(e.Kind)))
+	e.Delivery = sh.word(e.Delivery)
+	sh.words(e.Products)
+	sh.words(e.Services)
 }
