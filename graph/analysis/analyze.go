@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -31,15 +32,21 @@ type analysis struct {
 	m        *graph.Map
 	net      *supplyNet
 	report   *Report
-	segOf    map[string][]int // customer index -> its segments (belongs_to)
+	segOf    members // the segments each customer belongs to
 	supports map[int][]*graph.Edge
 	products []string // product node ids, sorted
 	replace  map[string]bool
-	uses     map[string]bool // nodes with a uses edge to a touchpoint
+	uses     []bool // by node index: it has a uses edge to a touchpoint
 	segAt    []int           // node index -> its place in report.Segments, -1 for other nodes
 }
 
 func newAnalysis(m *graph.Map) (*analysis, error) {
+	// The map's own warnings first, while nothing else of the analysis is
+	// held: on a big map their look-up tables are as large as its own.
+	var mapWarnings []string
+	for _, gw := range graph.Warnings(m) {
+		mapWarnings = append(mapWarnings, gw.Message)
+	}
 	net, err := newSupplyNet(m)
 	if err != nil {
 		return nil, err
@@ -47,10 +54,10 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 	a := &analysis{
 		m:        m,
 		net:      net,
-		segOf:    map[string][]int{},
+		segOf:    newMembers(m, net),
 		supports: map[int][]*graph.Edge{},
 		replace:  map[string]bool{},
-		uses:     map[string]bool{},
+		uses:     make([]bool, len(net.nodes)),
 		report: &Report{
 			Map:      m.ID,
 			Segments: []Segment{},
@@ -67,17 +74,15 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 			continue
 		}
 		switch e.Kind {
-		case graph.EdgeBelongsTo:
-			if to, ok := net.index[e.To]; ok {
-				a.segOf[e.From] = append(a.segOf[e.From], to)
-			}
 		case graph.EdgeSupports:
 			if to, ok := net.index[e.To]; ok {
 				a.supports[to] = append(a.supports[to], e)
 			}
 		case graph.EdgeUses:
 			if to, ok := net.index[e.To]; ok && net.nodes[to].Kind == graph.KindTouchpoint {
-				a.uses[e.From] = true
+				if from, ok := net.index[e.From]; ok {
+					a.uses[from] = true
+				}
 			}
 		}
 	}
@@ -104,10 +109,7 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 	a.partners()
 	a.weakSpots()
 	a.report.Markets = markets(a.report.Segments, func(id string) string { return net.nodes[net.index[id]].Market })
-	w := append(append(a.report.Warnings, net.warnings...), cl.warnings...)
-	for _, gw := range graph.Warnings(m) {
-		w = append(w, gw.Message)
-	}
+	w := append(append(append(a.report.Warnings, net.warnings...), cl.warnings...), mapWarnings...)
 	sort.Strings(w)
 	a.report.Warnings = w
 	a.report.clean()
@@ -167,7 +169,7 @@ func (a *analysis) coefOf(v int) float64 {
 	if n.Kind != graph.KindCustomer || len(a.net.in[v]) > 0 {
 		return a.net.coef[v]
 	}
-	segs := a.segOf[n.ID]
+	segs := a.segOf.of(v)
 	if len(segs) == 0 {
 		return 0
 	}
@@ -196,7 +198,7 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 		s := &segs[i]
 		*s = Segment{ID: n.ID, Kind: string(n.Kind), Revenue: copyNum(n.Revenue), CostToServe: copyNum(n.CostToServe),
 			TierSource: TierComputed, Flags: []string{}}
-		if n.Kind == graph.KindCustomer && len(a.net.in[v]) == 0 && len(a.segOf[n.ID]) == 0 {
+		if n.Kind == graph.KindCustomer && len(a.net.in[v]) == 0 && len(a.segOf.of(v)) == 0 {
 			a.warn("%s: no supplies edges and no segment, so nothing reaches it", n.ID)
 		}
 		switch {
@@ -261,6 +263,44 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 	return nil
 }
 
+// members lists the segments every customer belongs to (belongs_to
+// edges, in map order) in two flat arrays instead of a slice per node.
+type members struct {
+	start []int32 // node v's segments are list[start[v]:start[v+1]]
+	list  []int32
+}
+
+func newMembers(m *graph.Map, net *supplyNet) members {
+	ms := members{start: make([]int32, len(net.nodes)+1)}
+	ends := func(e *graph.Edge) (from, to int, ok bool) {
+		if e == nil || e.Kind != graph.EdgeBelongsTo {
+			return 0, 0, false
+		}
+		from, okf := net.index[e.From]
+		to, okt := net.index[e.To]
+		return from, to, okf && okt
+	}
+	for _, e := range m.Edges {
+		if from, _, ok := ends(e); ok {
+			ms.start[from+1]++
+		}
+	}
+	for v := range net.nodes {
+		ms.start[v+1] += ms.start[v]
+	}
+	ms.list = make([]int32, ms.start[len(net.nodes)])
+	next := slices.Clone(ms.start[:len(net.nodes)])
+	for _, e := range m.Edges {
+		if from, to, ok := ends(e); ok {
+			ms.list[next[from]] = int32(to)
+			next[from]++
+		}
+	}
+	return ms
+}
+
+func (ms members) of(v int) []int32 { return ms.list[ms.start[v]:ms.start[v+1]] }
+
 // analysisSource answers the insights' look-ups from the analysis's own
 // tables, which hold the same as an index of the map would: every node of
 // the map is in net, belongs_to edges are in segOf and supplies edges in
@@ -275,7 +315,11 @@ func (s analysisSource) name(id string) (string, bool) {
 }
 
 func (s analysisSource) segOf(id string) []string {
-	segs := s.a.segOf[id]
+	v, ok := s.a.net.index[id]
+	if !ok {
+		return nil
+	}
+	segs := s.a.segOf.of(v)
 	ids := make([]string, len(segs))
 	for i, v := range segs {
 		ids[i] = s.a.net.nodes[v].ID

@@ -112,9 +112,18 @@ func insights(r *Report, src insightSource) []Insight {
 	if r.Currency != nil {
 		c.currency = *r.Currency
 	}
-	out := []Insight{}
-	for _, find := range insightFinders {
-		out = append(out, find(c)...)
+	// Each finder's list is copied into one slice of the exact length, so
+	// half a million insights are never held twice over by append's
+	// doubling.
+	parts, total := make([][]Insight, len(insightFinders)), 0
+	for i, find := range insightFinders {
+		parts[i] = find(c)
+		total += len(parts[i])
+	}
+	out := make([]Insight, 0, total)
+	for i := range parts {
+		out = append(out, parts[i]...)
+		parts[i] = nil
 	}
 	// Sort an index (an Insight is large to move), then put every insight
 	// in its place in one pass along the permutation's cycles, without a

@@ -65,8 +65,8 @@ func (a *analysis) weakSpots() {
 func (a *analysis) supportsOf(v int) []*graph.Edge {
 	es := append([]*graph.Edge(nil), a.supports[v]...)
 	if n := a.net.nodes[v]; n.Kind == graph.KindCustomer {
-		for _, s := range a.segOf[n.ID] {
-			es = append(es, a.supports[s]...)
+		for _, s := range a.segOf.of(v) {
+			es = append(es, a.supports[int(s)]...)
 		}
 	}
 	return es
@@ -177,13 +177,12 @@ func (a *analysis) warnUnnamedProducts(v int) {
 // usesTouchpoint tells whether v, or for a customer one of its segments,
 // has a uses edge to a touchpoint.
 func (a *analysis) usesTouchpoint(v int) bool {
-	n := a.net.nodes[v]
-	if a.uses[n.ID] {
+	if a.uses[v] {
 		return true
 	}
-	if n.Kind == graph.KindCustomer {
-		for _, s := range a.segOf[n.ID] {
-			if a.uses[a.net.nodes[s].ID] {
+	if a.net.nodes[v].Kind == graph.KindCustomer {
+		for _, s := range a.segOf.of(v) {
+			if a.uses[s] {
 				return true
 			}
 		}
