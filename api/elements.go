@@ -173,18 +173,18 @@ func (s *Server) patchNode(c echo.Context) error {
 const PatchElementAbove = DrawFromCountsAbove
 
 // mapInfo is map id's line of the map list (its size, version and title,
-// read without the map), or nil when there is no such map.
+// read without the map and, from a store that reads one line alone
+// (graph.MapInfoReader), without the other maps' lines), or nil when
+// there is no such map.
 func (s *Server) mapInfo(ctx context.Context, id string) (*graph.MapInfo, error) {
-	infos, err := s.cfg.Store.ListMaps(ctx)
+	info, err := graph.ReadMapInfo(ctx, s.cfg.Store, id)
+	if errors.Is(err, graph.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, storeErr(fmt.Errorf("list maps: %w", err))
+		return nil, storeErr(fmt.Errorf("read the map list's line of %q: %w", id, err))
 	}
-	for i := range infos {
-		if infos[i].ID == id {
-			return &infos[i], nil
-		}
-	}
-	return nil, nil
+	return &info, nil
 }
 
 // writeBase is what a write of nodes and edges is based on: the version

@@ -15,6 +15,34 @@ import (
 // what the answer needs (Neo4j: a keyed lookup, a page, a stream of rows
 // from one read transaction) instead of decoding the whole map.
 
+// MapInfoReader reads one map's line of the map list without listing
+// the others.
+type MapInfoReader interface {
+	// MapInfo is map id's line, equal to the one ListMaps gives, read
+	// in one read as ListMaps is (a read after a write sees the write).
+	// A missing or deleted map is ErrNotFound.
+	MapInfo(ctx context.Context, id string) (MapInfo, error)
+}
+
+// ReadMapInfo is map id's line of the map list of st: through its
+// MapInfoReader when it has one, else picked from ListMaps. A missing map
+// is ErrNotFound.
+func ReadMapInfo(ctx context.Context, st Store, id string) (MapInfo, error) {
+	if r, ok := st.(MapInfoReader); ok {
+		return r.MapInfo(ctx, id)
+	}
+	infos, err := st.ListMaps(ctx)
+	if err != nil {
+		return MapInfo{}, err
+	}
+	for _, in := range infos {
+		if in.ID == id {
+			return in, nil
+		}
+	}
+	return MapInfo{}, fmt.Errorf("map %q: %w", id, ErrNotFound)
+}
+
 // ElementReader reads single nodes and edges and pages of them.
 type ElementReader interface {
 	// GetNode reads node id of map mapID and the map's version. The node

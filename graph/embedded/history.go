@@ -79,7 +79,7 @@ func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, graph.MapInfo{ID: string(k), Title: in.Title, Currency: in.Currency, Version: in.Version, Nodes: in.Nodes, Edges: in.Edges, Updated: in.Updated})
+			out = append(out, in.line(string(k)))
 			return nil
 		})
 	})
@@ -87,6 +87,36 @@ func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
 		return nil, fmt.Errorf("list maps in %s: %w", s.path, err)
 	}
 	return out, nil
+}
+
+// MapInfo reads map id's line of the map list from its info record
+// alone, as ListMaps reads every map's.
+func (s *Store) MapInfo(ctx context.Context, id string) (graph.MapInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return graph.MapInfo{}, err
+	}
+	var out graph.MapInfo
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketMaps).Bucket([]byte(id))
+		if b == nil {
+			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+		}
+		in, err := readInfo(b, id)
+		if err != nil {
+			return err
+		}
+		out = in.line(id)
+		return nil
+	})
+	if err != nil {
+		return graph.MapInfo{}, err
+	}
+	return out, nil
+}
+
+// line is the map list's line of map id.
+func (in info) line(id string) graph.MapInfo {
+	return graph.MapInfo{ID: id, Title: in.Title, Currency: in.Currency, Version: in.Version, Nodes: in.Nodes, Edges: in.Edges, Updated: in.Updated}
 }
 
 // CreateMap validates m and stores it at version 1: a snapshot and the

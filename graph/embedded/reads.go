@@ -18,6 +18,7 @@ var (
 	_ graph.NodeEdgeReader  = (*Store)(nil)
 	_ graph.MapStreamer     = (*Store)(nil)
 	_ graph.OverviewCounter = (*Store)(nil)
+	_ graph.MapInfoReader   = (*Store)(nil)
 )
 
 // current runs fn on the shared current snapshot of map id, which fn must

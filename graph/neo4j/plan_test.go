@@ -65,6 +65,7 @@ func TestPlans(t *testing.T) {
 		func() error { _, _, err := s.ListNodes(ctx, m.ID, 2, 3); return err },
 		func() error { _, _, err := s.ListEdges(ctx, m.ID, 2, 3); return err },
 		func() error { _, err := s.OverviewCounts(ctx, m.ID); return err },
+		func() error { _, err := s.MapInfo(ctx, m.ID); return err },
 		func() error {
 			return s.StreamMap(ctx, m.ID, graph.MapVisitor{Node: func(*graph.Node) error { return nil }})
 		},

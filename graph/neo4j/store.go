@@ -63,23 +63,12 @@ func (s *Store) ListMaps(ctx context.Context) ([]graph.MapInfo, error) {
 	out := []graph.MapInfo{}
 	err := s.read(ctx, func(tx driver.ManagedTransaction) error {
 		out = out[:0]
-		recs, err := run(ctx, tx, `MATCH (m:ChannelMap) RETURN m.id AS id, m.title AS title, m.currency AS currency,
-			m.version AS version, m.node_count AS nodes, m.edge_count AS edges, m.updated AS updated ORDER BY m.id`, nil)
+		recs, err := run(ctx, tx, qListMaps, nil)
 		if err != nil {
 			return err
 		}
 		for _, r := range recs {
-			p := r.AsMap()
-			info := graph.MapInfo{}
-			info.ID, _ = p["id"].(string)
-			info.Title, _ = p["title"].(string)
-			info.Currency, _ = p["currency"].(string)
-			info.Version, _ = p["version"].(int64)
-			n, _ := p["nodes"].(int64)
-			e, _ := p["edges"].(int64)
-			info.Nodes, info.Edges = int(n), int(e)
-			info.Updated, _ = p["updated"].(time.Time)
-			out = append(out, info)
+			out = append(out, decodeInfo(r))
 		}
 		return nil
 	})

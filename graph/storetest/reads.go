@@ -24,9 +24,9 @@ func RunReads(t *testing.T, open func(t *testing.T) graph.Store) {
 }
 
 // readTests are the contract's cases for the optional reads (graph's
-// ElementReader and MapStreamer), run by Run. A store that lacks them is
-// read through its snapshot (graph.ElementsOf, graph.StreamOf), which the
-// same cases check.
+// ElementReader, MapStreamer and MapInfoReader), run by Run. A store that
+// lacks them is read through its snapshot or map list (graph.ElementsOf,
+// graph.StreamOf, graph.ReadMapInfo), which the same cases check.
 var readTests = []struct {
 	name string
 	fn   func(t *testing.T, s graph.Store)
@@ -36,6 +36,7 @@ var readTests = []struct {
 	{"ProjectMap", testProjectMap},
 	{"OverviewCounts", testOverviewCounts},
 	{"PagesAfterDeletes", testPagesAfterDeletes},
+	{"MapInfo", testMapInfo},
 }
 
 // Every node and edge of every sample reads back by its key as written,
