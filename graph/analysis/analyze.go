@@ -37,7 +37,7 @@ type analysis struct {
 	products []string // product node ids, sorted
 	replace  map[string]bool
 	uses     []bool // by node index: it has a uses edge to a touchpoint
-	segAt    []int           // node index -> its place in report.Segments, -1 for other nodes
+	segAt    []int  // node index -> its place in report.Segments, -1 for other nodes
 }
 
 func newAnalysis(m *graph.Map) (*analysis, error) {
