@@ -42,7 +42,8 @@ type analysis struct {
 
 func newAnalysis(m *graph.Map) (*analysis, error) {
 	// The map's own warnings first, while nothing else of the analysis is
-	// held: on a big map their look-up tables are as large as its own.
+	// held: their look-up tables (every node's name, every buyer's shares)
+	// would otherwise add to the analysis's peak on a big map.
 	var mapWarnings []string
 	for _, gw := range graph.Warnings(m) {
 		mapWarnings = append(mapWarnings, gw.Message)
