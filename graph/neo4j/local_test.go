@@ -3,13 +3,9 @@ package neo4j
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/storetest"
 )
 
 // TestSmallChangeReadsPart checks that a small change set applied to a map
@@ -20,23 +16,9 @@ func TestSmallChangeReadsPart(t *testing.T) {
 	s := open(t)
 	defer s.Close()
 	ctx := context.Background()
-	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
-	m.ID = storetest.FreshID("part")
-	v, err := s.CreateMap(ctx, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer storetest.Remove(ctx, s, m.ID)
-
-	var mu sync.Mutex
-	var whole, scanned bool
-	queryHook = func(q string, _ map[string]any) {
-		mu.Lock()
-		defer mu.Unlock()
-		whole = whole || q == qSnapshotNodes || q == qSnapshotEdges
-		scanned = scanned || q == qPartEdgesScan
-	}
-	defer func() { queryHook = nil }()
+	m := storedSample(t, s, "part", nil)
+	v := m.Version
+	w := watchQueries(t)
 	apply := func(name string, cs graph.ChangeSet, wantWhole bool) {
 		t.Helper()
 		want, err := graph.ApplyChanges(m.Clone(), cs)
@@ -44,15 +26,11 @@ func TestSmallChangeReadsPart(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		s.forget(m.ID)
-		mu.Lock()
-		whole, scanned = false, false
-		mu.Unlock()
+		w.reset()
 		if v, err = s.Apply(ctx, m.ID, v, cs); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		mu.Lock()
-		read, scan := whole, scanned
-		mu.Unlock()
+		read, scan := w.any(qSnapshotNodes, qSnapshotEdges), w.any(qPartEdgesScan)
 		if read != wantWhole {
 			t.Errorf("%s: read the whole map: %v, want %v", name, read, wantWhole)
 		}
@@ -83,13 +61,7 @@ func TestSmallChangeReadsPart(t *testing.T) {
 
 	// An edit by hand bumps the version (as the package doc asks) but sets
 	// no position hints: the next change reads the whole map.
-	err = s.write(ctx, func(tx driver.ManagedTransaction) error {
-		_, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m.version = m.version + 1", map[string]any{"map": m.ID})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	editByHand(t, s, m.ID, bumpByHand)
 	v++
 	seg = m.Node("water-utilities").Clone()
 	seg.Name = strings.ToUpper(seg.Name)
@@ -109,31 +81,18 @@ func TestGetEdgeScansOnlyWhenItMust(t *testing.T) {
 	s := open(t)
 	defer s.Close()
 	ctx := context.Background()
-	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
-	m.ID = storetest.FreshID("getedge")
-	for _, e := range m.Edges {
-		e.ID = "" // no edge with an id of its own
-	}
-	v, err := s.CreateMap(ctx, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer storetest.Remove(ctx, s, m.ID)
-
-	var mu sync.Mutex
-	var scanned bool
-	queryHook = func(q string, _ map[string]any) {
-		mu.Lock()
-		defer mu.Unlock()
-		scanned = scanned || q == qEdgeScan
-	}
-	defer func() { queryHook = nil }()
+	m := storedSample(t, s, "getedge", func(m *graph.Map) {
+		for _, e := range m.Edges {
+			e.ID = "" // no edge with an id of its own
+		}
+	})
+	v := m.Version
+	w := watchQueries(t)
+	var err error
 	get := func(name, key string, want *graph.Edge, wantScan bool) {
 		t.Helper()
 		s.forget(m.ID)
-		mu.Lock()
-		scanned = false
-		mu.Unlock()
+		w.reset()
 		e, _, err := s.GetEdge(ctx, m.ID, key)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -141,10 +100,7 @@ func TestGetEdgeScansOnlyWhenItMust(t *testing.T) {
 		if (e == nil) != (want == nil) || e != nil && !graph.Equal(&graph.Map{Edges: []*graph.Edge{e}}, &graph.Map{Edges: []*graph.Edge{want}}) {
 			t.Errorf("%s: GetEdge(%q) = %+v, want %+v", name, key, e, want)
 		}
-		mu.Lock()
-		scan := scanned
-		mu.Unlock()
-		if scan != wantScan {
+		if scan := w.any(qEdgeScan); scan != wantScan {
 			t.Errorf("%s: looked among all the relationships: %v, want %v", name, scan, wantScan)
 		}
 	}
@@ -172,12 +128,6 @@ func TestGetEdgeScansOnlyWhenItMust(t *testing.T) {
 	get("a key of two splits", "a--supplies--b--supplies--c", nil, true)
 
 	// An edit by hand: the hints no longer say there are no ids of their own.
-	err = s.write(ctx, func(tx driver.ManagedTransaction) error {
-		_, err := run(ctx, tx, "MATCH (m:ChannelMap {id: $map}) SET m.version = m.version + 1", map[string]any{"map": m.ID})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	editByHand(t, s, m.ID, bumpByHand)
 	get("after an edit by hand", graph.DefaultEdgeID("nordhydro", graph.EdgeSupplies, "water-utilities"), nil, true)
 }

@@ -3,10 +3,7 @@ package neo4j
 import (
 	"context"
 	"reflect"
-	"sync"
 	"testing"
-
-	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/storetest"
@@ -25,38 +22,13 @@ func TestOverviewKeptCurrent(t *testing.T) {
 	s := open(t)
 	defer s.Close()
 	ctx := context.Background()
-	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
-	m.ID = storetest.FreshID("overview")
-	v, err := s.CreateMap(ctx, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer storetest.Remove(ctx, s, m.ID)
-	m.Version = v
-
-	var mu sync.Mutex
-	var counted, whole bool
-	queryHook = func(q string, _ map[string]any) {
-		mu.Lock()
-		defer mu.Unlock()
-		counted = counted || q == qGroupCounts || q == qLinkCounts
-		whole = whole || q == qSnapshotNodes
-	}
-	defer func() { queryHook = nil }()
-	reset := func() {
-		mu.Lock()
-		counted, whole = false, false
-		mu.Unlock()
-	}
-	flags := func() (bool, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		return counted, whole
-	}
+	m := storedSample(t, s, "overview", nil)
+	v := m.Version
+	w := watchQueries(t)
 	check := func(name string, wantCounted bool) {
 		t.Helper()
 		s.forget(m.ID)
-		reset()
+		w.reset()
 		got, err := s.OverviewCounts(ctx, m.ID)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -64,7 +36,7 @@ func TestOverviewKeptCurrent(t *testing.T) {
 		if want := graph.CountOverview(m); !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: the overview's counts\n%+v\nwant\n%+v", name, got, want)
 		}
-		if c, _ := flags(); c != wantCounted {
+		if c := w.any(qGroupCounts, qLinkCounts); c != wantCounted {
 			t.Fatalf("%s: counted the map: %v, want %v", name, c, wantCounted)
 		}
 	}
@@ -83,12 +55,12 @@ func TestOverviewKeptCurrent(t *testing.T) {
 		} else {
 			s.forget(m.ID)
 		}
-		reset()
+		w.reset()
 		if v, err = s.Apply(ctx, m.ID, v, cs); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if _, w := flags(); w != wantWhole && !held {
-			t.Fatalf("%s: read the whole map: %v, want %v", name, w, wantWhole)
+		if whole := w.any(qSnapshotNodes); whole != wantWhole && !held {
+			t.Fatalf("%s: read the whole map: %v, want %v", name, whole, wantWhole)
 		}
 		m = next
 		m.Version = v
@@ -139,16 +111,8 @@ func TestOverviewKeptCurrent(t *testing.T) {
 	m.Version = v
 	check("a restore", false)
 
-	handEdit := func(q string) {
-		t.Helper()
-		if err := s.write(ctx, func(tx driver.ManagedTransaction) error {
-			_, err := run(ctx, tx, q, map[string]any{"map": m.ID})
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	handEdit("MATCH (m:ChannelMap {id: $map}) SET m.version = m.version + 1")
+	handEdit := func(q string) { t.Helper(); editByHand(t, s, m.ID, q) }
+	handEdit(bumpByHand)
 	v++
 	m.Version = v
 	check("after an edit by hand", true)
