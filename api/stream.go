@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/chanmap/chanmap/graph"
 	"github.com/chanmap/chanmap/graph/streamjson"
@@ -31,26 +32,65 @@ const streamHold = 256 << 10
 func streamJSON(c echo.Context, code int, v any) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	c.Response().WriteHeader(code)
+	w := newPacedWriter(c)
 	if _, pretty := c.QueryParams()["pretty"]; pretty {
-		return streamjson.EncodeIndent(c.Response(), v, "  ")
+		return streamjson.EncodeIndent(w, v, "  ")
 	}
-	return streamjson.Encode(c.Response(), v)
+	return streamjson.Encode(w, v)
+}
+
+// streamWriteWindow is how long a streamed answer waits for the client to
+// take its next piece. The server's write timeout counts from the request
+// (see HTTPServer); a streamed answer moves the connection's write
+// deadline on as it writes instead, so an answer that took its store time
+// to compute, or minutes to send to a client that keeps reading, is not
+// cut off, while a client that stops reading still is.
+const streamWriteWindow = 2 * time.Minute
+
+// pacedWriter writes a streamed answer, moving the write deadline
+// streamWriteWindow past each write (at most once a second).
+type pacedWriter struct {
+	c     echo.Context
+	rc    *http.ResponseController
+	moved time.Time
+}
+
+func newPacedWriter(c echo.Context) *pacedWriter {
+	w := &pacedWriter{c: c, rc: http.NewResponseController(c.Response().Writer)}
+	w.pace()
+	return w
+}
+
+// pace moves the deadline on; a writer without deadlines (a test's
+// recorder) has none to move.
+func (w *pacedWriter) pace() {
+	if now := time.Now(); now.Sub(w.moved) >= time.Second {
+		_ = w.rc.SetWriteDeadline(now.Add(streamWriteWindow))
+		w.moved = now
+	}
+}
+
+func (w *pacedWriter) Write(p []byte) (int, error) {
+	w.pace()
+	return w.c.Response().Write(p)
 }
 
 // errNotModified stops a stream whose ETag the client already has.
 var errNotModified = errors.New("not modified")
 
-// heldWriter holds the first streamHold bytes, then starts the response.
+// heldWriter holds the first streamHold bytes, then starts the response
+// (written through a pacedWriter).
 type heldWriter struct {
 	c       echo.Context
 	ctype   string
 	buf     bytes.Buffer
 	started bool
+	out     *pacedWriter
 }
 
 func (w *heldWriter) Write(p []byte) (int, error) {
 	if w.started {
-		return w.c.Response().Write(p)
+		return w.out.Write(p)
 	}
 	w.buf.Write(p)
 	if w.buf.Len() < streamHold {
@@ -59,18 +99,21 @@ func (w *heldWriter) Write(p []byte) (int, error) {
 	w.started = true
 	w.c.Response().Header().Set(echo.HeaderContentType, w.ctype)
 	w.c.Response().WriteHeader(http.StatusOK)
-	if _, err := w.c.Response().Write(w.buf.Bytes()); err != nil {
+	w.out = newPacedWriter(w.c)
+	if _, err := w.out.Write(w.buf.Bytes()); err != nil {
 		return 0, err
 	}
 	w.buf = bytes.Buffer{}
 	return len(p), nil
 }
 
-// finish sends what is held as the whole answer.
+// finish sends what is held as the whole answer, with a write deadline
+// counted from now: the read before it may have taken its store time.
 func (w *heldWriter) finish() error {
 	if w.started {
 		return nil
 	}
+	newPacedWriter(w.c)
 	return w.c.Blob(http.StatusOK, w.ctype, w.buf.Bytes())
 }
 

@@ -2,12 +2,17 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/analysis"
 	"github.com/chanmap/chanmap/graph/gen"
 )
 
@@ -97,4 +102,65 @@ func TestBigAnalysesOneAtATime(t *testing.T) {
 	close(st.gate)
 	wantStatus(t, <-first, 200)
 	wantStatus(t, e.do("GET", "/api/v1/maps/big/analysis", nil, nil), 200)
+}
+
+// lateStore answers every whole-map read after a delay, as a big map's
+// read takes minutes.
+type lateStore struct {
+	graph.Store
+	delay time.Duration
+}
+
+func (s lateStore) GetMap(ctx context.Context, id string) (*graph.Map, error) {
+	time.Sleep(s.delay)
+	return s.Store.GetMap(ctx, id)
+}
+
+// TestLateAnswersAreWrittenWhole checks that an answer which took longer
+// than the server's write timeout to compute still reaches the client
+// whole when it is streamed (the analysis, the map), and that the write
+// timeout leaves every answer its store time plus time to be written. A
+// write timeout counted from the request cut off the analysis of a
+// million-node map given --store-timeout 3m: the client got no answer.
+func TestLateAnswersAreWrittenWhole(t *testing.T) {
+	base := newEnv(t)
+	base.seed()
+	e := newEnvOn(t, lateStore{base.store, 400 * time.Millisecond}, func(c *Config) { c.StoreTimeout = 3 * time.Minute })
+	hs := e.srv.HTTPServer("")
+	if want := 3*time.Minute + 2*time.Minute; hs.WriteTimeout < want {
+		t.Errorf("write timeout %v with a 3m store time; want at least %v", hs.WriteTimeout, want)
+	}
+	// A write timeout shorter than the read stands for one shorter than
+	// a big map's analysis.
+	hs.WriteTimeout = 150 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = hs.Serve(ln) }()
+	t.Cleanup(func() { hs.Close() })
+	get := func(path string) []byte {
+		t.Helper()
+		r, err := http.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer r.Body.Close()
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Fatalf("GET %s: the answer was cut off after %d bytes: %v", path, len(body), err)
+		}
+		if r.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, r.StatusCode, body)
+		}
+		return body
+	}
+	var rep analysis.Report
+	if err := json.Unmarshal(get("/api/v1/maps/acme-pumps/analysis"), &rep); err != nil || rep.Map != "acme-pumps" || len(rep.Segments) == 0 {
+		t.Errorf("analysis: %v, report of %q with %d segments", err, rep.Map, len(rep.Segments))
+	}
+	var m graph.Map
+	if err := json.Unmarshal(get("/api/v1/maps/acme-pumps"), &m); err != nil || m.ID != "acme-pumps" || len(m.Nodes) == 0 {
+		t.Errorf("map: %v, map %q with %d nodes", err, m.ID, len(m.Nodes))
+	}
 }
