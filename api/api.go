@@ -134,15 +134,15 @@ func (s *Server) Close() error { return nil }
 // HTTPServer wraps the handler in an http.Server with timeouts fit for this
 // API: a slow client cannot hold a connection open forever, and an answer
 // has room for its store time or its render time, whichever is longer,
-// and two minutes to be written (streamed answers move their own deadline
-// on as they write; see streamWriteWindow).
+// and WriteWindow to be written (streamed answers move their own deadline
+// on as they write).
 func (s *Server) HTTPServer(addr string) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           s.e,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
-		WriteTimeout:      max(s.cfg.RenderTimeout, s.cfg.StoreTimeout) + 2*time.Minute,
+		WriteTimeout:      max(s.cfg.RenderTimeout, s.cfg.StoreTimeout) + WriteWindow,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}

@@ -39,16 +39,17 @@ func streamJSON(c echo.Context, code int, v any) error {
 	return streamjson.Encode(w, v)
 }
 
-// streamWriteWindow is how long a streamed answer waits for the client to
-// take its next piece. The server's write timeout counts from the request
-// (see HTTPServer); a streamed answer moves the connection's write
+// WriteWindow is the time an answer has to be written after its store or
+// render time (see HTTPServer), and the time a streamed answer waits for
+// the client to take its next piece. The server's write timeout counts
+// from the request; a streamed answer moves the connection's write
 // deadline on as it writes instead, so an answer that took its store time
 // to compute, or minutes to send to a client that keeps reading, is not
 // cut off, while a client that stops reading still is.
-const streamWriteWindow = 2 * time.Minute
+const WriteWindow = 2 * time.Minute
 
 // pacedWriter writes a streamed answer, moving the write deadline
-// streamWriteWindow past each write (at most once a second).
+// WriteWindow past each write (at most once a second).
 type pacedWriter struct {
 	c     echo.Context
 	rc    *http.ResponseController
@@ -65,7 +66,7 @@ func newPacedWriter(c echo.Context) *pacedWriter {
 // recorder) has none to move.
 func (w *pacedWriter) pace() {
 	if now := time.Now(); now.Sub(w.moved) >= time.Second {
-		_ = w.rc.SetWriteDeadline(now.Add(streamWriteWindow))
+		_ = w.rc.SetWriteDeadline(now.Add(WriteWindow))
 		w.moved = now
 	}
 }

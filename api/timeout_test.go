@@ -127,7 +127,7 @@ func TestLateAnswersAreWrittenWhole(t *testing.T) {
 	base.seed()
 	e := newEnvOn(t, lateStore{base.store, 400 * time.Millisecond}, func(c *Config) { c.StoreTimeout = 3 * time.Minute })
 	hs := e.srv.HTTPServer("")
-	if want := 3*time.Minute + 2*time.Minute; hs.WriteTimeout < want {
+	if want := 3*time.Minute + WriteWindow; hs.WriteTimeout < want {
 		t.Errorf("write timeout %v with a 3m store time; want at least %v", hs.WriteTimeout, want)
 	}
 	// A write timeout shorter than the read stands for one shorter than

@@ -35,6 +35,7 @@ func TestReadmeLimitsTableMatchesConstants(t *testing.T) {
 		"graph.MaxBodyTime":          secs(graph.MaxBodyTime),
 		"api.DefaultRenderTimeout":   secs(api.DefaultRenderTimeout),
 		"api.DefaultStoreTimeout":    secs(api.DefaultStoreTimeout),
+		"api.WriteWindow":            secs(api.WriteWindow),
 		"graph.MaxRequestIDLen":      count(graph.MaxRequestIDLen, "characters"),
 		"api.AnalyzeOneAtATimeAbove": count(api.AnalyzeOneAtATimeAbove, "nodes"),
 	}
