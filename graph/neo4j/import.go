@@ -27,7 +27,7 @@ import (
 //     two imports of the same id one gets graph.ErrExists here and writes
 //     nothing. A live map with the id gives ErrExists too.
 //  2. stage: the nodes, then the relationships, then the parts of the
-//     version 1 snapshot, and beside them the overview's rows (see
+//     version 1 snapshot, and beside these two the overview's rows (see
 //     overview.go), each batch in its own transaction, which also
 //     checks that the reservation is still this import's and notes the
 //     time (touched). Staged nodes and rows carry their map id in `map`
@@ -241,17 +241,22 @@ func (s *Store) batch(ctx context.Context, r *reservation, work func(tx driver.M
 }
 
 // stage writes m's nodes, relationships and snapshot parts in batches,
-// and beside them the overview's rows, and returns the size of the parts.
+// and beside the last two the overview's rows, and returns the size of the parts.
 // The client holds one batch's parameters at a time besides m.
 func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, error) {
-	// The overview's rows share no lock with the nodes and relationships,
-	// and the server has a core to spare while the relationships go one
-	// batch at a time (relsInFlight), so they take no time of their own.
+	elem, err := s.stageNodes(ctx, r, m)
+	if err != nil {
+		return 0, err
+	}
+	// The overview's rows share no lock with the relationships, and the
+	// server has a core to spare while those go one batch at a time
+	// (relsInFlight; the nodes, two at a time, keep both busy), so the rows
+	// are written beside them.
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.stageOverview(gctx, r, m) })
 	var size int64
 	g.Go(func() error {
-		if err := s.stageGraph(gctx, r, m); err != nil {
+		if err := s.stageRels(gctx, r, m, elem); err != nil {
 			return err
 		}
 		done := phase("parts")
@@ -352,20 +357,28 @@ func (s *Store) dropOverviewRows(ctx context.Context, r *reservation) error {
 // stageGraph writes m's nodes and relationships in batches under
 // reservation r.
 func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) error {
-	// The relationships find their ends by the element ids the node
-	// batches return, not through the (map, id) index: looking 5000 pairs
-	// of ends up by key in a batch of their own took minutes of server CPU
-	// (most of it in the seek's transaction-state checks), by element id
-	// well under a second.
+	elem, err := s.stageNodes(ctx, r, m)
+	if err != nil {
+		return err
+	}
+	return s.stageRels(ctx, r, m, elem)
+}
+
+// stageNodes writes m's nodes in batches under reservation r, and returns
+// the element id of each (by its index in m.Nodes). The relationships
+// find their ends by these, not through the (map, id) index: looking 5000
+// pairs of ends up by key in a batch of their own took minutes of server
+// CPU (most of it in the seek's transaction-state checks), by element id
+// well under a second.
+func (s *Store) stageNodes(ctx context.Context, r reservation, m *graph.Map) ([]string, error) {
 	elem := make([]string, len(m.Nodes))
-	at := make(map[string]int32, len(m.Nodes))
 	byLabel := map[string][]int32{}
 	for i, n := range m.Nodes {
 		l := kindLabels[n.Kind]
 		byLabel[l] = append(byLabel[l], int32(i))
-		at[n.ID] = int32(i)
 	}
 	done := phase("nodes")
+	defer done()
 	nodes, nctx := errgroup.WithContext(ctx)
 	nodes.SetLimit(nodesInFlight)
 	for _, k := range graph.NodeKinds {
@@ -402,13 +415,23 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 		}
 	}
 	if err := nodes.Wait(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return err // cancelled before a batch could fail
+		return nil, err // cancelled before a batch could fail
 	}
-	done()
-	done = phase("relationships")
+	return elem, nil
+}
+
+// stageRels writes m's relationships in batches under reservation r,
+// finding their ends by the element ids of m's nodes (elem).
+func (s *Store) stageRels(ctx context.Context, r reservation, m *graph.Map, elem []string) error {
+	at := make(map[string]int32, len(m.Nodes))
+	for i, n := range m.Nodes {
+		at[n.ID] = int32(i)
+	}
+	done := phase("relationships")
+	defer done()
 	byType := map[string][]int32{}
 	for i, e := range m.Edges {
 		t := relTypes[e.Kind]
@@ -451,11 +474,7 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 	if err := rels.Wait(); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err // cancelled before a batch could fail
-	}
-	done()
-	return nil
+	return ctx.Err() // cancelled before a batch could fail
 }
 
 // nodesInFlight is how many batches of nodes an import has sent at once:
