@@ -241,8 +241,8 @@ func (s *Store) batch(ctx context.Context, r *reservation, work func(tx driver.M
 }
 
 // stage writes m's nodes, relationships and snapshot parts in batches,
-// and beside the last two the overview's rows, and returns the size of the parts.
-// The client holds one batch's parameters at a time besides m.
+// and beside the last two the overview's rows, and returns the size of
+// the parts. The client holds one batch's parameters at a time besides m.
 func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, error) {
 	elem, err := s.stageNodes(ctx, r, m)
 	if err != nil {
@@ -281,7 +281,9 @@ func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, 
 // the rows under it. The final transaction makes it valid at version 1
 // (qPublishOverview). A purge of a deleted map of the same id meanwhile
 // takes the header and the rows: those still to come are not written, and
-// the map is published without rows, to be counted when first read.
+// the map is published without a header, so its first read counts it and
+// writes its rows again (over any of a batch that committed after the
+// purge).
 func (s *Store) stageOverview(ctx context.Context, r reservation, m *graph.Map) error {
 	done := phase("overview")
 	defer done()
@@ -323,7 +325,7 @@ func (s *Store) stageOverview(ctx context.Context, r reservation, m *graph.Map) 
 
 // dropOverviewRows removes the overview's header and rows of map r.id in
 // batches of their own transactions under reservation r: the header first,
-// so that no batch of rows staged under it is written after.
+// so that a batch of rows staged under it that starts after writes none.
 func (s *Store) dropOverviewRows(ctx context.Context, r *reservation) error {
 	p := map[string]any{"map": r.id, "limit": int64(deleteBatch)}
 	if err := s.batch(ctx, r, func(tx driver.ManagedTransaction) error {
