@@ -27,18 +27,20 @@ import (
 //     two imports of the same id one gets graph.ErrExists here and writes
 //     nothing. A live map with the id gives ErrExists too.
 //  2. stage: the nodes, then the relationships, then the parts of the
-//     version 1 snapshot, each batch in its own transaction, which also
+//     version 1 snapshot, and beside these two the overview's rows (see
+//     overview.go), each batch in its own transaction, which also
 //     checks that the reservation is still this import's and notes the
-//     time (touched). Staged nodes carry their map id in `map` like live
-//     ones, but no (:ChannelMap) with that id exists yet, and every read
-//     starts from the ChannelMap node, so nobody sees them.
+//     time (touched). Staged nodes and rows carry their map id in `map`
+//     like live ones, but no (:ChannelMap) with that id exists yet, and
+//     every read starts from the ChannelMap node, so nobody sees them;
+//     the rows' header is valid at no version until the next step.
 //  3. publish: one small transaction creates the ChannelMap node at
-//     version 1, the history record and the snapshot's head, and deletes
-//     the reservation.
+//     version 1, the history record and the snapshot's head, makes the
+//     overview's header valid at version 1, and deletes the reservation.
 //
 // An import that fails or is cancelled removes what it staged (nodes and
-// relationships in batches, then the snapshot parts, then the
-// reservation). One whose process died leaves its reservation behind:
+// relationships in batches, then the snapshot parts, the overview's rows,
+// then the reservation). One whose process died leaves its reservation behind:
 // Open sweeps reservations untouched for Config.StaleImport (default
 // DefaultStaleImport) and everything staged under them.
 const (
@@ -238,42 +240,147 @@ func (s *Store) batch(ctx context.Context, r *reservation, work func(tx driver.M
 	})
 }
 
-// stage writes m's nodes, relationships and snapshot parts in batches, and
-// returns the size of the parts. The client holds one batch's parameters
-// at a time besides m.
+// stage writes m's nodes, relationships and snapshot parts in batches,
+// and beside the last two the overview's rows, and returns the size of
+// the parts. The client holds one batch's parameters at a time besides m.
 func (s *Store) stage(ctx context.Context, r reservation, m *graph.Map) (int64, error) {
-	if err := s.stageGraph(ctx, r, m); err != nil {
+	elem, err := s.stageNodes(ctx, r, m)
+	if err != nil {
 		return 0, err
 	}
-	done := phase("parts")
-	defer done()
+	// The overview's rows share no lock with the relationships, and the
+	// server has a core to spare while those go one batch at a time
+	// (relsInFlight; the nodes, two at a time, keep both busy), so the rows
+	// are written beside them.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.stageOverview(gctx, r, m) })
 	var size int64
-	err := eachPart(m, func(seq int64, doc []byte) error {
-		size += int64(len(doc))
-		return s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
-			return writePart(ctx, tx, r.gen, m.ID, 1, seq, doc)
+	g.Go(func() error {
+		if err := s.stageRels(gctx, r, m, elem); err != nil {
+			return err
+		}
+		done := phase("parts")
+		defer done()
+		return eachPart(m, func(seq int64, doc []byte) error {
+			size += int64(len(doc))
+			return s.batch(gctx, &r, func(tx driver.ManagedTransaction) error {
+				return writePart(gctx, tx, r.gen, m.ID, 1, seq, doc)
+			})
 		})
 	})
-	return size, err
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	return size, ctx.Err()
+}
+
+// stageOverview writes the overview's rows of m under reservation r, in
+// batches of their own transactions: it removes the rows left under the id
+// (a deleted map's, which an undelete writes again whole), makes the
+// header that of the rows of import r.gen, valid at no version, and writes
+// the rows under it. The final transaction makes it valid at version 1
+// (qPublishOverview). A purge of a deleted map of the same id meanwhile
+// takes the header and the rows: those still to come are not written, and
+// the map is published without a header, so its first read counts it and
+// writes its rows again (over any of a batch that committed after the
+// purge).
+func (s *Store) stageOverview(ctx context.Context, r reservation, m *graph.Map) error {
+	done := phase("overview")
+	defer done()
+	if err := s.dropOverviewRows(ctx, &r); err != nil {
+		return err
+	}
+	p := map[string]any{"map": r.id, "gen": r.gen}
+	if err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
+		_, err := run(ctx, tx, qStageOverview, p)
+		return err
+	}); err != nil {
+		return fmt.Errorf("write the overview's counts: %w", err)
+	}
+	groups, links := overviewRows(graph.CountOverview(m))
+	for _, set := range []struct {
+		q    string
+		rows []map[string]any
+	}{{qStageGroupRows, groups}, {qStageLinkRows, links}} {
+		for _, b := range chunks(set.rows) {
+			var n int64
+			err := s.batch(ctx, &r, func(tx driver.ManagedTransaction) error {
+				recs, err := run(ctx, tx, set.q, map[string]any{"map": r.id, "gen": r.gen, "rows": b})
+				if err != nil {
+					return err
+				}
+				n, _ = recs[0].Values[0].(int64)
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("write the overview's counts: %w", err)
+			}
+			if n == 0 {
+				return nil // the header was purged
+			}
+		}
+	}
+	return nil
+}
+
+// dropOverviewRows removes the overview's header and rows of map r.id in
+// batches of their own transactions under reservation r: the header first,
+// so that a batch of rows staged under it that starts after writes none.
+func (s *Store) dropOverviewRows(ctx context.Context, r *reservation) error {
+	p := map[string]any{"map": r.id, "limit": int64(deleteBatch)}
+	if err := s.batch(ctx, r, func(tx driver.ManagedTransaction) error {
+		_, err := run(ctx, tx, qDropOverviewHead, p)
+		return err
+	}); err != nil {
+		return fmt.Errorf("remove the overview's counts of map %q: %w", r.id, err)
+	}
+	for _, q := range []string{qDropSomeGroupRows, qDropSomeLinkRows} {
+		for {
+			var n int64
+			err := s.batch(ctx, r, func(tx driver.ManagedTransaction) error {
+				recs, err := run(ctx, tx, q, p)
+				if err != nil {
+					return err
+				}
+				n, _ = recs[0].Values[0].(int64)
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("remove the overview's counts of map %q: %w", r.id, err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // stageGraph writes m's nodes and relationships in batches under
 // reservation r.
 func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) error {
-	// The relationships find their ends by the element ids the node
-	// batches return, not through the (map, id) index: looking 5000 pairs
-	// of ends up by key in a batch of their own took minutes of server CPU
-	// (most of it in the seek's transaction-state checks), by element id
-	// well under a second.
+	elem, err := s.stageNodes(ctx, r, m)
+	if err != nil {
+		return err
+	}
+	return s.stageRels(ctx, r, m, elem)
+}
+
+// stageNodes writes m's nodes in batches under reservation r, and returns
+// the element id of each (by its index in m.Nodes). The relationships
+// find their ends by these, not through the (map, id) index: looking 5000
+// pairs of ends up by key in a batch of their own took minutes of server
+// CPU (most of it in the seek's transaction-state checks), by element id
+// well under a second.
+func (s *Store) stageNodes(ctx context.Context, r reservation, m *graph.Map) ([]string, error) {
 	elem := make([]string, len(m.Nodes))
-	at := make(map[string]int32, len(m.Nodes))
 	byLabel := map[string][]int32{}
 	for i, n := range m.Nodes {
 		l := kindLabels[n.Kind]
 		byLabel[l] = append(byLabel[l], int32(i))
-		at[n.ID] = int32(i)
 	}
 	done := phase("nodes")
+	defer done()
 	nodes, nctx := errgroup.WithContext(ctx)
 	nodes.SetLimit(nodesInFlight)
 	for _, k := range graph.NodeKinds {
@@ -310,13 +417,23 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 		}
 	}
 	if err := nodes.Wait(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return err // cancelled before a batch could fail
+		return nil, err // cancelled before a batch could fail
 	}
-	done()
-	done = phase("relationships")
+	return elem, nil
+}
+
+// stageRels writes m's relationships in batches under reservation r,
+// finding their ends by the element ids of m's nodes (elem).
+func (s *Store) stageRels(ctx context.Context, r reservation, m *graph.Map, elem []string) error {
+	at := make(map[string]int32, len(m.Nodes))
+	for i, n := range m.Nodes {
+		at[n.ID] = int32(i)
+	}
+	done := phase("relationships")
+	defer done()
 	byType := map[string][]int32{}
 	for i, e := range m.Edges {
 		t := relTypes[e.Kind]
@@ -359,11 +476,7 @@ func (s *Store) stageGraph(ctx context.Context, r reservation, m *graph.Map) err
 	if err := rels.Wait(); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err // cancelled before a batch could fail
-	}
-	done()
-	return nil
+	return ctx.Err() // cancelled before a batch could fail
 }
 
 // nodesInFlight is how many batches of nodes an import has sent at once:
@@ -380,8 +493,9 @@ const (
 )
 
 // publish makes the staged map visible: the ChannelMap node at version 1,
-// the first history record and the snapshot's head, and the reservation
-// removed, in one small transaction.
+// the first history record and the snapshot's head, the overview's staged
+// rows valid at version 1, and the reservation removed, in one small
+// transaction.
 func (s *Store) publish(ctx context.Context, r reservation, m *graph.Map, wi graph.WriteInfo, size int64) error {
 	first := *m
 	first.Version = 1
@@ -404,7 +518,7 @@ func (s *Store) publish(ctx context.Context, r reservation, m *graph.Map, wi gra
 		}
 		h.into(props)
 		denseHints(m).into(props, 1)
-		if err := writeOverview(ctx, tx, m.ID, graph.CountOverview(m), 1); err != nil {
+		if _, err := run(ctx, tx, qPublishOverview, map[string]any{"map": m.ID, "gen": r.gen, "v": int64(1)}); err != nil {
 			return err
 		}
 		if _, err := run(ctx, tx, "CREATE (m:ChannelMap) SET m = $props, m.id = $id, m.version = 1, m.updated = $now",
@@ -442,10 +556,12 @@ func (s *Store) abandon(r reservation, gen string) (published bool, err error) {
 }
 
 // sweep removes reservation r and everything staged under it: nodes and
-// relationships, snapshot parts (of an import; a delete's reservation has
-// no gen), then the reservation, each in batches of
-// their own transactions, so a big import is removed without one big
-// transaction (and a sweep that is interrupted can run again).
+// relationships, snapshot parts and the overview's rows (of an import; a
+// delete's or an undelete's reservation has no gen), then the reservation,
+// each in batches of their own transactions, so a big import is removed
+// without one big transaction (and a sweep that is interrupted can run
+// again). No live map has the id while r holds it, so every row under the
+// id is the import's (or a deleted map's, which an undelete writes again).
 func (s *Store) sweep(ctx context.Context, r reservation) error {
 	if err := s.deleteNodes(ctx, r.id, &r); err != nil {
 		return err
@@ -465,6 +581,11 @@ func (s *Store) sweep(ctx context.Context, r reservation) error {
 		}
 		if n == 0 {
 			break
+		}
+	}
+	if r.gen != "" {
+		if err := s.dropOverviewRows(ctx, &r); err != nil {
+			return err
 		}
 	}
 	return s.write(ctx, func(tx driver.ManagedTransaction) error {

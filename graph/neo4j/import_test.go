@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -95,7 +96,7 @@ poll:
 
 // TestSweepStaleImport: an import whose process died (a reservation not
 // touched for longer than StaleImport, with staged nodes, relationships and
-// snapshot parts) is removed when a store is opened, and the id can be
+// snapshot parts, overview rows) is removed when a store is opened, and the id can be
 // imported again; a fresh reservation is left alone.
 func TestSweepStaleImport(t *testing.T) {
 	s := open(t)
@@ -134,7 +135,8 @@ func TestSweepStaleImport(t *testing.T) {
 	defer o.Close()
 	count := func(r reservation) int64 {
 		rows, err := s.query(ctx, `RETURN COUNT { MATCH (n:ChannelNode {map: $id}) } + COUNT { MATCH (i:`+labelImport+` {id: $id}) }
-			+ COUNT { MATCH (p:`+labelPart+` {gen: $gen}) }`, map[string]any{"id": r.id, "gen": r.gen})
+			+ COUNT { MATCH (p:`+labelPart+` {gen: $gen}) } + COUNT { MATCH (o:`+labelOverview+` {map: $id}) }
+			+ COUNT { MATCH (g:`+labelGroupCount+` {map: $id}) } + COUNT { MATCH (l:`+labelLinkCount+` {map: $id}) }`, map[string]any{"id": r.id, "gen": r.gen})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,4 +210,178 @@ func TestUndeleteInBatches(t *testing.T) {
 	if old, err := s.GetVersion(ctx, m.ID, 1); err != nil || !graph.Equal(old, m) {
 		t.Errorf("version 1 after the undelete: err %v", err)
 	}
+}
+
+// TestImportStagesOverview: an import writes the overview's rows before
+// its final transaction, where no reader takes them for the map's (no
+// map, and a header valid at no version), and the final transaction
+// writes no row; after it the rows are the map's counts, read without
+// counting. An import cancelled while its rows are written, or just before
+// the final transaction, leaves no row behind, and a deleted map of the
+// same id comes back with its own counts. A purge of that deleted map
+// during the import takes the staged rows: the map is published without
+// them and counted when first read.
+func TestImportStagesOverview(t *testing.T) {
+	s := open(t)
+	defer s.Close()
+	ctx := context.Background()
+
+	var mu sync.Mutex
+	var publishing, wroteRows, counted bool
+	var atPublish func()
+	var cancelOn string
+	var cancel context.CancelFunc
+	queryHook = func(q string, _ map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
+		counted = counted || q == qGroupCounts || q == qLinkCounts
+		rows := q == qStageGroupRows || q == qStageLinkRows || q == qPutGroupRows || q == qPutLinkRows
+		wroteRows = wroteRows || publishing && rows
+		if q == cancelOn && cancel != nil {
+			cancel()
+		}
+	}
+	phaseHook = func(name string, start bool) {
+		if name != "publish" {
+			return
+		}
+		mu.Lock()
+		publishing = start
+		f := atPublish
+		mu.Unlock()
+		if start && f != nil {
+			f()
+		}
+	}
+	defer func() { queryHook, phaseHook = nil, nil }()
+	reset := func(publish func(), on string, c context.CancelFunc) {
+		mu.Lock()
+		defer mu.Unlock()
+		atPublish, cancelOn, cancel = publish, on, c
+		wroteRows, counted = false, false
+	}
+	flags := func() (wrote, count bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		return wroteRows, counted
+	}
+	// left counts the overview's nodes under id.
+	left := func(id string) int64 {
+		t.Helper()
+		rows, err := s.query(ctx, `RETURN COUNT { MATCH (g:`+labelGroupCount+` {map: $id}) } + COUNT { MATCH (l:`+labelLinkCount+` {map: $id}) }
+			+ COUNT { MATCH (o:`+labelOverview+` {map: $id}) }`, map[string]any{"id": id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows[0][0].(int64)
+	}
+	// staged checks, just before the final transaction, that the rows of
+	// map m are written and that no reader takes them for a map's.
+	staged := func(m *graph.Map) {
+		t.Helper()
+		if _, err := s.OverviewCounts(ctx, m.ID); !errors.Is(err, graph.ErrNotFound) {
+			t.Errorf("OverviewCounts before the final transaction: err = %v, want ErrNotFound", err)
+		}
+		head, err := s.query(ctx, "MATCH (o:"+labelOverview+" {map: $id}) RETURN o.version, o.staged IS NOT NULL", map[string]any{"id": m.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(head) != 1 || head[0][0] != nil || head[0][1] != true {
+			t.Errorf("the overview's header before the final transaction: %v, want one staged, at no version", head)
+		}
+		var got *graph.Overview
+		if err := s.read(ctx, func(tx driver.ManagedTransaction) error {
+			var err error
+			got, err = readOverview(ctx, tx, m.ID, 1)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := graph.CountOverview(m)
+		want.Version = 1
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("the rows written before the final transaction: %d groups, %d links; want %d, %d", len(got.Groups), len(got.Links), len(want.Groups), len(want.Links))
+		}
+	}
+	// current checks that the overview's counts of m are its own, and
+	// whether they had to be counted.
+	current := func(name string, m *graph.Map, wantCounted bool) {
+		t.Helper()
+		s.forget(m.ID)
+		reset(nil, "", nil)
+		got, err := s.OverviewCounts(ctx, m.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := graph.CountOverview(m); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: the overview's counts\n%+v\nwant\n%+v", name, got, want)
+		}
+		if _, c := flags(); c != wantCounted {
+			t.Fatalf("%s: counted the map: %v, want %v", name, c, wantCounted)
+		}
+	}
+
+	// A map imported and deleted: its rows stay under the id.
+	old := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
+	old.ID = storetest.FreshID("restaged")
+	if _, err := s.CreateMap(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	defer storetest.Remove(ctx, s, old.ID)
+	if err := s.DeleteMap(ctx, old.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	next := gen.Generate(400, 7)
+	next.ID = old.ID
+	for _, at := range []string{qStageLinkRows, "publish"} {
+		cctx, c := context.WithCancel(ctx)
+		if at == "publish" {
+			reset(func() { staged(next); c() }, "", nil)
+		} else {
+			reset(nil, at, c)
+		}
+		_, err := s.CreateMap(cctx, next)
+		c()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("an import cancelled at %.30q: err = %v, want context.Canceled", at, err)
+		}
+		if n := left(old.ID); n != 0 {
+			t.Fatalf("an import cancelled at %.30q left %d overview nodes", at, n)
+		}
+	}
+	if _, err := s.Undelete(ctx, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	old.Version = 2
+	current("the deleted map undeleted after the cancelled imports", old, false)
+
+	// An import that succeeds.
+	m := gen.Generate(500, 8)
+	m.ID = storetest.FreshID("staged")
+	reset(func() { staged(m) }, "", nil)
+	if _, err := s.CreateMap(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	defer storetest.Remove(ctx, s, m.ID)
+	if w, _ := flags(); w {
+		t.Error("the final transaction wrote overview rows")
+	}
+	m.Version = 1
+	current("after the import", m, false)
+
+	// A purge of the deleted map of the id while it is imported again.
+	if err := s.DeleteMap(ctx, old.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	reset(func() {
+		if err := s.Purge(ctx, old.ID); err != nil {
+			t.Errorf("Purge during the import: %v", err)
+		}
+	}, "", nil)
+	if _, err := s.CreateMap(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	next.Version = 1
+	current("an import whose staged rows were purged", next, true)
+	current("and counted", next, false)
 }

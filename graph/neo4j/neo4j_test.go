@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -428,8 +429,8 @@ func TestHandEdit(t *testing.T) {
 // (CHANMAP_BENCH_MILLION=1: 1,000,000 nodes) through the staged import:
 // nodes/s, the client's peak RSS and, when the server is the local
 // harness (.ci/neo4j-up), the server's CPU time per import; and for each
-// phase (nodes, relationships, snapshot parts, publish, the whole import)
-// its wall time, the client's CPU and the server's
+// phase (nodes, relationships, snapshot parts, the overview's rows beside
+// them, publish, the whole import) its wall time, the client's CPU and the server's
 // (CHANMAP_BENCH_PHASES=1 also logs when each ran, to match with a
 // profile of the server).
 //
@@ -448,8 +449,11 @@ func BenchmarkImportLarge(b *testing.B) {
 		return mark{time.Duration(time.Now().UnixNano()), clientCPU(), srv}
 	}
 	started, spent := map[string]mark{}, map[string]mark{}
+	var mu sync.Mutex // the overview's rows are staged beside the other phases
 	phaseHook = func(name string, start bool) {
 		m := now()
+		mu.Lock()
+		defer mu.Unlock()
 		if start {
 			started[name] = m
 			return

@@ -18,7 +18,13 @@ import (
 // (:ChannelMapLinkCount {map, from_kind, from_region, kind, to_kind,
 // to_region, edges}) per link hold the counts, none with a count of zero.
 //
-// An import and an undelete write them whole. Every other chanmap write
+// An undelete writes them whole in its final transaction. An import
+// writes them before its final transaction (see stageOverview in
+// import.go): under a header marked with the import's gen (staged) and
+// without a version, which the final transaction gives version 1 (no row
+// is written there). No reader takes staged rows for a map's: every read
+// starts from the ChannelMap node, which does not exist until then, and
+// the header says the rows are valid at no version. Every other chanmap write
 // adds what it changed to them (a small change from its part, see
 // changedOverview; the whole-map write from the old and the new map) and
 // moves the header to its version, as long as the header was current:
@@ -38,7 +44,25 @@ var (
 		"RETURN m.version, CASE WHEN o.doc IS NULL THEN o.version END"
 	// qOverviewCurrent counts the headers of map $map valid at version $v: 1 or 0.
 	qOverviewCurrent = "MATCH (o:" + labelOverview + " {map: $map}) WHERE o.version = $v AND o.doc IS NULL RETURN count(o)"
-	qOverviewAt      = "MERGE (o:" + labelOverview + " {map: $map}) SET o.version = $v REMOVE o.doc"
+	qOverviewAt      = "MERGE (o:" + labelOverview + " {map: $map}) SET o.version = $v REMOVE o.doc, o.staged"
+	// qStageOverview makes the header of map $map that of the rows import
+	// $gen stages: valid at no version until qPublishOverview.
+	qStageOverview = "MERGE (o:" + labelOverview + " {map: $map}) SET o.staged = $gen REMOVE o.version, o.doc"
+	// qStageGroupRows and qStageLinkRows write rows under the header import
+	// $gen staged, and count them: none when the header is gone (a purge
+	// of a deleted map of the same id took it and the rows meanwhile).
+	qStageGroupRows = "MATCH (o:" + labelOverview + " {map: $map}) WHERE o.staged = $gen " +
+		"UNWIND $rows AS row CREATE (g:" + labelGroupCount + ") SET g = row, g.map = $map RETURN count(g)"
+	qStageLinkRows = "MATCH (o:" + labelOverview + " {map: $map}) WHERE o.staged = $gen " +
+		"UNWIND $rows AS row CREATE (l:" + labelLinkCount + ") SET l = row, l.map = $map RETURN count(l)"
+	// qPublishOverview makes the rows import $gen staged valid at version
+	// $v: the one write to them in the import's final transaction.
+	qPublishOverview = "MATCH (o:" + labelOverview + " {map: $map}) WHERE o.staged = $gen SET o.version = $v REMOVE o.staged"
+	// qDropSomeGroupRows and qDropSomeLinkRows remove up to $limit rows of
+	// map $map, for a removal in batches of their own transactions.
+	qDropSomeGroupRows = "MATCH (g:" + labelGroupCount + " {map: $map}) WITH g LIMIT $limit DELETE g RETURN count(*)"
+	qDropSomeLinkRows  = "MATCH (l:" + labelLinkCount + " {map: $map}) WITH l LIMIT $limit DELETE l RETURN count(*)"
+	qDropOverviewHead  = "MATCH (o:" + labelOverview + " {map: $map}) DELETE o"
 	// The rows come as one list each: one record per row cost the client
 	// 250 ms for the 100k-node map's 11,700 links.
 	qGroupRows     = "MATCH (g:" + labelGroupCount + " {map: $map}) RETURN collect([g.kind, g.region, g.nodes])"
@@ -82,6 +106,19 @@ func linkRow(l graph.LinkCount, field string, n int) map[string]any {
 	return r
 }
 
+// overviewRows is ov as rows to store: its groups' and its links'.
+func overviewRows(ov *graph.Overview) (groups, links []map[string]any) {
+	groups = make([]map[string]any, len(ov.Groups))
+	for i, g := range ov.Groups {
+		groups[i] = groupRow(g, "nodes", g.Nodes)
+	}
+	links = make([]map[string]any, len(ov.Links))
+	for i, l := range ov.Links {
+		links[i] = linkRow(l, "edges", l.Edges)
+	}
+	return groups, links
+}
+
 // writeOverview replaces, in tx, the rows of map mapID by the counts ov,
 // valid at version v.
 func writeOverview(ctx context.Context, tx driver.ManagedTransaction, mapID string, ov *graph.Overview, v int64) error {
@@ -91,14 +128,7 @@ func writeOverview(ctx context.Context, tx driver.ManagedTransaction, mapID stri
 			return err
 		}
 	}
-	groups := make([]map[string]any, len(ov.Groups))
-	for i, g := range ov.Groups {
-		groups[i] = groupRow(g, "nodes", g.Nodes)
-	}
-	links := make([]map[string]any, len(ov.Links))
-	for i, l := range ov.Links {
-		links[i] = linkRow(l, "edges", l.Edges)
-	}
+	groups, links := overviewRows(ov)
 	for _, b := range chunks(groups) {
 		if _, err := run(ctx, tx, qPutGroupRows, map[string]any{"map": mapID, "rows": b}); err != nil {
 			return err
@@ -116,7 +146,7 @@ func writeOverview(ctx context.Context, tx driver.ManagedTransaction, mapID stri
 // dropOverview removes, in tx, the counts of map mapID (a purge).
 func dropOverview(ctx context.Context, tx driver.ManagedTransaction, mapID string) error {
 	p := map[string]any{"map": mapID}
-	for _, q := range []string{qDropGroupRows, qDropLinkRows, "MATCH (o:" + labelOverview + " {map: $map}) DELETE o"} {
+	for _, q := range []string{qDropGroupRows, qDropLinkRows, qDropOverviewHead} {
 		if _, err := run(ctx, tx, q, p); err != nil {
 			return err
 		}
