@@ -51,6 +51,17 @@ func vkey(v int64) []byte {
 	return k[:]
 }
 
+// mapBucket is map id's bucket and what it says of the map; ErrNotFound
+// when the store has no such map.
+func mapBucket(tx *bolt.Tx, id string) (*bolt.Bucket, info, error) {
+	b := tx.Bucket(bucketMaps).Bucket([]byte(id))
+	if b == nil {
+		return nil, info{}, fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
+	}
+	in, err := readInfo(b, id)
+	return b, in, err
+}
+
 func readInfo(b *bolt.Bucket, id string) (info, error) {
 	var in info
 	if err := json.Unmarshal(b.Get(keyInfo), &in); err != nil {
@@ -97,11 +108,7 @@ func (s *Store) MapInfo(ctx context.Context, id string) (graph.MapInfo, error) {
 	}
 	var out graph.MapInfo
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketMaps).Bucket([]byte(id))
-		if b == nil {
-			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-		}
-		in, err := readInfo(b, id)
+		_, in, err := mapBucket(tx, id)
 		if err != nil {
 			return err
 		}
@@ -283,11 +290,7 @@ func decodeSnap(doc []byte, id string) (*graph.Map, error) {
 // when it is at the stored version, else the rebuilt one. The result is
 // shared: callers must not modify it.
 func (s *Store) get(tx *bolt.Tx, id string) (*graph.Map, info, error) {
-	b := tx.Bucket(bucketMaps).Bucket([]byte(id))
-	if b == nil {
-		return nil, info{}, fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-	}
-	in, err := readInfo(b, id)
+	b, in, err := mapBucket(tx, id)
 	if err != nil {
 		return nil, in, err
 	}
@@ -455,11 +458,7 @@ func (s *Store) Versions(ctx context.Context, id string, before int64, limit int
 	limit = min(limit, graph.MaxVersionPage)
 	out := []graph.VersionInfo{}
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketMaps).Bucket([]byte(id))
-		if b == nil {
-			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-		}
-		in, err := readInfo(b, id)
+		b, in, err := mapBucket(tx, id)
 		if err != nil {
 			return err
 		}
@@ -501,11 +500,7 @@ func (s *Store) GetVersion(ctx context.Context, id string, v int64) (*graph.Map,
 	}
 	var m *graph.Map
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketMaps).Bucket([]byte(id))
-		if b == nil {
-			return fmt.Errorf("map %q: %w", id, graph.ErrNotFound)
-		}
-		in, err := readInfo(b, id)
+		b, in, err := mapBucket(tx, id)
 		if err != nil {
 			return err
 		}

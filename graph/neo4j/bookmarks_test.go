@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/storetest"
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
@@ -14,20 +13,9 @@ import (
 // cluster needs, a write's bookmark is handed to the next transaction, and a
 // read in a different session, bypassing the snapshot cache, sees the write.
 func TestReadAfterWriteCarriesBookmarks(t *testing.T) {
-	cfg := testConfig(t)
-	cfg.URI = "neo4j://" + strings.TrimPrefix(strings.TrimPrefix(cfg.URI, "bolt://"), "neo4j://")
 	ctx := context.Background()
-	s, err := Open(ctx, cfg)
-	if err != nil {
-		t.Fatalf("open with a routing URI %s: %v", cfg.URI, err)
-	}
-	defer s.Close()
-	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
-	m.ID = storetest.FreshID("bookmarks")
-	if _, err := s.CreateMap(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	defer storetest.Remove(ctx, s, m.ID)
+	s := openRouting(t)
+	m := storedSample(t, s, "bookmarks", nil)
 	before, err := s.bookmarks.GetBookmarks(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -13,8 +13,7 @@ import (
 // and that a change set reaching further, or a map last edited by hand,
 // still reads the whole map (and gets the same result as in memory).
 func TestSmallChangeReadsPart(t *testing.T) {
-	s := open(t)
-	defer s.Close()
+	s := openFor(t)
 	ctx := context.Background()
 	m := storedSample(t, s, "part", nil)
 	v := m.Version
@@ -78,8 +77,7 @@ func TestSmallChangeReadsPart(t *testing.T) {
 // way, or when the map was last edited by hand (its hints are stale). A
 // new edge's key is checked this way by every POST of an edge on a big map.
 func TestGetEdgeScansOnlyWhenItMust(t *testing.T) {
-	s := open(t)
-	defer s.Close()
+	s := openFor(t)
 	ctx := context.Background()
 	m := storedSample(t, s, "getedge", func(m *graph.Map) {
 		for _, e := range m.Edges {

@@ -3,7 +3,6 @@ package neo4j
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,21 +15,11 @@ import (
 // (the read session waits for the write's bookmark), and after a delete
 // the map is not found.
 func TestMapInfoReadAfterWrite(t *testing.T) {
-	cfg := testConfig(t)
-	cfg.URI = "neo4j://" + strings.TrimPrefix(strings.TrimPrefix(cfg.URI, "bolt://"), "neo4j://")
 	ctx := context.Background()
-	s, err := Open(ctx, cfg)
-	if err != nil {
-		t.Fatalf("open with a routing URI %s: %v", cfg.URI, err)
-	}
-	defer s.Close()
-	m := storetest.TestdataMaps(t)["industrial.yaml"].Clone()
-	m.ID = storetest.FreshID("info")
-	if _, err := s.CreateMap(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	defer storetest.Remove(ctx, s, m.ID)
-	v := int64(1)
+	s := openRouting(t)
+	m := storedSample(t, s, "info", nil)
+	v := m.Version
+	var err error
 	for i, title := range []string{"first title", "second title", "third title"} {
 		cs := graph.ChangeSet{Changes: []graph.Change{{Op: graph.OpSetMap, Map: &graph.Map{Title: title, Currency: m.Currency, Classification: m.Classification}}}}
 		if v, err = s.Apply(ctx, m.ID, v, cs); err != nil {

@@ -19,8 +19,7 @@ import (
 // found wrong (a count below zero) are counted again once, then kept.
 // A purge leaves no row behind.
 func TestOverviewKeptCurrent(t *testing.T) {
-	s := open(t)
-	defer s.Close()
+	s := openFor(t)
 	ctx := context.Background()
 	m := storedSample(t, s, "overview", nil)
 	v := m.Version

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -48,6 +49,29 @@ func (w *queryWatch) any(qs ...string) bool {
 		}
 	}
 	return false
+}
+
+// openFor opens a Store for t, closed when t ends, after the maps
+// storedSample stored are removed (clean-ups run last first).
+func openFor(t *testing.T) *Store {
+	t.Helper()
+	s := open(t)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// openRouting is openFor over a routing (neo4j://) URI, as a cluster
+// needs; routing works against a single server too.
+func openRouting(t *testing.T) *Store {
+	t.Helper()
+	cfg := testConfig(t)
+	cfg.URI = "neo4j://" + strings.TrimPrefix(strings.TrimPrefix(cfg.URI, "bolt://"), "neo4j://")
+	s, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open with a routing URI %s: %v", cfg.URI, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // storedSample stores the industrial sample under a fresh id with prefix,
