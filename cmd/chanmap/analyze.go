@@ -102,7 +102,7 @@ reading only the fields the analysis needs.` + storeEnvHelp,
 				}
 				return writeWhatIf(out, m, w)
 			}
-			r, err := analysis.Analyze(m)
+			r, err := analysis.AnalyzeOwned(m) // the report's text needs only the nodes' names
 			if err != nil {
 				return err
 			}

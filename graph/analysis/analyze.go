@@ -14,13 +14,27 @@ import (
 // partner, and the weak spots. A supplies cycle, shares over 1, a dangling
 // supplies edge or a bad classification block is an error, and no report.
 func Analyze(m *graph.Map) (*Report, error) {
+	return analyze(m, false)
+}
+
+// AnalyzeOwned is Analyze for a caller that gives m up, as one that read
+// m from a store only to analyse it does. Once the analysis has taken
+// what it needs of the edges it only counts (belongs_to, uses) and of those
+// it does not read (operates, partners_with), it drops them from m, so
+// that a big map's analysis does not hold them to its end: m is left with
+// its nodes, its supplies and supports edges, and the same report.
+func AnalyzeOwned(m *graph.Map) (*Report, error) {
+	return analyze(m, true)
+}
+
+func analyze(m *graph.Map, owned bool) (*Report, error) {
 	if m == nil {
 		return nil, fmt.Errorf("analyze: no map")
 	}
 	if err := graph.CheckLimits(m); err != nil {
 		return nil, fmt.Errorf("analyze %s: %w", m.ID, err) // figures past the range would overflow
 	}
-	a, err := newAnalysis(m)
+	a, err := newAnalysisOf(m, owned)
 	if err != nil {
 		return nil, fmt.Errorf("analyze %s: %w", m.ID, err)
 	}
@@ -40,7 +54,11 @@ type analysis struct {
 	segAt    []int  // node index -> its place in report.Segments, -1 for other nodes
 }
 
-func newAnalysis(m *graph.Map) (*analysis, error) {
+func newAnalysis(m *graph.Map) (*analysis, error) { return newAnalysisOf(m, false) }
+
+// newAnalysisOf analyses m; when owned, it drops from m.Edges the edges
+// it has no more use for once they are indexed (see AnalyzeOwned).
+func newAnalysisOf(m *graph.Map, owned bool) (*analysis, error) {
 	// The map's own warnings first, while nothing else of the analysis is
 	// held: their look-up tables (every node's name, every buyer's shares)
 	// would otherwise add to the analysis's peak on a big map.
@@ -86,6 +104,9 @@ func newAnalysis(m *graph.Map) (*analysis, error) {
 				}
 			}
 		}
+	}
+	if owned {
+		m.Edges = keepRead(m.Edges)
 	}
 	for _, n := range m.Nodes {
 		if n.Kind == graph.KindProduct {
@@ -262,6 +283,19 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 		a.segAt[v] = i
 	}
 	return nil
+}
+
+// keepRead keeps, in place and in order, the edges the analysis reads
+// after indexing (supplies and supports), and lets go of the others.
+func keepRead(es []*graph.Edge) []*graph.Edge {
+	kept := es[:0]
+	for _, e := range es {
+		if e != nil && (e.Kind == graph.EdgeSupplies || e.Kind == graph.EdgeSupports) {
+			kept = append(kept, e)
+		}
+	}
+	clear(es[len(kept):])
+	return kept
 }
 
 // members lists the segments every customer belongs to (belongs_to

@@ -1,11 +1,15 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
+	"github.com/chanmap/chanmap/graph/gen"
+	"github.com/chanmap/chanmap/graph/mapio"
 )
 
 // Small builders for hand-made maps.
@@ -115,4 +119,34 @@ func hasWarning(r *Report, sub string) bool {
 		}
 	}
 	return false
+}
+
+// variedMaps are maps of every shape the analysis meets: the samples,
+// generated maps, random layered maps, the insights map, and a customer
+// inside its segment with its own supplies edge (the partner's amount at
+// stake counts its spend once).
+func variedMaps(t *testing.T) map[string]*graph.Map {
+	t.Helper()
+	cust := seg("acct", 300000, 1000)
+	cust.Kind = graph.KindCustomer
+	memberOf := &graph.Edge{From: "acct", To: "homes", Kind: graph.EdgeBelongsTo}
+	detail := mapOf([]*graph.Node{company("acme"), org("hub", graph.KindDistributor), seg("homes", 900000, 1000), cust},
+		sup("acme", "hub"), sup("hub", "homes"), sup("hub", "acct"), memberOf)
+	maps := map[string]*graph.Map{"insightMap": insightMap(), "customer inside its segment": detail}
+	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "maps", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		m, err := mapio.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		maps[filepath.Base(p)] = m
+	}
+	for seed := range int64(4) {
+		maps[fmt.Sprintf("generated %d", seed)] = gen.Generate(3000, seed)
+		maps[fmt.Sprintf("random %d", seed)] = randomMap(seed, false)
+	}
+	return maps
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/chanmap/chanmap/graph"
-	"github.com/chanmap/chanmap/graph/gen"
 	"github.com/chanmap/chanmap/graph/mapio"
 )
 
@@ -265,31 +264,7 @@ func sampleReport(t *testing.T, name string) *Report {
 // up the same way, on the samples, generated maps and random maps (with
 // shares that leave flow unaccounted and customers in several segments).
 func TestInsightsFromTheAnalysisMatchTheMap(t *testing.T) {
-	// One partner carries every sale to a segment and to a customer of it
-	// that has its own supplies edge: the customer's spend is detail
-	// inside its segment's, so the partner's amount at stake counts it
-	// once (the customer's segments are looked up).
-	cust := seg("acct", 300000, 1000)
-	cust.Kind = graph.KindCustomer
-	memberOf := &graph.Edge{From: "acct", To: "homes", Kind: graph.EdgeBelongsTo}
-	detail := mapOf([]*graph.Node{company("acme"), org("hub", graph.KindDistributor), seg("homes", 900000, 1000), cust},
-		sup("acme", "hub"), sup("hub", "homes"), sup("hub", "acct"), memberOf)
-	maps := map[string]*graph.Map{"insightMap": insightMap(), "customer inside its segment": detail}
-	paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", "maps", "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range paths {
-		m, err := mapio.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		maps[filepath.Base(p)] = m
-	}
-	for seed := range int64(4) {
-		maps[fmt.Sprintf("generated %d", seed)] = gen.Generate(3000, seed)
-		maps[fmt.Sprintf("random %d", seed)] = randomMap(seed, false)
-	}
+	maps := variedMaps(t)
 	for name, m := range maps {
 		r, err := Analyze(m)
 		if err != nil {
@@ -328,6 +303,38 @@ func TestPermute(t *testing.T) {
 			if !slices.Equal(xs, want) {
 				t.Fatalf("permute by %v: got %v, want %v", idx, xs, want)
 			}
+		}
+	}
+}
+
+// TestAnalyzeOwnedIsAnalyze checks that a map handed over gets the report
+// Analyze gives, and is left with its nodes and its supplies and supports
+// edges in order, the others let go.
+func TestAnalyzeOwnedIsAnalyze(t *testing.T) {
+	for name, m := range variedMaps(t) {
+		want, werr := Analyze(m)
+		owned := m.Clone()
+		got, err := AnalyzeOwned(owned)
+		if (err != nil) != (werr != nil) || err != nil && err.Error() != werr.Error() {
+			t.Fatalf("%s: AnalyzeOwned error %v, Analyze %v", name, err, werr)
+		}
+		if err != nil {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: AnalyzeOwned's report differs from Analyze's", name)
+		}
+		var kept []*graph.Edge
+		for _, e := range m.Edges {
+			if e.Kind == graph.EdgeSupplies || e.Kind == graph.EdgeSupports {
+				kept = append(kept, e)
+			}
+		}
+		if len(kept) == len(m.Edges) && strings.HasPrefix(name, "generated") {
+			t.Fatalf("%s has only supplies and supports edges, so nothing is let go", name)
+		}
+		if !graph.Equal(&graph.Map{Nodes: owned.Nodes, Edges: owned.Edges}, &graph.Map{Nodes: m.Nodes, Edges: kept}) {
+			t.Fatalf("%s: the map handed over keeps %d edges, want its %d supplies and supports edges and every node", name, len(owned.Edges), len(kept))
 		}
 	}
 }

@@ -30,7 +30,10 @@ type AnalyzeOptions struct {
 // Analysis is the analysis of a stored map.
 type Analysis struct {
 	// Map is what the report was computed from: the map's projection on
-	// AnalysisReads, with its id and version.
+	// AnalysisReads, with its id, version and nodes. Without a what-if
+	// its edges are only the supplies and supports edges: the analysis
+	// lets go of the others once it has indexed them
+	// (analysis.AnalyzeOwned).
 	Map    *graph.Map
 	Report *analysis.Report
 }
@@ -75,7 +78,7 @@ func Analyze(ctx context.Context, st graph.Store, id string, opt AnalyzeOptions)
 	if len(opt.Without) > 0 {
 		r, err = analysis.AnalyzeWithout(m, opt.Without, analysis.WhatIfOptions{FixedCosts: opt.FixedCosts})
 	} else {
-		r, err = analysis.Analyze(m)
+		r, err = analysis.AnalyzeOwned(m)
 	}
 	if err != nil {
 		return nil, &UnanalysableError{Map: id, Err: err}
