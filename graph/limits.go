@@ -90,21 +90,33 @@ const (
 // that are already bounded.
 func (v *validator) limits() {
 	m := v.m
-	limitRows(v, "", v.s.Map, m)
+	v.limitHead(m)
 	nodeFields, edgeFields := Names(v.s.Node), Names(v.s.Edge)
 	for i, n := range m.Nodes {
-		p := "/nodes/" + strconv.Itoa(i)
-		limitRows(v, p, v.s.Node, n)
-		v.attrs(p, n.Attrs, nodeFields)
+		v.limitNode(i, n, nodeFields)
 	}
 	for i, e := range m.Edges {
-		p := "/edges/" + strconv.Itoa(i)
-		limitRows(v, p, v.s.Edge, e)
-		v.attrs(p, e.Attrs, edgeFields)
+		v.limitEdge(i, e, edgeFields)
 	}
+}
+
+func (v *validator) limitHead(m *Map) {
+	limitRows(v, "", v.s.Map, m)
 	if c := m.Classification; c != nil {
 		limitRows(v, "/classification", v.s.Classification, c)
 	}
+}
+
+func (v *validator) limitNode(i int, n *Node, fields []string) {
+	p := "/nodes/" + strconv.Itoa(i)
+	limitRows(v, p, v.s.Node, n)
+	v.attrs(p, n.Attrs, fields)
+}
+
+func (v *validator) limitEdge(i int, e *Edge, fields []string) {
+	p := "/edges/" + strconv.Itoa(i)
+	limitRows(v, p, v.s.Edge, e)
+	v.attrs(p, e.Attrs, fields)
 }
 
 // limitRows bounds the value of every row of fs on x by its type: ids by
@@ -341,12 +353,43 @@ func CheckLimits(m *Map) error {
 	}
 	v := &validator{s: std, m: m}
 	v.limits()
+	return v.limitsErr()
+}
+
+func (v *validator) limitsErr() error {
 	if len(v.probs) == 0 {
 		return nil
 	}
 	SortProblems(v.probs)
 	return &ValidationError{Problems: v.probs}
 }
+
+// LimitCheck is CheckLimits for a map given piece by piece, in
+// MapVisitor order, so that a reader that analyses a map as it streams
+// need not hold the map to bound it: Head, Node and Edge check each
+// piece as it comes, Err is CheckLimits's answer on the whole map.
+type LimitCheck struct {
+	v                      validator
+	nodeFields, edgeFields []string
+}
+
+// NewLimitCheck starts the check of one map.
+func NewLimitCheck() *LimitCheck {
+	return &LimitCheck{v: validator{s: std}, nodeFields: Names(std.Node), edgeFields: Names(std.Edge)}
+}
+
+// Head checks the map's own fields and its classification block.
+func (c *LimitCheck) Head(m *Map) { c.v.limitHead(m) }
+
+// Node checks node i of the map.
+func (c *LimitCheck) Node(i int, n *Node) { c.v.limitNode(i, n, c.nodeFields) }
+
+// Edge checks edge i of the map.
+func (c *LimitCheck) Edge(i int, e *Edge) { c.v.limitEdge(i, e, c.edgeFields) }
+
+// Err is nil when every piece checked is within the limits, else a
+// *ValidationError listing every problem in document order.
+func (c *LimitCheck) Err() error { return c.v.limitsErr() }
 
 // attrNameProblem says why a free attribute's name would not come back as
 // itself from a spreadsheet header, or "". A header is matched to a field

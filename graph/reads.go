@@ -535,12 +535,11 @@ func (sp streamProjector) ProjectMap(ctx context.Context, id string, p Projectio
 // names come from a small vocabulary.
 func ReadProjection(ctx context.Context, st Store, id string, p Projection) (*Map, error) {
 	var m *Map
-	sh := newSharedStrings()
-	err := ProjectorOf(st).ProjectMap(ctx, id, p, MapVisitor{
+	err := ProjectorOf(st).ProjectMap(ctx, id, p, ShareStrings(MapVisitor{
 		Head: func(h *Map) error { m = h; return nil },
-		Node: func(n *Node) error { sh.node(n); m.Nodes = append(m.Nodes, n); return nil },
-		Edge: func(e *Edge) error { sh.edge(e); m.Edges = append(m.Edges, e); return nil },
-	})
+		Node: func(n *Node) error { m.Nodes = append(m.Nodes, n); return nil },
+		Edge: func(e *Edge) error { m.Edges = append(m.Edges, e); return nil },
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -551,6 +550,24 @@ func ReadProjection(ctx context.Context, st Store, id string, p Projection) (*Ma
 		m.Edges = []*Edge{}
 	}
 	return m, nil
+}
+
+// ShareStrings is v with every node and edge first made to share its
+// repeated strings with the pieces before it (edge ends with their nodes'
+// ids; kinds, markets, deliveries, products, services and score names
+// with a bounded vocabulary), so that a reader that keeps the pieces of a
+// big map holds each of those strings once. Values are unchanged.
+func ShareStrings(v MapVisitor) MapVisitor {
+	sh := newSharedStrings()
+	if v.Node != nil {
+		node := v.Node
+		v.Node = func(n *Node) error { sh.node(n); return node(n) }
+	}
+	if v.Edge != nil {
+		edge := v.Edge
+		v.Edge = func(e *Edge) error { sh.edge(e); return edge(e) }
+	}
+	return v
 }
 
 // sharedStrings makes the pieces of one map read share their repeated

@@ -38,16 +38,8 @@ func Warnings(m *Map) []Warning {
 	}
 	var ws []Warning
 	for i, n := range m.Nodes {
-		if n == nil {
-			continue
-		}
-		for _, k := range slices.Sorted(maps.Keys(n.Attrs)) {
-			if f := nearestField(k, Names(std.Node)); f != "" {
-				ws = append(ws, Warning{
-					Pointer: "/nodes/" + strconv.Itoa(i) + "/" + EscapePointer(k),
-					Message: fmt.Sprintf("node %s: unknown field %q is kept as a free attribute; did you mean %s?", n.ID, k, f),
-				})
-			}
+		if n != nil {
+			ws = append(ws, NodeWarnings(i, n)...)
 		}
 	}
 	type sum struct {
@@ -61,14 +53,7 @@ func Warnings(m *Map) []Warning {
 		if e == nil {
 			continue
 		}
-		for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
-			if f := nearestField(k, Names(std.Edge)); f != "" {
-				ws = append(ws, Warning{
-					Pointer: "/edges/" + strconv.Itoa(i) + "/" + EscapePointer(k),
-					Message: fmt.Sprintf("edge %s: unknown field %q is kept as a free attribute; did you mean %s?", e.Key(), k, f),
-				})
-			}
-		}
+		ws = append(ws, EdgeWarnings(i, e)...)
 		if e.Kind != EdgeSupplies {
 			continue
 		}
@@ -95,17 +80,56 @@ func Warnings(m *Map) []Warning {
 		if s.unshared > 0 || s.given >= 1-1e-9 {
 			continue
 		}
-		who := to
-		if nm := names[to]; nm != "" && nm != to {
-			who = nm + " (" + to + ")"
-		}
-		given := math.Round(s.given*1e6) / 1e6
 		ws = append(ws, Warning{
 			Pointer: "/edges/" + strconv.Itoa(s.first) + "/share",
-			Message: fmt.Sprintf("%s: its inbound shares sum to %s, so %s %% of its sales come from nowhere; share is the fraction of the buyer's purchases that come through an edge",
-				who, fnum(given), fnum(math.Round((1-s.given)*1e4)/1e2)),
+			Message: SharesMessage(to, names[to], s.given),
 		})
 	}
 	sort.SliceStable(ws, func(i, j int) bool { return comparePointers(ws[i].Pointer, ws[j].Pointer) < 0 })
 	return ws
+}
+
+// NodeWarnings are the warnings Warnings gives on node i of a map by
+// itself: its free attributes named within edit distance 2 of a field.
+// With EdgeWarnings and SharesMessage they let a reader that takes a map
+// piece by piece give Warnings's messages without holding the map.
+func NodeWarnings(i int, n *Node) []Warning {
+	var ws []Warning
+	for _, k := range slices.Sorted(maps.Keys(n.Attrs)) {
+		if f := nearestField(k, Names(std.Node)); f != "" {
+			ws = append(ws, Warning{
+				Pointer: "/nodes/" + strconv.Itoa(i) + "/" + EscapePointer(k),
+				Message: fmt.Sprintf("node %s: unknown field %q is kept as a free attribute; did you mean %s?", n.ID, k, f),
+			})
+		}
+	}
+	return ws
+}
+
+// EdgeWarnings are the warnings Warnings gives on edge i of a map by
+// itself: its free attributes named within edit distance 2 of a field.
+func EdgeWarnings(i int, e *Edge) []Warning {
+	var ws []Warning
+	for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
+		if f := nearestField(k, Names(std.Edge)); f != "" {
+			ws = append(ws, Warning{
+				Pointer: "/edges/" + strconv.Itoa(i) + "/" + EscapePointer(k),
+				Message: fmt.Sprintf("edge %s: unknown field %q is kept as a free attribute; did you mean %s?", e.Key(), k, f),
+			})
+		}
+	}
+	return ws
+}
+
+// SharesMessage is Warnings's message on node id (named name, "" for
+// none) whose inbound supplies edges all carry a share, the shares summing
+// to given, less than 1: part of its sales come from nowhere.
+func SharesMessage(id, name string, given float64) string {
+	who := id
+	if name != "" && name != id {
+		who = name + " (" + id + ")"
+	}
+	rounded := math.Round(given*1e6) / 1e6
+	return fmt.Sprintf("%s: its inbound shares sum to %s, so %s %% of its sales come from nowhere; share is the fraction of the buyer's purchases that come through an edge",
+		who, fnum(rounded), fnum(math.Round((1-given)*1e4)/1e2))
 }
