@@ -22,7 +22,10 @@ func Analyze(m *graph.Map) (*Report, error) {
 // what it needs of the edges it only counts (belongs_to, uses) and of those
 // it does not read (operates, partners_with), it drops them from m, so
 // that a big map's analysis does not hold them to its end: m is left with
-// its nodes, its supplies and supports edges, and the same report.
+// its nodes and its supplies and supports edges, all without their free
+// attributes (read only for the map's warnings), and the same report.
+// A map read as a stream is better analysed by a Builder, which never
+// holds those edges at all.
 func AnalyzeOwned(m *graph.Map) (*Report, error) {
 	return analyze(m, true)
 }
@@ -31,10 +34,18 @@ func analyze(m *graph.Map, owned bool) (*Report, error) {
 	if m == nil {
 		return nil, fmt.Errorf("analyze: no map")
 	}
-	if err := graph.CheckLimits(m); err != nil {
-		return nil, fmt.Errorf("analyze %s: %w", m.ID, err) // figures past the range would overflow
+	b := newBuilder(m, true)
+	b.owned = owned
+	for _, n := range m.Nodes {
+		b.node(n)
 	}
-	a, err := newAnalysisOf(m, owned)
+	for _, e := range m.Edges {
+		b.edge(e)
+	}
+	if owned {
+		m.Edges = keepRead(m.Edges)
+	}
+	a, err := b.analyse()
 	if err != nil {
 		return nil, fmt.Errorf("analyze %s: %w", m.ID, err)
 	}
@@ -43,7 +54,7 @@ func analyze(m *graph.Map, owned bool) (*Report, error) {
 
 // analysis is the working state of one Analyze call.
 type analysis struct {
-	m        *graph.Map
+	head     *graph.Map // the map's id, currency and classification
 	net      *supplyNet
 	report   *Report
 	segOf    members // the segments each customer belongs to
@@ -54,61 +65,21 @@ type analysis struct {
 	segAt    []int  // node index -> its place in report.Segments, -1 for other nodes
 }
 
-func newAnalysis(m *graph.Map) (*analysis, error) { return newAnalysisOf(m, false) }
-
-// newAnalysisOf analyses m; when owned, it drops from m.Edges the edges
-// it has no more use for once they are indexed (see AnalyzeOwned).
-func newAnalysisOf(m *graph.Map, owned bool) (*analysis, error) {
-	// The map's own warnings first, while nothing else of the analysis is
-	// held: their look-up tables (every node's name, every buyer's shares)
-	// would otherwise add to the analysis's peak on a big map.
-	var mapWarnings []string
-	for _, gw := range graph.Warnings(m) {
-		mapWarnings = append(mapWarnings, gw.Message)
-	}
-	net, err := newSupplyNet(m)
-	if err != nil {
-		return nil, err
-	}
-	a := &analysis{
-		m:        m,
-		net:      net,
-		segOf:    newMembers(m, net),
-		supports: map[int][]*graph.Edge{},
-		replace:  map[string]bool{},
-		uses:     make([]bool, len(net.nodes)),
-		report: &Report{
-			Map:      m.ID,
-			Segments: []Segment{},
-			Partners: []Partner{},
-			Warnings: []string{},
-		},
-	}
-	if m.Currency != "" {
-		c := m.Currency
-		a.report.Currency = &c
+// newAnalysis analyses m, whose limits the caller has checked.
+func newAnalysis(m *graph.Map) (*analysis, error) {
+	b := newBuilder(m, false)
+	for _, n := range m.Nodes {
+		b.node(n)
 	}
 	for _, e := range m.Edges {
-		if e == nil {
-			continue
-		}
-		switch e.Kind {
-		case graph.EdgeSupports:
-			if to, ok := net.index[e.To]; ok {
-				a.supports[to] = append(a.supports[to], e)
-			}
-		case graph.EdgeUses:
-			if to, ok := net.index[e.To]; ok && net.nodes[to].Kind == graph.KindTouchpoint {
-				if from, ok := net.index[e.From]; ok {
-					a.uses[from] = true
-				}
-			}
-		}
+		b.edge(e)
 	}
-	if owned {
-		m.Edges = keepRead(m.Edges)
-	}
-	for _, n := range m.Nodes {
+	return b.analyse()
+}
+
+// run computes the report from what the builder gathered.
+func (a *analysis) run(b *builder) error {
+	for _, n := range b.nodes {
 		if n.Kind == graph.KindProduct {
 			a.products = append(a.products, n.ID)
 			if n.ReplacementMonths != nil {
@@ -117,26 +88,26 @@ func newAnalysisOf(m *graph.Map, owned bool) (*analysis, error) {
 		}
 	}
 	sort.Strings(a.products)
-	cl, err := newClassifier(m.Classification)
+	cl, err := newClassifier(a.head.Classification)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	th, err := tierThresholds(m.Classification)
+	th, err := tierThresholds(a.head.Classification)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := a.segments(cl, th); err != nil {
-		return nil, err
+		return err
 	}
 	a.partners()
 	a.weakSpots()
-	a.report.Markets = markets(a.report.Segments, func(id string) string { return net.nodes[net.index[id]].Market })
-	w := append(append(append(a.report.Warnings, net.warnings...), cl.warnings...), mapWarnings...)
+	a.report.Markets = markets(a.report.Segments, func(id string) string { return a.net.nodes[a.net.index[id]].Market })
+	w := append(append(append(append(a.report.Warnings, a.net.warnings...), cl.warnings...), b.warnings...), a.net.shareWarnings()...)
 	sort.Strings(w)
 	a.report.Warnings = w
 	a.report.clean()
 	a.report.Insights = insights(a.report, analysisSource{a})
-	return a, nil
+	return nil
 }
 
 // clean drops floating-point noise past 15 significant digits from every
@@ -305,31 +276,21 @@ type members struct {
 	list  []int32
 }
 
-func newMembers(m *graph.Map, net *supplyNet) members {
-	ms := members{start: make([]int32, len(net.nodes)+1)}
-	ends := func(e *graph.Edge) (from, to int, ok bool) {
-		if e == nil || e.Kind != graph.EdgeBelongsTo {
-			return 0, 0, false
-		}
-		from, okf := net.index[e.From]
-		to, okt := net.index[e.To]
-		return from, to, okf && okt
+// newMembers lays out the belongs_to pairs (customer, segment), in map
+// order, by customer.
+func newMembers(nodes int, pairs [][2]int32) members {
+	ms := members{start: make([]int32, nodes+1)}
+	for _, p := range pairs {
+		ms.start[p[0]+1]++
 	}
-	for _, e := range m.Edges {
-		if from, _, ok := ends(e); ok {
-			ms.start[from+1]++
-		}
-	}
-	for v := range net.nodes {
+	for v := range nodes {
 		ms.start[v+1] += ms.start[v]
 	}
-	ms.list = make([]int32, ms.start[len(net.nodes)])
-	next := slices.Clone(ms.start[:len(net.nodes)])
-	for _, e := range m.Edges {
-		if from, to, ok := ends(e); ok {
-			ms.list[next[from]] = int32(to)
-			next[from]++
-		}
+	ms.list = make([]int32, ms.start[nodes])
+	next := slices.Clone(ms.start[:nodes])
+	for _, p := range pairs {
+		ms.list[next[p[0]]] = p[1]
+		next[p[0]]++
 	}
 	return ms
 }

@@ -73,12 +73,14 @@ func BenchmarkInsights10000(b *testing.B) {
 // generated map of CHANMAP_BENCH_NODES nodes (default 100,000; the README
 // quotes 1,000,000), projected on Reads as a store hands it over, the
 // generated original dropped: with Analyze ("held", the map kept whole by
-// its caller) and with AnalyzeOwned ("owned", as serve and `chanmap
-// analyze` hand it over). Each reports the process's peak RSS during the
-// analysis, the projection included (peak-MB, Linux only: the peak is
+// its caller), with AnalyzeOwned ("owned", as `chanmap analyze FILE`
+// hands its map over), and streamed into a Builder ("streamed", as serve
+// and `chanmap analyze MAP_ID` read a stored map: the map lets go of each
+// piece as it hands it over). Each reports the process's peak RSS during
+// the analysis, the projection included (peak-MB, Linux only: the peak is
 // reset first through /proc/self/clear_refs), and the heap live after it
-// with the report held (live-MB), besides its time. GOMEMLIMIT shows the
-// trade of CPU for memory.
+// with the report and the map the analysis leaves held (live-MB), besides
+// its time. GOMEMLIMIT shows the trade of CPU for memory.
 //
 //	CHANMAP_BENCH_NODES=1000000 go test ./graph/analysis -run '^$' -bench AnalyzePeak -benchtime 1x
 func BenchmarkAnalyzePeak(b *testing.B) {
@@ -86,10 +88,13 @@ func BenchmarkAnalyzePeak(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("CHANMAP_BENCH_NODES")); err == nil && v > 0 {
 		n = v
 	}
+	kept := func(analyze func(*graph.Map) (*Report, error)) func(*graph.Map) (*Report, *graph.Map, error) {
+		return func(m *graph.Map) (*Report, *graph.Map, error) { r, err := analyze(m); return r, m, err }
+	}
 	for _, c := range []struct {
 		name    string
-		analyze func(*graph.Map) (*Report, error)
-	}{{"held", Analyze}, {"owned", AnalyzeOwned}} {
+		analyze func(*graph.Map) (*Report, *graph.Map, error)
+	}{{"held", kept(Analyze)}, {"owned", kept(AnalyzeOwned)}, {"streamed", streamInto}} {
 		b.Run(c.name, func(b *testing.B) {
 			var r *Report
 			for i := 0; i < b.N; i++ {
@@ -103,7 +108,7 @@ func BenchmarkAnalyzePeak(b *testing.B) {
 				debug.FreeOSMemory()
 				resetPeak := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 				b.StartTimer()
-				if r, err = c.analyze(m); err != nil {
+				if r, m, err = c.analyze(m); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
@@ -120,6 +125,32 @@ func BenchmarkAnalyzePeak(b *testing.B) {
 			runtime.KeepAlive(r)
 		})
 	}
+}
+
+// streamInto hands m to a Builder piece by piece, letting go of each piece
+// as a store's stream does once it has decoded the next.
+func streamInto(m *graph.Map) (*Report, *graph.Map, error) {
+	b := NewBuilder()
+	v := b.Visitor()
+	head := *m
+	head.Nodes, head.Edges = nil, nil
+	if err := v.Head(&head); err != nil {
+		return nil, nil, err
+	}
+	for i, n := range m.Nodes {
+		m.Nodes[i] = nil
+		if err := v.Node(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	for i, e := range m.Edges {
+		m.Edges[i] = nil
+		if err := v.Edge(e); err != nil {
+			return nil, nil, err
+		}
+	}
+	m.Nodes, m.Edges = nil, nil
+	return b.Report()
 }
 
 // peakRSS is this process's peak resident set since it was last reset

@@ -39,6 +39,24 @@ type supplyNet struct {
 	idom []int
 
 	warnings []string
+	gaps     []shareGap // the nodes with a missing part, in node order
+}
+
+// shareGap is a node whose inbound supplies edges all carry a share, the
+// shares summing to given, less than 1.
+type shareGap struct {
+	v     int
+	given float64
+}
+
+// shareWarnings are the map's warnings on the nodes with a missing part
+// (graph.Warnings gives the same).
+func (s *supplyNet) shareWarnings() []string {
+	ws := make([]string, len(s.gaps))
+	for i, g := range s.gaps {
+		ws[i] = graph.SharesMessage(s.nodes[g.v].ID, s.nodes[g.v].Name, g.given)
+	}
+	return ws
 }
 
 const (
@@ -58,30 +76,46 @@ type arc struct {
 // paid upstream along it.
 func (a arc) weight() float64 { return a.share * (1 - a.margin) }
 
-// newSupplyNet builds the supplies graph of m and computes shares, the
+// supplyNetOf is the supply network of m (newSupplyNet).
+func supplyNetOf(m *graph.Map) (*supplyNet, error) {
+	index := make(map[string]int, len(m.Nodes))
+	for i, node := range m.Nodes {
+		if err := indexNode(index, i, node); err != nil {
+			return nil, err
+		}
+	}
+	return newSupplyNet(m.Nodes, index, m.Edges)
+}
+
+// indexNode adds node i to index, or says why it cannot be there.
+func indexNode(index map[string]int, i int, node *graph.Node) error {
+	if node == nil {
+		return fmt.Errorf("node %d is empty", i+1)
+	}
+	if _, dup := index[node.ID]; dup {
+		return fmt.Errorf("node %q appears twice", node.ID)
+	}
+	index[node.ID] = i
+	return nil
+}
+
+// newSupplyNet builds the supplies graph of nodes (indexed by id in
+// index) and the supplies edges among edges, and computes shares, the
 // topological order (a cycle is an error naming it), flow coefficients,
 // reachability and dominators.
-func newSupplyNet(m *graph.Map) (*supplyNet, error) {
-	n := len(m.Nodes)
+func newSupplyNet(nodes []*graph.Node, index map[string]int, edges []*graph.Edge) (*supplyNet, error) {
+	n := len(nodes)
 	s := &supplyNet{
-		nodes:   make([]*graph.Node, n),
-		index:   make(map[string]int, n),
+		nodes:   nodes,
+		index:   index,
 		in:      make([][]arc, n),
 		out:     make([][]int, n),
 		company: make([]bool, n),
 	}
-	for i, node := range m.Nodes {
-		if node == nil {
-			return nil, fmt.Errorf("node %d is empty", i+1)
-		}
-		if _, dup := s.index[node.ID]; dup {
-			return nil, fmt.Errorf("node %q appears twice", node.ID)
-		}
-		s.index[node.ID] = i
-		s.nodes[i] = node
+	for i, node := range nodes {
 		s.company[i] = node.Kind == graph.KindCompany
 	}
-	for _, e := range m.Edges {
+	for _, e := range edges {
 		if e == nil || e.Kind != graph.EdgeSupplies {
 			continue
 		}
@@ -146,6 +180,7 @@ func (s *supplyNet) splitShares() error {
 			rest = max(0, 1-given) / float64(unshared)
 		} else if len(arcs) > 0 && given < 1-1e-9 {
 			s.missing[v] = 1 - given
+			s.gaps = append(s.gaps, shareGap{v, given})
 		}
 		for i := range arcs {
 			if arcs[i].edge.Share != nil {

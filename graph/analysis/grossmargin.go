@@ -13,7 +13,7 @@ func (a *analysis) grossMargin(n *graph.Node) *float64 {
 	if n.GrossMargin != nil {
 		return n.GrossMargin
 	}
-	if c := a.m.Classification; c != nil && c.GrossMargin != nil {
+	if c := a.head.Classification; c != nil && c.GrossMargin != nil {
 		return c.GrossMargin
 	}
 	return nil

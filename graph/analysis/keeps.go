@@ -17,7 +17,7 @@ func ChannelKeeps(m *graph.Map) (map[string]float64, error) {
 	if m == nil {
 		return nil, fmt.Errorf("channel keeps: no map")
 	}
-	net, err := newSupplyNet(m)
+	net, err := supplyNetOf(m)
 	if err != nil {
 		return nil, fmt.Errorf("channel keeps of %s: %w", m.ID, err)
 	}
@@ -68,7 +68,7 @@ func SupplyFlows(m *graph.Map) (map[string]float64, error) {
 	if m == nil {
 		return nil, fmt.Errorf("supply flows: no map")
 	}
-	net, err := newSupplyNet(m)
+	net, err := supplyNetOf(m)
 	if err != nil {
 		return nil, fmt.Errorf("supply flows of %s: %w", m.ID, err)
 	}

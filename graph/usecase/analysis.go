@@ -31,9 +31,8 @@ type AnalyzeOptions struct {
 type Analysis struct {
 	// Map is what the report was computed from: the map's projection on
 	// AnalysisReads, with its id, version and nodes. Without a what-if
-	// its edges are only the supplies and supports edges: the analysis
-	// lets go of the others once it has indexed them
-	// (analysis.AnalyzeOwned).
+	// the map is streamed into the analysis (analysis.Builder), which
+	// keeps only the supplies and supports edges and no free attributes.
 	Map    *graph.Map
 	Report *analysis.Report
 }
@@ -55,33 +54,62 @@ const analysisReads = 3
 
 // Analyze reads map id of st through its projection on AnalysisReads
 // (graph.ProjectorOf: a store that can sends only those fields) and
-// analyses it; the report equals analysis.Analyze of the whole map. A
+// analyses it as it streams in; the report equals analysis.Analyze of the
+// whole map. A
 // missing map is graph.ErrNotFound; a map the analysis refuses is an
 // *UnanalysableError. A read torn by a commit landing during it is read
 // again; one torn every time is graph.ErrUnavailable.
 func Analyze(ctx context.Context, st graph.Store, id string, opt AnalyzeOptions) (*Analysis, error) {
-	var m *graph.Map
-	var err error
-	for range analysisReads {
-		m, err = graph.ReadProjection(ctx, st, id, AnalysisReads)
-		if !errors.Is(err, graph.ErrConflict) {
-			break
-		}
-	}
-	if errors.Is(err, graph.ErrConflict) {
-		return nil, fmt.Errorf("analyze map %s: it changed during each of %d reads: %w", id, analysisReads, graph.ErrUnavailable)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("analyze map %s: %w", id, err)
-	}
-	var r *analysis.Report
 	if len(opt.Without) > 0 {
-		r, err = analysis.AnalyzeWithout(m, opt.Without, analysis.WhatIfOptions{FixedCosts: opt.FixedCosts})
-	} else {
-		r, err = analysis.AnalyzeOwned(m)
+		return analyzeWithout(ctx, st, id, opt)
 	}
+	var b *analysis.Builder
+	err := readAgain(id, func() error {
+		b = analysis.NewBuilder()
+		return graph.ProjectorOf(st).ProjectMap(ctx, id, AnalysisReads, graph.ShareStrings(b.Visitor()))
+	})
+	if err != nil {
+		return nil, err
+	}
+	r, m, err := b.Report()
 	if err != nil {
 		return nil, &UnanalysableError{Map: id, Err: err}
 	}
 	return &Analysis{Map: m, Report: r}, nil
+}
+
+// analyzeWithout is Analyze with a what-if: it compares two analyses of
+// the whole projection, which it holds.
+func analyzeWithout(ctx context.Context, st graph.Store, id string, opt AnalyzeOptions) (*Analysis, error) {
+	var m *graph.Map
+	err := readAgain(id, func() (err error) {
+		m, err = graph.ReadProjection(ctx, st, id, AnalysisReads)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	r, err := analysis.AnalyzeWithout(m, opt.Without, analysis.WhatIfOptions{FixedCosts: opt.FixedCosts})
+	if err != nil {
+		return nil, &UnanalysableError{Map: id, Err: err}
+	}
+	return &Analysis{Map: m, Report: r}, nil
+}
+
+// readAgain runs read, a read of map id, again when a commit landing
+// during it tore it, up to analysisReads times.
+func readAgain(id string, read func() error) error {
+	var err error
+	for range analysisReads {
+		if err = read(); !errors.Is(err, graph.ErrConflict) {
+			break
+		}
+	}
+	if errors.Is(err, graph.ErrConflict) {
+		return fmt.Errorf("analyze map %s: it changed during each of %d reads: %w", id, analysisReads, graph.ErrUnavailable)
+	}
+	if err != nil {
+		return fmt.Errorf("analyze map %s: %w", id, err)
+	}
+	return nil
 }

@@ -1,0 +1,212 @@
+package analysis
+
+import (
+	"fmt"
+
+	"github.com/chanmap/chanmap/graph"
+)
+
+// Builder analyses a map handed to it piece by piece, as a store streams
+// it (graph.MapProjector): its Visitor takes the map's head, then every
+// node, then every edge, and Report computes the report, which is
+// Analyze's on the map the pieces make. It keeps only what the analysis
+// reads: the head, the nodes, and the supplies and supports edges.
+// Belongs_to and uses edges become a few bytes each as they arrive, other
+// edges are dropped, and the map's warnings and limits are checked piece
+// by piece, so that a million-node map's analysis never holds most of its
+// edges. The builder owns the pieces: it may change them, and drops their
+// free attributes once checked.
+type Builder struct {
+	b    *builder
+	done bool // Report was called
+}
+
+// NewBuilder starts the analysis of one map.
+func NewBuilder() *Builder { return &Builder{} }
+
+// Visitor is what the map is read into. A piece out of order (a node or
+// an edge before the head, a node after an edge) is an error.
+func (s *Builder) Visitor() graph.MapVisitor {
+	return graph.MapVisitor{
+		Head: func(h *graph.Map) error {
+			if s.b != nil {
+				return fmt.Errorf("analyze: a second map head")
+			}
+			s.b = newBuilder(h, true)
+			s.b.owned = true
+			return nil
+		},
+		Node: func(n *graph.Node) error {
+			if s.b == nil || s.b.edges > 0 {
+				return fmt.Errorf("analyze: a node before the map's head or after its edges")
+			}
+			s.b.node(n)
+			return nil
+		},
+		Edge: func(e *graph.Edge) error {
+			if s.b == nil {
+				return fmt.Errorf("analyze: an edge before the map's head")
+			}
+			s.b.edge(e)
+			return nil
+		},
+	}
+}
+
+// Report analyses the map read (Analyze's report and errors) and returns
+// with it what it was computed from: the map's head with its nodes and
+// its supplies and supports edges in map order, without free attributes.
+// A builder that was given no head has no map to analyse.
+func (s *Builder) Report() (*Report, *graph.Map, error) {
+	if s.b == nil {
+		return nil, nil, fmt.Errorf("analyze: no map")
+	}
+	if s.done {
+		return nil, nil, fmt.Errorf("analyze %s: the report was already made", s.b.head.ID)
+	}
+	s.done = true
+	a, err := s.b.analyse()
+	if err != nil {
+		return nil, nil, fmt.Errorf("analyze %s: %w", s.b.head.ID, err)
+	}
+	m := s.b.head
+	m.Nodes, m.Edges = s.b.nodes, s.b.kept
+	if m.Nodes == nil {
+		m.Nodes = []*graph.Node{}
+	}
+	if m.Edges == nil {
+		m.Edges = []*graph.Edge{}
+	}
+	return a.report, m, nil
+}
+
+// builder gathers, piece by piece, what the analysis reads of a map.
+type builder struct {
+	head   *graph.Map
+	limits *graph.LimitCheck // nil when the caller checked them
+	owned  bool              // the pieces are the builder's to change
+
+	nodes []*graph.Node
+	index map[string]int
+	bad   error // the first node the analysis cannot index
+
+	edges    int           // edges seen, for the warnings' pointers
+	kept     []*graph.Edge // supplies and supports edges, in map order
+	belongs  [][2]int32    // belongs_to edges as (customer, segment), in map order
+	uses     []bool        // by node: it uses a touchpoint
+	warnings []string      // the map's warnings on single pieces
+	supports map[int][]*graph.Edge
+}
+
+// newBuilder starts gathering the map whose head is h; limits tells
+// whether to bound every piece (graph.CheckLimits).
+func newBuilder(h *graph.Map, limits bool) *builder {
+	b := &builder{head: h, index: map[string]int{}, supports: map[int][]*graph.Edge{}}
+	if limits {
+		b.limits = graph.NewLimitCheck()
+		b.limits.Head(h)
+	}
+	return b
+}
+
+func (b *builder) node(n *graph.Node) {
+	i := len(b.nodes)
+	b.nodes = append(b.nodes, n)
+	if err := indexNode(b.index, i, n); err != nil && b.bad == nil {
+		b.bad = err
+	}
+	if n == nil {
+		return
+	}
+	if b.limits != nil {
+		b.limits.Node(i, n)
+	}
+	for _, w := range graph.NodeWarnings(i, n) {
+		b.warnings = append(b.warnings, w.Message)
+	}
+	if b.owned {
+		n.Attrs = nil
+	}
+}
+
+func (b *builder) edge(e *graph.Edge) {
+	i := b.edges
+	b.edges++
+	if b.uses == nil {
+		b.uses = make([]bool, len(b.nodes))
+	}
+	if e == nil {
+		return
+	}
+	if b.limits != nil {
+		b.limits.Edge(i, e)
+	}
+	for _, w := range graph.EdgeWarnings(i, e) {
+		b.warnings = append(b.warnings, w.Message)
+	}
+	if b.owned {
+		e.Attrs = nil
+	}
+	from, okf := b.index[e.From]
+	to, okt := b.index[e.To]
+	switch e.Kind {
+	case graph.EdgeSupplies:
+		b.kept = append(b.kept, e)
+	case graph.EdgeSupports:
+		b.kept = append(b.kept, e)
+		if okt {
+			b.supports[to] = append(b.supports[to], e)
+		}
+	case graph.EdgeUses:
+		if okf && okt && b.nodes[to].Kind == graph.KindTouchpoint {
+			b.uses[from] = true
+		}
+	case graph.EdgeBelongsTo:
+		if okf && okt {
+			b.belongs = append(b.belongs, [2]int32{int32(from), int32(to)})
+		}
+	}
+}
+
+// analyse computes the report from what was gathered. The limits come
+// first (figures past them could overflow), then the nodes' ids, then the
+// supply network's rules.
+func (b *builder) analyse() (*analysis, error) {
+	if b.limits != nil {
+		if err := b.limits.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if b.bad != nil {
+		return nil, b.bad
+	}
+	if b.uses == nil {
+		b.uses = make([]bool, len(b.nodes))
+	}
+	net, err := newSupplyNet(b.nodes, b.index, b.kept)
+	if err != nil {
+		return nil, err
+	}
+	a := &analysis{
+		head:     b.head,
+		net:      net,
+		segOf:    newMembers(len(b.nodes), b.belongs),
+		supports: b.supports,
+		replace:  map[string]bool{},
+		uses:     b.uses,
+		report: &Report{
+			Map:      b.head.ID,
+			Segments: []Segment{},
+			Partners: []Partner{},
+			Warnings: []string{},
+		},
+	}
+	b.belongs = nil
+	if c := b.head.Currency; c != "" {
+		a.report.Currency = &c
+	}
+	if err := a.run(b); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
