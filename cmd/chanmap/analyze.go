@@ -79,11 +79,11 @@ reading only the fields the analysis needs.` + storeEnvHelp,
 				case len(without) > 0 && asJSON:
 					return writeJSON(out, a.Report.WhatIf)
 				case len(without) > 0:
-					return writeWhatIf(out, a.Map, a.Report.WhatIf)
+					return writeWhatIf(out, a.Map, a.Name, a.Report.WhatIf)
 				case asJSON:
 					return writeJSON(out, a.Report)
 				}
-				return writeReport(out, a.Map, a.Report)
+				return writeReport(out, a.Map, a.Name, a.Report)
 			}
 			if store.db != "" || store.neo4jURI != "" {
 				return usagef("%s is a map file; --db and --neo4j-uri are for a stored map's id", args[0])
@@ -100,7 +100,7 @@ reading only the fields the analysis needs.` + storeEnvHelp,
 				if asJSON {
 					return writeJSON(out, w)
 				}
-				return writeWhatIf(out, m, w)
+				return writeWhatIf(out, m, usecase.NameOf(m), w)
 			}
 			r, err := analysis.AnalyzeOwned(m) // the report's text needs only the nodes' names
 			if err != nil {
@@ -109,7 +109,7 @@ reading only the fields the analysis needs.` + storeEnvHelp,
 			if asJSON {
 				return writeJSON(out, r)
 			}
-			return writeReport(out, m, r)
+			return writeReport(out, m, usecase.NameOf(m), r)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON (the contract of GET /api/v1/maps/{map}/analysis)")
@@ -153,18 +153,14 @@ func writeJSON(w io.Writer, v any) error {
 // reportWriter writes a readable report with the map's names and currency.
 type reportWriter struct {
 	w        io.Writer
-	m        *graph.Map
-	names    map[string]string
+	m        *graph.Map             // the map's head: title, id, currency, source
+	names    func(id string) string // a node's name, "" for none
 	currency string
 	err      error
 }
 
-func newReportWriter(w io.Writer, m *graph.Map) *reportWriter {
-	rw := &reportWriter{w: w, m: m, names: map[string]string{}, currency: m.Currency}
-	for _, n := range m.Nodes {
-		rw.names[n.ID] = n.Name
-	}
-	return rw
+func newReportWriter(w io.Writer, m *graph.Map, name func(id string) string) *reportWriter {
+	return &reportWriter{w: w, m: m, names: name, currency: m.Currency}
 }
 
 func (rw *reportWriter) printf(format string, a ...any) {
@@ -175,7 +171,7 @@ func (rw *reportWriter) printf(format string, a ...any) {
 
 // name is "Name (id)", or the id when the node has no other name.
 func (rw *reportWriter) name(id string) string {
-	if n := rw.names[id]; n != "" && n != id {
+	if n := rw.names(id); n != "" && n != id {
 		return n + " (" + id + ")"
 	}
 	return id
@@ -217,8 +213,8 @@ func (rw *reportWriter) table(header []string, right []bool, rows [][]string) {
 	}
 }
 
-func writeReport(w io.Writer, m *graph.Map, r *analysis.Report) error {
-	rw := newReportWriter(w, m)
+func writeReport(w io.Writer, m *graph.Map, name func(id string) string, r *analysis.Report) error {
+	rw := newReportWriter(w, m, name)
 	rw.header()
 	rw.insights(r.Insights)
 
@@ -276,7 +272,7 @@ func writeReport(w io.Writer, m *graph.Map, r *analysis.Report) error {
 	} else {
 		var rows [][]string
 		for _, p := range r.Partners {
-			rows = append(rows, []string{p.ID, rw.names[p.ID], rw.money(p.NetRevenue), rw.money(p.Profit)})
+			rows = append(rows, []string{p.ID, rw.names(p.ID), rw.money(p.NetRevenue), rw.money(p.Profit)})
 		}
 		rw.table([]string{"ID", "NAME", "NET REVENUE", "PROFIT"}, []bool{false, false, true, true}, rows)
 	}
@@ -421,8 +417,8 @@ func (rw *reportWriter) weakSpots(ws analysis.WeakSpots) {
 	}
 }
 
-func writeWhatIf(w io.Writer, m *graph.Map, wi *analysis.WhatIf) error {
-	rw := newReportWriter(w, m)
+func writeWhatIf(w io.Writer, m *graph.Map, name func(id string) string, wi *analysis.WhatIf) error {
+	rw := newReportWriter(w, m, name)
 	rw.header()
 	names := make([]string, len(wi.Without))
 	for i, id := range wi.Without {

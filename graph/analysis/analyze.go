@@ -18,14 +18,14 @@ func Analyze(m *graph.Map) (*Report, error) {
 }
 
 // AnalyzeOwned is Analyze for a caller that gives m up, as one that read
-// m from a store only to analyse it does. Once the analysis has taken
-// what it needs of the edges it only counts (belongs_to, uses) and of those
-// it does not read (operates, partners_with), it drops them from m, so
-// that a big map's analysis does not hold them to its end: m is left with
-// its nodes and its supplies and supports edges, all without their free
-// attributes (read only for the map's warnings), and the same report.
-// A map read as a stream is better analysed by a Builder, which never
-// holds those edges at all.
+// m only to analyse it does. Once the analysis has taken what it needs of
+// the edges it only counts (belongs_to, uses) and of those it does not
+// read (operates, partners_with), it drops them from m, so that a big
+// map's analysis does not hold them to its end: m is left with its nodes
+// and its supplies and supports edges, the edges without their free
+// attributes (read only for the map's warnings), and the same report. A
+// map read as a stream is better analysed by a Builder, which never holds
+// the map at all.
 func AnalyzeOwned(m *graph.Map) (*Report, error) {
 	return analyze(m, true)
 }
@@ -236,7 +236,7 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 	a.warnNoCOGS(noCOGS, withCOGS)
 	for _, kind := range []graph.NodeKind{graph.KindSegment, graph.KindCustomer} {
 		var group []*Segment
-		var nodes []*graph.Node
+		var nodes []*node
 		for _, i := range classified[kind] {
 			group = append(group, &segs[i])
 			nodes = append(nodes, a.net.nodes[ids[i]])

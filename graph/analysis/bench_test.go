@@ -1,6 +1,10 @@
 package analysis
 
 import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -72,15 +76,21 @@ func BenchmarkInsights10000(b *testing.B) {
 // BenchmarkAnalyzePeak measures the memory one analysis takes on a
 // generated map of CHANMAP_BENCH_NODES nodes (default 100,000; the README
 // quotes 1,000,000), projected on Reads as a store hands it over, the
-// generated original dropped: with Analyze ("held", the map kept whole by
-// its caller), with AnalyzeOwned ("owned", as `chanmap analyze FILE`
-// hands its map over), and streamed into a Builder ("streamed", as serve
-// and `chanmap analyze MAP_ID` read a stored map: the map lets go of each
-// piece as it hands it over). Each reports the process's peak RSS during
-// the analysis, the projection included (peak-MB, Linux only: the peak is
-// reset first through /proc/self/clear_refs), and the heap live after it
-// with the report and the map the analysis leaves held (live-MB), besides
-// its time. GOMEMLIMIT shows the trade of CPU for memory.
+// generated original dropped:
+//   - "held": Analyze, the map kept whole by its caller;
+//   - "owned": AnalyzeOwned, as `chanmap analyze FILE` hands its map over;
+//   - "streamed": a Builder fed from a stream, as serve and `chanmap
+//     analyze MAP_ID` read a stored map: the projection is written to a
+//     file of JSON lines first and nothing of it is held when the analysis
+//     starts, which then decodes one piece at a time as a store's reader
+//     does (its time includes the decoding).
+//
+// Each reports the process's peak RSS during the analysis (peak-MB,
+// Linux only: the peak is reset first through /proc/self/clear_refs), the
+// map held by the first two included, and the heap live after it with the
+// report and what the caller is left with (the map, or for the builder
+// its head) held (live-MB), besides its time. GOMEMLIMIT shows the trade
+// of CPU for memory.
 //
 //	CHANMAP_BENCH_NODES=1000000 go test ./graph/analysis -run '^$' -bench AnalyzePeak -benchtime 1x
 func BenchmarkAnalyzePeak(b *testing.B) {
@@ -88,13 +98,14 @@ func BenchmarkAnalyzePeak(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("CHANMAP_BENCH_NODES")); err == nil && v > 0 {
 		n = v
 	}
+	lines := filepath.Join(b.TempDir(), "map.jsonl")
 	kept := func(analyze func(*graph.Map) (*Report, error)) func(*graph.Map) (*Report, *graph.Map, error) {
 		return func(m *graph.Map) (*Report, *graph.Map, error) { r, err := analyze(m); return r, m, err }
 	}
 	for _, c := range []struct {
 		name    string
 		analyze func(*graph.Map) (*Report, *graph.Map, error)
-	}{{"held", kept(Analyze)}, {"owned", kept(AnalyzeOwned)}, {"streamed", streamInto}} {
+	}{{"held", kept(Analyze)}, {"owned", kept(AnalyzeOwned)}, {"streamed", func(*graph.Map) (*Report, *graph.Map, error) { return streamLines(lines) }}} {
 		b.Run(c.name, func(b *testing.B) {
 			var r *Report
 			for i := 0; i < b.N; i++ {
@@ -103,6 +114,12 @@ func BenchmarkAnalyzePeak(b *testing.B) {
 				m, err := graph.Project(gen.Generate(n, 7), Reads) // the generated original is garbage from here
 				if err != nil {
 					b.Fatal(err)
+				}
+				if c.name == "streamed" {
+					if err := writeLines(lines, m); err != nil {
+						b.Fatal(err)
+					}
+					m = nil
 				}
 				runtime.GC()
 				debug.FreeOSMemory()
@@ -127,30 +144,73 @@ func BenchmarkAnalyzePeak(b *testing.B) {
 	}
 }
 
-// streamInto hands m to a Builder piece by piece, letting go of each piece
-// as a store's stream does once it has decoded the next.
-func streamInto(m *graph.Map) (*Report, *graph.Map, error) {
-	b := NewBuilder()
-	v := b.Visitor()
+// piece is one line of a map written as JSON lines: the head, a node or
+// an edge.
+type piece struct {
+	Head *graph.Map  `json:"head,omitempty"`
+	Node *graph.Node `json:"node,omitempty"`
+	Edge *graph.Edge `json:"edge,omitempty"`
+}
+
+// writeLines writes m to path as JSON lines, head first.
+func writeLines(path string, m *graph.Map) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(w)
 	head := *m
 	head.Nodes, head.Edges = nil, nil
-	if err := v.Head(&head); err != nil {
+	err = enc.Encode(piece{Head: &head})
+	for _, n := range m.Nodes {
+		if err == nil {
+			err = enc.Encode(piece{Node: n})
+		}
+	}
+	for _, e := range m.Edges {
+		if err == nil {
+			err = enc.Encode(piece{Edge: e})
+		}
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	return errors.Join(err, f.Close())
+}
+
+// streamLines decodes the map of writeLines one piece at a time into a
+// Builder, as serve reads a stored map (usecase.Analyze).
+func streamLines(path string) (*Report, *graph.Map, error) {
+	f, err := os.Open(path)
+	if err != nil {
 		return nil, nil, err
 	}
-	for i, n := range m.Nodes {
-		m.Nodes[i] = nil
-		if err := v.Node(n); err != nil {
+	defer f.Close()
+	b := NewBuilder()
+	v := graph.ShareStrings(b.Visitor())
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	for {
+		var p piece
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case p.Head != nil:
+			err = v.Head(p.Head)
+		case p.Node != nil:
+			err = v.Node(p.Node)
+		case p.Edge != nil:
+			err = v.Edge(p.Edge)
+		}
+		if err != nil {
 			return nil, nil, err
 		}
 	}
-	for i, e := range m.Edges {
-		m.Edges[i] = nil
-		if err := v.Edge(e); err != nil {
-			return nil, nil, err
-		}
-	}
-	m.Nodes, m.Edges = nil, nil
-	return b.Report()
+	r, err := b.Report()
+	return r, b.Head(), err
 }
 
 // peakRSS is this process's peak resident set since it was last reset

@@ -10,12 +10,13 @@ import (
 // it (graph.MapProjector): its Visitor takes the map's head, then every
 // node, then every edge, and Report computes the report, which is
 // Analyze's on the map the pieces make. It keeps only what the analysis
-// reads: the head, the nodes, and the supplies and supports edges.
-// Belongs_to and uses edges become a few bytes each as they arrive, other
-// edges are dropped, and the map's warnings and limits are checked piece
-// by piece, so that a million-node map's analysis never holds most of its
-// edges. The builder owns the pieces: it may change them, and drops their
-// free attributes once checked.
+// reads: the head, the fields of each node the analysis reads (not the
+// node), and the supplies and supports edges. Belongs_to and uses edges
+// become a few bytes each as they arrive, other edges are dropped, and the
+// map's warnings and limits are checked piece by piece, so that a
+// million-node map's analysis never holds the map. The builder owns the
+// pieces: it may change them, and drops edges' free attributes once
+// checked.
 type Builder struct {
 	b    *builder
 	done bool // Report was called
@@ -53,31 +54,42 @@ func (s *Builder) Visitor() graph.MapVisitor {
 	}
 }
 
-// Report analyses the map read (Analyze's report and errors) and returns
-// with it what it was computed from: the map's head with its nodes and
-// its supplies and supports edges in map order, without free attributes.
-// A builder that was given no head has no map to analyse.
-func (s *Builder) Report() (*Report, *graph.Map, error) {
+// Report analyses the map read: Analyze's report and errors. A builder
+// that was given no head has no map to analyse.
+func (s *Builder) Report() (*Report, error) {
 	if s.b == nil {
-		return nil, nil, fmt.Errorf("analyze: no map")
+		return nil, fmt.Errorf("analyze: no map")
 	}
 	if s.done {
-		return nil, nil, fmt.Errorf("analyze %s: the report was already made", s.b.head.ID)
+		return nil, fmt.Errorf("analyze %s: the report was already made", s.b.head.ID)
 	}
 	s.done = true
 	a, err := s.b.analyse()
 	if err != nil {
-		return nil, nil, fmt.Errorf("analyze %s: %w", s.b.head.ID, err)
+		return nil, fmt.Errorf("analyze %s: %w", s.b.head.ID, err)
 	}
-	m := s.b.head
-	m.Nodes, m.Edges = s.b.nodes, s.b.kept
-	if m.Nodes == nil {
-		m.Nodes = []*graph.Node{}
+	return a.report, nil
+}
+
+// Head is the map's head as read (its id, version and the map fields the
+// reader asked for), nil before it was read.
+func (s *Builder) Head() *graph.Map {
+	if s.b == nil {
+		return nil
 	}
-	if m.Edges == nil {
-		m.Edges = []*graph.Edge{}
+	return s.b.head
+}
+
+// Name is the name of node id of the map read, "" when it has none or
+// the map has no such node: what a report written for people shows.
+func (s *Builder) Name(id string) string {
+	if s.b == nil {
+		return ""
 	}
-	return a.report, m, nil
+	if v, ok := s.b.index[id]; ok && s.b.nodes[v] != nil {
+		return s.b.nodes[v].Name
+	}
+	return ""
 }
 
 // builder gathers, piece by piece, what the analysis reads of a map.
@@ -86,7 +98,7 @@ type builder struct {
 	limits *graph.LimitCheck // nil when the caller checked them
 	owned  bool              // the pieces are the builder's to change
 
-	nodes []*graph.Node
+	nodes []*node // nil for a nil node (an error)
 	index map[string]int
 	bad   error // the first node the analysis cannot index
 
@@ -111,21 +123,19 @@ func newBuilder(h *graph.Map, limits bool) *builder {
 
 func (b *builder) node(n *graph.Node) {
 	i := len(b.nodes)
-	b.nodes = append(b.nodes, n)
 	if err := indexNode(b.index, i, n); err != nil && b.bad == nil {
 		b.bad = err
 	}
 	if n == nil {
+		b.nodes = append(b.nodes, nil)
 		return
 	}
+	b.nodes = append(b.nodes, slimNode(n))
 	if b.limits != nil {
 		b.limits.Node(i, n)
 	}
 	for _, w := range graph.NodeWarnings(i, n) {
 		b.warnings = append(b.warnings, w.Message)
-	}
-	if b.owned {
-		n.Attrs = nil
 	}
 }
 

@@ -71,9 +71,9 @@ func warnedMap() *graph.Map {
 // TestBuilderIsAnalyze streams every kind of map into a Builder: its
 // report is Analyze's, its warnings hold every warning of the map itself
 // (graph.Warnings, on the whole map), and its error on every map the
-// analysis refuses says what Analyze says, limits first; the map it hands
-// back holds the nodes and only the supplies and supports edges, in map
-// order, without free attributes.
+// analysis refuses says what Analyze says, limits first. It keeps the
+// head as read, every node's name, and of the edges only the supplies and
+// supports edges, in map order.
 func TestBuilderIsAnalyze(t *testing.T) {
 	maps := variedMaps(t)
 	why := map[string]string{}
@@ -88,7 +88,7 @@ func TestBuilderIsAnalyze(t *testing.T) {
 		given := m.Clone()
 		given.Version = 7
 		stream(t, b, given)
-		got, kept, err := b.Report()
+		got, err := b.Report()
 		if (err != nil) != (werr != nil) || err != nil && err.Error() != werr.Error() {
 			t.Fatalf("%s: the builder's error is %v, Analyze's %v", name, err, werr)
 		}
@@ -118,8 +118,16 @@ func TestBuilderIsAnalyze(t *testing.T) {
 			}
 			have[w.Message]--
 		}
-		if kept.ID != m.ID || kept.Version != 7 || len(kept.Nodes) != len(m.Nodes) {
-			t.Fatalf("%s: the map handed back is %s@%d with %d nodes, want %s@7 with %d", name, kept.ID, kept.Version, len(kept.Nodes), m.ID, len(m.Nodes))
+		if h := b.Head(); h.ID != m.ID || h.Version != 7 || len(h.Nodes) != 0 {
+			t.Fatalf("%s: the head read is %s@%d with %d nodes, want %s@7 with none", name, h.ID, h.Version, len(h.Nodes), m.ID)
+		}
+		for _, n := range m.Nodes {
+			if got := b.Name(n.ID); got != n.Name {
+				t.Fatalf("%s: node %s is named %q, want %q", name, n.ID, got, n.Name)
+			}
+		}
+		if got := b.Name("no-such-node"); got != "" {
+			t.Fatalf("%s: a node that is not there is named %q", name, got)
 		}
 		var keys []string
 		for _, e := range m.Edges {
@@ -128,16 +136,11 @@ func TestBuilderIsAnalyze(t *testing.T) {
 			}
 		}
 		var gotKeys []string
-		for _, e := range kept.Edges {
+		for _, e := range b.b.kept {
 			gotKeys = append(gotKeys, e.Key())
 		}
 		if !reflect.DeepEqual(gotKeys, keys) {
-			t.Fatalf("%s: the map handed back keeps edges %v, want the supplies and supports edges %v", name, gotKeys, keys)
-		}
-		for i, n := range kept.Nodes {
-			if n.ID != m.Nodes[i].ID || n.Attrs != nil {
-				t.Fatalf("%s: node %d handed back is %s with attributes %v, want %s without", name, i, n.ID, n.Attrs, m.Nodes[i].ID)
-			}
+			t.Fatalf("%s: the builder keeps edges %v, want the supplies and supports edges %v", name, gotKeys, keys)
 		}
 	}
 }
@@ -176,15 +179,15 @@ func TestBuilderRefusesPiecesOutOfOrder(t *testing.T) {
 			t.Errorf("%s: error %v, want one that says the analysis refused it", name, err)
 		}
 	}
-	if _, _, err := NewBuilder().Report(); err == nil {
+	if _, err := NewBuilder().Report(); err == nil {
 		t.Error("a builder given nothing made a report")
 	}
 	b := NewBuilder()
 	stream(t, b, m)
-	if _, _, err := b.Report(); err != nil {
+	if _, err := b.Report(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := b.Report(); err == nil || !strings.Contains(err.Error(), "already") {
+	if _, err := b.Report(); err == nil || !strings.Contains(err.Error(), "already") {
 		t.Errorf("a second report from one builder: error %v", err)
 	}
 }

@@ -27,12 +27,12 @@ var levels = []struct {
 var scorecardGroups = []string{"financial", "sales", "customer", "service"}
 
 // Built-in indicators, min-max normalised across the classified nodes.
-var builtins = map[string]func(*Segment, *graph.Node) *float64{
-	"revenue":     func(s *Segment, _ *graph.Node) *float64 { return s.Revenue },
-	"net_revenue": func(s *Segment, _ *graph.Node) *float64 { return s.NetRevenue },
-	"profit":      func(s *Segment, _ *graph.Node) *float64 { return s.Profit },
-	"margin":      func(s *Segment, _ *graph.Node) *float64 { return s.Margin },
-	"customers":   func(_ *Segment, n *graph.Node) *float64 { return n.Customers },
+var builtins = map[string]func(*Segment, *node) *float64{
+	"revenue":     func(s *Segment, _ *node) *float64 { return s.Revenue },
+	"net_revenue": func(s *Segment, _ *node) *float64 { return s.NetRevenue },
+	"profit":      func(s *Segment, _ *node) *float64 { return s.Profit },
+	"margin":      func(s *Segment, _ *node) *float64 { return s.Margin },
+	"customers":   func(_ *Segment, n *node) *float64 { return n.Customers },
 }
 
 // thresholds are the tier margin thresholds.
@@ -161,7 +161,7 @@ func (cl *classifier) warn(format string, a ...any) {
 // classify fills value, level and the scorecard of the given segments (all
 // of one kind, all with revenue and cost_to_serve). nodes holds the map node
 // of each segment.
-func (cl *classifier) classify(segs []*Segment, nodes []*graph.Node) {
+func (cl *classifier) classify(segs []*Segment, nodes []*node) {
 	// Min and max of every built-in over the segments that have it.
 	type span struct{ lo, hi float64 }
 	spans := map[string]*span{}
@@ -190,7 +190,7 @@ func (cl *classifier) classify(segs []*Segment, nodes []*graph.Node) {
 			}
 			return (*p - sp.lo) / (sp.hi - sp.lo) * 100
 		}
-		v, ok := n.Scores[name]
+		v, ok := n.Scores.get(name)
 		if !ok {
 			cl.warn("%s: no score for %s (counted 0)", s.ID, name)
 			return 0
@@ -253,14 +253,14 @@ func (cl *classifier) classify(segs []*Segment, nodes []*graph.Node) {
 
 // quality scores the eight customer quality criteria (1-5 each) as their
 // mean × 20, over the criteria given, and flags a payment score ≤ 2.
-func (cl *classifier) quality(s *Segment, n *graph.Node) {
+func (cl *classifier) quality(s *Segment, n *node) {
 	if len(n.Quality) == 0 {
 		return
 	}
 	sum, count := 0.0, 0
 	var missing []string
 	for _, c := range graph.QualityCriteria {
-		if v, ok := n.Quality[c]; ok {
+		if v, ok := n.Quality.get(c); ok {
 			sum += v
 			count++
 		} else {
@@ -268,9 +268,9 @@ func (cl *classifier) quality(s *Segment, n *graph.Node) {
 		}
 	}
 	var unknown []string
-	for k := range n.Quality {
-		if !contains(graph.QualityCriteria, k) {
-			unknown = append(unknown, k)
+	for _, f := range n.Quality {
+		if !contains(graph.QualityCriteria, f.name) {
+			unknown = append(unknown, f.name)
 		}
 	}
 	sort.Strings(unknown)
@@ -285,7 +285,7 @@ func (cl *classifier) quality(s *Segment, n *graph.Node) {
 	}
 	q := sum / float64(count) * 20
 	s.Quality = &q
-	if p, ok := n.Quality["payment"]; ok && p <= 2 {
+	if p, ok := n.Quality.get("payment"); ok && p <= 2 {
 		s.Flags = append(s.Flags, "payment_risk")
 	}
 }

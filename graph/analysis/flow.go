@@ -12,7 +12,7 @@ import (
 // its topological order, the share and margin of every edge, and what flows
 // over it.
 type supplyNet struct {
-	nodes   []*graph.Node
+	nodes   []*node
 	index   map[string]int
 	in      [][]arc // supplies edges into each node, in map order
 	out     [][]int // supplies successors of each node
@@ -79,23 +79,25 @@ func (a arc) weight() float64 { return a.share * (1 - a.margin) }
 // supplyNetOf is the supply network of m (newSupplyNet).
 func supplyNetOf(m *graph.Map) (*supplyNet, error) {
 	index := make(map[string]int, len(m.Nodes))
-	for i, node := range m.Nodes {
-		if err := indexNode(index, i, node); err != nil {
+	nodes := make([]*node, len(m.Nodes))
+	for i, n := range m.Nodes {
+		if err := indexNode(index, i, n); err != nil {
 			return nil, err
 		}
+		nodes[i] = slimNode(n)
 	}
-	return newSupplyNet(m.Nodes, index, m.Edges)
+	return newSupplyNet(nodes, index, m.Edges)
 }
 
 // indexNode adds node i to index, or says why it cannot be there.
-func indexNode(index map[string]int, i int, node *graph.Node) error {
-	if node == nil {
+func indexNode(index map[string]int, i int, n *graph.Node) error {
+	if n == nil {
 		return fmt.Errorf("node %d is empty", i+1)
 	}
-	if _, dup := index[node.ID]; dup {
-		return fmt.Errorf("node %q appears twice", node.ID)
+	if _, dup := index[n.ID]; dup {
+		return fmt.Errorf("node %q appears twice", n.ID)
 	}
-	index[node.ID] = i
+	index[n.ID] = i
 	return nil
 }
 
@@ -103,7 +105,7 @@ func indexNode(index map[string]int, i int, node *graph.Node) error {
 // index) and the supplies edges among edges, and computes shares, the
 // topological order (a cycle is an error naming it), flow coefficients,
 // reachability and dominators.
-func newSupplyNet(nodes []*graph.Node, index map[string]int, edges []*graph.Edge) (*supplyNet, error) {
+func newSupplyNet(nodes []*node, index map[string]int, edges []*graph.Edge) (*supplyNet, error) {
 	n := len(nodes)
 	s := &supplyNet{
 		nodes:   nodes,
@@ -112,8 +114,8 @@ func newSupplyNet(nodes []*graph.Node, index map[string]int, edges []*graph.Edge
 		out:     make([][]int, n),
 		company: make([]bool, n),
 	}
-	for i, node := range nodes {
-		s.company[i] = node.Kind == graph.KindCompany
+	for i, n := range nodes {
+		s.company[i] = n.Kind == graph.KindCompany
 	}
 	for _, e := range edges {
 		if e == nil || e.Kind != graph.EdgeSupplies {

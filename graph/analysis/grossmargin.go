@@ -1,15 +1,11 @@
 package analysis
 
-import (
-	"strings"
-
-	"github.com/chanmap/chanmap/graph"
-)
+import "strings"
 
 // grossMargin is the company's gross margin on the node's net revenue: the
 // node's gross_margin, else classification.gross_margin, else nil (profit
 // then counts no cost of goods).
-func (a *analysis) grossMargin(n *graph.Node) *float64 {
+func (a *analysis) grossMargin(n *node) *float64 {
 	if n.GrossMargin != nil {
 		return n.GrossMargin
 	}

@@ -29,12 +29,16 @@ type AnalyzeOptions struct {
 
 // Analysis is the analysis of a stored map.
 type Analysis struct {
-	// Map is what the report was computed from: the map's projection on
-	// AnalysisReads, with its id, version and nodes. Without a what-if
-	// the map is streamed into the analysis (analysis.Builder), which
-	// keeps only the supplies and supports edges and no free attributes.
+	// Map is the map the report was computed from. Without a what-if the
+	// map is streamed into the analysis (analysis.Builder), which holds
+	// only what it reads, and Map is its head: id, version, title,
+	// currency and classification. With a what-if it is the map's
+	// projection on AnalysisReads, nodes and edges too.
 	Map    *graph.Map
 	Report *analysis.Report
+	// Name is the name of a node of the map, "" when it has none or the
+	// map has no such node: what a report written for people shows.
+	Name func(id string) string
 }
 
 // UnanalysableError is a stored map the analysis refuses (a supplies
@@ -71,11 +75,11 @@ func Analyze(ctx context.Context, st graph.Store, id string, opt AnalyzeOptions)
 	if err != nil {
 		return nil, err
 	}
-	r, m, err := b.Report()
+	r, err := b.Report()
 	if err != nil {
 		return nil, &UnanalysableError{Map: id, Err: err}
 	}
-	return &Analysis{Map: m, Report: r}, nil
+	return &Analysis{Map: b.Head(), Report: r, Name: b.Name}, nil
 }
 
 // analyzeWithout is Analyze with a what-if: it compares two analyses of
@@ -93,7 +97,19 @@ func analyzeWithout(ctx context.Context, st graph.Store, id string, opt AnalyzeO
 	if err != nil {
 		return nil, &UnanalysableError{Map: id, Err: err}
 	}
-	return &Analysis{Map: m, Report: r}, nil
+	return &Analysis{Map: m, Report: r, Name: NameOf(m)}, nil
+}
+
+// NameOf is the name of a node of m, "" when it has none or m has no such
+// node, as Analysis.Name says.
+func NameOf(m *graph.Map) func(id string) string {
+	names := make(map[string]string, len(m.Nodes))
+	for _, n := range m.Nodes {
+		if n != nil && n.Name != "" {
+			names[n.ID] = n.Name
+		}
+	}
+	return func(id string) string { return names[id] }
 }
 
 // readAgain runs read, a read of map id, again when a commit landing
