@@ -17,15 +17,12 @@ func Analyze(m *graph.Map) (*Report, error) {
 	return analyze(m, false)
 }
 
-// AnalyzeOwned is Analyze for a caller that gives m up, as one that read
-// m only to analyse it does. Once the analysis has taken what it needs of
-// the edges it only counts (belongs_to, uses) and of those it does not
-// read (operates, partners_with), it drops them from m, so that a big
-// map's analysis does not hold them to its end: m is left with its nodes
-// and its supplies and supports edges, the edges without their free
-// attributes (read only for the map's warnings), and the same report. A
-// map read as a stream is better analysed by a Builder, which never holds
-// the map at all.
+// AnalyzeOwned is Analyze for a caller that gives m's edges up, as one
+// that read m only to analyse it and name its nodes does: the analysis
+// lets go of each edge as it takes what it reads of it, so that a big
+// map's analysis does not hold them. m is left with its nodes and no
+// edges. A map read as a stream is better analysed by a Builder, which
+// never holds the map at all.
 func AnalyzeOwned(m *graph.Map) (*Report, error) {
 	return analyze(m, true)
 }
@@ -35,15 +32,17 @@ func analyze(m *graph.Map, owned bool) (*Report, error) {
 		return nil, fmt.Errorf("analyze: no map")
 	}
 	b := newBuilder(m, true)
-	b.owned = owned
 	for _, n := range m.Nodes {
 		b.node(n)
 	}
-	for _, e := range m.Edges {
+	for i, e := range m.Edges {
 		b.edge(e)
+		if owned {
+			m.Edges[i] = nil
+		}
 	}
 	if owned {
-		m.Edges = keepRead(m.Edges)
+		m.Edges = []*graph.Edge{}
 	}
 	a, err := b.analyse()
 	if err != nil {
@@ -57,9 +56,9 @@ type analysis struct {
 	head     *graph.Map // the map's id, currency and classification
 	net      *supplyNet
 	report   *Report
-	segOf    members // the segments each customer belongs to
-	supports map[int][]*graph.Edge
-	products []string // product node ids, sorted
+	segOf    members            // the segments each customer belongs to
+	supports map[int][][]string // by node: the products of each supports edge into it
+	products []string           // product node ids, sorted
 	replace  map[string]bool
 	uses     []bool // by node index: it has a uses edge to a touchpoint
 	segAt    []int  // node index -> its place in report.Segments, -1 for other nodes
@@ -256,19 +255,6 @@ func (a *analysis) segments(cl *classifier, th thresholds) error {
 	return nil
 }
 
-// keepRead keeps, in place and in order, the edges the analysis reads
-// after indexing (supplies and supports), and lets go of the others.
-func keepRead(es []*graph.Edge) []*graph.Edge {
-	kept := es[:0]
-	for _, e := range es {
-		if e != nil && (e.Kind == graph.EdgeSupplies || e.Kind == graph.EdgeSupports) {
-			kept = append(kept, e)
-		}
-	}
-	clear(es[len(kept):])
-	return kept
-}
-
 // members lists the segments every customer belongs to (belongs_to
 // edges, in map order) in two flat arrays instead of a slice per node.
 type members struct {
@@ -323,16 +309,16 @@ func (s analysisSource) segOf(id string) []string {
 	return ids
 }
 
-func (s analysisSource) supplies(id string) []*graph.Edge {
+func (s analysisSource) supplies(id string) []inflow {
 	v, ok := s.a.net.index[id]
 	if !ok {
 		return nil
 	}
-	es := make([]*graph.Edge, len(s.a.net.in[v]))
+	in := make([]inflow, len(s.a.net.in[v]))
 	for i, arc := range s.a.net.in[v] {
-		es[i] = arc.edge
+		in[i] = inflow{given: arc.given, share: arc.share, products: arc.products}
 	}
-	return es
+	return in
 }
 
 func (s analysisSource) segment(id string) *Segment {

@@ -10,13 +10,12 @@ import (
 // it (graph.MapProjector): its Visitor takes the map's head, then every
 // node, then every edge, and Report computes the report, which is
 // Analyze's on the map the pieces make. It keeps only what the analysis
-// reads: the head, the fields of each node the analysis reads (not the
-// node), and the supplies and supports edges. Belongs_to and uses edges
-// become a few bytes each as they arrive, other edges are dropped, and the
-// map's warnings and limits are checked piece by piece, so that a
-// million-node map's analysis never holds the map. The builder owns the
-// pieces: it may change them, and drops edges' free attributes once
-// checked.
+// reads, not the pieces: the head, the fields of each node the analysis
+// reads, what the supply network reads of each supplies edge, the product
+// lists of supports edges, and belongs_to and uses edges as a few bytes
+// each. Other edges are dropped, and the map's warnings and limits are
+// checked piece by piece, so that a million-node map's analysis never
+// holds the map.
 type Builder struct {
 	b    *builder
 	done bool // Report was called
@@ -34,7 +33,6 @@ func (s *Builder) Visitor() graph.MapVisitor {
 				return fmt.Errorf("analyze: a second map head")
 			}
 			s.b = newBuilder(h, true)
-			s.b.owned = true
 			return nil
 		},
 		Node: func(n *graph.Node) error {
@@ -92,28 +90,31 @@ func (s *Builder) Name(id string) string {
 	return ""
 }
 
-// builder gathers, piece by piece, what the analysis reads of a map.
+// builder gathers, piece by piece, what the analysis reads of a map. It
+// keeps no node and no edge it is given: nodes become their slim part
+// (node), supplies edges the supply network's arcs, supports edges their
+// product lists, belongs_to and uses edges a few bytes in flat arrays.
 type builder struct {
 	head   *graph.Map
 	limits *graph.LimitCheck // nil when the caller checked them
-	owned  bool              // the pieces are the builder's to change
 
 	nodes []*node // nil for a nil node (an error)
 	index map[string]int
 	bad   error // the first node the analysis cannot index
 
-	edges    int           // edges seen, for the warnings' pointers
-	kept     []*graph.Edge // supplies and supports edges, in map order
-	belongs  [][2]int32    // belongs_to edges as (customer, segment), in map order
-	uses     []bool        // by node: it uses a touchpoint
-	warnings []string      // the map's warnings on single pieces
-	supports map[int][]*graph.Edge
+	edges    int                // edges seen: the next edge's place in the map
+	net      *supplyNet         // started at the first edge, once every node is in
+	badEdge  error              // the first supplies edge the network refuses
+	belongs  [][2]int32         // belongs_to edges as (customer, segment), in map order
+	uses     []bool             // by node: it uses a touchpoint
+	warnings []string           // the map's warnings on single pieces
+	supports map[int][][]string // by node: the products of each supports edge into it
 }
 
 // newBuilder starts gathering the map whose head is h; limits tells
 // whether to bound every piece (graph.CheckLimits).
 func newBuilder(h *graph.Map, limits bool) *builder {
-	b := &builder{head: h, index: map[string]int{}, supports: map[int][]*graph.Edge{}}
+	b := &builder{head: h, index: map[string]int{}, supports: map[int][][]string{}}
 	if limits {
 		b.limits = graph.NewLimitCheck()
 		b.limits.Head(h)
@@ -139,12 +140,21 @@ func (b *builder) node(n *graph.Node) {
 	}
 }
 
+// nodesDone ends the nodes: what follows are edges.
+func (b *builder) nodesDone() {
+	if b.uses != nil {
+		return
+	}
+	b.uses = make([]bool, len(b.nodes))
+	if b.bad == nil {
+		b.net = newNet(b.nodes, b.index)
+	}
+}
+
 func (b *builder) edge(e *graph.Edge) {
 	i := b.edges
 	b.edges++
-	if b.uses == nil {
-		b.uses = make([]bool, len(b.nodes))
-	}
+	b.nodesDone()
 	if e == nil {
 		return
 	}
@@ -154,18 +164,16 @@ func (b *builder) edge(e *graph.Edge) {
 	for _, w := range graph.EdgeWarnings(i, e) {
 		b.warnings = append(b.warnings, w.Message)
 	}
-	if b.owned {
-		e.Attrs = nil
-	}
 	from, okf := b.index[e.From]
 	to, okt := b.index[e.To]
 	switch e.Kind {
 	case graph.EdgeSupplies:
-		b.kept = append(b.kept, e)
+		if b.net != nil && b.badEdge == nil {
+			b.badEdge = b.net.add(e, i)
+		}
 	case graph.EdgeSupports:
-		b.kept = append(b.kept, e)
 		if okt {
-			b.supports[to] = append(b.supports[to], e)
+			b.supports[to] = append(b.supports[to], e.Products)
 		}
 	case graph.EdgeUses:
 		if okf && okt && b.nodes[to].Kind == graph.KindTouchpoint {
@@ -182,6 +190,7 @@ func (b *builder) edge(e *graph.Edge) {
 // first (figures past them could overflow), then the nodes' ids, then the
 // supply network's rules.
 func (b *builder) analyse() (*analysis, error) {
+	b.nodesDone()
 	if b.limits != nil {
 		if err := b.limits.Err(); err != nil {
 			return nil, err
@@ -190,11 +199,11 @@ func (b *builder) analyse() (*analysis, error) {
 	if b.bad != nil {
 		return nil, b.bad
 	}
-	if b.uses == nil {
-		b.uses = make([]bool, len(b.nodes))
+	if b.badEdge != nil {
+		return nil, b.badEdge
 	}
-	net, err := newSupplyNet(b.nodes, b.index, b.kept)
-	if err != nil {
+	net := b.net
+	if err := net.finish(); err != nil {
 		return nil, err
 	}
 	a := &analysis{

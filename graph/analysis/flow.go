@@ -64,12 +64,16 @@ const (
 	noNode   = -2
 )
 
-// arc is one supplies edge into a node with its effective share and margin.
+// arc is one supplies edge into a node: what the analysis reads of it,
+// with its effective share and margin, in a third of a graph.Edge's bytes.
 type arc struct {
-	from   int
-	edge   *graph.Edge
-	share  float64
-	margin float64
+	from     int
+	at       int32 // the edge's place among the map's edges
+	given    bool  // the edge gives its share
+	share    float64
+	margin   float64
+	delivery string
+	products []string // the products it names, none for all
 }
 
 // weight is the fraction of value sold through the edge's target that is
@@ -102,10 +106,22 @@ func indexNode(index map[string]int, i int, n *graph.Node) error {
 }
 
 // newSupplyNet builds the supplies graph of nodes (indexed by id in
-// index) and the supplies edges among edges, and computes shares, the
-// topological order (a cycle is an error naming it), flow coefficients,
-// reachability and dominators.
+// index) and the supplies edges among edges (newNet, add, finish).
 func newSupplyNet(nodes []*node, index map[string]int, edges []*graph.Edge) (*supplyNet, error) {
+	s := newNet(nodes, index)
+	for i, e := range edges {
+		if err := s.add(e, i); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.finish(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// newNet starts the supplies graph of nodes, indexed by id in index.
+func newNet(nodes []*node, index map[string]int) *supplyNet {
 	n := len(nodes)
 	s := &supplyNet{
 		nodes:   nodes,
@@ -117,48 +133,62 @@ func newSupplyNet(nodes []*node, index map[string]int, edges []*graph.Edge) (*su
 	for i, n := range nodes {
 		s.company[i] = n.Kind == graph.KindCompany
 	}
-	for _, e := range edges {
-		if e == nil || e.Kind != graph.EdgeSupplies {
-			continue
-		}
-		from, okf := s.index[e.From]
-		to, okt := s.index[e.To]
-		switch {
-		case !okf:
-			return nil, fmt.Errorf("edge %s: no node %q", e.Key(), e.From)
-		case !okt:
-			return nil, fmt.Errorf("edge %s: no node %q", e.Key(), e.To)
-		}
-		fk, tk := s.nodes[from].Kind, s.nodes[to].Kind
-		if !graph.EdgeSupplies.Allows(fk, tk) {
-			return nil, fmt.Errorf("edge %s: %s", e.Key(), graph.PairingError(graph.EdgeSupplies, fk, tk))
-		}
-		a := arc{from: from, edge: e}
-		if e.Share != nil && (*e.Share < 0 || *e.Share > 1) {
-			return nil, fmt.Errorf("edge %s: share %v is outside [0,1]", e.Key(), *e.Share)
-		}
-		if e.Margin != nil {
-			if *e.Margin < 0 || *e.Margin >= 1 {
-				return nil, fmt.Errorf("edge %s: margin %v is outside [0,1)", e.Key(), *e.Margin)
-			}
-			if tk.IsIntermediary() {
-				a.margin = *e.Margin
-			} else {
-				s.warnings = append(s.warnings, fmt.Sprintf("%s: margin ignored (only supplies edges into an intermediary carry one)", e.Key()))
-			}
-		}
-		s.in[to] = append(s.in[to], a)
-		s.out[from] = append(s.out[from], to)
+	return s
+}
+
+// add takes edge e, the map's edge number at, into the graph when it is a
+// supplies edge, or says why it cannot be one. The net holds what it
+// reads of e, not e.
+func (s *supplyNet) add(e *graph.Edge, at int) error {
+	if e == nil || e.Kind != graph.EdgeSupplies {
+		return nil
 	}
+	from, okf := s.index[e.From]
+	to, okt := s.index[e.To]
+	switch {
+	case !okf:
+		return fmt.Errorf("edge %s: no node %q", e.Key(), e.From)
+	case !okt:
+		return fmt.Errorf("edge %s: no node %q", e.Key(), e.To)
+	}
+	fk, tk := s.nodes[from].Kind, s.nodes[to].Kind
+	if !graph.EdgeSupplies.Allows(fk, tk) {
+		return fmt.Errorf("edge %s: %s", e.Key(), graph.PairingError(graph.EdgeSupplies, fk, tk))
+	}
+	a := arc{from: from, at: int32(at), delivery: e.Delivery, products: e.Products}
+	if e.Share != nil {
+		if *e.Share < 0 || *e.Share > 1 {
+			return fmt.Errorf("edge %s: share %v is outside [0,1]", e.Key(), *e.Share)
+		}
+		a.given, a.share = true, *e.Share
+	}
+	if e.Margin != nil {
+		if *e.Margin < 0 || *e.Margin >= 1 {
+			return fmt.Errorf("edge %s: margin %v is outside [0,1)", e.Key(), *e.Margin)
+		}
+		if tk.IsIntermediary() {
+			a.margin = *e.Margin
+		} else {
+			s.warnings = append(s.warnings, fmt.Sprintf("%s: margin ignored (only supplies edges into an intermediary carry one)", e.Key()))
+		}
+	}
+	s.in[to] = append(s.in[to], a)
+	s.out[from] = append(s.out[from], to)
+	return nil
+}
+
+// finish computes shares, the topological order (a cycle is an error
+// naming it), flow coefficients, reachability and dominators.
+func (s *supplyNet) finish() error {
 	if err := s.splitShares(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.sort(); err != nil {
-		return nil, err
+		return err
 	}
 	s.propagate()
 	s.dominators()
-	return s, nil
+	return nil
 }
 
 // splitShares gives every inbound supplies edge its share: the given one, or
@@ -168,8 +198,8 @@ func (s *supplyNet) splitShares() error {
 	for v, arcs := range s.in {
 		given, unshared := 0.0, 0
 		for _, a := range arcs {
-			if a.edge.Share != nil {
-				given += *a.edge.Share
+			if a.given {
+				given += a.share
 			} else {
 				unshared++
 			}
@@ -185,9 +215,7 @@ func (s *supplyNet) splitShares() error {
 			s.gaps = append(s.gaps, shareGap{v, given})
 		}
 		for i := range arcs {
-			if arcs[i].edge.Share != nil {
-				arcs[i].share = *arcs[i].edge.Share
-			} else {
+			if !arcs[i].given {
 				arcs[i].share = rest
 			}
 		}

@@ -81,7 +81,7 @@ var insightFinders = []func(*insightCtx) []Insight{
 // stake (largest first; ties by severity, then ID). m gives the names the
 // headlines use; a node m lacks is named by its id.
 func Insights(r *Report, m *graph.Map) []Insight {
-	src := &mapSource{names: map[string]string{}, memberOf: map[string][]string{}, into: map[string][]*graph.Edge{},
+	src := &mapSource{names: map[string]string{}, memberOf: map[string][]string{}, into: map[string][]inflow{},
 		segs: make(map[string]*Segment, len(r.Segments))}
 	for i := range r.Segments {
 		src.segs[r.Segments[i].ID] = &r.Segments[i]
@@ -98,7 +98,11 @@ func Insights(r *Report, m *graph.Map) []Insight {
 			case e.Kind == graph.EdgeBelongsTo:
 				src.memberOf[e.From] = append(src.memberOf[e.From], e.To)
 			case e.Kind == graph.EdgeSupplies:
-				src.into[e.To] = append(src.into[e.To], e)
+				in := inflow{given: e.Share != nil, products: e.Products}
+				if in.given {
+					in.share = *e.Share
+				}
+				src.into[e.To] = append(src.into[e.To], in)
 			}
 		}
 	}
@@ -184,13 +188,21 @@ type insightCtx struct {
 // insightSource is what the findings look up beyond the report. Insights
 // builds one from the map; Analyze hands over its own tables, so that no
 // second index of a large map is built at the end of its analysis.
+// inflow is what the insights read of a supplies edge into a node: its
+// share when it gives one, and the products it names.
+type inflow struct {
+	given    bool
+	share    float64
+	products []string
+}
+
 type insightSource interface {
 	// name is the node's name, false when it has none (or no such node).
 	name(id string) (string, bool)
 	// segOf lists the segments customer id belongs to, in map order.
 	segOf(id string) []string
 	// supplies lists the supplies edges into node id, in map order.
-	supplies(id string) []*graph.Edge
+	supplies(id string) []inflow
 	// segment is the report's segment or customer id, or nil.
 	segment(id string) *Segment
 }
@@ -198,15 +210,15 @@ type insightSource interface {
 // mapSource is an insightSource indexed from a map.
 type mapSource struct {
 	names    map[string]string
-	memberOf map[string][]string      // customer -> its segments
-	into     map[string][]*graph.Edge // node -> its inbound supplies edges
-	segs     map[string]*Segment      // the report's segments by id
+	memberOf map[string][]string // customer -> its segments
+	into     map[string][]inflow // node -> its inbound supplies edges
+	segs     map[string]*Segment // the report's segments by id
 }
 
-func (s *mapSource) name(id string) (string, bool)    { n, ok := s.names[id]; return n, ok }
-func (s *mapSource) segOf(id string) []string         { return s.memberOf[id] }
-func (s *mapSource) supplies(id string) []*graph.Edge { return s.into[id] }
-func (s *mapSource) segment(id string) *Segment       { return s.segs[id] }
+func (s *mapSource) name(id string) (string, bool) { n, ok := s.names[id]; return n, ok }
+func (s *mapSource) segOf(id string) []string      { return s.memberOf[id] }
+func (s *mapSource) supplies(id string) []inflow   { return s.into[id] }
+func (s *mapSource) segment(id string) *Segment    { return s.segs[id] }
 
 func (c *insightCtx) name(id string) string {
 	if n, ok := c.src.name(id); ok {
@@ -520,8 +532,8 @@ func (c *insightCtx) productSpend(id string, products []string) *float64 {
 	edges := c.src.supplies(id)
 	given, unshared := 0.0, 0
 	for _, e := range edges {
-		if e.Share != nil {
-			given += *e.Share
+		if e.given {
+			given += e.share
 		} else {
 			unshared++
 		}
@@ -533,7 +545,7 @@ func (c *insightCtx) productSpend(id string, products []string) *float64 {
 	part := 0.0
 	for _, e := range edges {
 		k := 0
-		for _, p := range e.Products {
+		for _, p := range e.products {
 			if want[p] {
 				k++
 			}
@@ -542,10 +554,10 @@ func (c *insightCtx) productSpend(id string, products []string) *float64 {
 			continue
 		}
 		share := rest
-		if e.Share != nil {
-			share = *e.Share
+		if e.given {
+			share = e.share
 		}
-		part += share * float64(k) / float64(len(e.Products))
+		part += share * float64(k) / float64(len(e.products))
 	}
 	v := *rev * part
 	cleanNum(&v) // 9,200,000 · 0.2 is 1840000.0000000002 in float64

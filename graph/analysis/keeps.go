@@ -87,7 +87,7 @@ func SupplyFlows(m *graph.Map) (map[string]float64, error) {
 		for _, a := range net.in[v] {
 			if f := sold[v] * a.weight() * net.coef[a.from]; f != 0 {
 				cleanNum(&f)
-				flows[a.edge.Key()] = f
+				flows[m.Edges[a.at].Key()] = f
 			}
 		}
 	}

@@ -62,8 +62,8 @@ func (a *analysis) weakSpots() {
 
 // supportsOf returns the supports edges into v and, for a customer, into the
 // segments it belongs to.
-func (a *analysis) supportsOf(v int) []*graph.Edge {
-	es := append([]*graph.Edge(nil), a.supports[v]...)
+func (a *analysis) supportsOf(v int) [][]string {
+	es := append([][]string(nil), a.supports[v]...)
 	if n := a.net.nodes[v]; n.Kind == graph.KindCustomer {
 		for _, s := range a.segOf.of(v) {
 			es = append(es, a.supports[int(s)]...)
@@ -81,8 +81,8 @@ func (a *analysis) preferenceUnmet(v int) (PreferenceUnmet, bool) {
 	}
 	offered := map[string]bool{}
 	for _, arc := range a.net.in[v] {
-		if arc.edge.Delivery != "" {
-			offered[arc.edge.Delivery] = true
+		if arc.delivery != "" {
+			offered[arc.delivery] = true
 		}
 	}
 	for _, p := range n.Prefers {
@@ -101,21 +101,21 @@ type productSet struct {
 	ids map[string]bool
 }
 
-func (p *productSet) add(e *graph.Edge) {
-	if len(e.Products) == 0 {
+func (p *productSet) add(products []string) {
+	if len(products) == 0 {
 		p.all = true
 		return
 	}
-	p.addNamed(e)
+	p.addNamed(products)
 }
 
-// addNamed adds only the products the edge names (none for an edge
+// addNamed adds only the products an edge names (none for an edge
 // without a product list).
-func (p *productSet) addNamed(e *graph.Edge) {
+func (p *productSet) addNamed(products []string) {
 	if p.ids == nil {
 		p.ids = map[string]bool{}
 	}
-	for _, id := range e.Products {
+	for _, id := range products {
 		p.ids[id] = true
 	}
 }
@@ -128,11 +128,11 @@ func (p *productSet) has(id string) bool { return p.all || p.ids[id] }
 func (a *analysis) conflicts(v int) []ChannelConflict {
 	sellers := map[string]*productSet{}
 	for _, arc := range a.net.in[v] {
-		id := arc.edge.From
+		id := a.net.nodes[arc.from].ID
 		if sellers[id] == nil {
 			sellers[id] = &productSet{}
 		}
-		sellers[id].addNamed(arc.edge)
+		sellers[id].addNamed(arc.products)
 	}
 	ids := sortedKeys(sellers)
 	var out []ChannelConflict
@@ -161,9 +161,10 @@ func (a *analysis) warnUnnamedProducts(v int) {
 	sellers := map[string]bool{}
 	var unnamed []string
 	for _, arc := range a.net.in[v] {
-		sellers[arc.edge.From] = true
-		if len(arc.edge.Products) == 0 {
-			unnamed = append(unnamed, arc.edge.From)
+		from := a.net.nodes[arc.from].ID
+		sellers[from] = true
+		if len(arc.products) == 0 {
+			unnamed = append(unnamed, from)
 		}
 	}
 	if len(unnamed) == 0 || (len(sellers) < 2 && len(a.replace) == 0) {
@@ -192,13 +193,13 @@ func (a *analysis) usesTouchpoint(v int) bool {
 
 // serviceOpportunities lists the products with replacement_months that v buys
 // and no supports edge into it covers.
-func (a *analysis) serviceOpportunities(v int, supports []*graph.Edge) []ServiceOpportunity {
+func (a *analysis) serviceOpportunities(v int, supports [][]string) []ServiceOpportunity {
 	if len(a.replace) == 0 || len(a.net.in[v]) == 0 {
 		return nil
 	}
 	var bought, covered productSet
 	for _, arc := range a.net.in[v] {
-		bought.addNamed(arc.edge)
+		bought.addNamed(arc.products)
 	}
 	for _, e := range supports {
 		covered.add(e)

@@ -121,10 +121,10 @@ func Without(m *graph.Map, partners []string, opt WhatIfOptions) (*WhatIf, error
 		gone[partner] = true
 	}
 
-	share := map[*graph.Edge]float64{}
+	share := map[int]float64{} // by the edge's place in m.Edges
 	for _, arcs := range base.net.in {
 		for _, a := range arcs {
-			share[a.edge] = a.share
+			share[int(a.at)] = a.share
 		}
 	}
 	cut := *m
@@ -135,11 +135,11 @@ func Without(m *graph.Map, partners []string, opt WhatIfOptions) (*WhatIf, error
 		}
 	}
 	cut.Edges = make([]*graph.Edge, 0, len(m.Edges))
-	for _, e := range m.Edges {
+	for i, e := range m.Edges {
 		if e == nil || gone[e.From] || gone[e.To] {
 			continue
 		}
-		if s, ok := share[e]; ok {
+		if s, ok := share[i]; ok {
 			c := *e
 			c.Share = &s
 			e = &c
