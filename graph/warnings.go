@@ -94,27 +94,30 @@ func Warnings(m *Map) []Warning {
 // With EdgeWarnings and SharesMessage they let a reader that takes a map
 // piece by piece give Warnings's messages without holding the map.
 func NodeWarnings(i int, n *Node) []Warning {
-	var ws []Warning
-	for _, k := range slices.Sorted(maps.Keys(n.Attrs)) {
-		if f := nearestField(k, Names(std.Node)); f != "" {
-			ws = append(ws, Warning{
-				Pointer: "/nodes/" + strconv.Itoa(i) + "/" + EscapePointer(k),
-				Message: fmt.Sprintf("node %s: unknown field %q is kept as a free attribute; did you mean %s?", n.ID, k, f),
-			})
-		}
+	if len(n.Attrs) == 0 {
+		return nil
 	}
-	return ws
+	return attrWarnings("/nodes/"+strconv.Itoa(i), "node "+n.ID, n.Attrs, Names(std.Node))
 }
 
 // EdgeWarnings are the warnings Warnings gives on edge i of a map by
 // itself: its free attributes named within edit distance 2 of a field.
 func EdgeWarnings(i int, e *Edge) []Warning {
+	if len(e.Attrs) == 0 {
+		return nil
+	}
+	return attrWarnings("/edges/"+strconv.Itoa(i), "edge "+e.Key(), e.Attrs, Names(std.Edge))
+}
+
+// attrWarnings warns of the free attributes of the piece at ptr (named
+// who) that are named within edit distance 2 of one of fields.
+func attrWarnings(ptr, who string, attrs map[string]any, fields []string) []Warning {
 	var ws []Warning
-	for _, k := range slices.Sorted(maps.Keys(e.Attrs)) {
-		if f := nearestField(k, Names(std.Edge)); f != "" {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		if f := nearestField(k, fields); f != "" {
 			ws = append(ws, Warning{
-				Pointer: "/edges/" + strconv.Itoa(i) + "/" + EscapePointer(k),
-				Message: fmt.Sprintf("edge %s: unknown field %q is kept as a free attribute; did you mean %s?", e.Key(), k, f),
+				Pointer: ptr + "/" + EscapePointer(k),
+				Message: fmt.Sprintf("%s: unknown field %q is kept as a free attribute; did you mean %s?", who, k, f),
 			})
 		}
 	}
