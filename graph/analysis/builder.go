@@ -66,6 +66,8 @@ func (s *Builder) Report() (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("analyze %s: %w", s.b.head.ID, err)
 	}
+	// Name needs the nodes and their index only.
+	s.b.net, s.b.supports, s.b.uses, s.b.belongs, s.b.warnings = nil, nil, nil, nil, nil
 	return a.report, nil
 }
 
