@@ -85,8 +85,8 @@ func (s *Server) analysis(c echo.Context) error {
 }
 
 // AnalyzeOneAtATimeAbove is the size in nodes past which a map is analysed
-// by one request at a time: the analysis holds the map's supply network
-// and its report (2.7 GB at its peak for a million nodes), so two at once
+// by one request at a time: the analysis holds its tables and its report
+// (1.9 GB at its peak for a million nodes), so two at once
 // could take a server's memory. A second request waits for the first
 // within its store time limit, then answers 503 analysis-busy.
 const AnalyzeOneAtATimeAbove = DrawFromCountsAbove

@@ -16,6 +16,14 @@
 // in topological order reaches the fixed point). Everything is linear in the
 // size of the map.
 //
+// What it holds. A map is taken piece by piece (Builder; Analyze feeds one
+// the map it is given), and of each piece only what the analysis reads is
+// kept: a node's fields (node), a supplies edge's share, margin, delivery
+// and products (arc), a supports edge's products, belongs_to and uses
+// edges as indexes; the map's limits and warnings are checked per piece
+// (graph.LimitCheck, graph.NodeWarnings, graph.EdgeWarnings). A map a
+// store streams is so never held whole.
+//
 // Choices the formulas leave open:
 //   - A supply path starts at the first company met going upstream: supplies
 //     edges into a company are outside every sum, so a second company is not
