@@ -557,8 +557,18 @@ func ReadProjection(ctx context.Context, st Store, id string, p Projection) (*Ma
 // ids; kinds, markets, deliveries, products, services and score names
 // with a bounded vocabulary), so that a reader that keeps the pieces of a
 // big map holds each of those strings once. Values are unchanged.
-func ShareStrings(v MapVisitor) MapVisitor {
+func ShareStrings(v MapVisitor) MapVisitor { return share(v, newSharedStrings()) }
+
+// ShareWords is ShareStrings without the edge ends: for a reader that
+// keeps nodes' ids but not edges' ends (the analysis's builder), which
+// would otherwise hold an index of every node id only for them.
+func ShareWords(v MapVisitor) MapVisitor {
 	sh := newSharedStrings()
+	sh.ids = nil
+	return share(v, sh)
+}
+
+func share(v MapVisitor, sh *sharedStrings) MapVisitor {
 	if v.Node != nil {
 		node := v.Node
 		v.Node = func(n *Node) error { sh.node(n); return node(n) }
@@ -618,7 +628,9 @@ func (sh *sharedStrings) node(n *Node) {
 	if n == nil {
 		return
 	}
-	sh.ids[n.ID] = n.ID
+	if sh.ids != nil {
+		sh.ids[n.ID] = n.ID
+	}
 	n.Kind = NodeKind(sh.word(string(n.Kind)))
 	n.Region, n.Market = sh.word(n.Region), sh.word(n.Market)
 	sh.words(n.Prefers)

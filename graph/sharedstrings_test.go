@@ -124,3 +124,45 @@ func TestReadProjectionSharesStrings(t *testing.T) {
 		t.Fatal("the generated map names no products on edges, so products are not checked")
 	}
 }
+
+// TestShareWordsKeepsNoIDs: ShareWords shares the vocabulary as
+// ShareStrings does but leaves edge ends alone, so a reader that keeps no
+// edge's ends holds no index of node ids for them.
+func TestShareWordsKeepsNoIDs(t *testing.T) {
+	want := gen.Generate(500, 3)
+	var nodes []*graph.Node
+	var edges []*graph.Edge
+	err := decodingStore{m: want}.ProjectMap(context.Background(), want.ID, graph.Projection{}, graph.ShareWords(graph.MapVisitor{
+		Head: func(*graph.Map) error { return nil },
+		Node: func(n *graph.Node) error { nodes = append(nodes, n); return nil },
+		Edge: func(e *graph.Edge) error { edges = append(edges, e); return nil },
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*graph.Node{}
+	for i, n := range nodes {
+		if !reflect.DeepEqual(n, want.Nodes[i]) {
+			t.Fatalf("node %d: read %+v, want %+v", i, n, want.Nodes[i])
+		}
+		byID[n.ID] = n
+	}
+	var kind graph.EdgeKind
+	for i, e := range edges {
+		if !reflect.DeepEqual(e, want.Edges[i]) {
+			t.Fatalf("edge %d: read %+v, want %+v", i, e, want.Edges[i])
+		}
+		if sameBytes(e.From, byID[e.From].ID) {
+			t.Fatalf("edge %s: its start shares its node's id", e.Key())
+		}
+		if e.Kind == graph.EdgeSupplies {
+			if kind != "" && !sameBytes(string(kind), string(e.Kind)) {
+				t.Fatalf("edge %s: its kind is a string of its own", e.Key())
+			}
+			kind = e.Kind
+		}
+	}
+	if kind == "" {
+		t.Fatal("the generated map has no supplies edge")
+	}
+}

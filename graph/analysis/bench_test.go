@@ -188,7 +188,7 @@ func streamLines(path string) (*Report, *graph.Map, error) {
 	}
 	defer f.Close()
 	b := NewBuilder()
-	v := graph.ShareStrings(b.Visitor())
+	v := graph.ShareWords(b.Visitor())
 	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
 	for {
 		var p piece

@@ -59,9 +59,8 @@ const analysisReads = 3
 // Analyze reads map id of st through its projection on AnalysisReads
 // (graph.ProjectorOf: a store that can sends only those fields) and
 // analyses it as it streams in; the report equals analysis.Analyze of the
-// whole map. A
-// missing map is graph.ErrNotFound; a map the analysis refuses is an
-// *UnanalysableError. A read torn by a commit landing during it is read
+// whole map. A missing map is graph.ErrNotFound; a map the analysis
+// refuses is an *UnanalysableError. A read torn by a commit landing during it is read
 // again; one torn every time is graph.ErrUnavailable.
 func Analyze(ctx context.Context, st graph.Store, id string, opt AnalyzeOptions) (*Analysis, error) {
 	if len(opt.Without) > 0 {
@@ -70,7 +69,7 @@ func Analyze(ctx context.Context, st graph.Store, id string, opt AnalyzeOptions)
 	var b *analysis.Builder
 	err := readAgain(id, func() error {
 		b = analysis.NewBuilder()
-		return graph.ProjectorOf(st).ProjectMap(ctx, id, AnalysisReads, graph.ShareStrings(b.Visitor()))
+		return graph.ProjectorOf(st).ProjectMap(ctx, id, AnalysisReads, graph.ShareWords(b.Visitor()))
 	})
 	if err != nil {
 		return nil, err
