@@ -105,6 +105,11 @@ func (a *analysis) run(b *builder) error {
 	sort.Strings(w)
 	a.report.Warnings = w
 	a.report.clean()
+	// The insights look up names, memberships, supplies edges and the
+	// report's segments only: the rest of the tables goes first, so that
+	// the insights do not add to a peak that holds it.
+	a.net.keepLookups()
+	a.supports, a.uses, a.replace, a.products = nil, nil, nil, nil
 	a.report.Insights = insights(a.report, analysisSource{a})
 	return nil
 }

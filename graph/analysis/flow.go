@@ -42,6 +42,15 @@ type supplyNet struct {
 	gaps     []shareGap // the nodes with a missing part, in node order
 }
 
+// keepLookups lets go of all but the nodes, their index and the arcs
+// into each node, which the insights and the what-if read once the
+// figures are computed.
+func (s *supplyNet) keepLookups() {
+	s.out, s.order, s.pos, s.company = nil, nil, nil, nil
+	s.coef, s.reach, s.missing, s.lost, s.idom = nil, nil, nil, nil, nil
+	s.warnings, s.gaps = nil, nil
+}
+
 // shareGap is a node whose inbound supplies edges all carry a share, the
 // shares summing to given, less than 1.
 type shareGap struct {
