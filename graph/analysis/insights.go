@@ -185,9 +185,6 @@ type insightCtx struct {
 	src      insightSource
 }
 
-// insightSource is what the findings look up beyond the report. Insights
-// builds one from the map; Analyze hands over its own tables, so that no
-// second index of a large map is built at the end of its analysis.
 // inflow is what the insights read of a supplies edge into a node: its
 // share when it gives one, and the products it names.
 type inflow struct {
@@ -196,6 +193,9 @@ type inflow struct {
 	products []string
 }
 
+// insightSource is what the findings look up beyond the report. Insights
+// builds one from the map; Analyze hands over its own tables, so that no
+// second index of a large map is built at the end of its analysis.
 type insightSource interface {
 	// name is the node's name, false when it has none (or no such node).
 	name(id string) (string, bool)
