@@ -31,20 +31,7 @@ func analyze(m *graph.Map, owned bool) (*Report, error) {
 	if m == nil {
 		return nil, fmt.Errorf("analyze: no map")
 	}
-	b := newBuilder(m, true)
-	for _, n := range m.Nodes {
-		b.node(n)
-	}
-	for i, e := range m.Edges {
-		b.edge(e)
-		if owned {
-			m.Edges[i] = nil
-		}
-	}
-	if owned {
-		m.Edges = []*graph.Edge{}
-	}
-	a, err := b.analyse()
+	a, err := feed(newBuilder(m, true), m, owned).analyse()
 	if err != nil {
 		return nil, fmt.Errorf("analyze %s: %w", m.ID, err)
 	}
@@ -66,14 +53,25 @@ type analysis struct {
 
 // newAnalysis analyses m, whose limits the caller has checked.
 func newAnalysis(m *graph.Map) (*analysis, error) {
-	b := newBuilder(m, false)
+	return feed(newBuilder(m, false), m, false).analyse()
+}
+
+// feed gives b the nodes, then the edges of m; when owned, m lets go of
+// each edge once b has it, and is left with none.
+func feed(b *builder, m *graph.Map, owned bool) *builder {
 	for _, n := range m.Nodes {
 		b.node(n)
 	}
-	for _, e := range m.Edges {
+	for i, e := range m.Edges {
 		b.edge(e)
+		if owned {
+			m.Edges[i] = nil
+		}
 	}
-	return b.analyse()
+	if owned {
+		m.Edges = []*graph.Edge{}
+	}
+	return b
 }
 
 // run computes the report from what the builder gathered.

@@ -166,26 +166,31 @@ func (b *builder) edge(e *graph.Edge) {
 	for _, w := range graph.EdgeWarnings(i, e) {
 		b.warnings = append(b.warnings, w.Message)
 	}
-	from, okf := b.index[e.From]
-	to, okt := b.index[e.To]
 	switch e.Kind {
-	case graph.EdgeSupplies:
+	case graph.EdgeSupplies: // the network looks its ends up
 		if b.net != nil && b.badEdge == nil {
 			b.badEdge = b.net.add(e, i)
 		}
 	case graph.EdgeSupports:
-		if okt {
+		if to, ok := b.index[e.To]; ok {
 			b.supports[to] = append(b.supports[to], e.Products)
 		}
 	case graph.EdgeUses:
-		if okf && okt && b.nodes[to].Kind == graph.KindTouchpoint {
+		if from, to, ok := b.ends(e); ok && b.nodes[to].Kind == graph.KindTouchpoint {
 			b.uses[from] = true
 		}
 	case graph.EdgeBelongsTo:
-		if okf && okt {
+		if from, to, ok := b.ends(e); ok {
 			b.belongs = append(b.belongs, [2]int32{int32(from), int32(to)})
 		}
 	}
+}
+
+// ends are the places of e's nodes, false when one is not on the map.
+func (b *builder) ends(e *graph.Edge) (from, to int, ok bool) {
+	from, okf := b.index[e.From]
+	to, okt := b.index[e.To]
+	return from, to, okf && okt
 }
 
 // analyse computes the report from what was gathered. The limits come
